@@ -128,7 +128,7 @@ make_pki() {
     limited_token=$(openssl rand -hex 24)
     {
         echo "$admin_token,admin,admin-uid,system:masters"
-        echo "$cm_token,system:kube-controller-manager,cm-uid"
+        echo "$cm_token,system:kube-controller-manager,cm-uid,system:masters"
         echo "$limited_token,limited,limited-uid"
     } > tokens.csv
     printf '%s' "$admin_token" > admin.token
