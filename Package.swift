@@ -63,7 +63,7 @@ let package = Package(
         ),
         .target(
             name: "MoorTestSupport",
-            dependencies: ["MoorCore", .product(name: "Subprocess", package: "swift-subprocess")],
+            dependencies: ["MoorCore", "KubeClient", .product(name: "Subprocess", package: "swift-subprocess")],
             swiftSettings: strict
         ),
         .executableTarget(

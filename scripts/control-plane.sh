@@ -8,6 +8,9 @@
 #   scripts/control-plane.sh status    say whether the plane is running and ready
 #   scripts/control-plane.sh down      stop exactly the processes `up` started and remove the state
 #
+# PodTemplates are served without the API server's watch cache, straight from etcd, so tests can
+# compact etcd (its port is in $STATE/etcd.port) and see a real 410 Gone on an old resourceVersion.
+#
 # Environment:
 #   MOOR_CP_DIR      state directory (default: .moor/control-plane under the repository)
 #   MOOR_CP_NAME     name of the plane, so several can run side by side (default: default)
@@ -190,6 +193,7 @@ cmd_up() {
     local etcd_port peer_port api_port
     etcd_port=$(free_port); peer_port=$(free_port); api_port=$(free_port)
     echo "$api_port" > "$STATE/apiserver.port"
+    echo "$etcd_port" > "$STATE/etcd.port"
     setsid etcd --name "moor-$NAME" --data-dir "$STATE/etcd" \
         --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
         --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
@@ -211,6 +215,7 @@ cmd_up() {
         --authorization-mode RBAC \
         --service-cluster-ip-range 10.0.0.0/24 \
         --max-requests-inflight 800 --max-mutating-requests-inflight 400 \
+        --watch-cache-sizes podtemplates#0 \
         >"$STATE/apiserver.log" 2>&1 < /dev/null &
     echo $! > "$STATE/apiserver.pid"
     wait_ready "$api_port"
@@ -237,6 +242,11 @@ cmd_up() {
         --leader-elect=false --port=0 --secure-port=0 \
         >"$STATE/controller-manager.log" 2>&1 < /dev/null &
     echo $! > "$STATE/controller-manager.pid"
+    # The `admin` role gets its rules from the controller manager's aggregation; wait for them.
+    for _ in $(seq 1 120); do
+        [ "$(kubectl "${kc[@]}" auth can-i patch configmaps -n limited --as limited 2>/dev/null)" = yes ] && break
+        sleep 0.5
+    done
     log "ready: https://127.0.0.1:$api_port (state in $STATE)"
     cmd_env
 }

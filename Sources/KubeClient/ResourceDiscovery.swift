@@ -1,0 +1,121 @@
+internal import MoorCore
+
+/// The resource types a cluster serves, learnt from `/api` and `/apis`, cached, and refreshed
+/// when a kind is asked for that the cache does not know (e.g. a CRD created after start).
+actor ResourceDiscovery {
+    private struct GroupVersionKind: Hashable {
+        var group: String
+        var version: String
+        var kind: String
+    }
+
+    private let transport: KubeTransport
+    private var byKind: [GroupVersionKind: APIResource] = [:]
+    private var preferred: [String: String] = [:]
+    private var loaded = false
+    private var refreshTask: Task<Void, any Error>?
+
+    init(transport: KubeTransport) {
+        self.transport = transport
+    }
+
+    /// The resource for `apiVersion`/`kind`, refreshing discovery once if it is unknown.
+    func resource(group: String, version: String, kind: String) async throws(KubeAPIError) -> APIResource {
+        let key = GroupVersionKind(group: group, version: version, kind: kind)
+        if let found = byKind[key] { return found }
+        try await refresh()
+        if let found = byKind[key] { return found }
+        let apiVersion = group.isEmpty ? version : "\(group)/\(version)"
+        throw KubeAPIError(
+            code: .unknownKind, status: 0,
+            message: "the cluster does not serve kind \(kind) in \(apiVersion); install its CRD or fix apiVersion")
+    }
+
+    /// Every resource known after the last refresh (loading discovery first if needed).
+    func allResources() async throws(KubeAPIError) -> [APIResource] {
+        if !loaded { try await refresh() }
+        return Array(byKind.values)
+    }
+
+    /// The preferred version of a group (`""` for core), if the group is served.
+    func preferredVersion(group: String) async throws(KubeAPIError) -> String? {
+        if !loaded { try await refresh() }
+        return preferred[group]
+    }
+
+    /// Forgets the cache and reads discovery again; concurrent callers share one refresh.
+    func refresh() async throws(KubeAPIError) {
+        if let running = refreshTask {
+            do { try await running.value } catch { throw Self.wrap(error) }
+            return
+        }
+        let task = Task { try await self.load() }
+        refreshTask = task
+        defer { refreshTask = nil }
+        do { try await task.value } catch { throw Self.wrap(error) }
+    }
+
+    private static func wrap(_ error: any Error) -> KubeAPIError {
+        (error as? KubeAPIError) ?? KubeAPIError(code: .transport, status: 0, message: "\(error)")
+    }
+
+    private func load() async throws(KubeAPIError) {
+        let core = try await transport.json(method: .GET, path: "/api")
+        let groups = try await transport.json(method: .GET, path: "/apis")
+        var groupVersions: [String] = []
+        var newPreferred: [String: String] = [:]
+        for version in core["versions"]?.arrayValue ?? [] {
+            if let v = version.stringValue { groupVersions.append(v) }
+        }
+        newPreferred[""] = groupVersions.first
+        for group in groups["groups"]?.arrayValue ?? [] {
+            guard let name = group["name"]?.stringValue else { continue }
+            newPreferred[name] = group[path: "preferredVersion", "version"]?.stringValue
+            for version in group["versions"]?.arrayValue ?? [] {
+                if let gv = version["groupVersion"]?.stringValue { groupVersions.append(gv) }
+            }
+        }
+        let lists = try await fetchResourceLists(groupVersions)
+        var table: [GroupVersionKind: APIResource] = [:]
+        for (groupVersion, list) in lists {
+            let (group, version) = ObjectRef.split(apiVersion: groupVersion)
+            for entry in list["resources"]?.arrayValue ?? [] {
+                guard let name = entry["name"]?.stringValue, !name.contains("/"),
+                    let kind = entry["kind"]?.stringValue
+                else { continue }
+                let resource = APIResource(
+                    group: group, version: version, kind: kind, name: name,
+                    namespaced: entry["namespaced"]?.boolValue ?? false,
+                    verbs: entry["verbs"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+                table[GroupVersionKind(group: group, version: version, kind: kind)] = resource
+            }
+        }
+        byKind = table
+        preferred = newPreferred
+        loaded = true
+    }
+
+    private func fetchResourceLists(_ groupVersions: [String]) async throws(KubeAPIError) -> [(String, JSONValue)] {
+        let transport = self.transport
+        do {
+            return try await withThrowingTaskGroup(of: (String, JSONValue)?.self) { group in
+                for gv in groupVersions {
+                    group.addTask {
+                        let path = gv.contains("/") ? "/apis/\(gv)" : "/api/\(gv)"
+                        do {
+                            return (gv, try await transport.json(method: .GET, path: path))
+                        } catch let error as KubeAPIError where error.code == .notFound || error.code == .serverError {
+                            // An aggregated API that is down must not break discovery of the rest.
+                            return nil
+                        }
+                    }
+                }
+                var result: [(String, JSONValue)] = []
+                for try await item in group { if let item { result.append(item) } }
+                return result
+            }
+        } catch {
+            throw Self.wrap(error)
+        }
+    }
+}

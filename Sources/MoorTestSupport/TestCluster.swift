@@ -1,0 +1,118 @@
+public import KubeClient
+internal import MoorCore
+internal import Foundation
+internal import Subprocess
+
+/// The Kubernetes cluster integration tests run against: the cluster `MOOR_TEST_KUBECONFIG`
+/// names, or else Moor's local control plane (`scripts/control-plane.sh`), started on first use
+/// under the name `test` and left running for later test runs (stop it with
+/// `MOOR_CP_NAME=test scripts/control-plane.sh down`; `scripts/test.sh` does that itself).
+public struct TestCluster: Sendable {
+    /// Kubeconfig of a cluster administrator (bearer token on the local plane).
+    public let adminKubeconfig: String
+    /// Kubeconfig authenticating with a client certificate; `nil` on an external cluster.
+    public let certificateKubeconfig: String?
+    /// Kubeconfig of a user allowed only in namespace ``limitedNamespace``; `nil` on an external cluster.
+    public let limitedKubeconfig: String?
+    /// The namespace the limited user may use.
+    public let limitedNamespace = "limited"
+    /// The local plane's state directory (PKI, tokens); `nil` on an external cluster.
+    public let stateDirectory: String?
+
+    /// Compacts etcd's history up to `revision` (a resourceVersion), so watches from older versions
+    /// get 410 Gone. Only on the local plane; watches of PodTemplates reach etcd directly there.
+    public func compactEtcd(revision: String) async throws {
+        guard let stateDirectory else { throw TestClusterError(message: "etcd compaction needs the local plane") }
+        let port = try String(contentsOfFile: "\(stateDirectory)/etcd.port", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try await Subprocess.run(
+            .name("curl"),
+            arguments: ["-fsS", "-X", "POST", "-d", "{\"revision\": \"\(revision)\", \"physical\": true}",
+                        "http://127.0.0.1:\(port)/v3/kv/compaction"],
+            output: .string(limit: 1 << 16), error: .string(limit: 1 << 16))
+        guard result.terminationStatus.isSuccess else {
+            throw TestClusterError(message: "etcd compaction failed: \(result.standardError)")
+        }
+    }
+
+    /// Whether the cluster is Moor's local control plane (so certificate and limited users exist).
+    public var isLocal: Bool { stateDirectory != nil }
+
+    /// The shared cluster for this test process (started once).
+    public static func shared() async throws -> TestCluster {
+        try await TestClusterStarter.shared.cluster()
+    }
+
+    /// A client for the admin user.
+    public func adminClient(maxInFlight: Int = 32) throws -> KubeClient {
+        try KubeClient(kubeconfig: [adminKubeconfig], maxInFlight: maxInFlight)
+    }
+
+    /// The repository root (found from this file's path).
+    public static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// Runs `body` with a fresh namespace `moor-test-…` that is deleted afterwards.
+    public func withNamespace<T: Sendable>(
+        _ client: KubeClient, _ body: (String) async throws -> T
+    ) async throws -> T {
+        let name = "moor-test-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        _ = try await client.create(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
+        do {
+            let result = try await body(name)
+            try? await client.delete(ObjectRef(group: "", version: "v1", kind: "Namespace", name: name))
+            return result
+        } catch {
+            try? await client.delete(ObjectRef(group: "", version: "v1", kind: "Namespace", name: name))
+            throw error
+        }
+    }
+}
+
+/// Starts the local control plane at most once per process.
+actor TestClusterStarter {
+    static let shared = TestClusterStarter()
+    private var started: Task<TestCluster, any Error>?
+
+    func cluster() async throws -> TestCluster {
+        if let started { return try await started.value }
+        let task = Task { try await Self.start() }
+        started = task
+        return try await task.value
+    }
+
+    private static func start() async throws -> TestCluster {
+        let environment = ProcessInfo.processInfo.environment
+        if let external = environment["MOOR_TEST_KUBECONFIG"], !external.isEmpty {
+            return TestCluster(
+                adminKubeconfig: external, certificateKubeconfig: nil, limitedKubeconfig: nil, stateDirectory: nil)
+        }
+        let script = "\(TestCluster.repositoryRoot)/scripts/control-plane.sh"
+        let name = environment["MOOR_CP_NAME"] ?? "test"
+        let result = try await Subprocess.run(
+            .path(.init(script)), arguments: ["up"],
+            environment: .inherit.updating(["MOOR_CP_NAME": name]),
+            output: .string(limit: 1 << 16), error: .string(limit: 1 << 20))
+        guard result.terminationStatus.isSuccess else {
+            throw TestClusterError(message: "control plane did not start: \(result.standardError.suffix(2000))")
+        }
+        guard let line = result.standardOutput.split(separator: "\n").first(where: { $0.hasPrefix("export MOOR_CP_STATE=") })
+        else {
+            throw TestClusterError(message: "control-plane.sh up printed no state directory")
+        }
+        let state = String(line.dropFirst("export MOOR_CP_STATE=".count))
+        return TestCluster(
+            adminKubeconfig: "\(state)/admin.kubeconfig", certificateKubeconfig: "\(state)/cert.kubeconfig",
+            limitedKubeconfig: "\(state)/limited.kubeconfig", stateDirectory: state)
+    }
+}
+
+/// The test cluster could not be reached or started.
+public struct TestClusterError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,23 @@
+// swift-tools-version: 6.1
+// Moor's benchmarks: a package of its own so normal builds never compile them.
+// Run through `benchmarks/run.sh` (see the README).
+import PackageDescription
+
+let package = Package(
+    name: "MoorBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        // run.sh links .deps/moor to the repository root, so the package is called "moor" wherever it is cloned.
+        .package(path: ".deps/moor"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "moor-bench",
+            dependencies: [
+                .product(name: "KubeClient", package: "moor"),
+                .product(name: "MoorCore", package: "moor"),
+            ],
+            path: "Sources/moor-bench"
+        ),
+    ]
+)

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs Moor's whole test suite on this machine: installs what the tests need (Debian and PyPI
+# packages, the control-plane build), starts a local control plane named `test`, runs
+# `swift test`, and stops the plane again.
+#   scripts/test.sh [extra `swift test` arguments, e.g. --filter KubeClientTests]
+# With MOOR_TEST_KUBECONFIG set, the tests use that cluster and no plane is started.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+export PATH=/opt/swift/usr/bin:$PATH
+
+"$root/scripts/install-deps.sh"
+
+if [ -z "${MOOR_TEST_KUBECONFIG:-}" ]; then
+    export MOOR_CP_NAME=test
+    "$root/scripts/control-plane.sh" up >/dev/null
+    trap '"$root/scripts/control-plane.sh" down' EXIT
+fi
+
+swift build --build-tests
+swift test --skip-build "$@"
