@@ -61,6 +61,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "Health", dependencies: ["MoorCore"], swiftSettings: strict),
+        .target(name: "Diff", dependencies: ["MoorCore", "MoorYAML"], swiftSettings: strict),
         .target(
             name: "MoorTestSupport",
             dependencies: ["MoorCore", "KubeClient", .product(name: "Subprocess", package: "swift-subprocess")],
@@ -69,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "moor",
             dependencies: [
-                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render",
+                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "Health", "Diff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -79,6 +81,8 @@ let package = Package(
         .testTarget(name: "MoorYAMLTests", dependencies: ["MoorYAML", "MoorCore"], swiftSettings: strict),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "MoorCore", "MoorTestSupport"], swiftSettings: strict),
         .testTarget(name: "RenderTests", dependencies: ["Render", "MoorCore", "MoorYAML"], swiftSettings: strict),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "MoorCore", "MoorYAML"], swiftSettings: strict),
+        .testTarget(name: "DiffTests", dependencies: ["Diff", "MoorCore", "MoorYAML"], swiftSettings: strict),
         .testTarget(
             name: "KubeClientTests",
             dependencies: ["KubeClient", "MoorCore", "MoorYAML", "MoorTestSupport"],
