@@ -1,0 +1,233 @@
+internal import Foundation
+
+/// A Git server a test started on a free 127.0.0.1 port. Stop it when done: ``stop()`` kills the processes
+/// it started and deletes its state directory; ``stopping(after:)`` does that also when the test throws.
+public protocol GitTestServer: Sendable {
+    /// The loopback port the server listens on.
+    var port: Int { get }
+    /// Stops the server's processes and waits for them to exit.
+    func stop() async
+}
+
+extension GitTestServer {
+    /// Runs `body` with the server, then stops it, whether `body` returns or throws.
+    public func stopping<T>(after body: (Self) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(self)
+            await stop()
+            return result
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+}
+
+/// `git daemon` serving every repository under a base directory over `git://127.0.0.1:PORT/`.
+public final class GitDaemonServer: GitTestServer {
+    /// The port.
+    public let port: Int
+    private let process: GitServerProcess
+
+    private init(port: Int, process: GitServerProcess) {
+        self.port = port
+        self.process = process
+    }
+
+    /// Starts `git daemon --export-all --base-path=basePath` on a free loopback port.
+    ///
+    /// - Parameter accessHook: An executable git daemon runs before serving each request (arguments:
+    ///   service, path, host, …); the request is refused if it exits non-zero. Tests use it to hold requests.
+    public static func start(basePath: String, accessHook: String? = nil) async throws -> GitDaemonServer {
+        let port = try LoopbackPort.free()
+        let arguments =
+            [
+                "daemon", "--export-all", "--base-path=\(basePath)", "--reuseaddr", "--listen=127.0.0.1",
+                "--port=\(port)", "--informative-errors",
+            ] + (accessHook.map { ["--access-hook=\($0)"] } ?? [])
+        let process = try await GitServerProcess.startListening(
+            "git", arguments, environment: GitTestTool.isolatedGit, port: port)
+        return GitDaemonServer(port: port, process: process)
+    }
+
+    /// `git://127.0.0.1:PORT/relativePath` for a repository at `basePath/relativePath`.
+    public func url(for relativePath: String) -> String { "git://127.0.0.1:\(port)/\(relativePath)" }
+
+    /// Stops git daemon.
+    public func stop() async { await process.stop() }
+}
+
+/// Git's smart HTTP protocol (`git http-backend`) behind nginx and fcgiwrap, with HTTP basic authentication,
+/// serving every repository under a base directory over `http://127.0.0.1:PORT/`.
+public final class GitHTTPServer: GitTestServer {
+    /// The port.
+    public let port: Int
+    private let processes: [GitServerProcess]
+    private let stateDirectory: String
+
+    private init(port: Int, processes: [GitServerProcess], stateDirectory: String) {
+        self.port = port
+        self.processes = processes
+        self.stateDirectory = stateDirectory
+    }
+
+    /// Starts fcgiwrap and nginx (own configuration, pid file and temporary directories) on a free loopback
+    /// port; every request must authenticate as `username` with `password` (htpasswd from `openssl passwd -apr1`).
+    public static func start(basePath: String, username: String, password: String) async throws -> GitHTTPServer {
+        let state = try GitTestTool.temporaryDirectory("http")
+        let hash = try await GitTestTool.run("openssl", ["passwd", "-apr1", "-stdin"], input: password + "\n")
+        try Data("\(username):\(hash.trimmingCharacters(in: .whitespacesAndNewlines))\n".utf8)
+            .write(to: URL(fileURLWithPath: state + "/htpasswd"))
+        let socket = state + "/fcgiwrap.sock"
+        let fcgiwrap = try GitServerProcess("fcgiwrap", ["-c", "4", "-s", "unix:" + socket])
+        do {
+            var attempts = 0
+            while !FileManager.default.fileExists(atPath: socket) {
+                guard attempts < 500 else { throw GitTestSupportError(message: "fcgiwrap did not create \(socket)") }
+                try await Task.sleep(for: .milliseconds(20))
+                attempts += 1
+            }
+            let port = try LoopbackPort.free()
+            try Data(nginxConfiguration(state: state, port: port, basePath: basePath).utf8)
+                .write(to: URL(fileURLWithPath: state + "/nginx.conf"))
+            let nginx = try await GitServerProcess.startListening(
+                "nginx", ["-p", state, "-c", state + "/nginx.conf", "-e", state + "/error.log"], port: port,
+                logFile: state + "/error.log")
+            return GitHTTPServer(port: port, processes: [fcgiwrap, nginx], stateDirectory: state)
+        } catch {
+            await fcgiwrap.stop()
+            try? FileManager.default.removeItem(atPath: state)
+            throw error
+        }
+    }
+
+    /// `http://127.0.0.1:PORT/relativePath` for a repository at `basePath/relativePath`.
+    public func url(for relativePath: String) -> String { "http://127.0.0.1:\(port)/\(relativePath)" }
+
+    /// Stops nginx and fcgiwrap and deletes their state.
+    public func stop() async {
+        for process in processes.reversed() { await process.stop() }
+        try? FileManager.default.removeItem(atPath: stateDirectory)
+    }
+
+    private static func nginxConfiguration(state: String, port: Int, basePath: String) -> String {
+        let temporary = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map { "\($0)_temp_path \(state)/\($0);" }
+        return """
+            daemon off;
+            master_process on;
+            worker_processes 1;
+            pid \(state)/nginx.pid;
+            error_log \(state)/error.log info;
+            \(getuid() == 0 ? "user root root;" : "")
+            events { worker_connections 64; }
+            http {
+                access_log \(state)/access.log;
+                \(temporary.joined(separator: "\n    "))
+                client_max_body_size 0;
+                server {
+                    listen 127.0.0.1:\(port);
+                    location / {
+                        auth_basic "git";
+                        auth_basic_user_file \(state)/htpasswd;
+                        fastcgi_pass unix:\(state)/fcgiwrap.sock;
+                        fastcgi_buffering off;
+                        fastcgi_param SCRIPT_FILENAME /usr/lib/git-core/git-http-backend;
+                        fastcgi_param GIT_PROJECT_ROOT \(basePath);
+                        fastcgi_param GIT_HTTP_EXPORT_ALL "";
+                        fastcgi_param GIT_CONFIG_NOSYSTEM 1;
+                        fastcgi_param PATH_INFO $uri;
+                        fastcgi_param QUERY_STRING $query_string;
+                        fastcgi_param REQUEST_METHOD $request_method;
+                        fastcgi_param CONTENT_TYPE $content_type;
+                        fastcgi_param CONTENT_LENGTH $content_length;
+                        fastcgi_param REMOTE_USER $remote_user;
+                        fastcgi_param REMOTE_ADDR $remote_addr;
+                        fastcgi_param GIT_PROTOCOL $http_git_protocol;
+                    }
+                }
+            }
+
+            """
+    }
+}
+
+/// OpenSSH's `sshd` with its own configuration and host key, accepting one public key for the current
+/// user, so that `git` can fetch any repository by absolute path over `ssh://`.
+public final class GitSSHServer: GitTestServer {
+    /// The port.
+    public let port: Int
+    /// The user to log in as (the current user).
+    public let user: String
+    /// The `known_hosts` line for this server's host key (`[127.0.0.1]:PORT ssh-ed25519 …`).
+    public let knownHostsLine: String
+    private let process: GitServerProcess
+    private let stateDirectory: String
+
+    private init(port: Int, user: String, knownHostsLine: String, process: GitServerProcess, stateDirectory: String) {
+        self.port = port
+        self.user = user
+        self.knownHostsLine = knownHostsLine
+        self.process = process
+        self.stateDirectory = stateDirectory
+    }
+
+    /// Starts `sshd -D -f CONFIG` on a free loopback port, accepting `authorizedKey` (a public key line).
+    public static func start(authorizedKey: String) async throws -> GitSSHServer {
+        let state = try GitTestTool.temporaryDirectory("sshd")
+        do {
+            try await GitTestTool.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", state + "/host_key"])
+            try Data(authorizedKey.utf8).write(to: URL(fileURLWithPath: state + "/authorized_keys"))
+            if getuid() == 0 {
+                // sshd's privilege separation directory.
+                try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+            }
+            let port = try LoopbackPort.free()
+            try Data(configuration(state: state, port: port).utf8)
+                .write(to: URL(fileURLWithPath: state + "/sshd_config"))
+            let hostKey = try String(contentsOfFile: state + "/host_key.pub", encoding: .utf8).split(separator: " ")
+            let process = try await GitServerProcess.startListening(
+                "sshd", ["-D", "-E", state + "/sshd.log", "-f", state + "/sshd_config"], port: port,
+                logFile: state + "/sshd.log")
+            return GitSSHServer(
+                port: port, user: currentUser, knownHostsLine: "[127.0.0.1]:\(port) \(hostKey[0]) \(hostKey[1])",
+                process: process, stateDirectory: state)
+        } catch {
+            try? FileManager.default.removeItem(atPath: state)
+            throw error
+        }
+    }
+
+    /// `ssh://USER@127.0.0.1:PORT/absolutePath`.
+    public func url(for absolutePath: String) -> String { "ssh://\(user)@127.0.0.1:\(port)\(absolutePath)" }
+
+    /// The scp-like form, `USER@[127.0.0.1:PORT]:absolutePath`.
+    public func scpLikeURL(for absolutePath: String) -> String { "\(user)@[127.0.0.1:\(port)]:\(absolutePath)" }
+
+    /// Stops sshd and deletes its state.
+    public func stop() async {
+        await process.stop()
+        try? FileManager.default.removeItem(atPath: stateDirectory)
+    }
+
+    private static var currentUser: String {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return "root" }
+        return String(cString: name)
+    }
+
+    private static func configuration(state: String, port: Int) -> String {
+        """
+        ListenAddress 127.0.0.1:\(port)
+        HostKey \(state)/host_key
+        PidFile \(state)/sshd.pid
+        AuthorizedKeysFile \(state)/authorized_keys
+        PubkeyAuthentication yes
+        PasswordAuthentication no
+        KbdInteractiveAuthentication no
+        PermitRootLogin prohibit-password
+        UsePAM no
+        StrictModes no
+        LogLevel VERBOSE
+
+        """
+    }
+}
