@@ -61,8 +61,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "KubeCache",
+            dependencies: ["MoorCore", "KubeClient", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .target(name: "Health", dependencies: ["MoorCore"], swiftSettings: strict),
         .target(name: "Diff", dependencies: ["MoorCore", "MoorYAML"], swiftSettings: strict),
+        .target(
+            name: "Sync",
+            dependencies: [
+                "MoorCore", "KubeClient", "Health", "Diff",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "MoorTestSupport",
             dependencies: ["MoorCore", "KubeClient", .product(name: "Subprocess", package: "swift-subprocess")],
@@ -71,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "moor",
             dependencies: [
-                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "Health", "Diff",
+                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "Health", "Diff", "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -83,6 +96,15 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "MoorCore", "MoorYAML"], swiftSettings: strict),
         .testTarget(name: "HealthTests", dependencies: ["Health", "MoorCore", "MoorYAML"], swiftSettings: strict),
         .testTarget(name: "DiffTests", dependencies: ["Diff", "MoorCore", "MoorYAML"], swiftSettings: strict),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: ["Sync", "MoorCore", "MoorYAML", "KubeClient", "Health", "Diff", "MoorTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KubeCacheTests", dependencies: ["KubeCache", "KubeClient", "MoorCore", "MoorTestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "KubeClientTests",
             dependencies: ["KubeClient", "MoorCore", "MoorYAML", "MoorTestSupport"],
