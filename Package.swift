@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "moor", targets: ["moor"]),
         .library(name: "MoorCore", targets: ["MoorCore"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
+        .library(name: "Render", targets: ["Render"]),
+        .library(name: "Sync", targets: ["Sync"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),

@@ -16,6 +16,8 @@ let package = Package(
             dependencies: [
                 .product(name: "KubeClient", package: "moor"),
                 .product(name: "MoorCore", package: "moor"),
+                .product(name: "Render", package: "moor"),
+                .product(name: "Sync", package: "moor"),
             ],
             path: "Sources/moor-bench"
         ),

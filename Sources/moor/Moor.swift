@@ -7,6 +7,9 @@ struct Moor: AsyncParsableCommand {
         commandName: "moor",
         abstract: "Moor keeps Kubernetes clusters moored to Git.",
         version: MoorVersion.current,
-        subcommands: [VersionCommand.self, RenderCommand.self]
+        subcommands: [
+            VersionCommand.self, RenderCommand.self, DiffCommand.self, SyncCommand.self, StatusCommand.self,
+            InstallCommand.self,
+        ]
     )
 }

@@ -1,8 +1,43 @@
 import ArgumentParser
+import Foundation
+import MoorCore
+import MoorYAML
+import Render
 
-/// `moor render`: prints the objects an application would apply.
+/// `moor render`: prints the objects an application renders to, as a YAML stream (each document
+/// preceded by a `# Source: file:line` comment) or a JSON list. Exit status 1 with
+/// `file:line: message` on standard error when the source cannot be rendered.
 struct RenderCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "render", abstract: "Render an application's manifests.")
+    static let configuration = CommandConfiguration(
+        commandName: "render", abstract: "Print the objects an application renders to, without a cluster.")
 
-    func run() async throws {}
+    /// How the objects are printed.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case yaml, json
+    }
+
+    @OptionGroup var app: ApplicationFlags
+    @OptionGroup var render: RenderFlags
+
+    @Option(name: [.customShort("o"), .long], help: "Output format: yaml or json.")
+    var output: Format = .yaml
+
+    func run() async throws {
+        let objects: [ManifestObject]
+        do {
+            let application = try app.application(renderOptions: render.sourceOptions())
+            objects = try await SourceLoader.load(application.spec.source).objects
+        } catch let error as RenderError {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        switch output {
+        case .yaml:
+            for object in objects {
+                print("---\n# Source: \(object.source)\n" + YAMLWriter.document(object.object), terminator: "")
+            }
+        case .json:
+            print(JSONValue.array(objects.map(\.object)).prettyJSONString())
+        }
+    }
 }

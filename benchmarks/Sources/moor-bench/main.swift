@@ -1,9 +1,7 @@
 // moor-bench: measures Moor against a public peer on the same control plane, alternating runs,
-// and prints both medians and their ratio. Usage: moor-bench apply [--objects N] [--runs R]
+// and prints both medians and their ratio. Usage: moor-bench apply|sync [--objects N] [--runs R]
 //   [--parallel P] [--kubeconfig FILE]
 import Foundation
-import KubeClient
-import MoorCore
 
 struct Options {
     var benchmark = "apply"
@@ -26,108 +24,11 @@ struct Options {
     }
 }
 
-func configMaps(_ count: Int, namespace: String) -> [JSONValue] {
-    (0..<count).map { index in
-        [
-            "apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": ["name": .string("bench-\(index)"), "namespace": .string(namespace),
-                         "labels": ["app.kubernetes.io/managed-by": "moor", "bench": "apply"]],
-            "data": ["index": .string(String(index)), "payload": .string(String(repeating: "x", count: 200))],
-        ]
-    }
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-}
-
-func seconds(_ body: () async throws -> Void) async rethrows -> Double {
-    let start = ContinuousClock.now
-    try await body()
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-}
-
-@discardableResult
-func shell(_ arguments: [String], environment: [String: String] = [:]) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    return process.terminationStatus
-}
-
-func namespaceObject(_ name: String) -> JSONValue {
-    ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]
-}
-
-/// Applies `objects` ConfigMaps into a fresh namespace per run, Moor (KubeClient, bounded
-/// parallelism) and `kubectl apply --server-side -f` alternating, and prints medians and ratio.
-func benchApply(_ options: Options) async throws {
-    let client = try KubeClient(kubeconfig: [options.kubeconfig], maxInFlight: options.parallel)
-    defer { Task { await client.shutdown() } }
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-bench-\(getpid())")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    var moorTimes: [Double] = []
-    var kubectlTimes: [Double] = []
-    print("apply \(options.objects) ConfigMaps, \(options.runs) runs each, alternating; Moor parallelism \(options.parallel)")
-    for run in 0..<(options.runs + 1) {
-        let suffix = "\(getpid())-\(run)"
-        // Moor
-        let moorNamespace = "bench-moor-\(suffix)"
-        _ = try await client.apply(namespaceObject(moorNamespace), fieldManager: "moor")
-        let objects = configMaps(options.objects, namespace: moorNamespace)
-        let moor = try await seconds {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for object in objects {
-                    group.addTask { _ = try await client.apply(object, fieldManager: "moor") }
-                }
-                try await group.waitForAll()
-            }
-        }
-        // kubectl
-        let kubectlNamespace = "bench-kubectl-\(suffix)"
-        _ = try await client.apply(namespaceObject(kubectlNamespace), fieldManager: "moor")
-        let file = directory.appendingPathComponent("objects-\(run).json")
-        let list: JSONValue = ["apiVersion": "v1", "kind": "List",
-                               "items": .array(configMaps(options.objects, namespace: kubectlNamespace))]
-        try Data(list.jsonBytes()).write(to: file)
-        var status: Int32 = 0
-        let kubectl = try await seconds {
-            status = try shell(["kubectl", "apply", "--server-side", "--field-manager=bench", "-f", file.path],
-                               environment: ["KUBECONFIG": options.kubeconfig])
-        }
-        guard status == 0 else { throw BenchError("kubectl apply failed with status \(status)") }
-        for namespace in [moorNamespace, kubectlNamespace] {
-            try? await client.delete(ObjectRef(group: "", version: "v1", kind: "Namespace", name: namespace))
-        }
-        if run == 0 {
-            print(String(format: "warm-up: moor %.2fs, kubectl %.2fs (not counted)", moor, kubectl))
-            continue
-        }
-        moorTimes.append(moor)
-        kubectlTimes.append(kubectl)
-        print(String(format: "run %d: moor %.2fs, kubectl %.2fs, ratio %.2f", run, moor, kubectl, moor / kubectl))
-    }
-    let ratios = zip(moorTimes, kubectlTimes).map { $0 / $1 }
-    print(String(format: "median: moor %.2fs, kubectl --server-side %.2fs; ratio moor/kubectl %.2f (median of per-run ratios %.2f)",
-                 median(moorTimes), median(kubectlTimes), median(moorTimes) / median(kubectlTimes), median(ratios)))
-    try? FileManager.default.removeItem(at: directory)
-}
-
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 let options = Options(CommandLine.arguments)
 switch options.benchmark {
 case "apply": try await benchApply(options)
+case "sync": try await benchSync(options)
 default:
-    FileHandle.standardError.write(Data("unknown benchmark \(options.benchmark); known: apply\n".utf8))
+    FileHandle.standardError.write(Data("unknown benchmark \(options.benchmark); known: apply, sync\n".utf8))
     exit(2)
 }

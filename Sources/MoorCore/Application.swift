@@ -1,0 +1,191 @@
+/// One application: a source in Git, a destination in a cluster, and a sync policy.
+///
+/// Field names follow Argo CD's `Application` where the meaning is the same, so an Argo CD
+/// manifest moves over by changing its `apiVersion` to `moor.dev/v1alpha1`.
+public struct Application: Sendable, Hashable {
+    /// The application's name (also the first part of every tracking id).
+    public var name: String
+    /// The namespace of the Application resource itself (empty when read from a file).
+    public var namespace: String
+    /// Source, destination and policy.
+    public var spec: ApplicationSpec
+
+    /// Creates an application.
+    public init(name: String, namespace: String = "", spec: ApplicationSpec) {
+        self.name = name
+        self.namespace = namespace
+        self.spec = spec
+    }
+}
+
+/// What an application is made of.
+public struct ApplicationSpec: Sendable, Hashable {
+    /// Where the manifests come from.
+    public var source: ApplicationSource
+    /// Where they go.
+    public var destination: ApplicationDestination
+    /// When and how to sync.
+    public var syncPolicy: SyncPolicy
+    /// Differences to ignore (Argo CD's `ignoreDifferences` entries, interpreted by the Diff module).
+    public var ignoreDifferences: [JSONValue]
+
+    /// Creates a spec.
+    public init(
+        source: ApplicationSource, destination: ApplicationDestination, syncPolicy: SyncPolicy = .init(),
+        ignoreDifferences: [JSONValue] = []
+    ) {
+        self.source = source
+        self.destination = destination
+        self.syncPolicy = syncPolicy
+        self.ignoreDifferences = ignoreDifferences
+    }
+}
+
+/// A Git repository, a revision and a path, plus the renderer options.
+public struct ApplicationSource: Sendable, Hashable {
+    /// Repository URL (`https://`, `ssh://`, `git@host:path`, `file://`, …).
+    public var repoURL: String
+    /// Branch, tag, commit, semver constraint or `HEAD`.
+    public var targetRevision: String
+    /// Directory inside the repository.
+    public var path: String
+    /// The whole `source` object, for renderer options (`directory`, `kustomize`, `helm`, `plugin`…).
+    public var options: JSONValue
+
+    /// Creates a source.
+    public init(repoURL: String, targetRevision: String = "HEAD", path: String = ".", options: JSONValue = .emptyObject) {
+        self.repoURL = repoURL
+        self.targetRevision = targetRevision.isEmpty ? "HEAD" : targetRevision
+        self.path = path.isEmpty ? "." : path
+        self.options = options
+    }
+}
+
+/// The cluster and default namespace an application deploys to.
+public struct ApplicationDestination: Sendable, Hashable {
+    /// A registered cluster's name, or empty for the cluster Moor talks to by default.
+    public var name: String
+    /// A cluster's API server URL (alternative to ``name``).
+    public var server: String
+    /// The namespace for namespaced objects that name none.
+    public var namespace: String
+
+    /// Creates a destination.
+    public init(name: String = "", server: String = "", namespace: String = "") {
+        self.name = name
+        self.server = server
+        self.namespace = namespace
+    }
+}
+
+/// When and how an application syncs.
+public struct SyncPolicy: Sendable, Hashable {
+    /// Automatic sync; `nil` means Moor only reports OutOfSync.
+    public var automated: AutomatedSync?
+    /// `syncOptions` such as `CreateNamespace=true`.
+    public var syncOptions: SyncOptions
+    /// Retries of a failed sync.
+    public var retry: SyncRetry?
+    /// Largest share (0…1) of an application's tracked objects one sync may prune without an override.
+    public var maxPruneShare: Double
+
+    /// Creates a policy.
+    public init(
+        automated: AutomatedSync? = nil, syncOptions: SyncOptions = .init(), retry: SyncRetry? = nil,
+        maxPruneShare: Double = 0.5
+    ) {
+        self.automated = automated
+        self.syncOptions = syncOptions
+        self.retry = retry
+        self.maxPruneShare = maxPruneShare
+    }
+}
+
+/// Automatic sync settings.
+public struct AutomatedSync: Sendable, Hashable {
+    /// Delete tracked objects that Git no longer holds.
+    public var prune: Bool
+    /// Revert changes made in the cluster by others.
+    public var selfHeal: Bool
+
+    /// Creates settings.
+    public init(prune: Bool = false, selfHeal: Bool = false) {
+        self.prune = prune
+        self.selfHeal = selfHeal
+    }
+}
+
+/// Retry settings of a failed sync: `limit` attempts, delays from `duration` growing by `factor` up to `maxDuration`.
+public struct SyncRetry: Sendable, Hashable {
+    /// Attempts after the first; negative means unlimited.
+    public var limit: Int
+    /// First delay in seconds.
+    public var durationSeconds: Double
+    /// Growth factor.
+    public var factor: Double
+    /// Largest delay in seconds.
+    public var maxDurationSeconds: Double
+
+    /// Creates settings (Argo CD's defaults: 5 s, ×2, at most 3 min).
+    public init(limit: Int = 5, durationSeconds: Double = 5, factor: Double = 2, maxDurationSeconds: Double = 180) {
+        self.limit = limit
+        self.durationSeconds = durationSeconds
+        self.factor = factor
+        self.maxDurationSeconds = maxDurationSeconds
+    }
+}
+
+/// Sync options, from an application's `syncOptions` or an object's `moor.dev/sync-options` annotation.
+public struct SyncOptions: Sendable, Hashable {
+    /// `Prune=false`: never prune (per object).
+    public var prune = true
+    /// `Replace=true`: replace (PUT, create if missing) instead of server-side apply.
+    public var replace = false
+    /// `ServerSideApply=true|false` (Moor always uses server-side apply unless `Replace=true`; kept for compatibility).
+    public var serverSideApply = true
+    /// `CreateNamespace=true`: create the destination namespace.
+    public var createNamespace = false
+    /// `ForceConflicts=true`: take over fields owned by other managers.
+    public var forceConflicts = false
+    /// `Validate=false`: skip server-side field validation.
+    public var validate = true
+    /// `PrunePropagationPolicy=foreground|background|orphan`.
+    public var prunePropagationPolicy = "background"
+
+    /// Creates defaults.
+    public init() {}
+
+    /// Applies option strings on top of these; returns the ones it does not know.
+    @discardableResult
+    public mutating func apply(_ entries: [String]) -> [String] {
+        var unknown: [String] = []
+        for entry in entries {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingSpaces() }
+            guard parts.count == 2 else {
+                unknown.append(entry)
+                continue
+            }
+            let flag = parts[1].lowercased() == "true"
+            switch parts[0] {
+            case "Prune": prune = flag
+            case "Replace": replace = flag
+            case "ServerSideApply": serverSideApply = flag
+            case "CreateNamespace": createNamespace = flag
+            case "ForceConflicts": forceConflicts = flag
+            case "Validate": validate = flag
+            case "PrunePropagationPolicy": prunePropagationPolicy = parts[1].lowercased()
+            default: unknown.append(entry)
+            }
+        }
+        return unknown
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSpaces() -> String {
+        var s = self
+        while s.first?.isWhitespace == true { s.removeFirst() }
+        while s.last?.isWhitespace == true { s.removeLast() }
+        return String(s)
+    }
+}

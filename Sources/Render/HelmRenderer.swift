@@ -1,0 +1,192 @@
+import Foundation
+import Logging
+import MoorCore
+
+/// Renders a Helm chart like `helm template`: with the `helm` binary, or in process with the Helm
+/// SDK's C library (``HelmLibrary``); both get the same combined values (``HelmValues``).
+///
+/// Files come out in a stable order, CRDs (`crds/`) first, then templates by path; `NOTES.txt` is
+/// skipped. Each object's location is its template file (`# Source:` in `helm template` output);
+/// its line is the document's line when the rendered template has as many lines as its source
+/// (so lines correspond), and 0 (unknown) otherwise. Template errors point at the template line
+/// Helm names; schema violations at `values.schema.json`.
+struct HelmRenderer {
+    let root: SourceRoot
+    let options: HelmOptions
+    let runner: ToolRunner
+    let engine: RenderConfiguration.HelmEngine
+    let logger: Logger
+
+    private enum Backend {
+        case binary(String)
+        case library(HelmLibrary)
+    }
+
+    /// The longest release name Helm accepts.
+    private static let maxReleaseName = 53
+    private static let schemaViolation = "don't meet the specifications of the schema"
+
+    /// Renders the chart in `chart`.
+    func render(_ chart: ConfinedPath) async throws(RenderError) -> [ManifestObject] {
+        let chartFile = root.child("Chart.yaml", of: chart)
+        guard FileSystem.targetKind(chartFile.absolute) == .file else {
+            throw RenderError(.notFound, "'\(chart)' has no Chart.yaml; helm options need a chart directory")
+        }
+        try root.checkSymlinks(under: chart)
+        let values = JSONValue.object(try HelmValues.combined(options, chart: chart, root: root)).jsonString()
+        let release = try releaseName(chart)
+        let files: [HelmLibrary.RenderedFile]
+        do {
+            switch try backend() {
+            case .binary(let path):
+                logger.debug("rendering Helm chart with helm binary", metadata: ["helm": "\(path)"])
+                files = try await renderWithBinary(path, chart: chart, values: values, release: release)
+            case .library(let library):
+                logger.debug(
+                    "rendering Helm chart in process",
+                    metadata: ["library": "\(library.path)", "version": "\(library.version)"])
+                files = try await renderWithLibrary(library, chart: chart, values: values, release: release)
+            }
+        } catch where error.code == .toolFailed {
+            throw located(error, chart: chart)
+        }
+        var objects: [ManifestObject] = []
+        for file in files.filter({ !$0.name.hasSuffix("NOTES.txt") }).sorted(by: Self.helmOrder) {
+            let inChart = file.name.split(separator: "/", maxSplits: 1).dropFirst().first.map(String.init) ?? file.name
+            let source = try root.resolve(inChart, from: chart, what: "rendered template")
+            let exact = Self.lineCount(of: (try? root.readText(source)) ?? "") == Self.lineCount(of: file.text)
+            objects += try ManifestDecoder.yaml(file.text) { source.location(line: exact ? $0 : 0) }
+        }
+        return objects
+    }
+
+    private func renderWithLibrary(
+        _ library: HelmLibrary, chart: ConfinedPath, values: String, release: String
+    ) async throws(RenderError) -> [HelmLibrary.RenderedFile] {
+        var settings: JSONValue = ["name": .string(release), "is_install": true]
+        settings["namespace"] = .string(options.namespace ?? "default")
+        settings["kube_version"] = options.kubeVersion.map(JSONValue.string)
+        if !options.apiVersions.isEmpty { settings["api_versions"] = .array(options.apiVersions.map(JSONValue.string)) }
+        do {
+            return try await library.render(
+                directory: chart.absolute, values: values, options: settings.jsonString(),
+                includeCRDs: !options.skipCrds)
+        } catch {
+            let message = root.redact(error.message).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw RenderError(
+                .toolFailed, at: root.child("Chart.yaml", of: chart).location(), "helm failed: \(message)")
+        }
+    }
+
+    private func renderWithBinary(
+        _ helm: String, chart: ConfinedPath, values: String, release: String
+    ) async throws(RenderError) -> [HelmLibrary.RenderedFile] {
+        let valuesFile = FileManager.default.temporaryDirectory.appendingPathComponent("moor-values-\(UUID()).json")
+        let written = FileManager.default.createFile(
+            atPath: valuesFile.path, contents: Data(values.utf8), attributes: [.posixPermissions: 0o600])
+        guard written else { throw RenderError(.io, "cannot write a temporary values file for helm") }
+        defer { try? FileManager.default.removeItem(at: valuesFile) }
+        var arguments = ["template", release, chart.absolute, "--values", valuesFile.path]
+        arguments += ["--namespace", options.namespace ?? "default"]
+        if let kubeVersion = options.kubeVersion { arguments += ["--kube-version", kubeVersion] }
+        for apiVersion in options.apiVersions { arguments += ["--api-versions", apiVersion] }
+        if !options.skipCrds { arguments.append("--include-crds") }
+        let output = try await runner.run(
+            "helm", executable: helm, arguments: arguments, root: root,
+            about: root.child("Chart.yaml", of: chart).location())
+        return Self.files(inTemplateOutput: String(decoding: output, as: UTF8.self))
+    }
+
+    /// Splits `helm template` output into files by the `# Source: chart/templates/x.yaml` comment
+    /// that starts each document (the comment itself is dropped); documents are separated by `---` lines.
+    static func files(inTemplateOutput text: String) -> [HelmLibrary.RenderedFile] {
+        var order: [String] = []
+        var documents: [String: [String]] = [:]
+        var name = ""
+        var lines: [Substring] = []
+        func finishDocument() {
+            if let first = lines.first(where: { !$0.isEmpty }), first.hasPrefix("# Source: ") {
+                name = String(first.dropFirst("# Source: ".count))
+                lines.removeSubrange(...lines.firstIndex(of: first)!)
+            }
+            if lines.contains(where: { !$0.allSatisfy(\.isWhitespace) }) {
+                if documents[name] == nil { order.append(name) }
+                documents[name, default: []].append(lines.joined(separator: "\n"))
+            }
+            lines = []
+        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "---" || line.hasPrefix("--- ") { finishDocument() } else { lines.append(line) }
+        }
+        finishDocument()
+        return order.map { HelmLibrary.RenderedFile(name: $0, text: documents[$0]!.joined(separator: "\n---\n")) }
+    }
+
+    private func backend() throws(RenderError) -> Backend {
+        let environment = ProcessInfo.processInfo.environment
+        switch engine {
+        case .binary(let path):
+            return .binary(path)
+        case .library(let path):
+            guard
+                let path = path ?? HelmLibrary.configuredPath(environment: environment)
+                    ?? HelmLibrary.discoveredPath(environment: environment)
+            else { throw Self.unavailable }
+            return .library(try HelmLibrary(path: path))
+        case .automatic:
+            if let path = HelmLibrary.configuredPath(environment: environment) {
+                return .library(try HelmLibrary(path: path))
+            }
+            if let helm = ExecutableLookup.find("helm", environment: environment) { return .binary(helm) }
+            if let path = HelmLibrary.discoveredPath(environment: environment) {
+                return .library(try HelmLibrary(path: path))
+            }
+            throw Self.unavailable
+        }
+    }
+
+    private static let unavailable = RenderError(
+        .toolUnavailable,
+        "Helm is not available: install the helm binary, or the Helm library with 'pip install helm-python-sdk', "
+            + "or set \(HelmLibrary.environmentVariable) to the path of libhelm_c.so")
+
+    private func releaseName(_ chart: ConfinedPath) throws(RenderError) -> String {
+        let name = options.releaseName ?? (chart.name.isEmpty ? "release" : chart.name)
+        guard name.utf8.count <= Self.maxReleaseName, NameRule.dnsSubdomain.problem(with: name) == nil else {
+            throw RenderError(
+                .invalidOptions,
+                "helm release name \(quoted(name)) is not valid: at most \(Self.maxReleaseName) lowercase letters, "
+                    + "digits, '-' and '.'; set helm.releaseName")
+        }
+        return name
+    }
+
+    /// Points a Helm failure at the template line it names (`execution error at
+    /// (chart/templates/x.yaml:12:3)`) or, for a schema violation, at `values.schema.json`.
+    private func located(_ error: RenderError, chart: ConfinedPath) -> RenderError {
+        if error.message.contains(Self.schemaViolation) {
+            let schema = root.child("values.schema.json", of: chart)
+            return RenderError(
+                error.code, at: schema.location(),
+                "the values do not match the chart's schema; fix the values: \(error.message)")
+        }
+        guard let open = error.message.range(of: " at (") else { return error }
+        let position = error.message[open.upperBound...].prefix { $0 != ")" }.split(separator: ":")
+        guard position.count >= 2, let line = Int(position[1]),
+            let inChart = position[0].split(separator: "/", maxSplits: 1).dropFirst().first,
+            let template = try? root.resolve(String(inChart), from: chart, what: "template")
+        else { return error }
+        return RenderError(error.code, at: template.location(line: line), error.message)
+    }
+
+    /// CRDs first, then by name.
+    private static func helmOrder(_ a: HelmLibrary.RenderedFile, _ b: HelmLibrary.RenderedFile) -> Bool {
+        let aIsCRD = a.name.contains("/crds/")
+        let bIsCRD = b.name.contains("/crds/")
+        return aIsCRD != bIsCRD ? aIsCRD : a.name < b.name
+    }
+
+    private static func lineCount(of text: String) -> Int {
+        text.trimmingCharacters(in: .newlines).split(separator: "\n", omittingEmptySubsequences: false).count
+    }
+}

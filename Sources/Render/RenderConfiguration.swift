@@ -1,0 +1,49 @@
+/// How a ``Renderer`` finds its tools and what it allows: per installation, not per application.
+public struct RenderConfiguration: Sendable, Hashable {
+    /// How Helm charts are rendered.
+    public enum HelmEngine: Sendable, Hashable {
+        /// `MOOR_HELM_LIBRARY` if set, else a `helm` binary on `PATH`, else the Helm library of the
+        /// `helm-python-sdk` Python package (see ``library(path:)``).
+        case automatic
+        /// The `helm` binary at this path, run as `helm template`.
+        case binary(path: String)
+        /// In process through the Helm SDK's C library `libhelm_c.so`, loaded at run time: the file
+        /// at `path` when given, else the one `MOOR_HELM_LIBRARY` names, else the first
+        /// `helm_python/lib/libhelm_c.so` in the `site-packages` or `dist-packages` directories of
+        /// Python installations (`$VIRTUAL_ENV`, `$CONDA_PREFIX`, the prefix of each `python3` on
+        /// `PATH`, `~/.pyenv/versions/*`, `~/.local`, `/usr/local`, `/usr`), as
+        /// `pip install helm-python-sdk` puts it.
+        case library(path: String?)
+    }
+
+    /// The `kustomize` binary, or a `kubectl` binary (used as `kubectl kustomize`); `nil` looks for
+    /// `kustomize`, then `kubectl`, on `PATH`.
+    public var kustomizePath: String?
+    /// The `jsonnet` binary; `nil` looks for `jsonnet` on `PATH`.
+    public var jsonnetPath: String?
+    /// How Helm charts are rendered.
+    public var helm: HelmEngine
+    /// How long one tool run may take before it and its children are killed.
+    public var toolTimeout: Duration
+    /// The largest file read from the checkout (manifests, values files, kustomizations), in bytes.
+    public var maxFileSize: Int
+    /// The most output read from one tool run, in bytes.
+    public var maxToolOutput: Int
+    /// The most objects one render may yield.
+    public var maxObjects: Int
+
+    /// Creates a configuration; the defaults suit a controller.
+    public init(
+        kustomizePath: String? = nil, jsonnetPath: String? = nil, helm: HelmEngine = .automatic,
+        toolTimeout: Duration = .seconds(90), maxFileSize: Int = 10 << 20, maxToolOutput: Int = 64 << 20,
+        maxObjects: Int = 10_000
+    ) {
+        self.kustomizePath = kustomizePath
+        self.jsonnetPath = jsonnetPath
+        self.helm = helm
+        self.toolTimeout = toolTimeout
+        self.maxFileSize = maxFileSize
+        self.maxToolOutput = maxToolOutput
+        self.maxObjects = maxObjects
+    }
+}

@@ -1,0 +1,112 @@
+public import KubeClient
+public import MoorCore
+
+/// How one object of an application compares with the cluster.
+public struct ObjectComparison: Sendable, Hashable {
+    /// The object.
+    public var ref: ObjectRef
+    /// Its state.
+    public var state: ObjectSyncState
+    /// Where it was written in Git (none for extraneous objects).
+    public var source: SourceLocation?
+    /// The live object, if it exists.
+    public var live: JSONValue?
+    /// What the object would look like after a sync: the server's dry-run result, or the desired
+    /// object itself when no dry run was needed or possible.
+    public var predicted: JSONValue?
+    /// Changed field paths (`spec.replicas`, `data.password`), secret values never included.
+    public var changedPaths: [String]
+    /// A unified YAML diff from live to predicted, secrets masked; empty when in sync.
+    public var diff: String
+    /// Why a dry run could not be done (e.g. a conflict), if it failed.
+    public var message: String
+}
+
+/// An application compared with the cluster: the plan, and the state of every object.
+public struct ApplicationComparison: Sendable {
+    /// The plan a sync would follow.
+    public var plan: SyncPlan
+    /// Every desired object (in apply order), then every extraneous one.
+    public var objects: [ObjectComparison]
+    private var index: [ObjectRef: Int]
+
+    init(plan: SyncPlan, objects: [ObjectComparison]) {
+        self.plan = plan
+        self.objects = objects
+        index = Dictionary(objects.enumerated().map { ($1.ref.identity, $0) }) { first, _ in first }
+    }
+
+    /// The comparison of one object.
+    public func state(of ref: ObjectRef) -> ObjectComparison? {
+        index[ref.identity].map { objects[$0] }
+    }
+
+    /// `Synced` when every object is synced and nothing extraneous is left to prune.
+    public var syncStatus: String {
+        objects.allSatisfy({ $0.state == .synced || ($0.state == .extraneous && !plan.prune.contains($0.ref)) })
+            && plan.prune.isEmpty ? "Synced" : "OutOfSync"
+    }
+}
+
+extension SyncEngine {
+    /// Compares `desired` with the cluster without writing anything.
+    ///
+    /// An object whose desired fields are all present and equal in the live object is in sync
+    /// without any request; only the others are dry-run applied, so defaults the server adds
+    /// never count as drift and an in-sync application costs no dry runs.
+    public func compare(
+        _ application: Application, desired: [ManifestObject], prune: Bool = false, allowMassPrune: Bool = false
+    ) async throws -> ApplicationComparison {
+        let tracked = try await TrackedObjects.list(client: client, application: application.name)
+        let planner = SyncPlanner(application: application, isNamespaced: try await scopeLookup())
+        let plan = try planner.plan(desired: desired, tracked: tracked, prune: prune, allowMassPrune: allowMassPrune)
+        let rules = try IgnoreRules(application.spec.ignoreDifferences)
+        var live: [ObjectRef: JSONValue] = [:]
+        for object in tracked { if let ref = ObjectRef(object: object) { live[ref.identity] = object } }
+        let known = live
+        let compared = await boundedMap(plan.syncedObjects, limit: max(concurrency, 16)) { planned in
+            await compareOne(planned, live: known[planned.ref.identity], rules: rules)
+        }
+        let extraneous = (plan.prune + plan.keep).map { ref in
+            ObjectComparison(
+                ref: ref, state: .extraneous, source: nil, live: known[ref.identity], predicted: nil, changedPaths: [],
+                diff: "", message: plan.prune.contains(ref) ? "will be pruned" : "no longer in Git")
+        }
+        return ApplicationComparison(plan: plan, objects: compared + extraneous)
+    }
+
+    private func compareOne(_ planned: PlannedObject, live tracked: JSONValue?, rules: IgnoreRules) async
+        -> ObjectComparison
+    {
+        var result = ObjectComparison(
+            ref: planned.ref, state: .missing, source: planned.source, live: tracked, predicted: planned.object,
+            changedPaths: [], diff: "", message: "")
+        if result.live == nil {
+            // Not tracked yet: it may still exist (made by hand or by another tool), then Moor adopts it.
+            do {
+                result.live = try await client.get(planned.ref)
+            } catch {
+                if error.code != .notFound && error.code != .unknownKind { result.message = "\(error)" }
+                return result
+            }
+        }
+        guard let live = result.live else { return result }
+        if rules.desired(planned.object, isContainedIn: live, ref: planned.ref) {
+            result.state = .synced
+            result.predicted = live
+            return result
+        }
+        do {
+            let dryRun = try await client.apply(
+                planned.object, fieldManager: fieldManager, force: planned.options.forceConflicts, dryRun: true)
+            result.predicted = dryRun
+        } catch {
+            result.message = "\(error)"
+        }
+        let difference = rules.difference(from: live, to: result.predicted ?? planned.object, ref: planned.ref)
+        result.state = difference.isEmpty && result.message.isEmpty ? .synced : .outOfSync
+        result.changedPaths = difference.changedPaths
+        result.diff = difference.unified
+        return result
+    }
+}

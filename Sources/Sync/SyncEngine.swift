@@ -1,0 +1,100 @@
+public import KubeClient
+public import Logging
+public import MoorCore
+internal import Health
+
+/// Runs syncs of one application against one cluster: compares, plans, applies in waves with
+/// hooks, waits for health, prunes, and reports each step.
+///
+/// Guarantees: nothing is written for an object already in sync; nothing is pruned after a
+/// failed or empty render (the plan is refused first); a failing object fails the sync, while
+/// the other objects of its wave still report their own results; later waves are not attempted
+/// after a failure, and SyncFail hooks run.
+public struct SyncEngine: Sendable {
+    /// The cluster.
+    public let client: KubeClient
+    /// Field manager for server-side apply.
+    public var fieldManager = "moor"
+    /// Objects applied at once within a batch.
+    public var concurrency = 8
+    /// How long a wave may take to become healthy before the next one starts.
+    public var waveTimeout: Duration = .seconds(300)
+    /// How long a hook may run.
+    public var hookTimeout: Duration = .seconds(300)
+    /// How often health and hooks are polled.
+    public var pollInterval: Duration = .milliseconds(500)
+    let logger: Logger
+
+    /// Creates an engine.
+    public init(client: KubeClient, logger: Logger = Logger(label: "moor.sync")) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Options of one sync run.
+    public struct RunOptions: Sendable, Hashable {
+        /// Delete tracked objects Git no longer holds.
+        public var prune: Bool
+        /// Do everything except persisting.
+        public var dryRun: Bool
+        /// Allow pruning more than the application's `maxPruneShare`.
+        public var allowMassPrune: Bool
+
+        /// Creates options.
+        public init(prune: Bool = false, dryRun: Bool = false, allowMassPrune: Bool = false) {
+            self.prune = prune
+            self.dryRun = dryRun
+            self.allowMassPrune = allowMassPrune
+        }
+    }
+
+    /// Makes the cluster match `desired`.
+    ///
+    /// Throws ``SyncPlanError`` when the plan is refused (nothing written) and ``KubeAPIError``
+    /// when the cluster cannot be read; failures of individual objects are reported in the result.
+    public func sync(
+        _ application: Application, desired: [ManifestObject], options: RunOptions = .init(),
+        progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws -> SyncResult {
+        let writesBefore = Self.writeCount(client.requestCounts())
+        let comparison = try await compare(application, desired: desired, prune: options.prune,
+                                           allowMassPrune: options.allowMassPrune)
+        var run = SyncRun(engine: self, comparison: comparison, options: options, progress: progress)
+        let outcome = await run.execute()
+        let writes = Self.writeCount(client.requestCounts()) - writesBefore
+        let failed = outcome.objects.filter { $0.action == .failed || $0.action == .hookFailed }
+        let health = HealthStatus.aggregate(
+            outcome.objects.map { $0.health.flatMap(HealthStatus.init(rawValue:)).map { ObjectHealth(status: $0) } })
+        let summary: String
+        if let first = failed.first {
+            summary = "\(first.ref): \(first.message)"
+        } else {
+            let counts = Dictionary(grouping: outcome.objects, by: \.action).mapValues(\.count)
+            summary = [SyncAction.created, .configured, .unchanged, .pruned, .kept, .hookSucceeded]
+                .compactMap { action in counts[action].map { "\($0) \(action.rawValue)" } }
+                .joined(separator: ", ")
+        }
+        return SyncResult(
+            application: application.name, succeeded: failed.isEmpty && outcome.message == nil,
+            message: outcome.message ?? summary, objects: outcome.objects, dryRun: options.dryRun, writes: writes,
+            health: health.rawValue)
+    }
+
+    static func writeCount(_ counts: [String: Int]) -> Int {
+        ["apply", "create", "update", "patch", "delete"].reduce(0) { $0 + counts[$1, default: 0] }
+    }
+
+    /// The scope table from discovery, as the planner wants it.
+    func scopeLookup() async throws(KubeAPIError) -> SyncPlanner.ScopeLookup {
+        var table: [String: Bool] = [:]
+        for resource in try await client.resources() { table["\(resource.group)/\(resource.kind)"] = resource.namespaced }
+        let scopes = table
+        return { group, kind in scopes["\(group)/\(kind)"] }
+    }
+
+    /// The health of one live object, as a status name and message (nil for kinds without health).
+    static func health(of object: JSONValue) -> (status: HealthStatus, message: String)? {
+        guard let assessed = ObjectHealth.assess(object) else { return nil }
+        return (assessed.status, assessed.message)
+    }
+}

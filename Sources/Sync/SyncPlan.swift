@@ -1,0 +1,84 @@
+public import MoorCore
+public import KubeClient
+
+/// The propagation policy used when pruning.
+public typealias KubePropagation = KubeClient.PropagationPolicy
+
+/// One object the sync will apply (or run, for a hook), with tracking metadata stamped on and
+/// its namespace settled.
+public struct PlannedObject: Sendable, Hashable {
+    /// The object's ref (namespace filled in for namespaced kinds).
+    public var ref: ObjectRef
+    /// The object to send, stamped with the tracking label and annotation.
+    public var object: JSONValue
+    /// Where it was written in Git.
+    public var source: SourceLocation
+    /// Its sync annotations.
+    public var annotations: SyncAnnotations
+    /// The application's sync options with the object's own on top.
+    public var options: SyncOptions
+}
+
+/// The objects of one wave, in batches by kind rank: a batch applies in parallel, batches in order.
+public struct SyncWave: Sendable, Hashable {
+    /// The wave number.
+    public var number: Int
+    /// Batches of objects; all of a batch share a kind rank.
+    public var batches: [[PlannedObject]]
+
+    /// Every object of the wave in apply order.
+    public var objects: [PlannedObject] { batches.flatMap { $0 } }
+}
+
+/// Everything one sync will do, decided before anything is written.
+public struct SyncPlan: Sendable, Hashable {
+    /// The application.
+    public var application: String
+    /// The destination namespace to create first (`CreateNamespace=true`), if any.
+    public var namespaceToCreate: JSONValue?
+    /// Namespaces and CustomResourceDefinitions: applied first, CRDs waited for until established.
+    public var bootstrap: [PlannedObject]
+    /// Hooks that run before anything else.
+    public var preSyncHooks: [PlannedObject]
+    /// The waves, lowest first (Sync hooks included in theirs).
+    public var waves: [SyncWave]
+    /// Hooks that run after every wave is healthy.
+    public var postSyncHooks: [PlannedObject]
+    /// Hooks that run when the sync fails.
+    public var syncFailHooks: [PlannedObject]
+    /// Tracked objects Git no longer holds, in delete order (reverse of apply order).
+    public var prune: [ObjectRef]
+    /// How pruned objects' dependents are deleted.
+    public var prunePropagation: KubePropagation
+    /// Tracked objects Git no longer holds that stay (`Prune=false`, or prune not enabled).
+    public var keep: [ObjectRef]
+
+    /// Every object that is kept in sync (bootstrap and waves, hooks excluded).
+    public var syncedObjects: [PlannedObject] {
+        bootstrap + waves.flatMap(\.objects).filter { !$0.annotations.isHook }
+    }
+}
+
+/// Why a sync was refused before anything was written; the message says what to do.
+public struct SyncPlanError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The kind of refusal.
+    public enum Code: String, Sendable, Hashable {
+        /// The render produced no objects while the application still tracks some.
+        case emptyRender
+        /// Pruning would delete more than the allowed share of the application's objects.
+        case pruneCapExceeded
+        /// Two rendered objects are the same object once namespaces are settled.
+        case duplicateObject
+        /// A kind the cluster does not serve and no CRD in the application defines.
+        case unknownKind
+        /// A malformed sync annotation.
+        case badAnnotation
+    }
+
+    /// The kind of refusal.
+    public var code: Code
+    /// What happened and what to do.
+    public var message: String
+
+    public var description: String { message }
+}

@@ -1,0 +1,182 @@
+public import MoorCore
+
+/// Decides what a sync does: pure, values in and a ``SyncPlan`` out.
+///
+/// Safety rules enforced here: an empty render never prunes (it is refused when the application
+/// still tracks objects); only live objects whose tracking id names this application are prune
+/// candidates; pruning more than `maxPruneShare` of the tracked objects needs `allowMassPrune`;
+/// `Prune=false` objects are kept.
+public struct SyncPlanner: Sendable {
+    /// Whether a group/kind is namespaced, from discovery; `nil` for kinds the cluster does not serve.
+    public typealias ScopeLookup = @Sendable (_ group: String, _ kind: String) -> Bool?
+
+    /// The application being synced.
+    public var application: Application
+    /// Scope lookup from discovery.
+    public var isNamespaced: ScopeLookup
+
+    /// Creates a planner.
+    public init(application: Application, isNamespaced: @escaping ScopeLookup) {
+        self.application = application
+        self.isNamespaced = isNamespaced
+    }
+
+    /// The plan for `desired` given the application's tracked live objects.
+    ///
+    /// - Parameters:
+    ///   - prune: whether extraneous objects are deleted (CLI `--prune` or `syncPolicy.automated.prune`).
+    ///   - allowMassPrune: override of the prune cap.
+    public func plan(desired: [ManifestObject], tracked: [JSONValue], prune: Bool, allowMassPrune: Bool = false)
+        throws(SyncPlanError) -> SyncPlan
+    {
+        let appName = application.name
+        let trackedRefs = tracked.compactMap { object -> ObjectRef? in
+            guard let id = TrackingID(object: object), id.application == appName, id.matches(object) else { return nil }
+            return ObjectRef(object: object)?.identity
+        }
+        if desired.isEmpty, !trackedRefs.isEmpty {
+            throw SyncPlanError(
+                code: .emptyRender,
+                message: "the render produced no objects but \(appName) tracks \(trackedRefs.count); nothing is "
+                    + "applied or pruned. Check the source path and revision; delete the application to remove its objects")
+        }
+        let crdScopes = customResourceScopes(desired)
+        var planned: [PlannedObject] = []
+        var seen: [ObjectRef: SourceLocation] = [:]
+        for manifest in desired {
+            guard var ref = manifest.ref else { continue }
+            let annotations: SyncAnnotations
+            do {
+                annotations = try SyncAnnotations(object: manifest.object)
+            } catch {
+                throw SyncPlanError(code: .badAnnotation, message: "\(manifest.source): \(ref): \(error.message)")
+            }
+            if annotations.isSkipped { continue }
+            guard let namespaced = isNamespaced(ref.group, ref.kind) ?? crdScopes["\(ref.group)/\(ref.kind)"] else {
+                throw SyncPlanError(
+                    code: .unknownKind,
+                    message: "\(manifest.source): the cluster does not serve \(ref.kind) in \(ref.apiVersion) and no "
+                        + "CustomResourceDefinition in the application defines it")
+            }
+            var object = manifest.object
+            if namespaced {
+                if ref.namespace.isEmpty {
+                    ref.namespace = application.spec.destination.namespace.isEmpty
+                        ? "default" : application.spec.destination.namespace
+                    object[path: "metadata", "namespace"] = .string(ref.namespace)
+                }
+            } else if !ref.namespace.isEmpty {
+                ref.namespace = ""
+                object[path: "metadata", "namespace"] = nil
+            }
+            if let earlier = seen[ref.identity] {
+                throw SyncPlanError(
+                    code: .duplicateObject,
+                    message: "\(manifest.source) and \(earlier) both define \(ref); remove one of them")
+            }
+            seen[ref.identity] = manifest.source
+            var options = application.spec.syncPolicy.syncOptions
+            options.apply(annotations.options)
+            planned.append(
+                PlannedObject(
+                    ref: ref,
+                    object: TrackingID(application: appName, ref: ref).stamp(ServerSideApplyDefaults.fill(object)),
+                    source: manifest.source, annotations: annotations, options: options))
+        }
+        planned.sort(by: Self.applyOrder)
+
+        let isBootstrap = { (object: PlannedObject) in
+            !object.annotations.isHook
+                && (object.ref.kind == "Namespace" || object.ref.kind == "CustomResourceDefinition")
+        }
+        let hooks = { (phase: HookPhase) in planned.filter { $0.annotations.hooks.contains(phase) } }
+        let waveObjects = planned.filter {
+            !isBootstrap($0) && (!$0.annotations.isHook || $0.annotations.hooks.contains(.sync))
+        }
+        let waves = Dictionary(grouping: waveObjects, by: \.annotations.wave).sorted { $0.key < $1.key }.map {
+            SyncWave(number: $0.key, batches: Self.batches($0.value))
+        }
+
+        let desiredRefs = Set(planned.filter { !$0.annotations.isHook }.map(\.ref.identity))
+        let extraneous = tracked.filter { object in
+            guard let id = TrackingID(object: object), id.application == appName, id.matches(object),
+                let ref = ObjectRef(object: object)
+            else { return false }
+            return !desiredRefs.contains(ref.identity)
+        }
+        var pruneRefs: [ObjectRef] = []
+        var keepRefs: [ObjectRef] = []
+        for object in extraneous {
+            guard let ref = ObjectRef(object: object) else { continue }
+            var options = application.spec.syncPolicy.syncOptions
+            options.apply((try? SyncAnnotations(object: object))?.options ?? [])
+            if prune && options.prune { pruneRefs.append(ref) } else { keepRefs.append(ref) }
+        }
+        pruneRefs.sort { Self.rankOrder($1, $0) }
+        let share = trackedRefs.isEmpty ? 0 : Double(pruneRefs.count) / Double(trackedRefs.count)
+        if share > application.spec.syncPolicy.maxPruneShare && !allowMassPrune {
+            throw SyncPlanError(
+                code: .pruneCapExceeded,
+                message: "pruning \(pruneRefs.count) of \(trackedRefs.count) objects of \(appName) exceeds the "
+                    + "allowed share (\(Int(application.spec.syncPolicy.maxPruneShare * 100))%); nothing was changed. "
+                    + "If this is intended, sync again with --allow-mass-prune (or raise syncPolicy.maxPruneShare)")
+        }
+
+        var namespaceToCreate: JSONValue?
+        let destination = application.spec.destination.namespace
+        if application.spec.syncPolicy.syncOptions.createNamespace, !destination.isEmpty,
+            !planned.contains(where: { $0.ref.kind == "Namespace" && $0.ref.name == destination })
+        {
+            namespaceToCreate = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(destination)]]
+        }
+        return SyncPlan(
+            application: appName, namespaceToCreate: namespaceToCreate, bootstrap: planned.filter(isBootstrap),
+            preSyncHooks: hooks(.preSync), waves: waves, postSyncHooks: hooks(.postSync),
+            syncFailHooks: hooks(.syncFail), prune: pruneRefs,
+            prunePropagation: Self.propagation(application.spec.syncPolicy.syncOptions.prunePropagationPolicy),
+            keep: keepRefs.sorted())
+    }
+
+    private static func propagation(_ name: String) -> KubePropagation {
+        switch name {
+        case "foreground": .foreground
+        case "orphan": .orphan
+        default: .background
+        }
+    }
+
+    /// Scopes of kinds defined by CRDs in the render (`group/Kind` → namespaced).
+    private func customResourceScopes(_ desired: [ManifestObject]) -> [String: Bool] {
+        var scopes: [String: Bool] = [:]
+        for manifest in desired where manifest.object["kind"]?.stringValue == "CustomResourceDefinition" {
+            guard let group = manifest.object[path: "spec", "group"]?.stringValue,
+                let kind = manifest.object[path: "spec", "names", "kind"]?.stringValue
+            else { continue }
+            scopes["\(group)/\(kind)"] = manifest.object[path: "spec", "scope"]?.stringValue != "Cluster"
+        }
+        return scopes
+    }
+
+    /// Kind rank, then namespace and name: the order objects are applied in.
+    static func rankOrder(_ a: ObjectRef, _ b: ObjectRef) -> Bool {
+        let (ra, rb) = (KindOrder.rank(of: a.kind), KindOrder.rank(of: b.kind))
+        if ra != rb { return ra < rb }
+        return a < b
+    }
+
+    private static func applyOrder(_ a: PlannedObject, _ b: PlannedObject) -> Bool {
+        rankOrder(a.ref, b.ref)
+    }
+
+    private static func batches(_ objects: [PlannedObject]) -> [[PlannedObject]] {
+        var result: [[PlannedObject]] = []
+        for object in objects {
+            if let last = result.last?.last, KindOrder.rank(of: last.ref.kind) == KindOrder.rank(of: object.ref.kind) {
+                result[result.count - 1].append(object)
+            } else {
+                result.append([object])
+            }
+        }
+        return result
+    }
+}

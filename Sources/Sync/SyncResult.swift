@@ -1,0 +1,90 @@
+public import MoorCore
+
+/// How a desired object compares with the cluster.
+public enum ObjectSyncState: String, Sendable, Hashable, Codable {
+    /// Live equals desired (after normalisation and ignore rules).
+    case synced = "Synced"
+    /// Live differs from desired.
+    case outOfSync = "OutOfSync"
+    /// Not in the cluster.
+    case missing = "Missing"
+    /// Tracked in the cluster but no longer in Git (a prune candidate).
+    case extraneous = "Extraneous"
+}
+
+/// What a sync did to one object.
+public enum SyncAction: String, Sendable, Hashable {
+    /// Created (it was missing).
+    case created
+    /// Changed to match Git.
+    case configured
+    /// Already in sync: nothing written.
+    case unchanged
+    /// Deleted because Git no longer holds it.
+    case pruned
+    /// Left in place although Git no longer holds it (prune off, or `Prune=false`).
+    case kept
+    /// A hook ran and succeeded.
+    case hookSucceeded = "hook succeeded"
+    /// A hook ran and failed.
+    case hookFailed = "hook failed"
+    /// Writing it failed; see the message.
+    case failed
+    /// Not attempted because an earlier step failed.
+    case notAttempted = "not attempted"
+}
+
+/// The outcome for one object.
+public struct ObjectResult: Sendable, Hashable {
+    /// The object.
+    public var ref: ObjectRef
+    /// What happened.
+    public var action: SyncAction
+    /// Health after the step, when known (`Healthy`, `Progressing`, …).
+    public var health: String?
+    /// Details: the error, the hook outcome, or the fields that changed.
+    public var message: String
+    /// Where the object was written in Git (none for pruned objects).
+    public var source: SourceLocation?
+    /// The wave it belonged to.
+    public var wave: Int?
+
+    /// Creates a result.
+    public init(
+        ref: ObjectRef, action: SyncAction, health: String? = nil, message: String = "", source: SourceLocation? = nil,
+        wave: Int? = nil
+    ) {
+        self.ref = ref
+        self.action = action
+        self.health = health
+        self.message = message
+        self.source = source
+        self.wave = wave
+    }
+}
+
+/// The outcome of one sync.
+public struct SyncResult: Sendable, Hashable {
+    /// The application.
+    public var application: String
+    /// Whether every step succeeded.
+    public var succeeded: Bool
+    /// A one-line summary (or the first failure).
+    public var message: String
+    /// Per-object outcomes in the order they happened.
+    public var objects: [ObjectResult]
+    /// Whether nothing was persisted (`--dry-run`).
+    public var dryRun: Bool
+    /// Write requests sent to the API server (apply, create, update, patch, delete).
+    public var writes: Int
+    /// The application's health after the sync (worst of its objects).
+    public var health: String
+}
+
+/// Progress reported while a sync runs.
+public enum SyncProgress: Sendable, Hashable {
+    /// A phase began: `PreSync`, `wave 0`, `PostSync`, `Prune`, `SyncFail`.
+    case phaseStarted(String, objects: Int)
+    /// One object finished.
+    case objectFinished(ObjectResult)
+}

@@ -1,0 +1,307 @@
+internal import KubeClient
+internal import MoorCore
+internal import Health
+
+/// The execution of one sync plan: bootstrap, PreSync hooks, waves (with Sync hooks), health
+/// waits between waves, PostSync hooks, prune; SyncFail hooks when a step fails.
+struct SyncRun: Sendable {
+    let engine: SyncEngine
+    let comparison: ApplicationComparison
+    let options: SyncEngine.RunOptions
+    let progress: @Sendable (SyncProgress) -> Void
+
+    /// Per-object results, and the failure message of a step that is not about one object.
+    struct Outcome {
+        var objects: [ObjectResult] = []
+        var message: String?
+    }
+
+    private var client: KubeClient { engine.client }
+    private var plan: SyncPlan { comparison.plan }
+
+    func execute() async -> Outcome {
+        var outcome = Outcome()
+        let failed = { (results: [ObjectResult]) in
+            results.contains { $0.action == .failed || $0.action == .hookFailed }
+        }
+        if let namespace = plan.namespaceToCreate, !options.dryRun {
+            do {
+                _ = try await client.apply(namespace, fieldManager: engine.fieldManager)
+            } catch {
+                outcome.message = "cannot create the destination namespace: \(error)"
+                return await failing(outcome)
+            }
+        }
+        progress(.phaseStarted("bootstrap", objects: plan.bootstrap.count))
+        let bootstrap = await applyBatch(plan.bootstrap)
+        outcome.objects += bootstrap
+        if failed(bootstrap) { return await failing(outcome) }
+        let newDefinitions = bootstrap.filter {
+            $0.ref.kind == "CustomResourceDefinition" && ($0.action == .created || $0.action == .configured)
+        }
+        if !newDefinitions.isEmpty, !options.dryRun {
+            if let problem = await waitEstablished(newDefinitions.map(\.ref)) {
+                outcome.message = problem
+                return await failing(outcome)
+            }
+        }
+
+        if !plan.preSyncHooks.isEmpty {
+            progress(.phaseStarted("PreSync", objects: plan.preSyncHooks.count))
+            let hooks = await runHooks(plan.preSyncHooks)
+            outcome.objects += hooks
+            if failed(hooks) { return await failing(outcome) }
+        }
+
+        for (index, wave) in plan.waves.enumerated() {
+            progress(.phaseStarted("wave \(wave.number)", objects: wave.objects.count))
+            for batch in wave.batches {
+                async let hookResults = runHooks(batch.filter(\.annotations.isHook), wave: wave.number)
+                let applied = await applyBatch(batch.filter { !$0.annotations.isHook }, wave: wave.number)
+                let results = applied + (await hookResults)
+                outcome.objects += results
+                if failed(results) { return await failing(outcome) }
+            }
+            let moreToCome = index < plan.waves.count - 1 || !plan.postSyncHooks.isEmpty
+            if moreToCome, !options.dryRun,
+                let problem = await waitHealthy(wave.objects.filter { !$0.annotations.isHook }, wave: wave.number)
+            {
+                outcome.message = problem
+                return await failing(outcome)
+            }
+        }
+
+        if !plan.postSyncHooks.isEmpty {
+            progress(.phaseStarted("PostSync", objects: plan.postSyncHooks.count))
+            let hooks = await runHooks(plan.postSyncHooks)
+            outcome.objects += hooks
+            if failed(hooks) { return await failing(outcome) }
+        }
+
+        progress(.phaseStarted("prune", objects: plan.prune.count))
+        for ref in plan.prune {
+            let result = await prune(ref)
+            progress(.objectFinished(result))
+            outcome.objects.append(result)
+        }
+        for ref in plan.keep {
+            let result = ObjectResult(
+                ref: ref, action: .kept,
+                message: options.prune ? "Prune=false: left in place" : "no longer in Git; prune is off")
+            progress(.objectFinished(result))
+            outcome.objects.append(result)
+        }
+        return outcome
+    }
+
+    /// Runs the SyncFail hooks and returns the outcome with their results added.
+    private func failing(_ outcome: Outcome) async -> Outcome {
+        var outcome = outcome
+        guard !plan.syncFailHooks.isEmpty else { return outcome }
+        progress(.phaseStarted("SyncFail", objects: plan.syncFailHooks.count))
+        outcome.objects += await runHooks(plan.syncFailHooks)
+        return outcome
+    }
+
+    // MARK: Apply
+
+    /// Applies objects in parallel (bounded), returning results in the objects' order.
+    private func applyBatch(_ objects: [PlannedObject], wave: Int? = nil) async -> [ObjectResult] {
+        await boundedMap(objects, limit: engine.concurrency) { object in
+            let result = await apply(object, wave: wave)
+            progress(.objectFinished(result))
+            return result
+        }
+    }
+
+    private func apply(_ planned: PlannedObject, wave: Int?) async -> ObjectResult {
+        let state = comparison.state(of: planned.ref)
+        var result = ObjectResult(
+            ref: planned.ref, action: .unchanged, message: state?.message ?? "", source: planned.source, wave: wave)
+        switch state?.state {
+        case .synced?:
+            result.health = state?.live.flatMap(SyncEngine.health(of:))?.status.rawValue
+            return result
+        case .missing?, nil:
+            result.action = .created
+        case .outOfSync?, .extraneous?:
+            result.action = .configured
+        }
+        if options.dryRun {
+            result.health = (state?.predicted).flatMap(SyncEngine.health(of:))?.status.rawValue
+            return result
+        }
+        do {
+            let stored: JSONValue
+            if planned.options.replace {
+                stored = result.action == .created
+                    ? try await client.create(planned.object, fieldManager: engine.fieldManager)
+                    : try await client.replace(planned.object, fieldManager: engine.fieldManager)
+            } else {
+                stored = try await client.apply(
+                    planned.object, fieldManager: engine.fieldManager, force: planned.options.forceConflicts)
+            }
+            result.health = SyncEngine.health(of: stored)?.status.rawValue
+        } catch {
+            result.action = .failed
+            result.message = "\(error)"
+        }
+        return result
+    }
+
+    // MARK: Hooks
+
+    private func runHooks(_ hooks: [PlannedObject], wave: Int? = nil) async -> [ObjectResult] {
+        await boundedMap(hooks, limit: engine.concurrency) { hook in
+            let result = await runHook(hook, wave: wave)
+            progress(.objectFinished(result))
+            return result
+        }
+    }
+
+    private func runHook(_ hook: PlannedObject, wave: Int?) async -> ObjectResult {
+        var result = ObjectResult(ref: hook.ref, action: .hookSucceeded, source: hook.source, wave: wave)
+        if options.dryRun {
+            result.action = .notAttempted
+            result.message = "hook not run in a dry run"
+            return result
+        }
+        let policies = hook.annotations.deletePolicies
+        do {
+            if policies.contains(.beforeHookCreation) { try await deleteAndWait(hook.ref) }
+            _ = try await client.apply(hook.object, fieldManager: engine.fieldManager, force: true)
+            let (status, message) = try await waitForHook(hook.ref)
+            result.health = status.rawValue
+            result.message = message
+            if status != .healthy { result.action = .hookFailed }
+        } catch {
+            result.action = .hookFailed
+            result.message = "\(error)"
+        }
+        let succeeded = result.action == .hookSucceeded
+        if (succeeded && policies.contains(.hookSucceeded)) || (!succeeded && policies.contains(.hookFailed)) {
+            try? await client.delete(hook.ref, propagation: .background)
+        }
+        return result
+    }
+
+    /// Polls a hook until it completes: Healthy is success, Degraded failure; kinds without a
+    /// health notion complete once created.
+    private func waitForHook(_ ref: ObjectRef) async throws -> (HealthStatus, String) {
+        let deadline = ContinuousClock.now + engine.hookTimeout
+        while ContinuousClock.now < deadline {
+            let live = try await client.get(ref)
+            guard let (status, message) = SyncEngine.health(of: live) else { return (.healthy, "created") }
+            if status == .healthy || status == .degraded { return (status, message) }
+            try await Task.sleep(for: engine.pollInterval)
+        }
+        return (.degraded, "did not complete within \(engine.hookTimeout)")
+    }
+
+    private func deleteAndWait(_ ref: ObjectRef) async throws {
+        do {
+            try await client.delete(ref, propagation: .background)
+        } catch let error as KubeAPIError where error.code == .notFound {
+            return
+        }
+        let deadline = ContinuousClock.now + engine.hookTimeout
+        while ContinuousClock.now < deadline {
+            do {
+                _ = try await client.get(ref)
+            } catch let error as KubeAPIError where error.code == .notFound {
+                return
+            }
+            try await Task.sleep(for: engine.pollInterval)
+        }
+        throw KubeAPIError(code: .timeout, status: 0, message: "the previous run was not deleted in time", object: ref)
+    }
+
+    // MARK: Waiting
+
+    /// Waits until every object of a wave is healthy (or has no health notion); returns a
+    /// message when one degrades or the timeout passes.
+    private func waitHealthy(_ objects: [PlannedObject], wave: Int) async -> String? {
+        let deadline = ContinuousClock.now + engine.waveTimeout
+        var pending = objects.map(\.ref)
+        while !pending.isEmpty {
+            let states = await boundedMap(pending, limit: engine.concurrency) { ref -> (ObjectRef, HealthStatus?, String) in
+                guard let live = try? await client.get(ref) else { return (ref, .missing, "not found") }
+                let health = SyncEngine.health(of: live)
+                return (ref, health?.status, health?.message ?? "")
+            }
+            if let degraded = states.first(where: { $0.1 == .degraded }) {
+                return "wave \(wave): \(degraded.0) is Degraded: \(degraded.2)"
+            }
+            pending = states.filter { state in
+                guard let status = state.1 else { return false }
+                return status != .healthy && status != .suspended
+            }.map(\.0)
+            if pending.isEmpty { return nil }
+            guard ContinuousClock.now < deadline else {
+                return "wave \(wave) not healthy after \(engine.waveTimeout): \(pending.map(\.description).joined(separator: ", "))"
+            }
+            try? await Task.sleep(for: engine.pollInterval)
+        }
+        return nil
+    }
+
+    /// Waits until new CRDs are established, then refreshes discovery so their kinds apply.
+    private func waitEstablished(_ refs: [ObjectRef]) async -> String? {
+        let deadline = ContinuousClock.now + engine.waveTimeout
+        for ref in refs {
+            while true {
+                let live = try? await client.get(ref)
+                if SyncEngine.health(of: live ?? .null)?.status == .healthy { break }
+                guard ContinuousClock.now < deadline else { return "\(ref) was not established in time" }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        do {
+            try await client.refreshDiscovery()
+        } catch {
+            return "cannot refresh discovery after creating CRDs: \(error)"
+        }
+        return nil
+    }
+
+    // MARK: Prune
+
+    private func prune(_ ref: ObjectRef) async -> ObjectResult {
+        var result = ObjectResult(ref: ref, action: .pruned)
+        if options.dryRun { return result }
+        do {
+            try await client.delete(ref, propagation: plan.prunePropagation)
+        } catch let error as KubeAPIError where error.code == .notFound {
+            result.message = "already gone"
+        } catch {
+            result.action = .failed
+            result.message = "\(error)"
+        }
+        return result
+    }
+}
+
+/// Maps `items` with at most `limit` transforms running at once, keeping the input order.
+func boundedMap<T: Sendable, R: Sendable>(
+    _ items: [T], limit: Int, _ transform: @escaping @Sendable (T) async -> R
+) async -> [R] {
+    guard !items.isEmpty else { return [] }
+    return await withTaskGroup(of: (Int, R).self) { group in
+        var results = [R?](repeating: nil, count: items.count)
+        var next = 0
+        for _ in 0..<min(limit, items.count) {
+            let index = next
+            group.addTask { (index, await transform(items[index])) }
+            next += 1
+        }
+        for await (index, value) in group {
+            results[index] = value
+            if next < items.count {
+                let index = next
+                group.addTask { (index, await transform(items[index])) }
+                next += 1
+            }
+        }
+        return results.map { $0! }
+    }
+}

@@ -1,0 +1,43 @@
+public import KubeClient
+public import MoorCore
+
+/// Finds the live objects an application tracks: every listable resource is listed (in
+/// parallel) with the managed-by label selector, and objects whose tracking id names the
+/// application and describes the object itself are kept.
+public enum TrackedObjects {
+    /// The application's tracked live objects.
+    public static func list(client: KubeClient, application: String) async throws(KubeAPIError) -> [JSONValue] {
+        let resources = try await client.listableResources()
+        let options = ListOptions(labelSelector: TrackingID.managedBySelector)
+        do {
+            return try await withThrowingTaskGroup(of: [JSONValue].self) { group in
+                for resource in resources {
+                    group.addTask {
+                        do {
+                            return try await client.listAll(resource, namespace: nil, options: options).items
+                        } catch let error as KubeAPIError
+                            where error.code == .notFound || error.code == .methodNotAllowed
+                            || error.code == .forbidden
+                        {
+                            // A resource removed since discovery, or one this user may not list.
+                            return []
+                        }
+                    }
+                }
+                var result: [JSONValue] = []
+                for try await items in group {
+                    for object in items {
+                        guard let id = TrackingID(object: object), id.application == application, id.matches(object)
+                        else { continue }
+                        result.append(object)
+                    }
+                }
+                return result
+            }
+        } catch let error as KubeAPIError {
+            throw error
+        } catch {
+            throw KubeAPIError(code: .transport, status: 0, message: "\(error)")
+        }
+    }
+}

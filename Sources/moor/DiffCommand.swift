@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import MoorCore
+import Sync
+
+/// `moor diff`: shows how the cluster differs from Git. Exit code 0 in sync, 1 with
+/// differences, greater than 1 on errors (as `kubectl diff`).
+struct DiffCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff", abstract: "Show how the cluster differs from Git (exit 0 in sync, 1 differences).")
+
+    @OptionGroup var app: ApplicationFlags
+    @OptionGroup var render: RenderFlags
+
+    @Option(name: [.customShort("o"), .long], help: "Output format: table or json.")
+    var output: OutputFormat = .table
+
+    @Flag(help: "Colour the diff (default: when writing to a terminal).")
+    var color = false
+
+    @Flag(name: .customLong("no-color"), help: "Never colour the diff.")
+    var noColor = false
+
+    func run() async throws {
+        let comparison = try await ExitStatus.guarding { () async throws -> (ApplicationComparison, SourceLoader.Loaded) in
+            let application = try app.application(renderOptions: render.sourceOptions())
+            let loaded = try await SourceLoader.load(application.spec.source)
+            let client = try app.client()
+            defer { Task { await client.shutdown() } }
+            return (try await SyncEngine(client: client).compare(application, desired: loaded.objects), loaded)
+        }
+        let (result, loaded) = comparison
+        switch output {
+        case .json:
+            print(result.json(commit: loaded.commit).prettyJSONString())
+        case .table:
+            print(result.table(), terminator: "")
+            let colored = !noColor && (color || isatty(STDOUT_FILENO) == 1)
+            for object in result.objects where !object.diff.isEmpty {
+                print("")
+                print(colored ? DiffColor.apply(object.diff) : object.diff, terminator: object.diff.hasSuffix("\n") ? "" : "\n")
+            }
+        }
+        if result.syncStatus != "Synced" { throw ExitCode(1) }
+    }
+}
+
+/// Maps errors to exit code 2 (1 means "differences" for `moor diff`).
+enum ExitStatus {
+    static func guarding<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import GitSource
+import Health
+import MoorCore
+import Sync
+
+extension ObjectRef {
+    /// `Kind`, `namespace`, `name` cells for tables.
+    var cells: [String] { [kind, namespace.isEmpty ? "-" : namespace, name] }
+
+    var json: JSONValue {
+        ["group": .string(group), "version": .string(version), "kind": .string(kind), "namespace": .string(namespace),
+         "name": .string(name)]
+    }
+}
+
+extension GitCommit {
+    var json: JSONValue {
+        ["sha": .string(sha), "author": .string(authorName), "subject": .string(subject),
+         "date": .string(ISO8601DateFormatter().string(from: date))]
+    }
+}
+
+extension SyncResult {
+    /// Object, action, health, message.
+    func table() -> String {
+        var table = TextTable("KIND", "NAMESPACE", "NAME", "ACTION", "HEALTH", "MESSAGE")
+        for object in objects {
+            table.add(object.ref.cells + [object.action.rawValue, object.health ?? "-", object.message])
+        }
+        return table.render()
+    }
+
+    func json(commit: GitCommit?) -> JSONValue {
+        [
+            "application": .string(application), "succeeded": .bool(succeeded), "message": .string(message),
+            "dryRun": .bool(dryRun), "writes": .int(writes), "health": .string(health),
+            "revision": commit?.json ?? .null,
+            "objects": .array(objects.map { object in
+                ["ref": object.ref.json, "action": .string(object.action.rawValue),
+                 "health": object.health.map(JSONValue.string) ?? .null, "message": .string(object.message),
+                 "source": object.source.map { .string($0.description) } ?? .null,
+                 "wave": object.wave.map(JSONValue.int) ?? .null]
+            }),
+        ]
+    }
+}
+
+extension ApplicationComparison {
+    /// Object, state, changed paths.
+    func table() -> String {
+        var table = TextTable("KIND", "NAMESPACE", "NAME", "STATE", "CHANGED")
+        for object in objects {
+            let changed = object.message.isEmpty ? object.changedPaths.joined(separator: ", ") : object.message
+            table.add(object.ref.cells + [object.state.rawValue, changed])
+        }
+        return table.render()
+    }
+
+    func json(commit: GitCommit?) -> JSONValue {
+        [
+            "syncStatus": .string(syncStatus), "revision": commit?.json ?? .null,
+            "objects": .array(objects.map { object in
+                ["ref": object.ref.json, "state": .string(object.state.rawValue),
+                 "changedPaths": .array(object.changedPaths.map(JSONValue.string)), "diff": .string(object.diff),
+                 "message": .string(object.message),
+                 "source": object.source.map { .string($0.description) } ?? .null]
+            }),
+        ]
+    }
+}
+
+/// What `moor status` shows: sync status, health, revision, and each object's state and health.
+struct ApplicationStatusReport {
+    let application: Application
+    let commit: GitCommit?
+    let comparison: ApplicationComparison
+
+    private var rows: [(ObjectComparison, ObjectHealth?)] {
+        comparison.objects.map { ($0, $0.live.flatMap(ObjectHealth.assess)) }
+    }
+
+    private var health: HealthStatus {
+        HealthStatus.aggregate(rows.map { row in row.0.live == nil ? ObjectHealth(status: .missing) : row.1 })
+    }
+
+    func text() -> String {
+        var out = "Application: \(application.name)\n"
+        out += "Source:      \(application.spec.source.repoURL) (path \(application.spec.source.path))\n"
+        if let commit { out += "Revision:    \(commit.sha.prefix(12)) \(commit.subject)\n" }
+        out += "Sync status: \(comparison.syncStatus)\n"
+        out += "Health:      \(health.rawValue)\n\n"
+        var table = TextTable("KIND", "NAMESPACE", "NAME", "SYNC", "HEALTH", "MESSAGE")
+        for (object, assessed) in rows {
+            let healthCell = object.live == nil ? HealthStatus.missing.rawValue : assessed?.status.rawValue ?? "-"
+            table.add(object.ref.cells + [object.state.rawValue, healthCell, assessed?.message ?? object.message])
+        }
+        return out + table.render()
+    }
+
+    func json() -> JSONValue {
+        [
+            "application": .string(application.name), "syncStatus": .string(comparison.syncStatus),
+            "health": .string(health.rawValue), "revision": commit?.json ?? .null,
+            "objects": .array(rows.map { object, assessed in
+                ["ref": object.ref.json, "sync": .string(object.state.rawValue),
+                 "health": object.live == nil ? .string(HealthStatus.missing.rawValue)
+                    : assessed.map { .string($0.status.rawValue) } ?? .null,
+                 "message": .string(assessed?.message ?? object.message)]
+            }),
+        ]
+    }
+}
+
+/// ANSI colours for unified diffs on a terminal.
+enum DiffColor {
+    static func apply(_ diff: String) -> String {
+        diff.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            if line.hasPrefix("+++") || line.hasPrefix("---") { return "\u{1B}[1m\(line)\u{1B}[0m" }
+            if line.hasPrefix("+") { return "\u{1B}[32m\(line)\u{1B}[0m" }
+            if line.hasPrefix("-") { return "\u{1B}[31m\(line)\u{1B}[0m" }
+            if line.hasPrefix("@@") { return "\u{1B}[36m\(line)\u{1B}[0m" }
+            return String(line)
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import MoorCore
+import Sync
+
+/// `moor status`: the application's sync status and health, object by object.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show an application's sync status and the health of its objects.")
+
+    @OptionGroup var app: ApplicationFlags
+    @OptionGroup var render: RenderFlags
+
+    @Option(name: [.customShort("o"), .long], help: "Output format: table or json.")
+    var output: OutputFormat = .table
+
+    func run() async throws {
+        let application = try app.application(renderOptions: render.sourceOptions())
+        let loaded = try await SourceLoader.load(application.spec.source)
+        let client = try app.client()
+        let comparison: ApplicationComparison
+        do {
+            comparison = try await SyncEngine(client: client).compare(application, desired: loaded.objects)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+        let status = ApplicationStatusReport(application: application, commit: loaded.commit, comparison: comparison)
+        switch output {
+        case .json: print(status.json().prettyJSONString())
+        case .table: print(status.text(), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import MoorCore
+import MoorYAML
+import Testing
+
+/// The built `moor` binary's `render` command on a local directory.
+@Suite("moor render")
+struct RenderCommandTests {
+    /// What one run printed and how it exited.
+    struct Run {
+        let status: Int32
+        let output: String
+        let error: String
+    }
+
+    /// The `moor` binary beside the test bundle (`swift test` builds it), or in `.build/debug`.
+    static func binary() throws -> String {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+                .appendingPathComponent("moor").path,
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build/debug/moor").path,
+        ]
+        return try #require(
+            candidates.first { FileManager.default.isExecutableFile(atPath: $0) },
+            "build the moor executable first (swift build --product moor)")
+    }
+
+    static func run(_ arguments: [String], in tree: TestTree) throws -> Run {
+        let outputFile = tree.root + "/../stdout"
+        let errorFile = tree.root + "/../stderr"
+        try #require(FileManager.default.createFile(atPath: outputFile, contents: nil))
+        try #require(FileManager.default.createFile(atPath: errorFile, contents: nil))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try binary())
+        process.arguments = ["render"] + arguments
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFile))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))
+        try process.run()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, output: try String(contentsOfFile: outputFile, encoding: .utf8),
+            error: try String(contentsOfFile: errorFile, encoding: .utf8))
+    }
+
+    static let files = [
+        "apps/web/deploy.yaml": """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        """,
+        "apps/web/sub/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
+    ]
+
+    @Test("prints the objects as a YAML stream with their sources")
+    func yaml() throws {
+        let tree = try TestTree(Self.files)
+        defer { tree.remove() }
+        let run = try Self.run(["--repo", tree.root, "--path", "apps/web", "--recurse"], in: tree)
+        #expect(run.status == 0)
+        #expect(run.error == "")
+        let documents = try YAMLReader.documents(run.output)
+        #expect(documents.map { $0.value[path: "metadata", "name"] } == ["web", "web", "extra"])
+        #expect(documents.map { $0.value["kind"] } == ["Deployment", "Service", "ConfigMap"])
+        #expect(run.output.hasPrefix("---\n# Source: apps/web/deploy.yaml:1\napiVersion: apps/v1\n"))
+        #expect(run.output.contains("---\n# Source: apps/web/sub/extra.yaml:1\n"))
+    }
+
+    @Test("prints a JSON list with -o json")
+    func json() throws {
+        let tree = try TestTree(Self.files)
+        defer { tree.remove() }
+        let run = try Self.run(["--repo", tree.root, "--path", "apps/web", "-o", "json"], in: tree)
+        #expect(run.status == 0)
+        let list = try JSONValue(parsing: run.output)
+        #expect(list.arrayValue?.map { $0["kind"] } == ["Deployment", "Service"])
+    }
+
+    @Test("bad input exits 1 with file:line: message on standard error")
+    func failure() throws {
+        let tree = try TestTree(
+            Self.files.merging(["apps/web/bad.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n"]) { $1 })
+        defer { tree.remove() }
+        let run = try Self.run(["--repo", tree.root, "--path", "apps/web"], in: tree)
+        #expect(run.status == 1)
+        #expect(run.output == "")
+        #expect(
+            run.error
+                == "apps/web/bad.yaml:1: metadata.name is missing or not a string; every object needs apiVersion, kind "
+                + "and metadata.name\n")
+    }
+
+    @Test("a path leaving the repository exits 1")
+    func traversal() throws {
+        let tree = try TestTree(Self.files)
+        defer { tree.remove() }
+        let run = try Self.run(["--repo", tree.root, "--path", "../x"], in: tree)
+        #expect(run.status == 1)
+        #expect(run.error == "path '../x' leaves the repository; paths must stay inside the checkout\n")
+    }
+}

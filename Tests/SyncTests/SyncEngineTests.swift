@@ -1,0 +1,446 @@
+import Foundation
+import KubeClient
+import MoorCore
+import MoorTestSupport
+import MoorYAML
+import Testing
+
+@testable import Sync
+
+/// The sync engine against a real API server: every test works in its own namespace.
+@Suite("Sync engine against a real API server")
+struct SyncEngineTests {
+    static func application(_ name: String, namespace: String, options: [String] = [], share: Double = 0.5,
+                            ignore: [JSONValue] = []) -> Application {
+        var policy = SyncPolicy(maxPruneShare: share)
+        policy.syncOptions.apply(options)
+        return Application(
+            name: name,
+            spec: ApplicationSpec(
+                source: ApplicationSource(repoURL: "file:///unused"),
+                destination: ApplicationDestination(namespace: namespace), syncPolicy: policy,
+                ignoreDifferences: ignore))
+    }
+
+    static func manifests(_ yaml: String, file: String = "app.yaml") throws -> [ManifestObject] {
+        try YAMLReader.documents(yaml).map {
+            ManifestObject(object: $0.value, source: SourceLocation(file: file, line: $0.line))
+        }
+    }
+
+    static func configMap(_ name: String, _ data: String = "v", annotations: String = "") -> String {
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: \(name)
+        \(annotations.isEmpty ? "" : "  annotations:\n" + annotations)
+        data:
+          key: "\(data)"
+        """
+    }
+
+    static func job(_ name: String, hook: String, prefix: String = "moor.dev") -> String {
+        """
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: \(name)
+          annotations:
+            \(prefix)/hook: \(hook)
+        spec:
+          backoffLimit: 0
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: run
+                image: busybox:1.36
+                command: ["true"]
+        """
+    }
+
+    static func ref(_ kind: String, _ name: String, namespace: String, apiVersion: String = "v1") -> ObjectRef {
+        ObjectRef(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
+    }
+
+    func withEngine(_ body: (SyncEngine, KubeClient, String) async throws -> Void) async throws {
+        let cluster = try await TestCluster.shared()
+        let client = try cluster.adminClient()
+        var engine = SyncEngine(client: client)
+        engine.pollInterval = .milliseconds(100)
+        engine.waveTimeout = .seconds(30)
+        engine.hookTimeout = .seconds(60)
+        let configured = engine
+        do {
+            try await cluster.withNamespace(client) { ns in try await body(configured, client, ns) }
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+    }
+
+    @Test("a first sync creates everything; a second one is unchanged and writes nothing")
+    func createThenInSync() async throws {
+        try await withEngine { engine, client, ns in
+            let app = Self.application("web", namespace: ns)
+            let desired = try Self.manifests(
+                """
+                \(Self.configMap("settings"))
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web}
+                spec:
+                  selector: {app: web}
+                  ports: [{port: 80, targetPort: 8080}]
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      containers: [{name: web, image: "nginx:1.27", ports: [{containerPort: 8080}]}]
+                """)
+            let first = try await engine.sync(app, desired: desired)
+            #expect(first.succeeded, "\(first.message)")
+            #expect(first.objects.map(\.action) == [.created, .created, .created])
+            #expect(first.objects.map(\.ref.kind) == ["ConfigMap", "Service", "Deployment"])
+            let live = try await client.get(Self.ref("ConfigMap", "settings", namespace: ns))
+            #expect(live[path: "metadata", "annotations", "moor.dev/tracking-id"] == .string("web:/ConfigMap:\(ns)/settings"))
+            #expect(live[path: "metadata", "labels", "app.kubernetes.io/managed-by"] == "moor")
+
+            let comparison = try await engine.compare(app, desired: desired)
+            #expect(comparison.syncStatus == "Synced")
+            let before = client.requestCounts()
+            let second = try await engine.sync(app, desired: desired)
+            let after = client.requestCounts()
+            #expect(second.succeeded)
+            #expect(second.objects.allSatisfy { $0.action == .unchanged })
+            #expect(second.writes == 0)
+            #expect(after["apply-dry-run", default: 0] == before["apply-dry-run", default: 0], "an in-sync app needs no dry runs")
+            #expect(SyncEngine.writeCount(after) == SyncEngine.writeCount(before))
+        }
+    }
+
+    @Test("diff states: Missing, Synced, OutOfSync with changed paths, Extraneous")
+    func diffStates() async throws {
+        try await withEngine { engine, client, ns in
+            let app = Self.application("states", namespace: ns)
+            let initial = try Self.manifests(Self.configMap("a") + "\n---\n" + Self.configMap("b"))
+            let missing = try await engine.compare(app, desired: initial)
+            #expect(missing.objects.map(\.state) == [.missing, .missing])
+            #expect(missing.syncStatus == "OutOfSync")
+            _ = try await engine.sync(app, desired: initial)
+            let changed = try Self.manifests(Self.configMap("a", "changed"))
+            let comparison = try await engine.compare(app, desired: changed, prune: true, allowMassPrune: true)
+            #expect(comparison.state(of: Self.ref("ConfigMap", "a", namespace: ns))?.state == .outOfSync)
+            #expect(comparison.state(of: Self.ref("ConfigMap", "a", namespace: ns))?.changedPaths == ["data.key"])
+            #expect(comparison.state(of: Self.ref("ConfigMap", "a", namespace: ns))?.diff.contains("+  key: changed") == true)
+            #expect(comparison.state(of: Self.ref("ConfigMap", "b", namespace: ns))?.state == .extraneous)
+            // Nothing was written by comparing.
+            #expect(try await client.get(Self.ref("ConfigMap", "a", namespace: ns))["data"] == ["key": "v"])
+        }
+    }
+
+    @Test("a hand edit is drift; server defaults are not")
+    func driftVersusDefaults() async throws {
+        try await withEngine { engine, client, ns in
+            let app = Self.application("drift", namespace: ns)
+            let desired = try Self.manifests(
+                """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: api}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: api}}
+                  template:
+                    metadata: {labels: {app: api}}
+                    spec: {containers: [{name: api, image: "nginx:1.27"}]}
+                """)
+            _ = try await engine.sync(app, desired: desired)
+            #expect(try await engine.compare(app, desired: desired).syncStatus == "Synced")
+            _ = try await client.mergePatch(Self.ref("Deployment", "api", namespace: ns, apiVersion: "apps/v1"),
+                                            patch: ["spec": ["replicas": 5]])
+            let drifted = try await engine.compare(app, desired: desired)
+            #expect(drifted.syncStatus == "OutOfSync")
+            #expect(drifted.objects.first?.changedPaths == ["spec.replicas"])
+            let healed = try await engine.sync(app, desired: desired)
+            #expect(healed.objects.map(\.action) == [.configured])
+            let live = try await client.get(Self.ref("Deployment", "api", namespace: ns, apiVersion: "apps/v1"))
+            #expect(live[path: "spec", "replicas"] == 2)
+        }
+    }
+
+    @Test("waves apply in order, lowest first, with Argo CD's annotation too")
+    func wavesInOrder() async throws {
+        try await withEngine { engine, _, ns in
+            let desired = try Self.manifests(
+                [Self.configMap("late", annotations: "    moor.dev/sync-wave: \"5\""),
+                 Self.configMap("first", annotations: "    argocd.argoproj.io/sync-wave: \"-2\""),
+                 Self.configMap("middle")].joined(separator: "\n---\n"))
+            let recorder = EventRecorder()
+            let result = try await engine.sync(Self.application("waves", namespace: ns), desired: desired) {
+                recorder.record($0)
+            }
+            #expect(result.succeeded)
+            #expect(recorder.finishedNames() == ["first", "middle", "late"])
+            #expect(recorder.phases().filter { $0.hasPrefix("wave") } == ["wave -2", "wave 0", "wave 5"])
+        }
+    }
+
+    @Test("a PreSync Job gates the Sync phase until it completes; PostSync runs after")
+    func preSyncGates() async throws {
+        try await withEngine { engine, client, ns in
+            let desired = try Self.manifests(
+                [Self.job("migrate", hook: "PreSync"), Self.configMap("app"),
+                 Self.configMap("after", annotations: "    moor.dev/hook: PostSync")].joined(separator: "\n---\n"))
+            let app = Self.application("hooks", namespace: ns)
+            let sync = Task { try await engine.sync(app, desired: desired) }
+            let job = Self.ref("Job", "migrate", namespace: ns, apiVersion: "batch/v1")
+            try await eventually { (try? await client.get(job)) != nil }
+            try await Task.sleep(for: .milliseconds(500))
+            let early = await #expect(throws: KubeAPIError.self) {
+                _ = try await client.get(Self.ref("ConfigMap", "app", namespace: ns))
+            }
+            #expect(early?.code == .notFound, "the Sync phase must wait for the PreSync hook")
+            try await Self.finishJob(client, job, succeeded: true)
+            let result = try await sync.value
+            #expect(result.succeeded, "\(result.message)")
+            #expect(result.objects.map(\.ref.name) == ["migrate", "app", "after"])
+            #expect(result.objects.first?.action == .hookSucceeded)
+            _ = try await client.get(Self.ref("ConfigMap", "app", namespace: ns))
+            _ = try await client.get(Self.ref("ConfigMap", "after", namespace: ns))
+        }
+    }
+
+    @Test("a failing PreSync hook fails the sync, runs SyncFail hooks and applies nothing else")
+    func failingHook() async throws {
+        try await withEngine { engine, client, ns in
+            let desired = try Self.manifests(
+                [Self.job("migrate", hook: "PreSync", prefix: "argocd.argoproj.io"), Self.configMap("app"),
+                 Self.configMap("alert", annotations: "    argocd.argoproj.io/hook: SyncFail")]
+                    .joined(separator: "\n---\n"))
+            let app = Self.application("failing", namespace: ns)
+            let sync = Task { try await engine.sync(app, desired: desired) }
+            let job = Self.ref("Job", "migrate", namespace: ns, apiVersion: "batch/v1")
+            try await eventually { (try? await client.get(job)) != nil }
+            try await Self.finishJob(client, job, succeeded: false)
+            let result = try await sync.value
+            #expect(!result.succeeded)
+            #expect(result.objects.map(\.action) == [.hookFailed, .hookSucceeded])
+            #expect(result.objects.last?.ref.name == "alert")
+            _ = try await client.get(Self.ref("ConfigMap", "alert", namespace: ns))
+            let app404 = await #expect(throws: KubeAPIError.self) {
+                _ = try await client.get(Self.ref("ConfigMap", "app", namespace: ns))
+            }
+            #expect(app404?.code == .notFound)
+        }
+    }
+
+    @Test("a CRD and its custom resources sync together")
+    func crdAndCustomResources() async throws {
+        try await withEngine { engine, client, ns in
+            let group = "s\(UInt32.random(in: 0...UInt32.max)).moor.dev"
+            let desired = try Self.manifests(
+                """
+                apiVersion: \(group)/v1
+                kind: Gadget
+                metadata: {name: g1}
+                spec: {size: 2}
+                ---
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: gadgets.\(group)}
+                spec:
+                  group: \(group)
+                  scope: Namespaced
+                  names: {plural: gadgets, singular: gadget, kind: Gadget}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+                """)
+            let result = try await engine.sync(Self.application("crd", namespace: ns), desired: desired)
+            #expect(result.succeeded, "\(result.message)")
+            #expect(result.objects.map(\.ref.kind) == ["CustomResourceDefinition", "Gadget"])
+            let gadget = try await client.get(Self.ref("Gadget", "g1", namespace: ns, apiVersion: "\(group)/v1"))
+            #expect(gadget[path: "spec", "size"] == 2)
+            try await client.delete(ObjectRef(group: "apiextensions.k8s.io", version: "v1",
+                                              kind: "CustomResourceDefinition", name: "gadgets.\(group)"))
+        }
+    }
+
+    @Test("a field owned by another manager fails that object, naming the manager; others still report")
+    func conflictWithAnotherManager() async throws {
+        try await withEngine { engine, client, ns in
+            let app = Self.application("conflict", namespace: ns)
+            _ = try await engine.sync(app, desired: try Self.manifests(Self.configMap("shared", "mine")))
+            _ = try await client.apply(
+                ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "shared", "namespace": .string(ns)],
+                 "data": ["key": "theirs"]], fieldManager: "ops-team", force: true)
+            let desired = try Self.manifests(Self.configMap("shared", "mine-again") + "\n---\n" + Self.configMap("other"))
+            let result = try await engine.sync(app, desired: desired)
+            #expect(!result.succeeded)
+            let shared = result.objects.first { $0.ref.name == "shared" }
+            #expect(shared?.action == .failed)
+            #expect(shared?.message.contains("ops-team") == true)
+            #expect(result.objects.first { $0.ref.name == "other" }?.action == .created)
+            let forced = try await engine.sync(
+                Self.application("conflict", namespace: ns, options: ["ForceConflicts=true"]), desired: desired)
+            #expect(forced.succeeded)
+            #expect(try await client.get(Self.ref("ConfigMap", "shared", namespace: ns))["data"] == ["key": "mine-again"])
+        }
+    }
+
+    @Test("prune deletes what Git dropped, never an untracked copy, never after an empty render, not above the cap")
+    func pruneSafety() async throws {
+        try await withEngine { engine, client, ns in
+            let app = Self.application("prune", namespace: ns)
+            let all = try Self.manifests((1...4).map { Self.configMap("cm\($0)") }.joined(separator: "\n---\n"))
+            _ = try await engine.sync(app, desired: all)
+            // A copy made by another tool: same labels, a tracking id that names another object.
+            var copy = try await client.get(Self.ref("ConfigMap", "cm4", namespace: ns))
+            copy[path: "metadata", "name"] = "copy-of-cm4"
+            for key in ["uid", "resourceVersion", "creationTimestamp", "managedFields"] { copy[path: "metadata", key] = nil }
+            _ = try await client.create(copy)
+
+            let empty = await #expect(throws: SyncPlanError.self) {
+                _ = try await engine.sync(app, desired: [], options: .init(prune: true))
+            }
+            #expect(empty?.code == .emptyRender)
+            let capped = await #expect(throws: SyncPlanError.self) {
+                _ = try await engine.sync(app, desired: Array(all.prefix(1)), options: .init(prune: true))
+            }
+            #expect(capped?.code == .pruneCapExceeded)
+            let names = { try await client.list(try await client.resource(apiVersion: "v1", kind: "ConfigMap"),
+                                                namespace: ns).items.compactMap { $0[path: "metadata", "name"]?.stringValue } }
+            #expect(Set(try await names()).isSuperset(of: ["cm1", "cm2", "cm3", "cm4", "copy-of-cm4"]))
+
+            let pruned = try await engine.sync(app, desired: Array(all.prefix(3)), options: .init(prune: true))
+            #expect(pruned.objects.filter { $0.action == .pruned }.map(\.ref.name) == ["cm4"])
+            try await eventually { !(try await names()).contains("cm4") }
+            #expect(try await names().contains("copy-of-cm4"))
+            let withoutPrune = try await engine.sync(app, desired: Array(all.prefix(2)))
+            #expect(withoutPrune.objects.filter { $0.action == .kept }.map(\.ref.name) == ["cm3"])
+        }
+    }
+
+    @Test("Prune=false keeps an object; Replace=true and CreateNamespace=true work")
+    func syncOptions() async throws {
+        try await withEngine { engine, client, ns in
+            let target = "\(ns)-created"
+            let app = Self.application("options", namespace: target, options: ["CreateNamespace=true"], share: 1)
+            let desired = try Self.manifests(
+                Self.configMap("pinned", annotations: "    moor.dev/sync-options: Prune=false") + "\n---\n"
+                    + Self.configMap("replaced", annotations: "    moor.dev/sync-options: Replace=true"))
+            let result = try await engine.sync(app, desired: desired)
+            #expect(result.succeeded, "\(result.message)")
+            let replaced = try await client.get(Self.ref("ConfigMap", "replaced", namespace: target))
+            #expect(replaced[path: "metadata", "managedFields"]?[0]?["operation"] == "Update")
+            let after = try await engine.sync(app, desired: Array(desired.suffix(1)), options: .init(prune: true))
+            #expect(after.objects.first { $0.ref.name == "pinned" }?.action == .kept)
+            _ = try await client.get(Self.ref("ConfigMap", "pinned", namespace: target))
+            try await client.delete(ObjectRef(group: "", version: "v1", kind: "Namespace", name: target))
+        }
+    }
+
+    @Test("a dry run reports what would change and persists nothing")
+    func dryRun() async throws {
+        try await withEngine { engine, client, ns in
+            let app = Self.application("dry", namespace: ns)
+            let result = try await engine.sync(app, desired: try Self.manifests(Self.configMap("x")),
+                                               options: .init(dryRun: true))
+            #expect(result.dryRun && result.succeeded)
+            #expect(result.objects.map(\.action) == [.created])
+            #expect(result.writes == 0)
+            let missing = await #expect(throws: KubeAPIError.self) {
+                _ = try await client.get(Self.ref("ConfigMap", "x", namespace: ns))
+            }
+            #expect(missing?.code == .notFound)
+        }
+    }
+
+    @Test("a secret's values never appear in the comparison, only which keys changed")
+    func secretMasking() async throws {
+        try await withEngine { engine, _, ns in
+            let app = Self.application("secret", namespace: ns)
+            func secret(_ password: String) throws -> [ManifestObject] {
+                try Self.manifests(
+                    """
+                    apiVersion: v1
+                    kind: Secret
+                    metadata: {name: db}
+                    stringData: {password: "\(password)", user: admin}
+                    """)
+            }
+            _ = try await engine.sync(app, desired: try secret("hunter2-old-value"))
+            let comparison = try await engine.compare(app, desired: try secret("s3cr3t-new-value"))
+            let object = try #require(comparison.objects.first)
+            #expect(object.state == .outOfSync)
+            let everything = object.diff + object.changedPaths.joined() + object.message
+            for secretText in ["hunter2-old-value", "s3cr3t-new-value"] {
+                #expect(!everything.contains(secretText))
+                #expect(!everything.contains(Data(secretText.utf8).base64EncodedString()))
+            }
+            #expect(object.changedPaths.contains("data.password"))
+            #expect(!object.changedPaths.contains("data.user"))
+        }
+    }
+
+    static func finishJob(_ client: KubeClient, _ job: ObjectRef, succeeded: Bool) async throws {
+        let now = ISO8601DateFormatter().string(from: Date())
+        let condition: JSONValue = [
+            "type": succeeded ? "Complete" : "Failed", "status": "True", "lastProbeTime": .string(now),
+            "lastTransitionTime": .string(now), "reason": succeeded ? "Completed" : "BackoffLimitExceeded",
+            "message": succeeded ? "done" : "Job has reached the specified backoff limit",
+        ]
+        var status: JSONValue = ["conditions": [condition], "startTime": .string(now)]
+        if succeeded {
+            status["succeeded"] = 1
+            status["completionTime"] = .string(now)
+        } else {
+            status["failed"] = 1
+        }
+        _ = try await client.mergePatch(job, patch: ["status": status], subresource: "status")
+    }
+}
+
+/// Retries `condition` every 100 ms for up to 30 s.
+func eventually(_ condition: () async throws -> Bool) async throws {
+    for _ in 0..<300 {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    Issue.record("condition not met within 30 s")
+}
+
+/// Collects progress events from a sync.
+final class EventRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [SyncProgress] = []
+
+    func record(_ event: SyncProgress) {
+        lock.lock()
+        events.append(event)
+        lock.unlock()
+    }
+
+    func finishedNames() -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return events.compactMap { if case .objectFinished(let result) = $0 { result.ref.name } else { nil } }
+    }
+
+    func phases() -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return events.compactMap { if case .phaseStarted(let name, _) = $0 { name } else { nil } }
+    }
+}

@@ -1,0 +1,212 @@
+import MoorCore
+import Testing
+
+@testable import Sync
+
+@Suite("Sync planning")
+struct SyncPlannerTests {
+    static let scopes: [String: Bool] = [
+        "/Namespace": false, "/ConfigMap": true, "/Service": true, "apps/Deployment": true, "batch/Job": true,
+        "apiextensions.k8s.io/CustomResourceDefinition": false, "rbac.authorization.k8s.io/ClusterRole": false,
+        "/ServiceAccount": true,
+    ]
+
+    static func app(prune share: Double = 0.5, options: [String] = []) -> Application {
+        var policy = SyncPolicy(maxPruneShare: share)
+        policy.syncOptions.apply(options)
+        return Application(
+            name: "shop",
+            spec: ApplicationSpec(
+                source: ApplicationSource(repoURL: "file:///repo"),
+                destination: ApplicationDestination(namespace: "prod"), syncPolicy: policy))
+    }
+
+    static func planner(_ app: Application = app()) -> SyncPlanner {
+        SyncPlanner(application: app) { group, kind in scopes["\(group)/\(kind)"] }
+    }
+
+    static func object(
+        _ kind: String, _ name: String, apiVersion: String = "v1", namespace: String? = nil,
+        annotations: [String: String] = [:], line: Int = 1
+    ) -> ManifestObject {
+        var value: JSONValue = ["apiVersion": .string(apiVersion), "kind": .string(kind), "metadata": ["name": .string(name)]]
+        if let namespace { value[path: "metadata", "namespace"] = .string(namespace) }
+        for (key, text) in annotations { value[path: "metadata", "annotations", key] = .string(text) }
+        return ManifestObject(object: value, source: SourceLocation(file: "app.yaml", line: line))
+    }
+
+    static func tracked(_ kind: String, _ name: String, namespace: String = "prod", app: String = "shop",
+                        apiVersion: String = "v1", annotations: [String: String] = [:]) -> JSONValue {
+        let ref = ObjectRef(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
+        var value = TrackingID(application: app, ref: ref).stamp(
+            ["apiVersion": .string(apiVersion), "kind": .string(kind), "metadata": ["name": .string(name)]])
+        if !namespace.isEmpty { value[path: "metadata", "namespace"] = .string(namespace) }
+        for (key, text) in annotations { value[path: "metadata", "annotations", key] = .string(text) }
+        return value
+    }
+
+    @Test("namespaced objects get the destination namespace; cluster-scoped ones lose any namespace")
+    func namespaces() throws {
+        let plan = try Self.planner().plan(
+            desired: [Self.object("ConfigMap", "a"), Self.object("ConfigMap", "b", namespace: "other"),
+                      Self.object("ClusterRole", "r", apiVersion: "rbac.authorization.k8s.io/v1", namespace: "prod")],
+            tracked: [], prune: false)
+        let refs = plan.syncedObjects.map(\.ref)
+        #expect(refs.contains(ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: "prod", name: "a")))
+        #expect(refs.contains(ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: "other", name: "b")))
+        let role = plan.syncedObjects.first { $0.ref.kind == "ClusterRole" }
+        #expect(role?.ref.namespace == "")
+        #expect(role?.object[path: "metadata", "namespace"] == nil)
+    }
+
+    @Test("every planned object carries the managed-by label and its tracking id")
+    func stamping() throws {
+        let plan = try Self.planner().plan(desired: [Self.object("ConfigMap", "a")], tracked: [], prune: false)
+        let object = try #require(plan.syncedObjects.first?.object)
+        #expect(object[path: "metadata", "labels", "app.kubernetes.io/managed-by"] == "moor")
+        #expect(object[path: "metadata", "annotations", "moor.dev/tracking-id"] == "shop:/ConfigMap:prod/a")
+        #expect(TrackingID("shop:/ConfigMap:prod/a")?.matches(object) == true)
+        #expect(TrackingID("shop:apps/Deployment:prod/a")?.matches(object) == false)
+        #expect(TrackingID("nonsense") == nil)
+    }
+
+    @Test("Namespaces and CRDs bootstrap; the rest goes by wave, then by kind order")
+    func ordering() throws {
+        let plan = try Self.planner().plan(
+            desired: [
+                Self.object("Deployment", "web", apiVersion: "apps/v1"),
+                Self.object("Service", "web"),
+                Self.object("ConfigMap", "late", annotations: ["moor.dev/sync-wave": "2"]),
+                Self.object("ServiceAccount", "sa"),
+                Self.object("ConfigMap", "early", annotations: ["argocd.argoproj.io/sync-wave": "-1"]),
+                Self.object("Namespace", "prod"),
+                Self.object("CustomResourceDefinition", "widgets.x.dev", apiVersion: "apiextensions.k8s.io/v1"),
+            ], tracked: [], prune: false)
+        #expect(plan.bootstrap.map(\.ref.kind) == ["Namespace", "CustomResourceDefinition"])
+        #expect(plan.waves.map(\.number) == [-1, 0, 2])
+        #expect(plan.waves[1].batches.map { $0.map(\.ref.kind) } == [["ServiceAccount"], ["Service"], ["Deployment"]])
+        #expect(plan.waves[2].objects.map(\.ref.name) == ["late"])
+    }
+
+    @Test("hooks are split by phase under both annotation spellings; Skip objects are left out")
+    func hooks() throws {
+        let plan = try Self.planner().plan(
+            desired: [
+                Self.object("Job", "migrate", apiVersion: "batch/v1", annotations: ["moor.dev/hook": "PreSync"]),
+                Self.object("Job", "smoke", apiVersion: "batch/v1",
+                            annotations: ["argocd.argoproj.io/hook": "PostSync",
+                                          "argocd.argoproj.io/hook-delete-policy": "HookSucceeded"]),
+                Self.object("Job", "alert", apiVersion: "batch/v1", annotations: ["moor.dev/hook": "SyncFail"]),
+                Self.object("Job", "during", apiVersion: "batch/v1", annotations: ["moor.dev/hook": "Sync"]),
+                Self.object("ConfigMap", "ignored", annotations: ["moor.dev/hook": "Skip"]),
+                Self.object("ConfigMap", "app"),
+            ], tracked: [], prune: false)
+        #expect(plan.preSyncHooks.map(\.ref.name) == ["migrate"])
+        #expect(plan.preSyncHooks.first?.annotations.deletePolicies == [.beforeHookCreation])
+        #expect(plan.postSyncHooks.map(\.ref.name) == ["smoke"])
+        #expect(plan.postSyncHooks.first?.annotations.deletePolicies == [.hookSucceeded])
+        #expect(plan.syncFailHooks.map(\.ref.name) == ["alert"])
+        #expect(Set(plan.waves.flatMap(\.objects).map(\.ref.name)) == ["during", "app"])
+        #expect(plan.syncedObjects.map(\.ref.name) == ["app"])
+    }
+
+    @Test("a bad annotation is refused naming the file and line")
+    func badAnnotation() {
+        let error = #expect(throws: SyncPlanError.self) {
+            try Self.planner().plan(
+                desired: [Self.object("ConfigMap", "a", annotations: ["moor.dev/sync-wave": "soon"], line: 7)],
+                tracked: [], prune: false)
+        }
+        #expect(error?.code == .badAnnotation)
+        #expect(error?.message.contains("app.yaml:7") == true)
+    }
+
+    @Test("prune candidates: only objects whose tracking id names this application and the object itself")
+    func pruneCandidates() throws {
+        var copied = Self.tracked("ConfigMap", "copy")
+        copied[path: "metadata", "name"] = "elsewhere"
+        let tracked = [
+            Self.tracked("ConfigMap", "keep-me"), Self.tracked("ConfigMap", "gone"),
+            Self.tracked("Service", "gone-too"), Self.tracked("ConfigMap", "theirs", app: "other"), copied,
+            Self.tracked("ConfigMap", "pinned", annotations: ["moor.dev/sync-options": "Prune=false"]),
+        ]
+        let plan = try Self.planner(Self.app(prune: 1)).plan(
+            desired: [Self.object("ConfigMap", "keep-me")], tracked: tracked, prune: true)
+        #expect(plan.prune.map(\.name) == ["gone-too", "gone"])
+        #expect(plan.keep.map(\.name) == ["pinned"])
+        let noPrune = try Self.planner(Self.app(prune: 1)).plan(
+            desired: [Self.object("ConfigMap", "keep-me")], tracked: tracked, prune: false)
+        #expect(noPrune.prune.isEmpty)
+        #expect(Set(noPrune.keep.map(\.name)) == ["gone", "gone-too", "pinned"])
+    }
+
+    @Test("an empty render never prunes when objects are tracked")
+    func emptyRender() throws {
+        let error = #expect(throws: SyncPlanError.self) {
+            try Self.planner().plan(desired: [], tracked: [Self.tracked("ConfigMap", "a")], prune: true)
+        }
+        #expect(error?.code == .emptyRender)
+        let fresh = try Self.planner().plan(desired: [], tracked: [], prune: true)
+        #expect(fresh.prune.isEmpty && fresh.syncedObjects.isEmpty)
+    }
+
+    @Test("pruning above the share cap needs the override")
+    func pruneCap() throws {
+        let tracked = (0..<4).map { Self.tracked("ConfigMap", "cm\($0)") }
+        let desired = [Self.object("ConfigMap", "cm0")]
+        let error = #expect(throws: SyncPlanError.self) {
+            try Self.planner().plan(desired: desired, tracked: tracked, prune: true)
+        }
+        #expect(error?.code == .pruneCapExceeded)
+        #expect(error?.message.contains("3 of 4") == true)
+        let allowed = try Self.planner().plan(desired: desired, tracked: tracked, prune: true, allowMassPrune: true)
+        #expect(allowed.prune.count == 3)
+        let underCap = try Self.planner().plan(desired: Array(desired + [Self.object("ConfigMap", "cm1"),
+                                                                         Self.object("ConfigMap", "cm2")]),
+                                               tracked: tracked, prune: true)
+        #expect(underCap.prune.map(\.name) == ["cm3"])
+    }
+
+    @Test("duplicates after namespace defaulting and unknown kinds are refused")
+    func refusals() {
+        let duplicate = #expect(throws: SyncPlanError.self) {
+            try Self.planner().plan(
+                desired: [Self.object("ConfigMap", "a", line: 1), Self.object("ConfigMap", "a", namespace: "prod", line: 9)],
+                tracked: [], prune: false)
+        }
+        #expect(duplicate?.code == .duplicateObject)
+        #expect(duplicate?.message.contains("app.yaml:9") == true && duplicate?.message.contains("app.yaml:1") == true)
+        let unknown = #expect(throws: SyncPlanError.self) {
+            try Self.planner().plan(desired: [Self.object("Gadget", "g", apiVersion: "x.dev/v1")], tracked: [], prune: false)
+        }
+        #expect(unknown?.code == .unknownKind)
+    }
+
+    @Test("a custom resource of a CRD in the same render takes the CRD's scope")
+    func crdScope() throws {
+        var crd = Self.object("CustomResourceDefinition", "widgets.x.dev", apiVersion: "apiextensions.k8s.io/v1")
+        crd.object["spec"] = ["group": "x.dev", "scope": "Namespaced", "names": ["kind": "Widget", "plural": "widgets"]]
+        let plan = try Self.planner().plan(
+            desired: [crd, Self.object("Widget", "w", apiVersion: "x.dev/v1")], tracked: [], prune: false)
+        #expect(plan.waves.first?.objects.first?.ref.namespace == "prod")
+    }
+
+    @Test("CreateNamespace=true plans the destination namespace unless the render has it")
+    func createNamespace() throws {
+        let plan = try Self.planner(Self.app(options: ["CreateNamespace=true"])).plan(
+            desired: [Self.object("ConfigMap", "a")], tracked: [], prune: false)
+        #expect(plan.namespaceToCreate?[path: "metadata", "name"] == "prod")
+        let own = try Self.planner(Self.app(options: ["CreateNamespace=true"])).plan(
+            desired: [Self.object("ConfigMap", "a"), Self.object("Namespace", "prod")], tracked: [], prune: false)
+        #expect(own.namespaceToCreate == nil)
+    }
+
+    @Test("ports get protocol TCP for server-side apply on old API servers")
+    func protocolDefaults() throws {
+        var service = Self.object("Service", "web")
+        service.object["spec"] = ["ports": [["port": 80], ["port": 53, "protocol": "UDP"]]]
+        let plan = try Self.planner().plan(desired: [service], tracked: [], prune: false)
+        let ports = plan.syncedObjects.first?.object[path: "spec", "ports"]
+        #expect(ports == [["port": 80, "protocol": "TCP"], ["port": 53, "protocol": "UDP"]])
+    }
+}
