@@ -67,6 +67,12 @@ public final class KubeClient: Sendable {
         try await discovery.allResources()
     }
 
+    /// One resource per group and plural name that can be listed and watched, in the group's
+    /// preferred version: what to list to find every object of some kind exactly once.
+    public func listableResources() async throws(KubeAPIError) -> [APIResource] {
+        try await discovery.listableResources()
+    }
+
     /// Reads discovery again (after CRDs were created or removed).
     public func refreshDiscovery() async throws(KubeAPIError) {
         try await discovery.refresh()

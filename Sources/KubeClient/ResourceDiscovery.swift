@@ -37,6 +37,19 @@ actor ResourceDiscovery {
         return Array(byKind.values)
     }
 
+    /// One resource per group and plural name that supports `list` and `watch`, in the group's
+    /// preferred version where it serves that resource (so each stored object is listed once).
+    func listableResources() async throws(KubeAPIError) -> [APIResource] {
+        if !loaded { try await refresh() }
+        var chosen: [String: APIResource] = [:]
+        for resource in byKind.values where resource.verbs.contains("list") && resource.verbs.contains("watch") {
+            let key = "\(resource.group)/\(resource.name)"
+            if let current = chosen[key], current.version == preferred[resource.group] { continue }
+            if chosen[key] == nil || resource.version == preferred[resource.group] { chosen[key] = resource }
+        }
+        return chosen.values.sorted { ($0.group, $0.name) < ($1.group, $1.name) }
+    }
+
     /// The preferred version of a group (`""` for core), if the group is served.
     func preferredVersion(group: String) async throws(KubeAPIError) -> String? {
         if !loaded { try await refresh() }
