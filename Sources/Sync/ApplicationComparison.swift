@@ -1,4 +1,4 @@
-public import KubeClient
+internal import KubeClient
 public import MoorCore
 
 /// How one object of an application compares with the cluster.
@@ -103,7 +103,8 @@ extension SyncEngine {
         } catch {
             result.message = "\(error)"
         }
-        let difference = rules.difference(from: live, to: result.predicted ?? planned.object, ref: planned.ref)
+        let difference = rules.difference(
+            from: live, to: result.predicted ?? planned.object, desired: planned.object, ref: planned.ref)
         result.state = difference.isEmpty && result.message.isEmpty ? .synced : .outOfSync
         result.changedPaths = difference.changedPaths
         result.diff = difference.unified

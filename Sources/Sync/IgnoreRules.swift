@@ -1,37 +1,44 @@
-public import MoorCore
+internal import MoorCore
+internal import Diff
 
-/// Comparison of desired and live objects for one application, with its ignore rules.
-/// (Bridge to the Diff module.)
+/// How one application's objects are compared: its `ignoreDifferences` over the Diff module's
+/// normalisation, subset check and rendering.
 struct IgnoreRules: Sendable {
-    let entries: [JSONValue]
+    private let policy: DiffPolicy
 
-    init(_ entries: [JSONValue]) throws {
-        self.entries = entries
+    /// Reads the application's `ignoreDifferences`; throws ``SyncPlanError`` naming a malformed rule.
+    init(_ entries: [JSONValue]) throws(SyncPlanError) {
+        do {
+            policy = try DiffPolicy(ignoreDifferences: entries)
+        } catch {
+            throw SyncPlanError(code: .badIgnoreRule, message: "ignoreDifferences: \(error.message)")
+        }
     }
 
-    /// The changes between two objects.
+    /// The changes between live and what a sync would leave.
     struct Difference {
+        /// Changed field paths, values never included.
         var changedPaths: [String]
+        /// Unified YAML diff, secrets masked.
         var unified: String
+        /// Whether nothing differs.
         var isEmpty: Bool { changedPaths.isEmpty }
     }
 
+    /// Whether every field of `desired` already holds in `live`: no apply needed, no request made.
     func desired(_ desired: JSONValue, isContainedIn live: JSONValue, ref: ObjectRef) -> Bool {
-        Self.contains(live, desired)
+        policy.isDesiredSubsetOfLive(desired: desired, live: live)
     }
 
-    func difference(from live: JSONValue, to predicted: JSONValue, ref: ObjectRef) -> Difference {
-        Difference(changedPaths: Self.contains(live, predicted) ? [] : ["(changed)"], unified: "")
-    }
-
-    private static func contains(_ live: JSONValue, _ desired: JSONValue) -> Bool {
-        switch (live, desired) {
-        case (.object(let l), .object(let d)):
-            return d.allSatisfy { key, value in l[key].map { contains($0, value) } ?? false }
-        case (.array(let l), .array(let d)):
-            return l.count == d.count && zip(l, d).allSatisfy { contains($0, $1) }
-        default:
-            return live == desired
+    /// The difference from `live` to `predicted` (a dry-run result, or the desired object when the dry run failed).
+    func difference(from live: JSONValue, to predicted: JSONValue, desired: JSONValue, ref: ObjectRef) -> Difference {
+        if policy.normalizedEqual(predicted, live: live) { return Difference(changedPaths: [], unified: "") }
+        var diff = policy.diff(ref: ref, desired: desired, live: live, predicted: predicted)
+        if diff.state == .synced {
+            // Desired is a subset of live but the dry run removes fields Moor applied before.
+            diff = policy.diff(ref: ref, desired: predicted, live: live, predicted: predicted)
         }
+        return Difference(
+            changedPaths: diff.changes.map(\.path.description), unified: DiffRendering.unified(diff))
     }
 }

@@ -59,7 +59,7 @@ public struct SyncEngine: Sendable {
         let writesBefore = Self.writeCount(client.requestCounts())
         let comparison = try await compare(application, desired: desired, prune: options.prune,
                                            allowMassPrune: options.allowMassPrune)
-        var run = SyncRun(engine: self, comparison: comparison, options: options, progress: progress)
+        let run = SyncRun(engine: self, comparison: comparison, options: options, progress: progress)
         let outcome = await run.execute()
         let writes = Self.writeCount(client.requestCounts()) - writesBefore
         let failed = outcome.objects.filter { $0.action == .failed || $0.action == .hookFailed }

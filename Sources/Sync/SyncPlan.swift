@@ -73,6 +73,8 @@ public struct SyncPlanError: Error, Sendable, Hashable, CustomStringConvertible 
         case unknownKind
         /// A malformed sync annotation.
         case badAnnotation
+        /// A malformed `ignoreDifferences` rule.
+        case badIgnoreRule
     }
 
     /// The kind of refusal.

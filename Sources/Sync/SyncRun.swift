@@ -201,14 +201,14 @@ struct SyncRun: Sendable {
     private func deleteAndWait(_ ref: ObjectRef) async throws {
         do {
             try await client.delete(ref, propagation: .background)
-        } catch let error as KubeAPIError where error.code == .notFound {
+        } catch where error.code == .notFound {
             return
         }
         let deadline = ContinuousClock.now + engine.hookTimeout
         while ContinuousClock.now < deadline {
             do {
                 _ = try await client.get(ref)
-            } catch let error as KubeAPIError where error.code == .notFound {
+            } catch where error.code == .notFound {
                 return
             }
             try await Task.sleep(for: engine.pollInterval)
@@ -271,7 +271,7 @@ struct SyncRun: Sendable {
         if options.dryRun { return result }
         do {
             try await client.delete(ref, propagation: plan.prunePropagation)
-        } catch let error as KubeAPIError where error.code == .notFound {
+        } catch where error.code == .notFound {
             result.message = "already gone"
         } catch {
             result.action = .failed
