@@ -22,29 +22,50 @@ public enum JSONValue: Sendable, Hashable {
     /// An empty object.
     public static let emptyObject = JSONValue.object(JSONObject())
 
+    /// Structural equality: objects ignore key order, numbers compare by exact value (`1 == 1.0`,
+    /// but `2^53 + 1` differs from `Double(2^53)`), and `NaN` equals `NaN` so that `==` is reflexive.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
-        case let (.bool(a), .bool(b)): a == b
-        case let (.int(a), .int(b)): a == b
-        case let (.double(a), .double(b)): a == b
-        case let (.int(a), .double(b)), let (.double(b), .int(a)): Double(a) == b
-        case let (.string(a), .string(b)): a == b
-        case let (.array(a), .array(b)): a == b
-        case let (.object(a), .object(b)): a == b
+        case (.bool(let a), .bool(let b)): a == b
+        case (.int(let a), .int(let b)): a == b
+        case (.double(let a), .double(let b)): a == b || (a.isNaN && b.isNaN)
+        case (.int(let a), .double(let b)), (.double(let b), .int(let a)): Int(exactly: b) == a
+        case (.string(let a), .string(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)): a == b
         default: false
         }
     }
 
+    /// Hashes consistently with `==`: an integral double hashes as the equal `Int`.
     public func hash(into hasher: inout Hasher) {
         switch self {
-        case .null: hasher.combine(0)
-        case .bool(let b): hasher.combine(b)
-        case .int(let i): hasher.combine(Double(i))
-        case .double(let d): hasher.combine(d)
-        case .string(let s): hasher.combine(s)
-        case .array(let a): hasher.combine(a)
-        case .object(let o): hasher.combine(o)
+        case .null: hasher.combine(0 as UInt8)
+        case .bool(let b):
+            hasher.combine(1 as UInt8)
+            hasher.combine(b)
+        case .int(let i):
+            hasher.combine(2 as UInt8)
+            hasher.combine(i)
+        case .double(let d):
+            hasher.combine(2 as UInt8)
+            if let i = Int(exactly: d) {
+                hasher.combine(i)
+            } else if d.isNaN {
+                hasher.combine(Double.nan.bitPattern)
+            } else {
+                hasher.combine(d)
+            }
+        case .string(let s):
+            hasher.combine(3 as UInt8)
+            hasher.combine(s)
+        case .array(let a):
+            hasher.combine(4 as UInt8)
+            hasher.combine(a)
+        case .object(let o):
+            hasher.combine(5 as UInt8)
+            hasher.combine(o)
         }
     }
 }
@@ -60,7 +81,7 @@ extension JSONValue {
     public var intValue: Int? {
         switch self {
         case .int(let i): return i
-        case .double(let d) where d.rounded() == d && abs(d) < 9.0e18: return Int(d)
+        case .double(let d): return Int(exactly: d)
         default: return nil
         }
     }
@@ -99,16 +120,25 @@ extension JSONValue {
     }
 
     /// The member `key` of an object; `nil` for a missing key or a value that is not an object.
-    /// Setting `nil` removes the key; setting on a non-object turns it into an object.
+    ///
+    /// Setting a value on a non-object replaces it with an object holding just that member; setting
+    /// `nil` removes the key from an object and leaves any other value unchanged. Modifying a member in
+    /// place (`value["spec"]?["replicas"] = 3`) does not copy the object.
     public subscript(key: String) -> JSONValue? {
         get {
             if case .object(let o) = self { return o[key] }
             return nil
         }
-        set {
-            var o = objectValue ?? JSONObject()
-            o[key] = newValue
-            self = .object(o)
+        _modify {
+            if case .object(var object) = self {
+                self = .null  // leaves `object` uniquely referenced while it changes
+                defer { self = .object(object) }
+                yield &object[key]
+            } else {
+                var member: JSONValue?
+                defer { if let member { self = .object(JSONObject([(key, member)])) } }
+                yield &member
+            }
         }
     }
 
@@ -119,35 +149,42 @@ extension JSONValue {
     }
 
     /// The value at a path of object keys, e.g. `value[path: "metadata", "name"]`.
+    ///
+    /// Setting creates objects on the way (replacing non-objects); setting `nil` removes the last key
+    /// and changes nothing when the path does not exist.
     public subscript(path keys: String...) -> JSONValue? {
         get { value(at: keys) }
         set { setValue(newValue, at: keys[...]) }
     }
 
-    /// The value at a path of object keys.
+    /// The value at a path of object keys; the value itself for an empty path.
     public func value(at keys: some Sequence<String>) -> JSONValue? {
-        var current: JSONValue? = self
+        var current = self
         for key in keys {
-            current = current?[key]
-            if current == nil { return nil }
+            guard let next = current[key] else { return nil }
+            current = next
         }
         return current
     }
 
     /// Sets (or with `nil` removes) the value at a path of object keys, creating objects on the way.
+    ///
+    /// An empty path replaces the whole value (`nil` makes it `null`). Removing under a path that does not
+    /// exist changes nothing.
     public mutating func setValue(_ newValue: JSONValue?, at keys: ArraySlice<String>) {
         guard let first = keys.first else {
             self = newValue ?? .null
             return
         }
-        if keys.count == 1 {
+        let rest = keys.dropFirst()
+        if rest.isEmpty {
             self[first] = newValue
-            return
+        } else if newValue != nil {
+            if self[first]?.objectValue == nil { self[first] = .emptyObject }
+            self[first]!.setValue(newValue, at: rest)
+        } else if self[first]?.objectValue != nil {
+            self[first]!.setValue(nil, at: rest)
         }
-        var child = self[first] ?? (newValue == nil ? .null : .emptyObject)
-        if newValue == nil, child.objectValue == nil { return }
-        child.setValue(newValue, at: keys.dropFirst())
-        self[first] = child
     }
 }
 

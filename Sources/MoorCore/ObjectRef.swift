@@ -54,7 +54,9 @@ public struct ObjectRef: Sendable, Hashable, Comparable, CustomStringConvertible
     public var groupKind: String { "\(group)/\(kind)" }
 
     /// The ref without its version: equal for the same stored object read through any API version.
-    public var identity: ObjectRef { ObjectRef(group: group, version: "", kind: kind, namespace: namespace, name: name) }
+    public var identity: ObjectRef {
+        ObjectRef(group: group, version: "", kind: kind, namespace: namespace, name: name)
+    }
 
     /// `Kind/name` or `Kind namespace/name`, as people read it.
     public var description: String {
