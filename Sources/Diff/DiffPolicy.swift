@@ -50,6 +50,13 @@ public struct DiffPolicy: Sendable, Hashable {
         subsetDifferences(desired: desired, live: live, limit: 1).isEmpty
     }
 
+    /// Whether `live` holds fields that `manager` applied before and `desired` no longer sets: then
+    /// applying `desired` removes them, although `desired` may still be a subset of `live`.
+    public func dropsOwnedFields(desired: JSONValue, live: JSONValue, manager: String) -> Bool {
+        let owned = ManagedFieldSet(live: live, managers: [manager])
+        return owned.paths(in: desired).count < owned.paths(in: live).count
+    }
+
     /// The fields that keep `desired` from being a subset of `live` (see
     /// ``isDesiredSubsetOfLive(desired:live:)``), at most `limit` of them: what to log when deciding to dry-run.
     public func subsetDifferences(desired: JSONValue, live: JSONValue, limit: Int = .max) -> [FieldChange] {
@@ -76,7 +83,8 @@ public struct DiffPolicy: Sendable, Hashable {
     ///   laid over `live`: every field Git sets replaces the live one, other live fields and list elements
     ///   stay. That estimate cannot see fields Moor applied before and Git no longer sets, so it never
     ///   reports a removal; pass `predicted` for the truth.
-    /// - The object is `Synced` when `desired` is a subset of `live`, whatever `predicted` says.
+    /// - With `predicted`, the object is `Synced` only when `predicted` and `live` are equal field for field
+    ///   (so fields a sync would remove count); without it, when `desired` is a subset of `live`.
     ///
     /// The returned objects are normalised, aligned for display and have Secret values masked; the change
     /// list carries paths, never values. With neither object the result is `Synced` and empty.
@@ -93,8 +101,9 @@ public struct DiffPolicy: Sendable, Hashable {
         let target =
             predicted.map { normalized($0, live: live) } ?? equivalence.overlay(desiredObject, onto: liveObject)
         var changes: [FieldChange] = []
-        if !FieldComparison(mode: .subset, equivalence: equivalence)
-            .changes(desired: desiredObject, live: liveObject, limit: 1).isEmpty
+        if predicted != nil
+            || !FieldComparison(mode: .subset, equivalence: equivalence)
+                .changes(desired: desiredObject, live: liveObject, limit: 1).isEmpty
         {
             changes = FieldComparison(mode: .exact, equivalence: equivalence).changes(desired: target, live: liveObject)
         }

@@ -100,6 +100,14 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
         return managers
     }
 
+    /// Whether every conflicting manager of a server-side apply conflict made its change with an
+    /// imperative update (`kubectl edit`, `patch`, `scale`…), which the API reports as
+    /// `conflict with "manager" using v1`, rather than with an apply of its own.
+    public var conflictsOnlyWithUpdates: Bool {
+        let conflicts = causes.filter { $0.reason == "FieldManagerConflict" }
+        return code == .conflict && !conflicts.isEmpty && conflicts.allSatisfy { $0.message.contains("\" using ") }
+    }
+
     /// Whether retrying the same request later may succeed (429, 5xx, timeouts, broken connections).
     public var isTransient: Bool {
         switch code {

@@ -91,14 +91,13 @@ extension SyncEngine {
             }
         }
         guard let live = result.live else { return result }
-        if rules.desired(planned.object, isContainedIn: live, ref: planned.ref) {
+        if rules.inSync(desired: planned.object, live: live, manager: fieldManager) {
             result.state = .synced
             result.predicted = live
             return result
         }
         do {
-            let dryRun = try await client.apply(
-                planned.object, fieldManager: fieldManager, force: planned.options.forceConflicts, dryRun: true)
+            let dryRun = try await apply(planned, dryRun: true)
             result.predicted = dryRun
         } catch {
             result.message = "\(error)"

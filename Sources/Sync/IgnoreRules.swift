@@ -25,19 +25,18 @@ struct IgnoreRules: Sendable {
         var isEmpty: Bool { changedPaths.isEmpty }
     }
 
-    /// Whether every field of `desired` already holds in `live`: no apply needed, no request made.
-    func desired(_ desired: JSONValue, isContainedIn live: JSONValue, ref: ObjectRef) -> Bool {
+    /// Whether applying `desired` as `manager` would change nothing, judged without a request: every
+    /// field of `desired` already holds in `live`, and `live` has no field `manager` applied before
+    /// that `desired` dropped.
+    func inSync(desired: JSONValue, live: JSONValue, manager: String) -> Bool {
         policy.isDesiredSubsetOfLive(desired: desired, live: live)
+            && !policy.dropsOwnedFields(desired: desired, live: live, manager: manager)
     }
 
     /// The difference from `live` to `predicted` (a dry-run result, or the desired object when the dry run failed).
     func difference(from live: JSONValue, to predicted: JSONValue, desired: JSONValue, ref: ObjectRef) -> Difference {
         if policy.normalizedEqual(predicted, live: live) { return Difference(changedPaths: [], unified: "") }
-        var diff = policy.diff(ref: ref, desired: desired, live: live, predicted: predicted)
-        if diff.state == .synced {
-            // Desired is a subset of live but the dry run removes fields Moor applied before.
-            diff = policy.diff(ref: ref, desired: predicted, live: live, predicted: predicted)
-        }
+        let diff = policy.diff(ref: ref, desired: desired, live: live, predicted: predicted)
         return Difference(
             changedPaths: diff.changes.map(\.path.description), unified: DiffRendering.unified(diff))
     }

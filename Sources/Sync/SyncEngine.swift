@@ -84,6 +84,19 @@ public struct SyncEngine: Sendable {
         ["apply", "create", "update", "patch", "delete"].reduce(0) { $0 + counts[$1, default: 0] }
     }
 
+    /// Server-side apply of one planned object. Fields that others changed with imperative
+    /// updates (`kubectl edit`, `patch`, `scale`) are drift, so they are taken back; fields another
+    /// manager *applied* are a conflict, which fails unless the object's options force it.
+    func apply(_ planned: PlannedObject, dryRun: Bool = false) async throws(KubeAPIError) -> JSONValue {
+        do {
+            return try await client.apply(
+                planned.object, fieldManager: fieldManager, force: planned.options.forceConflicts, dryRun: dryRun)
+        } catch where error.conflictsOnlyWithUpdates {
+            logger.info("taking back fields changed by hand", metadata: ["object": "\(planned.ref)"])
+            return try await client.apply(planned.object, fieldManager: fieldManager, force: true, dryRun: dryRun)
+        }
+    }
+
     /// The scope table from discovery, as the planner wants it.
     func scopeLookup() async throws(KubeAPIError) -> SyncPlanner.ScopeLookup {
         var table: [String: Bool] = [:]

@@ -26,7 +26,12 @@ struct SyncRun: Sendable {
         }
         if let namespace = plan.namespaceToCreate, !options.dryRun {
             do {
-                _ = try await client.apply(namespace, fieldManager: engine.fieldManager)
+                let ref = ObjectRef(object: namespace)!
+                do {
+                    _ = try await client.get(ref)
+                } catch where error.code == .notFound {
+                    _ = try await client.apply(namespace, fieldManager: engine.fieldManager)
+                }
             } catch {
                 outcome.message = "cannot create the destination namespace: \(error)"
                 return await failing(outcome)
@@ -138,8 +143,7 @@ struct SyncRun: Sendable {
                     ? try await client.create(planned.object, fieldManager: engine.fieldManager)
                     : try await client.replace(planned.object, fieldManager: engine.fieldManager)
             } else {
-                stored = try await client.apply(
-                    planned.object, fieldManager: engine.fieldManager, force: planned.options.forceConflicts)
+                stored = try await engine.apply(planned)
             }
             result.health = SyncEngine.health(of: stored)?.status.rawValue
         } catch {

@@ -53,11 +53,14 @@ struct ObjectDiffTests {
             ])
     }
 
-    @Test("a desired object contained in the live one is Synced whatever the prediction says")
-    func subsetWins() {
+    @Test("with a prediction, what the sync would change counts even when desired is contained in live")
+    func predictionWins() {
+        #expect(policy.diff(ref: ref, desired: desired, live: live).state == .synced)
         var predicted = live
-        predicted[path: "spec", "paused"] = true
-        #expect(policy.diff(ref: ref, desired: desired, live: live, predicted: predicted).state == .synced)
+        predicted[path: "metadata", "labels"] = nil
+        let diff = policy.diff(ref: ref, desired: desired, live: live, predicted: predicted)
+        #expect(diff.state == .outOfSync)
+        #expect(diff.changes.map(\.description) == ["metadata.labels (removed)"])
     }
 
     @Test("the objects shown are normalised: no status, server metadata or managed fields")

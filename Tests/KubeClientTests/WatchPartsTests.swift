@@ -63,7 +63,18 @@ struct WatchPartsTests {
                 """.utf8), object: nil, retryAfter: nil)
         #expect(conflict.code == .conflict)
         #expect(conflict.conflictingManagers == ["kubectl-edit"])
+        #expect(conflict.conflictsOnlyWithUpdates)
         #expect(conflict.description.contains("kubectl-edit"))
+        let applied = KubeAPIError.from(
+            status: 409,
+            body: Array(
+                """
+                {"kind":"Status","reason":"Conflict","message":"Apply failed","details":{"causes":[
+                 {"reason":"FieldManagerConflict","message":"conflict with \\"ops\\"","field":".data.a"},
+                 {"reason":"FieldManagerConflict","message":"conflict with \\"kubectl-patch\\" using v1","field":".data.b"}]}}
+                """.utf8), object: nil, retryAfter: nil)
+        #expect(applied.conflictingManagers == ["ops", "kubectl-patch"])
+        #expect(!applied.conflictsOnlyWithUpdates)
         let gone = KubeAPIError.from(
             status: 410, body: Array("{\"kind\":\"Status\",\"reason\":\"Expired\",\"message\":\"too old\"}".utf8),
             object: nil, retryAfter: nil)

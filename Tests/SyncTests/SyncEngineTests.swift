@@ -177,6 +177,41 @@ struct SyncEngineTests {
         }
     }
 
+    @Test("a field removed from Git is removed from the cluster; ignored differences stay Synced")
+    func removedFieldsAndIgnoredDifferences() async throws {
+        try await withEngine { engine, client, ns in
+            let labelled = try Self.manifests(
+                """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: cfg, labels: {team: blue, tier: web}}
+                data: {key: v}
+                """)
+            let app = Self.application("removal", namespace: ns)
+            _ = try await engine.sync(app, desired: labelled)
+            let unlabelled = try Self.manifests(
+                """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: cfg, labels: {team: blue}}
+                data: {key: v}
+                """)
+            let comparison = try await engine.compare(app, desired: unlabelled)
+            #expect(comparison.syncStatus == "OutOfSync")
+            #expect(comparison.objects.first?.changedPaths == ["metadata.labels.tier"])
+            _ = try await engine.sync(app, desired: unlabelled)
+            let live = try await client.get(Self.ref("ConfigMap", "cfg", namespace: ns))
+            #expect(live[path: "metadata", "labels", "tier"] == nil)
+            #expect(try await engine.compare(app, desired: unlabelled).syncStatus == "Synced")
+
+            _ = try await client.mergePatch(Self.ref("ConfigMap", "cfg", namespace: ns), patch: ["data": ["key": "hand-edited"]])
+            let ignoring = Self.application("removal", namespace: ns,
+                                            ignore: [["kind": "ConfigMap", "jsonPointers": ["/data/key"]]])
+            #expect(try await engine.compare(ignoring, desired: unlabelled).syncStatus == "Synced")
+            #expect(try await engine.compare(app, desired: unlabelled).syncStatus == "OutOfSync")
+        }
+    }
+
     @Test("waves apply in order, lowest first, with Argo CD's annotation too")
     func wavesInOrder() async throws {
         try await withEngine { engine, _, ns in
