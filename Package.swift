@@ -95,7 +95,9 @@ let package = Package(
         .testTarget(name: "MoorCoreTests", dependencies: ["MoorCore"], swiftSettings: strict),
         .testTarget(name: "MoorYAMLTests", dependencies: ["MoorYAML", "MoorCore"], swiftSettings: strict),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "MoorCore", "MoorTestSupport"], swiftSettings: strict),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "MoorCore", "MoorYAML"], swiftSettings: strict),
+        .testTarget(
+            name: "RenderTests", dependencies: ["Render", "MoorCore", "MoorYAML", "MoorTestSupport"], swiftSettings: strict
+        ),
         .testTarget(name: "HealthTests", dependencies: ["Health", "MoorCore", "MoorYAML"], swiftSettings: strict),
         .testTarget(name: "DiffTests", dependencies: ["Diff", "MoorCore", "MoorYAML"], swiftSettings: strict),
         .testTarget(

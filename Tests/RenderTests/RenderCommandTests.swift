@@ -1,46 +1,14 @@
 import Foundation
 import MoorCore
+import MoorTestSupport
 import MoorYAML
 import Testing
 
 /// The built `moor` binary's `render` command on a local directory.
 @Suite("moor render")
 struct RenderCommandTests {
-    /// What one run printed and how it exited.
-    struct Run {
-        let status: Int32
-        let output: String
-        let error: String
-    }
-
-    /// The `moor` binary beside the test bundle (`swift test` builds it), or in `.build/debug`.
-    static func binary() throws -> String {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-                .appendingPathComponent("moor").path,
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent(".build/debug/moor").path,
-        ]
-        return try #require(
-            candidates.first { FileManager.default.isExecutableFile(atPath: $0) },
-            "build the moor executable first (swift build --product moor)")
-    }
-
-    static func run(_ arguments: [String], in tree: TestTree) throws -> Run {
-        let outputFile = tree.root + "/../stdout"
-        let errorFile = tree.root + "/../stderr"
-        try #require(FileManager.default.createFile(atPath: outputFile, contents: nil))
-        try #require(FileManager.default.createFile(atPath: errorFile, contents: nil))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try binary())
-        process.arguments = ["render"] + arguments
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFile))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))
-        try process.run()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, output: try String(contentsOfFile: outputFile, encoding: .utf8),
-            error: try String(contentsOfFile: errorFile, encoding: .utf8))
+    static func run(_ arguments: [String], in tree: TestTree) throws -> MoorCommand.Run {
+        try MoorCommand.run(["render"] + arguments)
     }
 
     static let files = [

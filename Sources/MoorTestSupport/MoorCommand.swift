@@ -1,0 +1,49 @@
+public import Foundation
+
+/// Runs the built `moor` binary as a whole process, for tests of the command-line tool.
+public enum MoorCommand {
+    /// What one run printed and how it exited.
+    public struct Run: Sendable {
+        /// Exit status.
+        public let status: Int32
+        /// Standard output.
+        public let output: String
+        /// Standard error.
+        public let error: String
+    }
+
+    /// The `moor` binary beside the test bundle (`swift test` builds it), or in `.build/debug`.
+    public static func binary() throws -> String {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+                .appendingPathComponent("moor").path,
+            TestCluster.repositoryRoot + "/.build/debug/moor",
+        ]
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw TestClusterError(message: "build the moor executable first (swift build --product moor)")
+        }
+        return found
+    }
+
+    /// Runs `moor arguments…` with extra environment variables and waits for it.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outputFile = directory.appendingPathComponent("stdout")
+        let errorFile = directory.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try binary())
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        try process.run()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, output: try String(contentsOf: outputFile, encoding: .utf8),
+            error: try String(contentsOf: errorFile, encoding: .utf8))
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import KubeClient
+import MoorCore
+import MoorTestSupport
+import Testing
+
+/// `moor sync`, `diff` and `status` as whole processes, from a real Git repository into the real
+/// API server.
+@Suite("moor sync, diff and status")
+struct CommandLineTests {
+    static let secretValue = "correct-horse-battery-staple"
+
+    func withRepository(
+        _ body: (GitTestRepository, String, [String: String], KubeClient) async throws -> Void
+    ) async throws {
+        let cluster = try await TestCluster.shared()
+        let client = try cluster.adminClient()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-cli-\(UUID().uuidString)")
+        do {
+            try await cluster.withNamespace(client) { ns in
+                let repository = try await GitTestRepository.create(at: directory.appendingPathComponent("repo").path)
+                let environment = [
+                    "KUBECONFIG": cluster.adminKubeconfig, "MOOR_CACHE_DIR": directory.appendingPathComponent("cache").path,
+                ]
+                try await body(repository, ns, environment, client)
+            }
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    static func files(password: String, replicas: Int = 1) -> [String: String] {
+        [
+            "app/secret.yaml": """
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: db}
+            stringData: {password: "\(password)"}
+            """,
+            "app/config.yaml": """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
+            data: {replicas: "\(replicas)"}
+            """,
+        ]
+    }
+
+    @Test("sync, status, diff exit codes and JSON; secret values never printed")
+    func roundTrip() async throws {
+        try await withRepository { repository, ns, environment, _ in
+            try await repository.commit("first", files: Self.files(password: Self.secretValue))
+            let app = ["--name", "cli", "--repo", repository.fileURL, "--revision", "main", "--path", "app",
+                       "--dest-namespace", ns]
+            let sync = try MoorCommand.run(["sync"] + app, environment: environment)
+            #expect(sync.status == 0, "\(sync.error)")
+            #expect(sync.output.contains("Synced cli at"))
+            #expect(sync.output.contains("created"))
+
+            let inSync = try MoorCommand.run(["diff"] + app, environment: environment)
+            #expect(inSync.status == 0, "\(inSync.output)\(inSync.error)")
+
+            let status = try MoorCommand.run(["status", "-o", "json"] + app, environment: environment)
+            #expect(status.status == 0)
+            let report = try JSONValue(parsing: status.output)
+            #expect(report["syncStatus"] == "Synced")
+            #expect(report[path: "revision", "subject"] == "first")
+
+            try await repository.commit("rotate", files: Self.files(password: "an0ther-" + Self.secretValue, replicas: 3))
+            let changed = try MoorCommand.run(["diff", "--no-color"] + app, environment: environment)
+            #expect(changed.status == 1)
+            #expect(changed.output.contains("data.password"))
+            #expect(changed.output.contains("replicas: \"3\""))
+            let json = try MoorCommand.run(["diff", "-o", "json"] + app, environment: environment)
+            #expect(json.status == 1)
+            #expect(try JSONValue(parsing: json.output)["syncStatus"] == "OutOfSync")
+            let second = try MoorCommand.run(["sync", "-o", "json"] + app, environment: environment)
+            #expect(second.status == 0)
+            #expect(try JSONValue(parsing: second.output)["writes"] == 2)
+
+            for run in [sync, inSync, status, changed, json, second] {
+                for text in [Self.secretValue, Data(Self.secretValue.utf8).base64EncodedString()] {
+                    #expect(!run.output.contains(text) && !run.error.contains(text))
+                }
+            }
+        }
+    }
+
+    @Test("a broken manifest names its file and line, changes nothing, and prunes nothing")
+    func brokenRenderChangesNothing() async throws {
+        try await withRepository { repository, ns, environment, client in
+            try await repository.commit("good", files: Self.files(password: "x"))
+            let app = ["--name", "broken", "--repo", repository.fileURL, "--path", "app", "--dest-namespace", ns]
+            #expect(try MoorCommand.run(["sync"] + app, environment: environment).status == 0)
+            try await repository.commit("bad", files: ["app/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: [oops\n"])
+            let failed = try MoorCommand.run(["sync", "--prune"] + app, environment: environment)
+            #expect(failed.status != 0)
+            #expect(failed.error.contains("app/config.yaml:"))
+            let status = try MoorCommand.run(["status", "-o", "json"] + app.filter { $0 != "--prune" },
+                                             environment: environment)
+            #expect(status.status != 0, "the broken commit cannot be rendered for status either")
+            let kept = try await client.get(ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: ns, name: "settings"))
+            #expect(kept["data"] == ["replicas": "1"])
+            _ = try await client.get(ObjectRef(apiVersion: "v1", kind: "Secret", namespace: ns, name: "db"))
+        }
+    }
+
+    @Test("moor install prints the CRD; moor version prints the version")
+    func installAndVersion() throws {
+        let install = try MoorCommand.run(["install"])
+        #expect(install.status == 0)
+        #expect(install.output.contains("name: applications.moor.dev"))
+        let version = try MoorCommand.run(["version"])
+        #expect(version.output.hasPrefix("moor "))
+    }
+}
