@@ -65,7 +65,7 @@ struct CacheStore: Sendable {
         let type = GroupKind(ref)
         let previous = types[type]?[identity]
         if let previous, previous.object == object { return nil }
-        let application = ManagedObjects.application(of: object, ref: ref)
+        let application = TrackingID.application(of: object)
         types[type, default: [:]][identity] = Entry(object: object, application: application)
         if previous == nil { count += 1 }
         reindex(identity, from: previous?.application, to: application)
@@ -84,7 +84,7 @@ struct CacheStore: Sendable {
         let ref = ObjectRef(object: object) ?? identity
         return CacheChange(
             kind: .deleted, origin: origin, ref: ref, object: object,
-            applications: [entry.application, ManagedObjects.application(of: object, ref: ref)].compactMap { $0 })
+            applications: [entry.application, TrackingID.application(of: object)].compactMap { $0 })
     }
 
     private mutating func reindex(_ identity: ObjectRef, from old: String?, to new: String?) {

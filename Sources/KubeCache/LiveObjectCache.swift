@@ -31,7 +31,7 @@ public actor LiveObjectCache {
     private var subscribers: [Int: AsyncStream<CacheChange>.Continuation] = [:]
     private var waiters: [Int: Waiter] = [:]
     private var nextID = 0
-    private var statistics = CacheStatistics()
+    private var counts = CacheStatistics()
     private var stopped = false
 
     /// Creates an empty cache reading through `client`; nothing is requested until ``watch(_:)``.
@@ -58,7 +58,7 @@ public actor LiveObjectCache {
         for resource in resources where informers.start(resource) {
             let type = GroupKind(resource)
             let watcher = client.watchAll(
-                resource, namespace: nil, options: ListOptions(labelSelector: ManagedObjects.labelSelector),
+                resource, namespace: nil, options: ListOptions(labelSelector: TrackingID.managedBySelector),
                 timeoutSeconds: watchTimeoutSeconds)
             logger.debug("watching managed objects", metadata: ["resource": "\(resource)"])
             // Detached: an informer outlives the request that started it and must not inherit its
@@ -106,9 +106,11 @@ public actor LiveObjectCache {
         informers.errors
     }
 
-    /// What the cache has received so far.
+    /// How many objects the cache holds, and what it has received so far.
     public func statistics() -> CacheStatistics {
-        counters
+        var statistics = counts
+        statistics.objects = store.count
+        return statistics
     }
 
     // MARK: Sync
@@ -175,15 +177,18 @@ public actor LiveObjectCache {
         guard !stopped else { return }
         switch change {
         case .listed(let objects):
-            statistics.lists += 1
+            counts.lists += 1
+            let changes = store.replace(type, with: objects)
             if informers.listed(type) {
-                statistics.relists += 1
-                logger.info("relisted managed objects", metadata: ["kind": "\(type.kind)", "group": "\(type.group)"])
+                counts.relists += 1
+                logger.info(
+                    "relisted managed objects",
+                    metadata: ["kind": "\(type.kind)", "group": "\(type.group)", "changes": "\(changes.count)"])
             }
-            publish(store.replace(type, with: objects))
+            publish(changes)
             resolveWaiters()
         case .event(let event):
-            statistics.events += 1
+            counts.events += 1
             if let change = store.apply(event) { publish([change]) }
         }
     }
@@ -199,7 +204,7 @@ public actor LiveObjectCache {
     }
 
     private func publish(_ changes: [CacheChange]) {
-        statistics.changes += changes.count
+        counts.changes += changes.count
         for change in changes {
             for subscriber in subscribers.values { subscriber.yield(change) }
         }

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Runs the built `moor` binary as a whole process, for tests of the command-line tool.
 public enum MoorCommand {
@@ -32,8 +32,8 @@ public enum MoorCommand {
         defer { try? FileManager.default.removeItem(at: directory) }
         let outputFile = directory.appendingPathComponent("stdout")
         let errorFile = directory.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try binary())
         process.arguments = arguments

@@ -27,6 +27,11 @@ struct ApplicationFlags: ParsableArguments {
     @Option(name: .customLong("sync-option"), help: "A sync option such as CreateNamespace=true (repeatable).")
     var syncOptions: [String] = []
 
+    @Option(
+        name: .customLong("verify-keyring"),
+        help: "Refuse commits not signed by a key in this GnuPG home directory (trusted public keys).")
+    var verifyKeyring: String?
+
     @Option(name: .customLong("kubeconfig"), help: "Kubeconfig file(s), colon-separated (default: $KUBECONFIG).")
     var kubeconfig: String?
 
@@ -74,6 +79,12 @@ struct ApplicationFlags: ParsableArguments {
             manifest[path: "spec", "syncPolicy", "syncOptions"] = .array(syncOptions.map(JSONValue.string))
         }
         return try Application(manifest: manifest)
+    }
+
+    /// The application with `render`'s options, fetched (signature checked with `--verify-keyring`) and rendered.
+    func load(_ render: RenderFlags) async throws -> (Application, SourceLoader.Loaded) {
+        let application = try application(renderOptions: render.sourceOptions())
+        return (application, try await SourceLoader.load(application.spec.source, verifyKeyring: verifyKeyring))
     }
 
     /// A name from the path's last component (or the repository's).

@@ -23,8 +23,7 @@ struct DiffCommand: AsyncParsableCommand {
 
     func run() async throws {
         let comparison = try await ExitStatus.guarding { () async throws -> (ApplicationComparison, SourceLoader.Loaded) in
-            let application = try app.application(renderOptions: render.sourceOptions())
-            let loaded = try await SourceLoader.load(application.spec.source)
+            let (application, loaded) = try await app.load(render)
             let client = try app.client()
             defer { Task { await client.shutdown() } }
             return (try await SyncEngine(client: client).compare(application, desired: loaded.objects), loaded)

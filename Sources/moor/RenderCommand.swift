@@ -25,8 +25,7 @@ struct RenderCommand: AsyncParsableCommand {
     func run() async throws {
         let objects: [ManifestObject]
         do {
-            let application = try app.application(renderOptions: render.sourceOptions())
-            objects = try await SourceLoader.load(application.spec.source).objects
+            objects = try await app.load(render).1.objects
         } catch let error as RenderError {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode.failure

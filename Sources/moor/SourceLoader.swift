@@ -38,8 +38,12 @@ struct SourceLoader {
     }
 
     /// Renders `source`. A `repoURL` that is a plain local directory (no scheme) is rendered in
-    /// place without Git; anything else is resolved, exported and rendered.
-    static func load(_ source: ApplicationSource, renderer: Renderer = Renderer()) async throws -> Loaded {
+    /// place without Git; anything else is resolved, exported and rendered. With `verifyKeyring`
+    /// (a GnuPG home holding the trusted public keys) an unsigned or wrongly signed commit is refused
+    /// before anything is rendered.
+    static func load(
+        _ source: ApplicationSource, verifyKeyring: String? = nil, renderer: Renderer = Renderer()
+    ) async throws -> Loaded {
         var options = try RenderOptions(source: source.options)
         options.path = source.path
         var isDirectory: ObjCBool = false
@@ -51,6 +55,7 @@ struct SourceLoader {
         let url = try GitRepositoryURL(source.repoURL)
         let cache = try GitSourceCache(directory: cacheDirectory)
         let commit = try await cache.resolve(url, revision: source.targetRevision, credentials: try credentials())
+        if let verifyKeyring { _ = try await cache.verifySignature(url, commit: commit.sha, keyring: verifyKeyring) }
         let checkout = FileManager.default.temporaryDirectory.appendingPathComponent("moor-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: checkout) }
         try await cache.export(url, commit: commit.sha, to: checkout)

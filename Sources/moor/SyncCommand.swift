@@ -30,8 +30,7 @@ struct SyncCommand: AsyncParsableCommand {
     var output: OutputFormat = .table
 
     func run() async throws {
-        let application = try app.application(renderOptions: render.sourceOptions())
-        let loaded = try await SourceLoader.load(application.spec.source)
+        let (application, loaded) = try await app.load(render)
         let client = try app.client()
         var engine = SyncEngine(client: client)
         engine.concurrency = concurrency

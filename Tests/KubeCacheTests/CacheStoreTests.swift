@@ -180,7 +180,7 @@ struct CacheStoreTests {
     func trackingID(annotation: String, application: String?) {
         var object = Fixtures.configMap("a", app: nil)
         object[path: "metadata", "annotations"] = ["moor.dev/tracking-id": .string(annotation)]
-        #expect(ManagedObjects.application(of: object, ref: Fixtures.configMapRef("a")) == application)
+        #expect(TrackingID.application(of: object) == application)
         var store = CacheStore()
         let change = store.apply(Self.event(.added, object))
         #expect(change?.applications == (application.map { [$0] } ?? []))

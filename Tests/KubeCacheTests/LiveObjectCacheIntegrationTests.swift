@@ -81,7 +81,7 @@ struct LiveObjectCacheIntegrationTests {
             for name in ["same", "changed", "missed"] {
                 _ = try await h.writer.create(Fixtures.podTemplate(name, namespace: ns, app: "relist", image: "a:1"))
             }
-            #expect(try await CacheHarness.eventually { await h.cache.objects(application: "relist").count == 3 })
+            #expect(try await CacheHarness.eventually { await h.names(application: "relist").count == 3 })
             let missed = try #require(await h.cache.object(Fixtures.podTemplateRef("missed", namespace: ns)))
             var stale = try #require(await h.cache.object(Fixtures.podTemplateRef("changed", namespace: ns)))
             stale[path: "template", "spec", "containers"] = [["name": "c", "image": "stale:0"]]

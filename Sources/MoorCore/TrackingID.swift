@@ -1,5 +1,3 @@
-public import MoorCore
-
 /// The annotation value that ties a live object to the application that applied it:
 /// `<app>:<group>/<kind>:<namespace>/<name>`.
 ///
@@ -62,6 +60,13 @@ public struct TrackingID: Sendable, Hashable, CustomStringConvertible {
     public func matches(_ object: JSONValue) -> Bool {
         guard let ref = ObjectRef(object: object) else { return false }
         return ref.group == group && ref.kind == kind && ref.namespace == namespace && ref.name == name
+    }
+
+    /// The application a live object belongs to: the one its tracking id names, when the id
+    /// describes the object itself (an id copied onto another object belongs to no application).
+    public static func application(of object: JSONValue) -> String? {
+        guard let id = TrackingID(object: object), id.matches(object) else { return nil }
+        return id.application
     }
 
     /// `object` with the managed-by label and this tracking annotation set.
