@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "moor", targets: ["moor"]),
         .library(name: "MoorCore", targets: ["MoorCore"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
+        .library(name: "GitSource", targets: ["GitSource"]),
         .library(name: "Render", targets: ["Render"]),
         .library(name: "Sync", targets: ["Sync"]),
     ],

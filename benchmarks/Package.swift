@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "MoorCore", package: "moor"),
                 .product(name: "Render", package: "moor"),
                 .product(name: "Sync", package: "moor"),
+                .product(name: "GitSource", package: "moor"),
             ],
             path: "Sources/moor-bench"
         ),

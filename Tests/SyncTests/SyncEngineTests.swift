@@ -278,6 +278,56 @@ struct SyncEngineTests {
         }
     }
 
+    @Test("a wave that does not become healthy stops later waves")
+    func unhealthyWaveStops() async throws {
+        try await withEngine { engine, client, ns in
+            var impatient = engine
+            impatient.waveTimeout = .seconds(2)
+            let desired = try Self.manifests(
+                """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: never-ready}
+                spec:
+                  selector: {matchLabels: {app: never-ready}}
+                  template:
+                    metadata: {labels: {app: never-ready}}
+                    spec: {containers: [{name: c, image: "nginx:1.27"}]}
+                ---
+                \(Self.configMap("next", annotations: "    moor.dev/sync-wave: \"1\""))
+                """)
+            let result = try await impatient.sync(Self.application("waits", namespace: ns), desired: desired)
+            #expect(!result.succeeded)
+            #expect(result.message.contains("wave 0 not healthy"))
+            let next = await #expect(throws: KubeAPIError.self) {
+                _ = try await client.get(Self.ref("ConfigMap", "next", namespace: ns))
+            }
+            #expect(next?.code == .notFound, "no kubelet runs here, so the Deployment never becomes healthy")
+        }
+    }
+
+    @Test("hook delete policies: a succeeded hook with HookSucceeded is deleted; BeforeHookCreation reruns it")
+    func hookDeletePolicies() async throws {
+        try await withEngine { engine, client, ns in
+            let desired = try Self.manifests(
+                [Self.configMap("cleanup", annotations: "    moor.dev/hook: PostSync\n    moor.dev/hook-delete-policy: HookSucceeded"),
+                 Self.configMap("marker", annotations: "    moor.dev/hook: PreSync"),
+                 Self.configMap("app")].joined(separator: "\n---\n"))
+            let app = Self.application("policies", namespace: ns)
+            let first = try await engine.sync(app, desired: desired)
+            #expect(first.succeeded, "\(first.message)")
+            let gone = await #expect(throws: KubeAPIError.self) {
+                _ = try await client.get(Self.ref("ConfigMap", "cleanup", namespace: ns))
+            }
+            #expect(gone?.code == .notFound)
+            let marker = try await client.get(Self.ref("ConfigMap", "marker", namespace: ns))
+            let second = try await engine.sync(app, desired: desired)
+            #expect(second.objects.first { $0.ref.name == "marker" }?.action == .hookSucceeded)
+            let rerun = try await client.get(Self.ref("ConfigMap", "marker", namespace: ns))
+            #expect(rerun[path: "metadata", "uid"] != marker[path: "metadata", "uid"], "the hook object was recreated")
+        }
+    }
+
     @Test("a CRD and its custom resources sync together")
     func crdAndCustomResources() async throws {
         try await withEngine { engine, client, ns in

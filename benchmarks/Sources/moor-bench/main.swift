@@ -1,5 +1,5 @@
 // moor-bench: measures Moor against a public peer on the same control plane, alternating runs,
-// and prints both medians and their ratio. Usage: moor-bench apply|sync [--objects N] [--runs R]
+// and prints both medians and their ratio. Usage: moor-bench apply|sync|render [--objects N] [--runs R]
 //   [--parallel P] [--kubeconfig FILE]
 import Foundation
 
@@ -28,7 +28,8 @@ let options = Options(CommandLine.arguments)
 switch options.benchmark {
 case "apply": try await benchApply(options)
 case "sync": try await benchSync(options)
+case "render": try await benchRender(options)
 default:
-    FileHandle.standardError.write(Data("unknown benchmark \(options.benchmark); known: apply, sync\n".utf8))
+    FileHandle.standardError.write(Data("unknown benchmark \(options.benchmark); known: apply, sync, render\n".utf8))
     exit(2)
 }
