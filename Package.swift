@@ -93,14 +93,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "MoorCoreTests", dependencies: ["MoorCore"], swiftSettings: strict),
-        .testTarget(name: "MoorYAMLTests", dependencies: ["MoorYAML", "MoorCore"], swiftSettings: strict),
+        .testTarget(name: "MoorCoreTests", dependencies: ["MoorCore", "MoorTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "MoorYAMLTests", dependencies: ["MoorYAML", "MoorCore", "MoorTestSupport"], swiftSettings: strict
+        ),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "MoorCore", "MoorTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "RenderTests", dependencies: ["Render", "MoorCore", "MoorYAML", "MoorTestSupport"], swiftSettings: strict
         ),
         .testTarget(name: "HealthTests", dependencies: ["Health", "MoorCore", "MoorYAML"], swiftSettings: strict),
-        .testTarget(name: "DiffTests", dependencies: ["Diff", "MoorCore", "MoorYAML"], swiftSettings: strict),
+        .testTarget(
+            name: "DiffTests", dependencies: ["Diff", "MoorCore", "MoorYAML", "MoorTestSupport"], swiftSettings: strict
+        ),
         .testTarget(
             name: "SyncTests",
             dependencies: ["Sync", "MoorCore", "MoorYAML", "KubeClient", "Health", "Diff", "MoorTestSupport"],

@@ -1,4 +1,5 @@
 import MoorCore
+import MoorTestSupport
 import Testing
 
 @Suite("JSON properties over random trees")

@@ -1,5 +1,6 @@
 import MoorCore
 import MoorYAML
+import MoorTestSupport
 import Testing
 
 @Suite("YAML properties over random trees")

@@ -1,12 +1,13 @@
-import MoorCore
+public import MoorCore
 
 /// SplitMix64: a small deterministic generator, so property tests fail the same way every run.
-struct SeededGenerator: RandomNumberGenerator {
+public struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// A generator starting from `seed`.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,22 +16,26 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-/// Random JSON trees whose strings favour the characters and words that YAML reads specially.
-enum RandomJSON {
-    static let pieces: [String] = [
+/// Random JSON trees whose strings favour the characters that break serializers and the words that
+/// YAML reads specially.
+public enum RandomJSON {
+    /// The pieces strings are made of.
+    public static let pieces: [String] = [
         "a", "Z", "0", "7", " ", "  ", "\"", "\\", "/", "\n", "\n\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}",
-        "é", "€", "😀", "\u{2028}", "\u{85}", "\u{A0}", "\u{FEFF}", ":", ": ", "#", " #", "-", "- ", "?", "[", "]",
+        "é", "ß", "€", "😀", "𝄞", "\u{2028}", "\u{85}", "\u{A0}", "\u{FEFF}", ":", ": ", "#", " #", "-", "- ", "?", "[", "]",
         "{", "}", ",", "&", "*", "!", "|", ">", "'", "%", "@", "`", "~", "yes", "No", "on", "null", "true",
         "0777", "0x1F", "0o17", "1_000", "1.0", "1e3", ".5", "-.inf", "---", "...", "<<", "2024-01-01", "1:30",
         "=", "+1", "012345678",
     ]
 
-    static func string(_ rng: inout SeededGenerator) -> String {
+    /// A string of up to six pieces.
+    public static func string(_ rng: inout SeededGenerator) -> String {
         let count = Int.random(in: 0...6, using: &rng)
         return (0..<count).map { _ in pieces.randomElement(using: &rng)! }.joined()
     }
 
-    static func value(_ rng: inout SeededGenerator, depth: Int = 0) -> JSONValue {
+    /// A tree at most five levels deep.
+    public static func value(_ rng: inout SeededGenerator, depth: Int = 0) -> JSONValue {
         let maxKind = depth >= 4 ? 5 : 7
         switch Int.random(in: 0...maxKind, using: &rng) {
         case 0: return .null
@@ -53,7 +58,7 @@ enum RandomJSON {
     }
 
     /// Whether `a` and `b` list their object keys in the same order, all the way down.
-    static func sameKeyOrder(_ a: JSONValue, _ b: JSONValue) -> Bool {
+    public static func sameKeyOrder(_ a: JSONValue, _ b: JSONValue) -> Bool {
         switch (a, b) {
         case (.object(let x), .object(let y)):
             x.keys == y.keys && zip(x.values, y.values).allSatisfy { sameKeyOrder($0, $1) }
