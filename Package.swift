@@ -80,6 +80,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Controller",
+            dependencies: [
+                "MoorCore", "KubeClient", "KubeCache", "GitSource", "Render", "Sync", "Health", "Diff",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "MoorTestSupport",
             dependencies: ["MoorCore", "KubeClient", .product(name: "Subprocess", package: "swift-subprocess")],
             swiftSettings: strict
@@ -87,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "moor",
             dependencies: [
-                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "Health", "Diff", "Sync",
+                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "Health", "Diff", "Sync", "Controller",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -108,6 +116,11 @@ let package = Package(
         .testTarget(
             name: "SyncTests",
             dependencies: ["Sync", "MoorCore", "MoorYAML", "KubeClient", "Health", "Diff", "MoorTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: ["Controller", "MoorCore", "MoorYAML", "KubeClient", "KubeCache", "Sync", "MoorTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controller
 import Foundation
 import KubeClient
 import MoorCore
@@ -82,7 +83,7 @@ struct ApplicationFlags: ParsableArguments {
     }
 
     /// The application with `render`'s options, fetched (signature checked with `--verify-keyring`) and rendered.
-    func load(_ render: RenderFlags) async throws -> (Application, SourceLoader.Loaded) {
+    func load(_ render: RenderFlags) async throws -> (Application, SourceFetcher.Fetched) {
         let application = try application(renderOptions: render.sourceOptions())
         return (application, try await SourceLoader.load(application.spec.source, verifyKeyring: verifyKeyring))
     }

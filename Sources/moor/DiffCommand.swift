@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controller
 import Foundation
 import MoorCore
 import Sync
@@ -22,7 +23,7 @@ struct DiffCommand: AsyncParsableCommand {
     var noColor = false
 
     func run() async throws {
-        let comparison = try await ExitStatus.guarding { () async throws -> (ApplicationComparison, SourceLoader.Loaded) in
+        let comparison = try await ExitStatus.guarding { () async throws -> (ApplicationComparison, SourceFetcher.Fetched) in
             let (application, loaded) = try await app.load(render)
             let client = try app.client()
             defer { Task { await client.shutdown() } }
