@@ -213,7 +213,7 @@ cmd_up() {
         --service-account-key-file "$STATE/pki/sa.pub" \
         --service-account-signing-key-file "$STATE/pki/sa.key" \
         --authorization-mode RBAC \
-        --service-cluster-ip-range 10.0.0.0/24 \
+        --service-cluster-ip-range 10.0.0.0/16 \
         --max-requests-inflight 800 --max-mutating-requests-inflight 400 \
         --watch-cache-sizes podtemplates#0 \
         >"$STATE/apiserver.log" 2>&1 < /dev/null &

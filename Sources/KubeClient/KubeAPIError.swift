@@ -118,8 +118,12 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = object.map { "\($0): " } ?? ""
-        text += message.isEmpty ? "\(code) (HTTP \(status))" : message
+        (object.map { "\($0): " } ?? "") + detail
+    }
+
+    /// The description without the object's name in front, for places that show the object already.
+    public var detail: String {
+        var text = message.isEmpty ? "\(code) (HTTP \(status))" : message
         if !causes.isEmpty, code == .invalid || code == .conflict {
             let listed = causes.map(\.description)
             if !listed.allSatisfy({ message.contains($0) }) { text += " [" + listed.joined(separator: "; ") + "]" }

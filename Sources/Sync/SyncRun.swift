@@ -148,7 +148,7 @@ struct SyncRun: Sendable {
             result.health = SyncEngine.health(of: stored)?.status.rawValue
         } catch {
             result.action = .failed
-            result.message = "\(error)"
+            result.message = error.detail
         }
         return result
     }
@@ -180,7 +180,7 @@ struct SyncRun: Sendable {
             if status != .healthy { result.action = .hookFailed }
         } catch {
             result.action = .hookFailed
-            result.message = "\(error)"
+            result.message = (error as? KubeAPIError)?.detail ?? "\(error)"
         }
         let succeeded = result.action == .hookSucceeded
         if (succeeded && policies.contains(.hookSucceeded)) || (!succeeded && policies.contains(.hookFailed)) {
@@ -279,7 +279,7 @@ struct SyncRun: Sendable {
             result.message = "already gone"
         } catch {
             result.action = .failed
-            result.message = "\(error)"
+            result.message = error.detail
         }
         return result
     }
