@@ -1,0 +1,187 @@
+internal import Foundation
+internal import Health
+internal import KubeClient
+internal import MoorCore
+internal import Sync
+
+extension ApplicationController {
+    /// One reconcile of `name`: fetch and render at the target revision, compare, sync when the
+    /// policy says so, watch the application's resource types, record status. Returns `false`
+    /// when something failed (the work queue then retries after a backoff).
+    ///
+    /// A failed fetch or render and a refused plan write nothing to the cluster; they record a
+    /// `ComparisonError` or `SyncError` condition with the message. Without `selfHeal`, a change
+    /// made in the cluster while Git stayed the same is reported OutOfSync but not synced.
+    func reconcile(_ name: String) async -> Bool {
+        guard let application = registry[name]?.application else { return true }
+        counts.reconciles += 1
+        let fetched: SourceFetcher.Fetched
+        do {
+            fetched = try await fetcher.fetch(
+                application.spec.source, credentials: configuration.credentials,
+                verifyKeyring: configuration.verifyKeyring)
+        } catch {
+            return await failed(name, type: ApplicationStatus.comparisonError, error: error)
+        }
+        let target = SyncTarget(spec: application.spec, revision: Self.revision(of: fetched))
+        let revision = fetched.commit?.sha ?? ""
+        let automated = application.spec.syncPolicy.automated
+        let prune = automated?.prune ?? false
+        do {
+            var comparison = try await engine.compare(application, desired: fetched.objects, prune: prune)
+            var succeeded = true
+            var conditions: [(type: String, message: String)] = []
+            var operation: ApplicationStatus.OperationState?
+            if comparison.syncStatus == "Synced" {
+                registry[name]?.lastSynced = target
+            } else if let automated, automated.selfHeal || registry[name]?.lastSynced != target {
+                let finished = await sync(name, application, desired: fetched.objects, prune: automated.prune)
+                operation = finished
+                succeeded = finished.phase == "Succeeded"
+                if succeeded {
+                    registry[name]?.lastSynced = target
+                } else {
+                    conditions.append((ApplicationStatus.syncError, finished.message))
+                }
+                comparison = try await engine.compare(application, desired: fetched.objects, prune: prune)
+            }
+            registry[name]?.expected = expectedObjects(comparison, application: application)
+            await watchResourceTypes(of: comparison)
+            let finalOperation = operation
+            let finalConditions = conditions
+            await record(name) { status in
+                status.summarize(comparison, revision: revision)
+                if let finalOperation { status.operationState = finalOperation }
+                status.setConditions(finalConditions, now: Date())
+            }
+            logger.info(
+                "reconciled",
+                metadata: [
+                    "application": "\(name)", "sync": "\(comparison.syncStatus)", "revision": "\(revision.prefix(12))",
+                    "synced": "\(operation != nil)",
+                ])
+            return succeeded
+        } catch let error as SyncPlanError {
+            return await failed(name, type: ApplicationStatus.syncError, error: error)
+        } catch {
+            return await failed(name, type: ApplicationStatus.comparisonError, error: error)
+        }
+    }
+
+    /// Runs one sync, recording the operation as running first; returns the finished operation
+    /// (phase `Succeeded` or `Failed`, with the summary or the first failure).
+    private func sync(_ name: String, _ application: Application, desired: [ManifestObject], prune: Bool) async
+        -> ApplicationStatus.OperationState
+    {
+        counts.syncs += 1
+        var operation = ApplicationStatus.OperationState(
+            phase: "Running", message: "syncing", startedAt: Date(), finishedAt: nil)
+        let running = operation
+        await record(name) { $0.operationState = running }
+        logger.info("syncing", metadata: ["application": "\(name)", "prune": "\(prune)"])
+        do {
+            let result = try await engine.sync(application, desired: desired, options: .init(prune: prune))
+            operation.phase = result.succeeded ? "Succeeded" : "Failed"
+            operation.message = result.message
+        } catch {
+            operation.phase = "Failed"
+            operation.message = "\(error)"
+        }
+        operation.finishedAt = Date()
+        logger.log(
+            level: operation.phase == "Succeeded" ? .info : .error, "sync \(operation.phase.lowercased())",
+            metadata: ["application": "\(name)", "result": "\(operation.message)"])
+        return operation
+    }
+
+    /// Records a failure as a condition, leaving the rest of the status as it was but the sync
+    /// status `Unknown`. Returns `false`.
+    private func failed(_ name: String, type: String, error: any Error) async -> Bool {
+        let message = "\(error)"
+        logger.error(
+            "reconcile failed", metadata: ["application": "\(name)", "condition": "\(type)", "error": "\(message)"])
+        await record(name) { status in
+            status.sync.status = "Unknown"
+            status.setConditions([(type, message)], now: Date())
+        }
+        return false
+    }
+
+    /// Updates the status of `name`; when it says something new, stamps `reconciledAt` and, for an
+    /// Application resource, writes it through the status subresource. A write that fails is retried
+    /// by the next reconcile.
+    private func record(_ name: String, _ update: (inout ApplicationStatus) -> Void) async {
+        guard var managed = registry[name] else { return }
+        var status = managed.status
+        update(&status)
+        if status.differs(from: managed.status) { status.reconciledAt = Date() }
+        managed.status = status
+        registry[name]?.status = status
+        guard case .resource(let ref) = managed.origin, status.differs(from: managed.written) else { return }
+        do {
+            _ = try await client.mergePatch(ref, patch: ["status": status.json], subresource: "status")
+            counts.statusWrites += 1
+            registry[name]?.written = status
+        } catch {
+            logger.error("writing status failed", metadata: ["application": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    /// Makes the live-object cache watch every resource type the application has objects of, so
+    /// a change to one of them queues the application.
+    private func watchResourceTypes(of comparison: ApplicationComparison) async {
+        var resources: [APIResource] = []
+        var seen: Set<String> = []
+        for object in comparison.objects where seen.insert(object.ref.groupKind).inserted {
+            do {
+                resources.append(try await client.resource(for: object.ref))
+            } catch {
+                logger.warning(
+                    "cannot watch a resource type", metadata: ["kind": "\(object.ref.groupKind)", "error": "\(error)"])
+            }
+        }
+        await cache.watch(resources)
+    }
+
+    /// The objects `comparison` found in sync, with their desired form and health.
+    private func expectedObjects(_ comparison: ApplicationComparison, application: Application) -> ExpectedObjects {
+        var entries: [ObjectRef: ExpectedObjects.Entry] = [:]
+        for planned in comparison.plan.syncedObjects {
+            guard let state = comparison.state(of: planned.ref), state.state == .synced, let live = state.live else {
+                continue
+            }
+            entries[planned.ref] = ExpectedObjects.Entry(
+                desired: planned.object, health: ObjectHealth.assess(live)?.status.rawValue ?? "")
+        }
+        return ExpectedObjects(
+            entries, ignoreDifferences: application.spec.ignoreDifferences, fieldManager: engine.fieldManager)
+    }
+
+    /// The commit, or for a local directory a fingerprint of the rendered objects.
+    static func revision(of fetched: SourceFetcher.Fetched) -> String {
+        if let commit = fetched.commit { return commit.sha }
+        var hasher = Hasher()
+        for object in fetched.objects { hasher.combine(object.object) }
+        return "directory:\(hasher.finalize())"
+    }
+}
+
+extension ApplicationStatus {
+    /// Sets sync, health and resources from a comparison at `revision`. The application's health
+    /// is the worst of its desired objects', a missing object counting as `Missing`.
+    mutating func summarize(_ comparison: ApplicationComparison, revision: String) {
+        sync = SyncSummary(status: comparison.syncStatus, revision: revision)
+        var worst: (health: ObjectHealth, ref: ObjectRef)?
+        resources = comparison.objects.map { object in
+            let health = object.live.flatMap(ObjectHealth.assess)
+                ?? (object.state == .missing ? ObjectHealth(status: .missing, message: "not in the cluster") : nil)
+            if object.state != .extraneous, let health, health.status > (worst?.health.status ?? .healthy) {
+                worst = (health, object.ref)
+            }
+            return ResourceStatus(ref: object.ref, status: object.state.rawValue, health: health?.status.rawValue ?? "")
+        }
+        health = HealthSummary(
+            status: (worst?.health.status ?? .healthy).rawValue,
+            message: worst.map { "\($0.ref): \($0.health.message)" } ?? "")
+    }
+}

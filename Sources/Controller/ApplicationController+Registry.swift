@@ -1,0 +1,113 @@
+public import KubeClient
+public import MoorCore
+
+extension ApplicationController {
+    /// Makes `applications` the set of file-sourced applications: new or changed ones are queued,
+    /// those no longer listed stop being managed (their objects stay). Throws ``ApplicationError``
+    /// when two share a name, or a name is already taken by an Application resource.
+    public func manage(_ applications: [Application]) throws(ApplicationError) {
+        var seen: Set<String> = []
+        for application in applications {
+            guard seen.insert(application.name).inserted else {
+                throw ApplicationError("two applications are named \(application.name); names must be unique")
+            }
+            if let existing = registry[application.name], existing.origin != .file {
+                throw ApplicationError("application \(application.name) is already defined by an Application resource")
+            }
+        }
+        for (name, managed) in registry where managed.origin == .file && !seen.contains(name) { unregister(name) }
+        for application in applications { register(application, origin: .file) }
+    }
+
+    /// Starts managing the `moor.dev/v1alpha1` Application resources in `namespace` (all namespaces
+    /// when `nil`): added or changed resources are (re)registered and queued, deleted ones stop
+    /// being managed (their objects stay). A resource that does not parse is logged and skipped.
+    /// Throws when the cluster does not serve the Application kind (install the CRD first).
+    public func watchApplications(namespace: String?) async throws(KubeAPIError) {
+        let resource = try await client.resource(apiVersion: Application.apiVersion, kind: Application.kind)
+        let watcher = client.watchAll(resource, namespace: namespace)
+        background.append(
+            Task { [weak self] in
+                var iterator = watcher.makeAsyncIterator()
+                do throws(KubeAPIError) {
+                    while let change = try await iterator.next() {
+                        guard let self else { return }
+                        await self.receive(change)
+                    }
+                } catch {
+                    guard !Task.isCancelled else { return }
+                    self?.logger.error(
+                        "watching Application resources failed; restart the controller",
+                        metadata: ["error": "\(error)"])
+                }
+            })
+    }
+
+    private func receive(_ change: ResourceChange) {
+        switch change {
+        case .listed(let manifests):
+            let present = Set(manifests.compactMap(ObjectRef.init(object:)).map(\.identity))
+            for (name, managed) in registry {
+                if let identity = managed.resourceIdentity, !present.contains(identity) { unregister(name) }
+            }
+            for manifest in manifests { registerResource(manifest) }
+        case .event(let event) where event.kind == .deleted:
+            guard let ref = ObjectRef(object: event.object)?.identity,
+                let name = registry.first(where: { $0.value.resourceIdentity == ref })?.key
+            else { return }
+            unregister(name)
+        case .event(let event):
+            registerResource(event.object)
+        }
+    }
+
+    private func registerResource(_ manifest: JSONValue) {
+        guard let ref = ObjectRef(object: manifest) else { return }
+        let application: Application
+        do {
+            application = try Application(manifest: manifest)
+        } catch {
+            logger.error("skipping an Application resource that does not parse", metadata: [
+                "resource": "\(ref)", "error": "\(error)",
+            ])
+            return
+        }
+        if let existing = registry[application.name], existing.origin != .resource(ref) {
+            logger.error("skipping an Application resource whose name is taken; names must be unique", metadata: [
+                "resource": "\(ref)", "application": "\(application.name)",
+            ])
+            return
+        }
+        register(application, origin: .resource(ref))
+    }
+
+    /// Registers or updates one application and queues it when it is new or its spec changed.
+    private func register(_ application: Application, origin: Origin) {
+        let name = application.name
+        if var managed = registry[name] {
+            guard managed.application != application else { return }
+            managed.application = application
+            registry[name] = managed
+            logger.info("application changed", metadata: ["application": "\(name)"])
+        } else {
+            registry[name] = Managed(application: application, origin: origin, poll: startPolling(name))
+            logger.info("managing application", metadata: ["application": "\(name)"])
+        }
+        enqueue(name)
+    }
+
+    private func unregister(_ name: String) {
+        guard let managed = registry.removeValue(forKey: name) else { return }
+        managed.poll.cancel()
+        forget(name)
+        logger.info("no longer managing application; its objects stay", metadata: ["application": "\(name)"])
+    }
+}
+
+extension ApplicationController.Managed {
+    /// The identity (ref without version) of the Application resource it came from, if any.
+    var resourceIdentity: ObjectRef? {
+        guard case .resource(let ref) = origin else { return nil }
+        return ref.identity
+    }
+}

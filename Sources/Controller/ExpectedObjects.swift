@@ -1,0 +1,47 @@
+internal import Diff
+internal import Health
+internal import KubeCache
+internal import MoorCore
+
+/// The objects of one application as its last comparison found them in sync: the desired object
+/// and the health it had. A change the live-object cache reports to one of them that still
+/// matches the desired object, with the same health, cannot need a reconcile — typically it is the
+/// echo of Moor's own write — so the controller does not queue the application for it.
+struct ExpectedObjects: Sendable {
+    /// One object found in sync.
+    struct Entry: Sendable {
+        /// The desired object as planned (namespace set, tracking id stamped).
+        var desired: JSONValue
+        /// Its health then (empty for kinds without one).
+        var health: String
+    }
+
+    private let policy: DiffPolicy?
+    private let fieldManager: String
+    private let entries: [ObjectRef: Entry]
+
+    /// Nothing expected: every change needs a reconcile.
+    init() {
+        policy = nil
+        fieldManager = ""
+        entries = [:]
+    }
+
+    /// Expects `entries` (by object) compared under the application's `ignoreDifferences`, as
+    /// applied by `fieldManager`. Malformed rules expect nothing.
+    init(_ entries: [ObjectRef: Entry], ignoreDifferences: [JSONValue], fieldManager: String) {
+        policy = try? DiffPolicy(ignoreDifferences: ignoreDifferences)
+        self.fieldManager = fieldManager
+        self.entries = Dictionary(entries.map { ($0.key.identity, $0.value) }) { first, _ in first }
+    }
+
+    /// Whether `change` may leave the application out of sync or change its health: a deletion,
+    /// an object not expected, or one that no longer matches its desired object or changed health.
+    func needsReconcile(_ change: CacheChange) -> Bool {
+        guard change.kind != .deleted, let policy, let entry = entries[change.ref.identity] else { return true }
+        let health = ObjectHealth.assess(change.object)?.status.rawValue ?? ""
+        let matches = policy.isDesiredSubsetOfLive(desired: entry.desired, live: change.object)
+            && !policy.dropsOwnedFields(desired: entry.desired, live: change.object, manager: fieldManager)
+        return !matches || health != entry.health
+    }
+}

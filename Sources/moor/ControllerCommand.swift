@@ -1,0 +1,146 @@
+import ArgumentParser
+import Controller
+import Dispatch
+import Foundation
+import GitSource
+import KubeClient
+import Logging
+import MoorCore
+import MoorYAML
+import Sync
+
+/// `moor controller`: the long-running process that keeps applications in sync with Git.
+struct ControllerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "controller",
+        abstract: "Keep applications in sync with Git: poll their sources, watch their objects, sync and heal.",
+        discussion: """
+            Applications come from a file (--apps) or from moor.dev/v1alpha1 Application resources \
+            (--watch-namespace, --all-namespaces; install the CRD with `moor install`). Each one is \
+            reconciled every --poll-interval and whenever one of its objects changes in the cluster; \
+            with syncPolicy.automated it is synced (prune with automated.prune; changes made in the \
+            cluster are taken back only with automated.selfHeal). Runs until SIGINT or SIGTERM. Logs \
+            every reconcile to standard error (MOOR_LOG_LEVEL, default info for the controller).
+            """)
+
+    @Option(help: "A file of Application manifests (multi-document YAML) to manage.")
+    var apps: String?
+
+    @Option(name: .customLong("watch-namespace"), help: "Manage the Application resources of this namespace.")
+    var watchNamespace: String?
+
+    @Flag(name: .customLong("all-namespaces"), help: "Manage the Application resources of every namespace.")
+    var allNamespaces = false
+
+    @Option(name: .customLong("kubeconfig"), help: "Kubeconfig file(s), colon-separated (default: $KUBECONFIG).")
+    var kubeconfig: String?
+
+    @Option(help: "Kubeconfig context of the cluster.")
+    var context: String?
+
+    @Option(name: .customLong("poll-interval"), help: "Seconds between two looks at each application's source.")
+    var pollInterval: Double = 60
+
+    @Option(help: "Applications reconciled at once.")
+    var concurrency = 4
+
+    @Option(name: .customLong("grace-period"), help: "Seconds a sync in flight may take to finish after SIGTERM.")
+    var gracePeriod: Double = 30
+
+    @Option(
+        name: .customLong("verify-keyring"),
+        help: "Refuse commits not signed by a key in this GnuPG home directory (trusted public keys).")
+    var verifyKeyring: String?
+
+    func validate() throws {
+        let sources = [apps != nil, watchNamespace != nil, allNamespaces].filter { $0 }.count
+        guard sources == 1 else {
+            throw ValidationError(
+                "name where applications come from: --apps FILE, --watch-namespace NS or --all-namespaces")
+        }
+        guard pollInterval > 0, gracePeriod >= 0 else {
+            throw ValidationError("--poll-interval must be positive and --grace-period not negative")
+        }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "moor.controller")
+        if ProcessInfo.processInfo.environment["MOOR_LOG_LEVEL"] == nil { logger.logLevel = .info }
+        let signals = ShutdownSignals()
+        let applications = try apps.map(Self.applications(inFile:))
+        let fetcher = SourceFetcher(cache: try GitSourceCache(directory: SourceLoader.cacheDirectory))
+        let configuration = ApplicationController.Configuration(
+            pollInterval: .seconds(pollInterval), concurrency: concurrency, credentials: try SourceLoader.credentials(),
+            verifyKeyring: verifyKeyring)
+        let client = try KubeClient(
+            kubeconfig: kubeconfig.map { $0.split(separator: ":").map(String.init) }, context: context)
+        let controller = ApplicationController(
+            engine: SyncEngine(client: client), fetcher: fetcher, configuration: configuration, logger: logger)
+        await controller.start()
+        do {
+            if let applications {
+                try await controller.manage(applications)
+            } else {
+                try await controller.watchApplications(namespace: allNamespaces ? nil : watchNamespace)
+            }
+        } catch {
+            await controller.stop(gracePeriod: .zero)
+            await client.shutdown()
+            throw error
+        }
+        let source = apps ?? "Application resources in " + (watchNamespace.map { "namespace \($0)" } ?? "all namespaces")
+        logger.info("controller running", metadata: ["applications": "\(source)"])
+        let received = await signals.next()
+        logger.info("stopping", metadata: ["signal": "\(received)"])
+        await controller.stop(gracePeriod: .seconds(gracePeriod))
+        await client.shutdown()
+    }
+
+    /// The Application manifests in a multi-document YAML file; errors name the file and line.
+    static func applications(inFile path: String) throws -> [Application] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot read \(path): \(error.localizedDescription)")
+        }
+        return try YAMLReader.documents(text).filter { !$0.value.isNull }.map { document in
+            do {
+                return try Application(manifest: document.value)
+            } catch {
+                throw ValidationError("\(path):\(document.line): \(error)")
+            }
+        }
+    }
+}
+
+/// SIGINT and SIGTERM, caught from creation on instead of ending the process.
+final class ShutdownSignals {
+    private let numbers = [SIGINT, SIGTERM]
+    private let stream: AsyncStream<Int32>
+    private let sources: [any DispatchSourceSignal]
+
+    init() {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
+        let queue = DispatchQueue(label: "moor.signals")
+        self.stream = stream
+        sources = numbers.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Waits for the first signal and returns its number. Afterwards both signals get their default
+    /// action back, so a second one ends the process at once.
+    func next() async -> Int32 {
+        var iterator = stream.makeAsyncIterator()
+        let received = await iterator.next() ?? SIGTERM
+        for source in sources { source.cancel() }
+        for number in numbers { signal(number, SIG_DFL) }
+        return received
+    }
+}

@@ -1,0 +1,203 @@
+import Controller
+import Foundation
+import KubeClient
+import MoorCore
+import MoorTestSupport
+import Testing
+
+/// The controller against the real API server and real Git: every test has its own namespace,
+/// repository and controller, and nobody calls sync.
+@Suite("Application controller against a real API server")
+struct ApplicationControllerTests {
+    typealias Harness = ControllerHarness
+
+    @Test("a commit pushed to Git is applied without anyone calling sync")
+    func commitIsApplied() async throws {
+        try await Harness.run { harness in
+            try await harness.repository.commit("first", files: ["app/a.yaml": Harness.configMap("a", "one")])
+            try await harness.controller.manage([harness.application("commit", automated: AutomatedSync())])
+            try await harness.eventually("the first commit is applied") { try await harness.value(of: "a") == "one" }
+
+            let second = try await harness.repository.commit(
+                "second", files: ["app/a.yaml": Harness.configMap("a", "two")])
+            try await harness.eventually("the second commit is applied") { try await harness.value(of: "a") == "two" }
+            try await harness.eventually("the status names the second commit as synced") {
+                let status = await harness.controller.status(of: "commit")
+                return status?.sync.status == "Synced" && status?.sync.revision == second
+            }
+            let status = try #require(await harness.controller.status(of: "commit"))
+            #expect(status.health.status == "Healthy")
+            #expect(status.resources.map(\.ref.name) == ["a"])
+            #expect(status.resources.map(\.status) == ["Synced"])
+            #expect(status.operationState?.phase == "Succeeded")
+            #expect(status.conditions.isEmpty)
+        }
+    }
+
+    @Test("a refresh request applies a new commit without waiting for the poll")
+    func refresh() async throws {
+        try await Harness.run(pollInterval: .seconds(60)) { harness in
+            try await harness.repository.commit("first", files: ["app/a.yaml": Harness.configMap("a", "one")])
+            try await harness.controller.manage([harness.application("refresh", automated: AutomatedSync())])
+            try await harness.eventually("the first commit is applied") { try await harness.value(of: "a") == "one" }
+            try await harness.repository.commit("second", files: ["app/a.yaml": Harness.configMap("a", "two")])
+            await harness.controller.refresh("refresh")
+            try await harness.eventually("the second commit is applied") { try await harness.value(of: "a") == "two" }
+        }
+    }
+
+    @Test("with selfHeal, a change made by hand in the cluster is taken back")
+    func selfHeal() async throws {
+        try await Harness.run(pollInterval: .seconds(60)) { harness in
+            try await harness.repository.commit("first", files: ["app/a.yaml": Harness.configMap("a", "git")])
+            try await harness.controller.manage([harness.application("heal", automated: AutomatedSync(selfHeal: true))])
+            try await harness.eventually("the commit is applied") { try await harness.value(of: "a") == "git" }
+            try await harness.edit("a", to: "by hand")
+            // The poll interval is a minute: only the watch on the object can bring it back this soon.
+            try await harness.eventually("the edit is healed") { try await harness.value(of: "a") == "git" }
+            let syncs = await harness.controller.statistics().syncs
+            #expect(syncs == 2)
+        }
+    }
+
+    @Test("without selfHeal, a change made by hand is reported OutOfSync and left alone")
+    func driftIsOnlyReported() async throws {
+        try await Harness.run { harness in
+            try await harness.repository.commit("first", files: ["app/a.yaml": Harness.configMap("a", "git")])
+            try await harness.controller.manage([harness.application("report", automated: AutomatedSync())])
+            try await harness.eventually("the commit is applied") {
+                await harness.controller.status(of: "report")?.sync.status == "Synced"
+            }
+            try await harness.edit("a", to: "by hand")
+            try await harness.eventually("the drift is reported") {
+                await harness.controller.status(of: "report")?.sync.status == "OutOfSync"
+            }
+            try await harness.waitForReconciles(2)
+            #expect(try await harness.value(of: "a") == "by hand")
+            let status = try #require(await harness.controller.status(of: "report"))
+            #expect(status.sync.status == "OutOfSync")
+            #expect(status.resources.map(\.status) == ["OutOfSync"])
+            #expect(await harness.controller.statistics().syncs == 1)
+        }
+    }
+
+    @Test("a file deleted in Git is pruned with automated prune")
+    func prune() async throws {
+        try await Harness.run { harness in
+            try await harness.repository.commit(
+                "three", files: [
+                    "app/a.yaml": Harness.configMap("a", "1"), "app/b.yaml": Harness.configMap("b", "1"),
+                    "app/c.yaml": Harness.configMap("c", "1"),
+                ])
+            try await harness.controller.manage([harness.application("prune", automated: AutomatedSync(prune: true))])
+            try await harness.eventually("all three are applied") { try await harness.value(of: "c") == "1" }
+            try FileManager.default.removeItem(atPath: harness.repository.path + "/app/c.yaml")
+            try await harness.repository.commit("drop c", files: [:])
+            try await harness.eventually("c is pruned") { try await harness.value(of: "c") == nil }
+            #expect(try await harness.value(of: "a") == "1")
+            try await harness.eventually("the status lists only a and b") {
+                await harness.controller.status(of: "prune")?.resources.map(\.ref.name) == ["a", "b"]
+            }
+        }
+    }
+
+    @Test("a broken commit changes nothing and sets a condition; the next good commit recovers")
+    func brokenCommit() async throws {
+        try await Harness.run { harness in
+            try await harness.repository.commit(
+                "good",
+                files: ["app/a.yaml": Harness.configMap("a", "good"), "app/b.yaml": Harness.configMap("b", "1")])
+            try await harness.controller.manage([harness.application("broken", automated: AutomatedSync(prune: true))])
+            try await harness.eventually("the good commit is applied") { try await harness.value(of: "b") == "1" }
+
+            try await harness.repository.commit(
+                "broken", files: ["app/a.yaml": Harness.configMap("a", "changed"), "app/b.yaml": "data: [unclosed"])
+            try await harness.eventually("a ComparisonError is recorded") {
+                await harness.controller.status(of: "broken")?.conditions.map(\.type) == ["ComparisonError"]
+            }
+            try await harness.waitForReconciles(1)
+            #expect(try await harness.value(of: "a") == "good")
+            #expect(try await harness.value(of: "b") == "1")
+            let message = try #require(await harness.controller.status(of: "broken")?.conditions.first?.message)
+            #expect(message.contains("b.yaml"), "\(message)")
+
+            try await harness.repository.commit("fixed", files: ["app/b.yaml": Harness.configMap("b", "2")])
+            try await harness.eventually("the fixed commit is applied") { try await harness.value(of: "b") == "2" }
+            #expect(try await harness.value(of: "a") == "changed")
+            try await harness.eventually("the condition is cleared") {
+                await harness.controller.status(of: "broken")?.conditions.isEmpty == true
+            }
+        }
+    }
+
+    @Test("a commit that renders no objects prunes nothing and sets a SyncError")
+    func emptyRender() async throws {
+        try await Harness.run { harness in
+            try await harness.repository.commit(
+                "good", files: ["app/a.yaml": Harness.configMap("a", "1"), "app/README.md": "configuration"])
+            try await harness.controller.manage([harness.application("empty", automated: AutomatedSync(prune: true))])
+            try await harness.eventually("the good commit is applied") { try await harness.value(of: "a") == "1" }
+            try FileManager.default.removeItem(atPath: harness.repository.path + "/app/a.yaml")
+            try await harness.repository.commit("empty", files: [:])
+            try await harness.eventually("a SyncError is recorded") {
+                await harness.controller.status(of: "empty")?.conditions.map(\.type) == ["SyncError"]
+            }
+            try await harness.waitForReconciles(1)
+            #expect(try await harness.value(of: "a") == "1")
+            let message = try #require(await harness.controller.status(of: "empty")?.conditions.first?.message)
+            #expect(message.contains("no objects"), "\(message)")
+        }
+    }
+
+    @Test("an Application resource gets its status written; reconciles with nothing changed write nothing")
+    func applicationResource() async throws {
+        try await Harness.run { harness in
+            try await harness.installApplicationDefinition()
+            let commit = try await harness.repository.commit(
+                "first", files: ["app/a.yaml": Harness.configMap("a", "one")])
+            let name = "resource-\(harness.namespace)"
+            let ref = ObjectRef(
+                apiVersion: Application.apiVersion, kind: Application.kind, namespace: harness.namespace, name: name)
+            _ = try await harness.other.apply(
+                [
+                    "apiVersion": .string(Application.apiVersion), "kind": .string(Application.kind),
+                    "metadata": ["name": .string(name), "namespace": .string(harness.namespace)],
+                    "spec": [
+                        "source": [
+                            "repoURL": .string(harness.repository.fileURL), "targetRevision": "main", "path": "app",
+                        ],
+                        "destination": ["namespace": .string(harness.namespace)],
+                        "syncPolicy": ["automated": ["prune": true]],
+                    ],
+                ], fieldManager: "moor-test")
+            try await harness.controller.watchApplications(namespace: harness.namespace)
+
+            try await harness.eventually("the resource's status says Synced") {
+                try await harness.other.get(ref)[path: "status", "sync", "status"] == "Synced"
+            }
+            #expect(try await harness.value(of: "a") == "one")
+            let status = try await harness.other.get(ref)["status"] ?? .null
+            #expect(status[path: "sync", "revision"] == .string(commit))
+            #expect(status[path: "health", "status"] == "Healthy")
+            #expect(status[path: "operationState", "phase"] == "Succeeded")
+            #expect(status["conditions"] == [])
+            #expect(status[path: "resources"]?.arrayValue?.first?["name"] == "a")
+            #expect(status[path: "resources"]?.arrayValue?.first?["status"] == "Synced")
+            #expect(status["reconciledAt"]?.stringValue != nil)
+
+            try await harness.waitForReconciles(1)
+            let writes = harness.controllerWrites()
+            let statusWrites = await harness.controller.statistics().statusWrites
+            try await harness.waitForReconciles(2)
+            #expect(harness.controllerWrites() == writes, "a steady state writes nothing")
+            #expect(await harness.controller.statistics().statusWrites == statusWrites)
+            #expect(try await harness.other.get(ref)["status"] == status, "not even reconciledAt changes")
+
+            try await harness.other.delete(ref)
+            try await harness.eventually("the deleted application is no longer managed") {
+                await harness.controller.applications()[name] == nil
+            }
+            #expect(try await harness.value(of: "a") == "one", "its objects stay")
+        }
+    }
+}

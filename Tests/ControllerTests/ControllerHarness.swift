@@ -1,0 +1,143 @@
+import Controller
+import Foundation
+import GitSource
+import KubeClient
+import MoorCore
+import MoorTestSupport
+import Sync
+import Testing
+
+/// A running controller against the test cluster, with its own namespace, Git repository and
+/// Git cache, plus a second client that plays a person editing objects by hand.
+struct ControllerHarness {
+    let controller: ApplicationController
+    /// The controller's client (its request counts are the controller's).
+    let client: KubeClient
+    /// Another client, for hand edits.
+    let other: KubeClient
+    let repository: GitTestRepository
+    let namespace: String
+
+    /// Runs `body` with a started controller that polls every `pollInterval`; stops everything afterwards.
+    static func run(
+        pollInterval: Duration = .milliseconds(500), _ body: (ControllerHarness) async throws -> Void
+    ) async throws {
+        let cluster = try await TestCluster.shared()
+        let client = try cluster.adminClient()
+        let other: KubeClient
+        do {
+            other = try cluster.adminClient()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-controller-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var engine = SyncEngine(client: client)
+        engine.pollInterval = .milliseconds(100)
+        engine.waveTimeout = .seconds(30)
+        let configured = engine
+        let outcome: Result<Void, any Error>
+        do {
+            let repository = try await GitTestRepository.create(at: directory.appendingPathComponent("repo").path)
+            let cache = try GitSourceCache(directory: directory.appendingPathComponent("cache").path)
+            // The controller stops before the namespace goes, so it never syncs into a terminating namespace.
+            try await cluster.withNamespace(other) { namespace in
+                let controller = ApplicationController(
+                    engine: configured, fetcher: SourceFetcher(cache: cache),
+                    configuration: .init(
+                        pollInterval: pollInterval,
+                        backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1))))
+                await controller.start()
+                let harness = ControllerHarness(
+                    controller: controller, client: client, other: other, repository: repository, namespace: namespace)
+                do {
+                    try await body(harness)
+                } catch {
+                    await controller.stop(gracePeriod: .seconds(5))
+                    throw error
+                }
+                await controller.stop(gracePeriod: .seconds(5))
+            }
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        await client.shutdown()
+        await other.shutdown()
+        try outcome.get()
+    }
+
+    /// An application deploying `app/` of the test repository's `main` into the test namespace.
+    func application(_ name: String, automated: AutomatedSync?) -> Application {
+        Application(
+            name: name,
+            spec: ApplicationSpec(
+                source: ApplicationSource(repoURL: repository.fileURL, targetRevision: "main", path: "app"),
+                destination: ApplicationDestination(namespace: namespace),
+                syncPolicy: SyncPolicy(automated: automated)))
+    }
+
+    /// A ConfigMap manifest.
+    static func configMap(_ name: String, _ value: String) -> String {
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: \(name)}
+        data: {key: "\(value)"}
+        """
+    }
+
+    /// The ConfigMap `name` in the test namespace.
+    func configMapRef(_ name: String) -> ObjectRef {
+        ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: namespace, name: name)
+    }
+
+    /// The value of the ConfigMap `name`'s `data.key`, or `nil` when it does not exist.
+    func value(of name: String) async throws -> String? {
+        do {
+            return try await other.get(configMapRef(name))[path: "data", "key"]?.stringValue
+        } catch where error.code == .notFound {
+            return nil
+        }
+    }
+
+    /// Changes the ConfigMap `name` by hand (a merge patch, as `kubectl edit` does).
+    func edit(_ name: String, to value: String) async throws {
+        _ = try await other.mergePatch(configMapRef(name), patch: ["data": ["key": .string(value)]])
+    }
+
+    /// Waits until `condition` holds, checking every 100 ms for up to a minute.
+    func eventually(
+        _ what: String, sourceLocation: Testing.SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
+    ) async throws {
+        for _ in 0..<600 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
+        throw CancellationError()
+    }
+
+    /// Waits until the controller has finished `count` more reconciles of anything.
+    func waitForReconciles(_ count: Int) async throws {
+        let start = await controller.statistics().reconciles
+        // A reconcile counts when it starts; one more guarantees `count` whole ones finished.
+        try await eventually("\(count) more reconciles ran") {
+            await controller.statistics().reconciles >= start + count + 1
+        }
+    }
+
+    /// Installs the Application CRD and waits until the controller's client can use the kind.
+    func installApplicationDefinition() async throws {
+        _ = try await other.apply(Application.customResourceDefinition, fieldManager: "moor")
+        try await eventually("the Application kind is served") {
+            (try? await client.resource(apiVersion: Application.apiVersion, kind: Application.kind)) != nil
+        }
+    }
+
+    /// Write requests the controller's client has sent.
+    func controllerWrites() -> Int {
+        ["apply", "create", "update", "patch", "delete"].reduce(0) { $0 + client.requestCounts()[$1, default: 0] }
+    }
+}

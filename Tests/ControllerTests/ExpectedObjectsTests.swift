@@ -1,0 +1,57 @@
+import KubeCache
+import MoorCore
+import Testing
+
+@testable import Controller
+
+/// Which cache changes queue a reconcile: only those that may leave the application out of sync
+/// or change its health, not echoes of Moor's own writes.
+@Suite("Expected objects")
+struct ExpectedObjectsTests {
+    static let ref = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: "web", name: "settings")
+
+    static func configMap(_ value: String, resourceVersion: String = "1") -> JSONValue {
+        [
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": [
+                "name": "settings", "namespace": "web", "resourceVersion": .string(resourceVersion),
+                "labels": ["app.kubernetes.io/managed-by": "moor"],
+                "annotations": ["moor.dev/tracking-id": "web:/ConfigMap:web/settings"],
+            ],
+            "data": ["key": .string(value)],
+        ]
+    }
+
+    static func expected(health: String = "", ignore: [JSONValue] = []) -> ExpectedObjects {
+        var desired = configMap("git")
+        desired[path: "metadata", "resourceVersion"] = nil
+        return ExpectedObjects(
+            [ref: .init(desired: desired, health: health)], ignoreDifferences: ignore, fieldManager: "moor")
+    }
+
+    static func change(_ object: JSONValue, kind: CacheChange.Kind = .modified, ref: ObjectRef = ref) -> CacheChange {
+        CacheChange(kind: kind, origin: .watch, ref: ref, object: object, applications: ["web"])
+    }
+
+    @Test("an object that still matches, with the same health, needs no reconcile")
+    func echo() {
+        #expect(!Self.expected().needsReconcile(Self.change(Self.configMap("git", resourceVersion: "2"))))
+    }
+
+    @Test("a changed field, a deletion, a changed health or an unknown object needs a reconcile")
+    func drift() {
+        let expected = Self.expected()
+        #expect(expected.needsReconcile(Self.change(Self.configMap("by hand"))))
+        #expect(expected.needsReconcile(Self.change(Self.configMap("git"), kind: .deleted)))
+        #expect(Self.expected(health: "Progressing").needsReconcile(Self.change(Self.configMap("git"))))
+        let other = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: "web", name: "other")
+        #expect(expected.needsReconcile(Self.change(Self.configMap("git"), ref: other)))
+        #expect(ExpectedObjects().needsReconcile(Self.change(Self.configMap("git"))))
+    }
+
+    @Test("a change only to a field ignoreDifferences ignores needs no reconcile")
+    func ignoredField() {
+        let expected = Self.expected(ignore: [["kind": "ConfigMap", "jsonPointers": ["/data/key"]]])
+        #expect(!expected.needsReconcile(Self.change(Self.configMap("by hand"))))
+    }
+}
