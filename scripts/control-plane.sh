@@ -37,6 +37,8 @@ need_root_or_present() {
     if [ ! -x "$ASSETS/kube-apiserver" ] || [ ! -x "$ASSETS/kube-controller-manager" ]; then
         command -v go >/dev/null || missing+=(golang-go)
         command -v rsync >/dev/null || missing+=(rsync)
+        command -v make >/dev/null || missing+=(make)
+        command -v dpkg-source >/dev/null || missing+=(dpkg-dev)
         [ -d /usr/share/gocode/src/github.com/modern-go/reflect2 ] || missing+=(golang-github-modern-go-reflect2-dev)
     fi
     if [ ${#missing[@]} -gt 0 ]; then
