@@ -54,10 +54,19 @@ extension SyncEngine {
     /// An object whose desired fields are all present and equal in the live object is in sync
     /// without any request; only the others are dry-run applied, so defaults the server adds
     /// never count as drift and an in-sync application costs no dry runs.
+    ///
+    /// `tracked` is the application's live objects when the caller keeps them (a controller's
+    /// live-object cache); without it they are listed from the cluster (every listable resource).
     public func compare(
-        _ application: Application, desired: [ManifestObject], prune: Bool = false, allowMassPrune: Bool = false
+        _ application: Application, desired: [ManifestObject], tracked trackedObjects: [JSONValue]? = nil,
+        prune: Bool = false, allowMassPrune: Bool = false
     ) async throws -> ApplicationComparison {
-        let tracked = try await TrackedObjects.list(client: client, application: application.name)
+        let tracked: [JSONValue]
+        if let given = trackedObjects {
+            tracked = given
+        } else {
+            tracked = try await TrackedObjects.list(client: client, application: application.name)
+        }
         let planner = SyncPlanner(application: application, isNamespaced: try await scopeLookup())
         let plan = try planner.plan(desired: desired, tracked: tracked, prune: prune, allowMassPrune: allowMassPrune)
         let rules = try IgnoreRules(application.spec.ignoreDifferences)

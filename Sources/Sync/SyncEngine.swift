@@ -48,16 +48,17 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    /// Makes the cluster match `desired`.
+    /// Makes the cluster match `desired`. `tracked` is as for ``compare(_:desired:tracked:prune:allowMassPrune:)``.
     ///
     /// Throws ``SyncPlanError`` when the plan is refused (nothing written) and ``KubeAPIError``
     /// when the cluster cannot be read; failures of individual objects are reported in the result.
     public func sync(
-        _ application: Application, desired: [ManifestObject], options: RunOptions = .init(),
+        _ application: Application, desired: [ManifestObject], tracked: [JSONValue]? = nil,
+        options: RunOptions = .init(),
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> SyncResult {
         let writesBefore = Self.writeCount(client.requestCounts())
-        let comparison = try await compare(application, desired: desired, prune: options.prune,
+        let comparison = try await compare(application, desired: desired, tracked: tracked, prune: options.prune,
                                            allowMassPrune: options.allowMassPrune)
         let run = SyncRun(engine: self, comparison: comparison, options: options, progress: progress)
         let outcome = await run.execute()

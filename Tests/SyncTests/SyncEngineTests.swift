@@ -212,6 +212,22 @@ struct SyncEngineTests {
         }
     }
 
+    @Test("a caller's tracked objects (a controller's cache) replace listing the cluster")
+    func suppliedTrackedObjects() async throws {
+        try await withEngine { engine, client, ns in
+            let app = Self.application("supplied", namespace: ns, share: 1)
+            let both = try Self.manifests(Self.configMap("a") + "\n---\n" + Self.configMap("b"))
+            _ = try await engine.sync(app, desired: both)
+            let tracked = [try await client.get(Self.ref("ConfigMap", "a", namespace: ns)),
+                           try await client.get(Self.ref("ConfigMap", "b", namespace: ns))]
+            let lists = client.requestCounts()["list", default: 0]
+            let comparison = try await engine.compare(app, desired: Array(both.prefix(1)), tracked: tracked, prune: true)
+            #expect(client.requestCounts()["list", default: 0] == lists)
+            #expect(comparison.objects.map(\.state) == [.synced, .extraneous])
+            #expect(comparison.plan.prune.map(\.name) == ["b"])
+        }
+    }
+
     @Test("waves apply in order, lowest first, with Argo CD's annotation too")
     func wavesInOrder() async throws {
         try await withEngine { engine, _, ns in
