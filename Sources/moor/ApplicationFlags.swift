@@ -92,9 +92,9 @@ struct ApplicationFlags: ParsableArguments {
     static func defaultName(path: String, repo: String) -> String {
         let base = path == "." || path.isEmpty ? repo : path
         let last = base.split(separator: "/").last.map(String.init) ?? "app"
-        let cleaned = last.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
-        return String(cleaned).trimmingCharacters(in: CharacterSet(charactersIn: "-")).isEmpty
-            ? "app" : String(cleaned).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        let cleaned = String(last.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
+            .trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        return cleaned.isEmpty ? "app" : cleaned
     }
 
     /// A client for the destination cluster.
