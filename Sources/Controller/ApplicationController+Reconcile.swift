@@ -34,16 +34,23 @@ extension ApplicationController {
             var operation: ApplicationStatus.OperationState?
             if comparison.syncStatus == "Synced" {
                 registry[name]?.lastSynced = target
-            } else if let automated, automated.selfHeal || registry[name]?.lastSynced != target {
-                let finished = await sync(name, application, desired: fetched.objects, prune: automated.prune)
-                operation = finished
-                succeeded = finished.phase == "Succeeded"
-                if succeeded {
-                    registry[name]?.lastSynced = target
+                registry[name]?.driftReported = false
+            } else if registry[name]?.lastSynced == target {
+                await reportDrift(name, comparison)
+            }
+            if comparison.syncStatus != "Synced", let automated,
+                automated.selfHeal || registry[name]?.lastSynced != target
+            {
+                if let gaveUp = retriesExhausted(name, target: target) {
+                    conditions.append((ApplicationStatus.syncError, gaveUp))
                 } else {
-                    conditions.append((ApplicationStatus.syncError, finished.message))
+                    let finished = await sync(name, application, desired: fetched.objects, prune: automated.prune)
+                    operation = finished
+                    succeeded = finished.phase == "Succeeded"
+                    noteSync(name, target: target, succeeded: succeeded)
+                    if !succeeded { conditions.append((ApplicationStatus.syncError, finished.message)) }
+                    comparison = try await engine.compare(application, desired: fetched.objects, prune: prune)
                 }
-                comparison = try await engine.compare(application, desired: fetched.objects, prune: prune)
             }
             registry[name]?.expected = expectedObjects(comparison, application: application)
             await watchResourceTypes(of: comparison)
@@ -51,7 +58,10 @@ extension ApplicationController {
             let finalConditions = conditions
             await record(name) { status in
                 status.summarize(comparison, revision: revision)
-                if let finalOperation { status.operationState = finalOperation }
+                if let finalOperation {
+                    status.operationState = finalOperation
+                    status.addHistory(.init(finalOperation, fetched: fetched, source: application.spec.source))
+                }
                 status.setConditions(finalConditions, now: Date())
             }
             logger.info(
@@ -70,15 +80,30 @@ extension ApplicationController {
 
     /// Runs one sync, recording the operation as running first; returns the finished operation
     /// (phase `Succeeded` or `Failed`, with the summary or the first failure).
-    private func sync(_ name: String, _ application: Application, desired: [ManifestObject], prune: Bool) async
+    func sync(_ name: String, _ application: Application, desired: [ManifestObject], prune: Bool) async
         -> ApplicationStatus.OperationState
     {
         counts.syncs += 1
-        var operation = ApplicationStatus.OperationState(
+        let running = ApplicationStatus.OperationState(
             phase: "Running", message: "syncing", startedAt: Date(), finishedAt: nil)
-        let running = operation
         await record(name) { $0.operationState = running }
         logger.info("syncing", metadata: ["application": "\(name)", "prune": "\(prune)"])
+        await recordEvent(name, .syncStarted, "syncing \(application.spec.source.targetRevision)")
+        let operation = await Self.run(engine, application, desired: desired, prune: prune, started: running)
+        await recordEvent(name, operation.phase == "Succeeded" ? .syncSucceeded : .syncFailed, operation.message)
+        logger.log(
+            level: operation.phase == "Succeeded" ? .info : .error, "sync \(operation.phase.lowercased())",
+            metadata: ["application": "\(name)", "result": "\(operation.message)"])
+        return operation
+    }
+
+    /// Syncs through `engine` and returns `started` finished: phase `Succeeded` or `Failed`, with
+    /// the summary or the first failure.
+    static func run(
+        _ engine: SyncEngine, _ application: Application, desired: [ManifestObject], prune: Bool,
+        started: ApplicationStatus.OperationState
+    ) async -> ApplicationStatus.OperationState {
+        var operation = started
         do {
             let result = try await engine.sync(application, desired: desired, options: .init(prune: prune))
             operation.phase = result.succeeded ? "Succeeded" : "Failed"
@@ -88,9 +113,6 @@ extension ApplicationController {
             operation.message = "\(error)"
         }
         operation.finishedAt = Date()
-        logger.log(
-            level: operation.phase == "Succeeded" ? .info : .error, "sync \(operation.phase.lowercased())",
-            metadata: ["application": "\(name)", "result": "\(operation.message)"])
         return operation
     }
 
@@ -110,7 +132,7 @@ extension ApplicationController {
     /// Updates the status of `name`; when it says something new, stamps `reconciledAt` and, for an
     /// Application resource, writes it through the status subresource. A write that fails is retried
     /// by the next reconcile.
-    private func record(_ name: String, _ update: (inout ApplicationStatus) -> Void) async {
+    func record(_ name: String, _ update: (inout ApplicationStatus) -> Void) async {
         guard var managed = registry[name] else { return }
         var status = managed.status
         update(&status)
@@ -157,12 +179,53 @@ extension ApplicationController {
             entries, ignoreDifferences: application.spec.ignoreDifferences, fieldManager: engine.fieldManager)
     }
 
+    /// Reports drift (the cluster changed while the target stayed the same) by an event, once per episode.
+    private func reportDrift(_ name: String, _ comparison: ApplicationComparison) async {
+        guard registry[name]?.driftReported == false else { return }
+        registry[name]?.driftReported = true
+        let drifted = comparison.objects.filter { $0.state != .synced }.map { "\($0.ref)" }
+        logger.info("drift detected", metadata: ["application": "\(name)", "objects": "\(drifted)"])
+        await recordEvent(name, .driftDetected, "changed in the cluster: " + drifted.joined(separator: ", "))
+    }
+
+    /// Counts a finished sync of `target` towards `syncPolicy.retry.limit` (a success resets the count).
+    private func noteSync(_ name: String, target: SyncTarget, succeeded: Bool) {
+        guard !succeeded else {
+            registry[name]?.lastSynced = target
+            registry[name]?.failedSyncs = nil
+            return
+        }
+        let previous = registry[name]?.failedSyncs.flatMap { $0.target == target ? $0.count : nil } ?? 0
+        registry[name]?.failedSyncs = (target, previous + 1)
+    }
+
+    /// Why no further sync of `target` is tried: `syncPolicy.retry.limit` failed syncs of this same
+    /// target (a negative limit never gives up); `nil` while a sync may still be tried.
+    private func retriesExhausted(_ name: String, target: SyncTarget) -> String? {
+        guard let limit = target.spec.syncPolicy.retry?.limit, limit >= 0,
+            let failed = registry[name]?.failedSyncs, failed.target == target, failed.count >= limit
+        else { return nil }
+        return "gave up after \(failed.count) failed syncs of \(target.revision.prefix(12)) (syncPolicy.retry.limit "
+            + "\(limit)); a new commit or a change to the spec tries again"
+    }
+
     /// The commit, or for a local directory a fingerprint of the rendered objects.
     static func revision(of fetched: SourceFetcher.Fetched) -> String {
         if let commit = fetched.commit { return commit.sha }
         var hasher = Hasher()
         for object in fetched.objects { hasher.combine(object.object) }
         return "directory:\(hasher.finalize())"
+    }
+}
+
+extension ApplicationStatus.HistoryEntry {
+    /// The entry for a finished sync of `source` as `fetched` (its id is set when it is added).
+    init(_ operation: ApplicationStatus.OperationState, fetched: SourceFetcher.Fetched, source: ApplicationSource) {
+        let commit = fetched.commit
+        self.init(
+            id: 0, revision: commit?.sha ?? "", author: commit.map { "\($0.authorName) <\($0.authorEmail)>" } ?? "",
+            subject: commit?.subject ?? "", deployedAt: operation.finishedAt ?? operation.startedAt,
+            result: operation.phase, source: source)
     }
 }
 

@@ -79,6 +79,42 @@ extension ApplicationController {
             return
         }
         register(application, origin: .resource(ref))
+        adoptHistory(of: application.name, from: manifest["status"])
+        registry[application.name]?.resourceUID = manifest[path: "metadata", "uid"]?.stringValue ?? ""
+        let annotations = manifest[path: "metadata", "annotations"]?.objectValue?.keys ?? []
+        let refresh = Self.refreshAnnotations.filter(annotations.contains)
+        if !refresh.isEmpty {
+            registry[application.name]?.refreshAnnotations = refresh
+            enqueue(application.name)
+        }
+    }
+
+    /// Takes the history (and rollback note) from an Application resource's `status` when it holds a
+    /// newer entry than the controller's: after a restart, or a rollback by `moor app rollback`.
+    private func adoptHistory(of name: String, from status: JSONValue?) {
+        let history = ApplicationStatus.history(from: status?["history"])
+        guard let newest = history.first?.id, newest > registry[name]?.status.history.first?.id ?? 0 else { return }
+        registry[name]?.status.history = history
+        registry[name]?.status.rollback = ApplicationStatus.rollback(from: status?["rollback"])
+    }
+
+    /// Annotations on an Application resource that ask for a reconcile at once (any value).
+    static let refreshAnnotations = ["moor.dev/refresh", "argocd.argoproj.io/refresh"]
+
+    /// Removes the refresh annotations that queued the reconcile of `name` just finished. A failure
+    /// is logged; the annotation then triggers one more reconcile.
+    func clearRefreshRequest(_ name: String) async {
+        guard let managed = registry[name], case .resource(let ref) = managed.origin,
+            !managed.refreshAnnotations.isEmpty
+        else { return }
+        registry[name]?.refreshAnnotations = []
+        let removed = JSONValue.object(JSONObject(managed.refreshAnnotations.map { ($0, JSONValue.null) }))
+        do {
+            _ = try await client.mergePatch(ref, patch: ["metadata": ["annotations": removed]])
+        } catch {
+            logger.warning(
+                "removing the refresh annotation failed", metadata: ["application": "\(name)", "error": "\(error)"])
+        }
     }
 
     /// Registers or updates one application and queues it when it is new or its spec changed.
@@ -86,6 +122,7 @@ extension ApplicationController {
         let name = application.name
         if var managed = registry[name] {
             guard managed.application != application else { return }
+            if application.spec.syncPolicy.automated != nil { managed.status.rollback = nil }
             managed.application = application
             registry[name] = managed
             logger.info("application changed", metadata: ["application": "\(name)"])

@@ -12,7 +12,13 @@ public import Sync
 /// the live-object cache sees one of its objects change (drift). Reconciles go through a
 /// ``WorkQueue``: triggers for an application already waiting collapse into one, one application
 /// is never reconciled twice at once, at most ``Configuration/concurrency`` run together, and one
-/// that fails is retried after an exponential ``Backoff``.
+/// that fails is retried after an exponential ``Backoff`` (the application's `syncPolicy.retry`, whose
+/// `limit` also caps the failed syncs of one commit). An Application resource annotated
+/// `moor.dev/refresh` (or `argocd.argoproj.io/refresh`) is reconciled at once and the annotation removed.
+///
+/// Every sync adds an entry to the application's ``ApplicationStatus/history`` (the last 10);
+/// ``rollback(_:to:prune:)`` syncs an earlier one and turns automated sync off. Application
+/// resources get Kubernetes Events (`SyncStarted`, `SyncSucceeded`, `SyncFailed`, `DriftDetected`).
 ///
 /// A reconcile that finds everything in sync writes nothing, not even status. Call ``stop(gracePeriod:)``
 /// before releasing the controller; the caller owns the engine's ``KubeClient`` and shuts it down afterwards.
@@ -23,7 +29,8 @@ public actor ApplicationController {
         public var pollInterval: Duration
         /// How many applications are reconciled at once.
         public var concurrency: Int
-        /// The wait before retrying an application whose reconcile failed.
+        /// The wait before retrying an application whose reconcile failed, unless its
+        /// `syncPolicy.retry` sets its own.
         public var backoff: Backoff
         /// Git credentials for every source.
         public var credentials: GitCredentials
@@ -73,6 +80,14 @@ public actor ApplicationController {
         /// The objects the last comparison found in sync, to tell drift from echoes of Moor's writes.
         var expected = ExpectedObjects()
         var poll: Task<Void, Never>
+        /// The `uid` of the Application resource, for the events about it.
+        var resourceUID = ""
+        /// Refresh annotations on the Application resource, removed after the next reconcile.
+        var refreshAnnotations: [String] = []
+        /// Whether the current drift was already reported by an event.
+        var driftReported = false
+        /// Consecutive failed syncs of one target, for `syncPolicy.retry.limit`.
+        var failedSyncs: (target: SyncTarget, count: Int)?
     }
 
     /// What a sync made the cluster match: the spec and the commit (or, for a local directory, a
@@ -89,8 +104,8 @@ public actor ApplicationController {
     let logger: Logger
     var registry: [String: Managed] = [:]
     var counts = Statistics()
-    private var queue: WorkQueue
-    private var running: [String: Task<Void, Never>] = [:]
+    var queue: WorkQueue
+    var running: [String: Task<Void, Never>] = [:]
     var background: [Task<Void, Never>] = []
     private var wakeUp: Task<Void, Never>?
     var accepting = true
@@ -185,7 +200,7 @@ public actor ApplicationController {
 
     /// Starts reconciles while there is ready work and room, and arranges to be called again when
     /// the next backed-off application becomes ready.
-    private func dispatch() {
+    func dispatch() {
         guard accepting else { return }
         while running.count < configuration.concurrency, let name = queue.next(now: .now) {
             running[name] = Task { await self.process(name) }
@@ -201,7 +216,15 @@ public actor ApplicationController {
 
     private func process(_ name: String) async {
         let succeeded = await reconcile(name)
-        queue.done(name, succeeded: succeeded, now: .now)
+        await clearRefreshRequest(name)
+        finish(name, succeeded: succeeded)
+    }
+
+    /// Marks the work on `name` done (retried after the application's `syncPolicy.retry` backoff, or
+    /// the configured one, when it failed) and starts what can run next.
+    func finish(_ name: String, succeeded: Bool) {
+        let retry = registry[name]?.application.spec.syncPolicy.retry
+        queue.done(name, succeeded: succeeded, now: .now, backoff: retry.map(Backoff.init))
         running[name] = nil
         if !succeeded {
             logger.info(

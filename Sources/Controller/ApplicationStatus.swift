@@ -17,8 +17,15 @@ public struct ApplicationStatus: Sendable, Hashable {
     public var operationState: OperationState?
     /// What is wrong, e.g. a `ComparisonError` for a render that failed; empty when all is well.
     public var conditions: [ApplicationCondition] = []
+    /// The last syncs the controller ran, newest first, at most ``historyLimit``.
+    public var history: [HistoryEntry] = []
+    /// Set by a rollback, which turned automated sync off; `nil` again once it is turned back on.
+    public var rollback: RollbackState?
     /// When the rest of the status last changed.
     public var reconciledAt: Date?
+
+    /// How many history entries are kept.
+    public static let historyLimit = 10
 
     /// Creates an empty (`Unknown`) status.
     public init() {}
@@ -59,6 +66,34 @@ public struct ApplicationStatus: Sendable, Hashable {
         public var startedAt: Date
         /// When it ended; `nil` while running.
         public var finishedAt: Date?
+    }
+
+    /// One sync the controller ran: what it rendered and how it ended.
+    public struct HistoryEntry: Sendable, Hashable {
+        /// Increases by one per sync of the application; a rollback names an entry by it.
+        public var id: Int
+        /// The commit synced (empty for a local directory).
+        public var revision: String
+        /// The commit's author, `Name <email>` (empty for a local directory).
+        public var author: String
+        /// The first line of the commit message (empty for a local directory).
+        public var subject: String
+        /// When the sync finished.
+        public var deployedAt: Date
+        /// `Succeeded` or `Failed`.
+        public var result: String
+        /// The source rendered (its `targetRevision` as the spec named it; ``revision`` is the commit).
+        public var source: ApplicationSource
+    }
+
+    /// What a rollback did to the application's policy.
+    public struct RollbackState: Sendable, Hashable {
+        /// The history entry rolled back to.
+        public var historyID: Int
+        /// Its commit.
+        public var revision: String
+        /// Why automated sync is off, and how to turn it on again.
+        public var message: String
     }
 
     /// Something wrong with the application.
@@ -107,6 +142,22 @@ public struct ApplicationStatus: Sendable, Hashable {
                     "lastTransitionTime": .string(Self.timestamp(condition.lastTransitionTime)),
                 ]
             })
+        object["history"] = .array(
+            history.map { entry in
+                [
+                    "id": .int(entry.id), "revision": .string(entry.revision),
+                    "author": .string(entry.author), "subject": .string(entry.subject),
+                    "deployedAt": .string(Self.timestamp(entry.deployedAt)), "result": .string(entry.result),
+                    "source": entry.source.json,
+                ]
+            })
+        object["rollback"] =
+            rollback.map { rollback in
+                [
+                    "historyID": .int(rollback.historyID), "revision": .string(rollback.revision),
+                    "message": .string(rollback.message),
+                ]
+            } ?? .null
         object["reconciledAt"] = reconciledAt.map { .string(Self.timestamp($0)) } ?? .null
         return .object(object)
     }
@@ -120,6 +171,40 @@ public struct ApplicationStatus: Sendable, Hashable {
         }
     }
 
+    /// The history entries in `json` (a `status.history` as ``json`` writes it), skipping any that
+    /// do not parse, so a restarted controller continues an Application resource's history.
+    public static func history(from json: JSONValue?) -> [HistoryEntry] {
+        (json?.arrayValue ?? []).compactMap { entry in
+            guard let id = entry["id"]?.intValue, let revision = entry["revision"]?.stringValue,
+                let deployedAt = entry["deployedAt"]?.stringValue.flatMap({ try? Date($0, strategy: .iso8601) }),
+                let repoURL = entry[path: "source", "repoURL"]?.stringValue
+            else { return nil }
+            return HistoryEntry(
+                id: id, revision: revision, author: entry["author"]?.stringValue ?? "",
+                subject: entry["subject"]?.stringValue ?? "", deployedAt: deployedAt,
+                result: entry["result"]?.stringValue ?? "",
+                source: ApplicationSource(
+                    repoURL: repoURL, targetRevision: entry[path: "source", "targetRevision"]?.stringValue ?? "HEAD",
+                    path: entry[path: "source", "path"]?.stringValue ?? ".", options: entry["source"] ?? .emptyObject))
+        }
+    }
+
+    /// The rollback note in `json` (a `status.rollback` as ``json`` writes it); `nil` when absent or malformed.
+    public static func rollback(from json: JSONValue?) -> RollbackState? {
+        guard let json, let id = json["historyID"]?.intValue, let revision = json["revision"]?.stringValue,
+            let message = json["message"]?.stringValue
+        else { return nil }
+        return RollbackState(historyID: id, revision: revision, message: message)
+    }
+
+    /// Adds `entry` as the newest history entry with the next id, dropping the oldest beyond ``historyLimit``.
+    mutating func addHistory(_ entry: HistoryEntry) {
+        var entry = entry
+        entry.id = (history.first?.id ?? 0) + 1
+        history.insert(entry, at: 0)
+        history.removeLast(max(0, history.count - Self.historyLimit))
+    }
+
     /// Whether `other` says something different, ignoring ``reconciledAt``.
     func differs(from other: ApplicationStatus?) -> Bool {
         guard var other else { return true }
@@ -130,5 +215,17 @@ public struct ApplicationStatus: Sendable, Hashable {
     /// RFC 3339 in UTC with whole seconds, as Kubernetes writes times.
     static func timestamp(_ date: Date) -> String {
         date.formatted(.iso8601)
+    }
+}
+
+extension ApplicationSource {
+    /// The source as in an Application's `spec.source`: its render options with `repoURL`,
+    /// `targetRevision` and `path` set.
+    var json: JSONValue {
+        var json = options.objectValue == nil ? .emptyObject : options
+        json["repoURL"] = .string(repoURL)
+        json["targetRevision"] = .string(targetRevision)
+        json["path"] = .string(path)
+        return json
     }
 }

@@ -1,3 +1,5 @@
+internal import MoorCore
+
 /// How long a key that failed waits before it is handed out again: `base × factor^(failures − 1)`,
 /// never more than `cap`.
 public struct Backoff: Sendable, Hashable {
@@ -24,6 +26,15 @@ public struct Backoff: Sendable, Hashable {
             if delay >= cap { return cap }
         }
         return min(delay, cap)
+    }
+}
+
+extension Backoff {
+    /// The backoff of an application's `syncPolicy.retry`.
+    init(_ retry: SyncRetry) {
+        self.init(
+            base: .milliseconds(Int(retry.durationSeconds * 1000)), factor: retry.factor,
+            cap: .milliseconds(Int(retry.maxDurationSeconds * 1000)))
     }
 }
 
@@ -70,9 +81,21 @@ struct WorkQueue: Sendable {
         return key
     }
 
-    /// Marks `key` processed. On failure it is queued again after its backoff; on success its
-    /// failure count is reset. Either way, a key added while it was processing is queued again.
-    mutating func done(_ key: String, succeeded: Bool, now: Instant) {
+    /// Marks `key` processing without handing it out (it leaves the queue); `false` when it is
+    /// already being processed. Finish with ``done(_:succeeded:now:backoff:)`` as for ``next(now:)``.
+    mutating func claim(_ key: String) -> Bool {
+        guard processing.insert(key).inserted else { return false }
+        if let index = queue.firstIndex(of: key) {
+            queue.remove(at: index)
+            dirty.insert(key)
+        }
+        return true
+    }
+
+    /// Marks `key` processed. On failure it is queued again after its backoff (`backoff`, or the
+    /// queue's own when `nil`); on success its failure count is reset. Either way, a key added while
+    /// it was processing is queued again.
+    mutating func done(_ key: String, succeeded: Bool, now: Instant, backoff: Backoff? = nil) {
         guard processing.remove(key) != nil else { return }
         if forgotten.remove(key) != nil { return }
         if succeeded {
@@ -81,7 +104,7 @@ struct WorkQueue: Sendable {
         } else {
             let count = failures[key, default: 0] + 1
             failures[key] = count
-            notBefore[key] = now + backoff.delay(afterFailures: count)
+            notBefore[key] = now + (backoff ?? self.backoff).delay(afterFailures: count)
         }
         if dirty.remove(key) != nil || !succeeded { add(key) }
     }

@@ -27,17 +27,29 @@ public final class KubeClient: Sendable {
         discovery = ResourceDiscovery(transport: transport)
     }
 
-    /// Connects using a kubeconfig context (default: `KUBECONFIG` or `~/.kube/config`, current context).
+    /// Connects using a kubeconfig context (default: `KUBECONFIG` or `~/.kube/config`, current
+    /// context); inside a pod with neither, the pod's service account (as client-go does).
     public convenience init(kubeconfig files: [String]? = nil, context: String? = nil, maxInFlight: Int = 32)
         throws(KubeConfigError)
     {
-        let config: KubeConfig
+        let connection: ClusterConnection
         if let files {
-            config = try KubeConfig.load(files: files)
+            connection = try KubeConfig.load(files: files).connection(context: context)
+        } else if Self.shouldUseInCluster(ProcessInfo.processInfo.environment), context == nil {
+            connection = try ClusterConnection.inCluster()
         } else {
-            config = try KubeConfig.loadDefault()
+            connection = try KubeConfig.loadDefault().connection(context: context)
         }
-        try self.init(connection: config.connection(context: context), maxInFlight: maxInFlight)
+        try self.init(connection: connection, maxInFlight: maxInFlight)
+    }
+
+    /// In a pod (`KUBERNETES_SERVICE_HOST` set) with no `KUBECONFIG` and no `~/.kube/config`.
+    static func shouldUseInCluster(_ environment: [String: String]) -> Bool {
+        guard environment["KUBERNETES_SERVICE_HOST"] != nil, (environment["KUBECONFIG"] ?? "").isEmpty else {
+            return false
+        }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return !FileManager.default.fileExists(atPath: "\(home)/.kube/config")
     }
 
     /// Closes all connections.

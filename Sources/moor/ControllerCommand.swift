@@ -19,8 +19,11 @@ struct ControllerCommand: AsyncParsableCommand {
             (--watch-namespace, --all-namespaces; install the CRD with `moor install`). Each one is \
             reconciled every --poll-interval and whenever one of its objects changes in the cluster; \
             with syncPolicy.automated it is synced (prune with automated.prune; changes made in the \
-            cluster are taken back only with automated.selfHeal). Runs until SIGINT or SIGTERM. Logs \
-            every reconcile to standard error (MOOR_LOG_LEVEL, default info for the controller).
+            cluster are taken back only with automated.selfHeal). A failed sync is retried with the \
+            backoff of syncPolicy.retry, at most retry.limit times per commit. Annotating an Application \
+            resource moor.dev/refresh reconciles it at once. Application resources get their status, \
+            the last 10 syncs (status.history, see `moor app history`) and Events. Runs until SIGINT or \
+            SIGTERM. Logs every reconcile to standard error (MOOR_LOG_LEVEL, default info for the controller).
             """)
 
     @Option(help: "A file of Application manifests (multi-document YAML) to manage.")
@@ -89,7 +92,8 @@ struct ControllerCommand: AsyncParsableCommand {
             await client.shutdown()
             throw error
         }
-        let source = apps ?? "Application resources in " + (watchNamespace.map { "namespace \($0)" } ?? "all namespaces")
+        let source =
+            apps ?? "Application resources in " + (watchNamespace.map { "namespace \($0)" } ?? "all namespaces")
         logger.info("controller running", metadata: ["applications": "\(source)"])
         let received = await signals.next()
         logger.info("stopping", metadata: ["signal": "\(received)"])

@@ -152,25 +152,10 @@ struct ApplicationControllerTests {
     @Test("an Application resource gets its status written; reconciles with nothing changed write nothing")
     func applicationResource() async throws {
         try await Harness.run { harness in
-            try await harness.installApplicationDefinition()
             let commit = try await harness.repository.commit(
                 "first", files: ["app/a.yaml": Harness.configMap("a", "one")])
-            let name = "resource-\(harness.namespace)"
-            let ref = ObjectRef(
-                apiVersion: Application.apiVersion, kind: Application.kind, namespace: harness.namespace, name: name)
-            _ = try await harness.other.apply(
-                [
-                    "apiVersion": .string(Application.apiVersion), "kind": .string(Application.kind),
-                    "metadata": ["name": .string(name), "namespace": .string(harness.namespace)],
-                    "spec": [
-                        "source": [
-                            "repoURL": .string(harness.repository.fileURL), "targetRevision": "main", "path": "app",
-                        ],
-                        "destination": ["namespace": .string(harness.namespace)],
-                        "syncPolicy": ["automated": ["prune": true]],
-                    ],
-                ], fieldManager: "moor-test")
-            try await harness.controller.watchApplications(namespace: harness.namespace)
+            let ref = try await harness.applicationResource("resource", syncPolicy: ["automated": ["prune": true]])
+            let name = ref.name
 
             try await harness.eventually("the resource's status says Synced") {
                 try await harness.other.get(ref)[path: "status", "sync", "status"] == "Synced"

@@ -63,4 +63,40 @@ struct ApplicationStatusTests {
         #expect(later.differs(from: status))
         #expect(status.differs(from: nil))
     }
+
+    static func entry(_ revision: String) -> ApplicationStatus.HistoryEntry {
+        .init(
+            id: 0, revision: revision, author: "A <a@example.com>", subject: "change \(revision)", deployedAt: then,
+            result: "Succeeded",
+            source: ApplicationSource(
+                repoURL: "https://git.example/ops.git", targetRevision: "main", path: "web",
+                options: ["helm": ["releaseName": "web"]]))
+    }
+
+    @Test("history keeps the newest 10 syncs, newest first, with increasing ids")
+    func historyLimit() {
+        var status = ApplicationStatus()
+        for number in 1...12 { status.addHistory(Self.entry("\(number)")) }
+        #expect(status.history.map(\.revision) == (3...12).reversed().map { "\($0)" })
+        #expect(status.history.map(\.id) == Array((3...12).reversed()))
+    }
+
+    @Test("history is written with its source and read back by a restarted controller")
+    func historyJSON() {
+        var status = ApplicationStatus()
+        status.addHistory(Self.entry("abc"))
+        let json = status.json
+        #expect(json[path: "history"]?[0]?["id"] == 1)
+        #expect(json[path: "history"]?[0]?["deployedAt"] == "2023-11-14T22:13:20Z")
+        #expect(json[path: "history"]?[0]?["source"] == [
+            "helm": ["releaseName": "web"], "repoURL": "https://git.example/ops.git", "targetRevision": "main",
+            "path": "web",
+        ])
+        #expect(json["rollback"] == .null)
+        let read = ApplicationStatus.history(from: json["history"])
+        #expect(read.map(\.revision) == ["abc"])
+        #expect(read.first?.source.json == status.history.first?.source.json)
+        #expect(read.first?.deployedAt == Self.then)
+        #expect(ApplicationStatus.history(from: [["id": "not a number"]]).isEmpty)
+    }
 }

@@ -69,13 +69,34 @@ struct ControllerHarness {
     }
 
     /// An application deploying `app/` of the test repository's `main` into the test namespace.
-    func application(_ name: String, automated: AutomatedSync?) -> Application {
+    func application(_ name: String, automated: AutomatedSync?, retry: SyncRetry? = nil) -> Application {
         Application(
             name: name,
             spec: ApplicationSpec(
                 source: ApplicationSource(repoURL: repository.fileURL, targetRevision: "main", path: "app"),
                 destination: ApplicationDestination(namespace: namespace),
-                syncPolicy: SyncPolicy(automated: automated)))
+                syncPolicy: SyncPolicy(automated: automated, retry: retry)))
+    }
+
+    /// Creates an Application resource named after the test namespace, deploying `app/` of the test
+    /// repository's `main` with `syncPolicy`, and makes the controller watch the namespace's
+    /// Application resources (installing the CRD first). Returns the resource.
+    func applicationResource(_ prefix: String, syncPolicy: JSONValue) async throws -> ObjectRef {
+        try await installApplicationDefinition()
+        let name = "\(prefix)-\(namespace)"
+        _ = try await other.apply(
+            [
+                "apiVersion": .string(Application.apiVersion), "kind": .string(Application.kind),
+                "metadata": ["name": .string(name), "namespace": .string(namespace)],
+                "spec": [
+                    "source": ["repoURL": .string(repository.fileURL), "targetRevision": "main", "path": "app"],
+                    "destination": ["namespace": .string(namespace)],
+                    "syncPolicy": syncPolicy,
+                ],
+            ], fieldManager: "moor-test")
+        try await controller.watchApplications(namespace: namespace)
+        return ObjectRef(
+            apiVersion: Application.apiVersion, kind: Application.kind, namespace: namespace, name: name)
     }
 
     /// A ConfigMap manifest.
@@ -134,6 +155,14 @@ struct ControllerHarness {
         try await eventually("the Application kind is served") {
             (try? await client.resource(apiVersion: Application.apiVersion, kind: Application.kind)) != nil
         }
+    }
+
+    /// The reasons of the events about `ref`, sorted (events created in one second have no order).
+    func eventReasons(about ref: ObjectRef) async throws -> [String] {
+        let events = try await other.list(
+            try await other.resource(apiVersion: "v1", kind: "Event"), namespace: ref.namespace)
+        return events.items.filter { $0[path: "involvedObject", "name"]?.stringValue == ref.name }
+            .compactMap { $0["reason"]?.stringValue }.sorted()
     }
 
     /// Write requests the controller's client has sent.

@@ -1,3 +1,4 @@
+import MoorCore
 import Testing
 
 @testable import Controller
@@ -132,5 +133,36 @@ struct WorkQueueTests {
     )
     func delays(failures: Int, expected: Duration) {
         #expect(backoff.delay(afterFailures: failures) == expected)
+    }
+
+    @Test("a claimed key is processing: not handed out, and a queued trigger for it runs after it is done")
+    func claim() {
+        var queue = WorkQueue(backoff: backoff)
+        queue.add("a")
+        let claims = [queue.claim("a"), queue.claim("a")]
+        #expect(claims == [true, false], "claimed once at a time")
+        #expect(Self.drain(&queue, now: start).isEmpty)
+        queue.done("a", succeeded: true, now: start)
+        #expect(Self.drain(&queue, now: start) == ["a"], "the trigger queued before the claim is kept")
+        let handedOut = queue.claim("a")
+        #expect(!handedOut, "a key handed out cannot be claimed")
+    }
+
+    @Test("a backoff given with a failure replaces the queue's own")
+    func backoffPerKey() {
+        var queue = WorkQueue(backoff: backoff)
+        queue.add("a")
+        #expect(Self.drain(&queue, now: start) == ["a"])
+        let long = Backoff(base: .seconds(30), factor: 2, cap: .seconds(60))
+        queue.done("a", succeeded: false, now: start, backoff: long)
+        #expect(Self.drain(&queue, now: start + .seconds(29)).isEmpty)
+        #expect(queue.nextWakeUp == start + .seconds(30))
+        #expect(Self.drain(&queue, now: start + .seconds(30)) == ["a"])
+    }
+
+    @Test("an application's syncPolicy.retry converts to a backoff")
+    func backoffFromRetry() {
+        let retry = Backoff(SyncRetry(limit: 3, durationSeconds: 0.5, factor: 3, maxDurationSeconds: 10))
+        #expect(retry == Backoff(base: .milliseconds(500), factor: 3, cap: .seconds(10)))
     }
 }

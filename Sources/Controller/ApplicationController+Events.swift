@@ -1,0 +1,53 @@
+internal import Foundation
+internal import KubeClient
+internal import MoorCore
+
+extension ApplicationController {
+    /// Why the controller records a Kubernetes Event about an application.
+    enum EventReason: String {
+        /// A sync began.
+        case syncStarted = "SyncStarted"
+        /// A sync ended with every object applied.
+        case syncSucceeded = "SyncSucceeded"
+        /// A sync ended with a failure.
+        case syncFailed = "SyncFailed"
+        /// Objects changed in the cluster while Git stayed the same.
+        case driftDetected = "DriftDetected"
+
+        /// `Warning` for what needs attention, `Normal` otherwise.
+        var type: String {
+            switch self {
+            case .syncFailed, .driftDetected: "Warning"
+            case .syncStarted, .syncSucceeded: "Normal"
+            }
+        }
+    }
+
+    /// Creates a `v1` Event about the Application resource of `name` (none for a file-sourced
+    /// application). A failure to create it is logged, never fails the reconcile.
+    func recordEvent(_ name: String, _ reason: EventReason, _ message: String) async {
+        guard let managed = registry[name], case .resource(let ref) = managed.origin else { return }
+        let now = JSONValue.string(ApplicationStatus.timestamp(Date()))
+        let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        var involved: JSONValue = [
+            "apiVersion": .string(ref.apiVersion), "kind": .string(ref.kind), "namespace": .string(ref.namespace),
+            "name": .string(ref.name),
+        ]
+        if !managed.resourceUID.isEmpty { involved["uid"] = .string(managed.resourceUID) }
+        let event: JSONValue = [
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": ["name": .string("\(ref.name.prefix(200)).\(suffix)"), "namespace": .string(ref.namespace)],
+            "involvedObject": involved, "reason": .string(reason.rawValue),
+            "message": .string(String(message.prefix(1024))), "type": .string(reason.type),
+            "source": ["component": "moor-controller"], "reportingComponent": "moor-controller",
+            "firstTimestamp": now, "lastTimestamp": now, "count": 1,
+        ]
+        do {
+            _ = try await client.create(event)
+        } catch {
+            logger.warning(
+                "recording an event failed",
+                metadata: ["application": "\(name)", "reason": "\(reason.rawValue)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,168 @@
+internal import Foundation
+public import GitSource
+internal import KubeClient
+public import MoorCore
+public import Sync
+
+extension ApplicationController {
+    /// The earlier sync a rollback goes back to.
+    public enum RollbackTarget: Sendable, Hashable, CustomStringConvertible {
+        /// The history entry with this id.
+        case history(Int)
+        /// The newest history entry of this commit (a full SHA or an abbreviation of at least 4 digits).
+        case revision(String)
+
+        /// The target as a user names it.
+        public var description: String {
+            switch self {
+            case .history(let id): "history entry \(id)"
+            case .revision(let revision): "revision \(revision)"
+            }
+        }
+
+        func matches(_ entry: ApplicationStatus.HistoryEntry) -> Bool {
+            switch self {
+            case .history(let id): entry.id == id
+            case .revision(let revision):
+                revision.count >= 4 && !entry.revision.isEmpty && entry.revision.hasPrefix(revision.lowercased())
+            }
+        }
+
+        /// The newest entry of `history` this target names; throws when there is none, or it has
+        /// no commit (a local directory).
+        func entry(in history: [ApplicationStatus.HistoryEntry], of application: String)
+            throws(ApplicationError) -> ApplicationStatus.HistoryEntry
+        {
+            guard let entry = history.first(where: matches), !entry.revision.isEmpty else {
+                throw ApplicationError("application \(application) has no \(self) in its history to roll back to")
+            }
+            return entry
+        }
+    }
+
+    /// What a rollback did.
+    public struct RollbackResult: Sendable {
+        /// The history entry rolled back to.
+        public var entry: ApplicationStatus.HistoryEntry
+        /// The sync that ran (phase `Succeeded` or `Failed`).
+        public var operation: ApplicationStatus.OperationState
+        /// What happened, saying that automated sync is now off and how to turn it on again.
+        public var message: String
+    }
+
+    /// Syncs the exact commit and source of an earlier history entry of `name`, then leaves automated
+    /// sync off for it until it is turned on again (as Argo CD does): for an Application resource
+    /// `spec.syncPolicy.automated` is removed from the resource, for a file-sourced application from
+    /// the copy in memory (``manage(_:)`` with automated sync turns it on again). The status gets
+    /// the sync as a new history entry and ``ApplicationStatus/rollback`` saying why automation is off.
+    ///
+    /// Waits for a reconcile of `name` in flight; none starts while the rollback runs. Throws
+    /// ``ApplicationError`` for an unknown application or history entry, or when the controller
+    /// stopped; a failure to fetch the commit or to turn automation off throws before anything is
+    /// synced (automation stays on when the fetch fails). A sync that ran and failed is returned,
+    /// not thrown.
+    public func rollback(_ name: String, to target: RollbackTarget, prune: Bool = false) async throws
+        -> RollbackResult
+    {
+        guard accepting, let managed = registry[name] else {
+            throw ApplicationError("no application is named \(name) (or the controller stopped)")
+        }
+        let entry = try target.entry(in: managed.status.history, of: name)
+        while !queue.claim(name) {
+            await running[name]?.value
+            guard accepting, registry[name] != nil else {
+                throw ApplicationError("application \(name) is no longer managed; nothing was rolled back")
+            }
+        }
+        let work = Task { try await self.rollingBack(name, to: entry, prune: prune) }
+        running[name] = Task { _ = await work.result }
+        return try await work.value
+    }
+
+    /// Rolls the Application resource `ref` back without a running controller (what `moor app
+    /// rollback` does): reads its `status.history`, removes `spec.syncPolicy.automated`, syncs the
+    /// entry's exact commit through `engine`, and writes the sync as a new history entry, the
+    /// operation and the rollback note to its status (a running controller adopts them). Throws as
+    /// ``rollback(_:to:prune:)`` does, and for a resource that does not exist or does not parse.
+    public static func rollback(
+        resource ref: ObjectRef, to target: RollbackTarget, engine: SyncEngine, fetcher: SourceFetcher,
+        credentials: GitCredentials = .none, verifyKeyring: String? = nil, prune: Bool = false
+    ) async throws -> RollbackResult {
+        let manifest = try await engine.client.get(ref)
+        let application = try Application(manifest: manifest)
+        var status = ApplicationStatus()
+        status.history = ApplicationStatus.history(from: manifest[path: "status", "history"])
+        let entry = try target.entry(in: status.history, of: application.name)
+        let fetched = try await fetcher.fetch(
+            entry.pinnedSource, credentials: credentials, verifyKeyring: verifyKeyring)
+        if application.spec.syncPolicy.automated != nil {
+            _ = try await engine.client.mergePatch(ref, patch: ["spec": ["syncPolicy": ["automated": .null]]])
+        }
+        var pinned = application
+        pinned.spec.source = entry.pinnedSource
+        pinned.spec.syncPolicy.automated = nil
+        let operation = await run(
+            engine, pinned, desired: fetched.objects, prune: prune,
+            started: .init(phase: "Running", message: "syncing", startedAt: Date(), finishedAt: nil))
+        status.operationState = operation
+        status.addHistory(.init(operation, fetched: fetched, source: entry.pinnedSource))
+        status.rollback = ApplicationStatus.RollbackState(application.name, to: entry, phase: operation.phase)
+        let json = status.json
+        var written = JSONValue.emptyObject
+        for key in ["operationState", "history", "rollback"] { written[key] = json[key] }
+        _ = try await engine.client.mergePatch(ref, patch: ["status": written], subresource: "status")
+        return RollbackResult(entry: entry, operation: operation, message: status.rollback?.message ?? "")
+    }
+
+    /// The rollback itself, with `name` claimed in the work queue; releases it when done.
+    private func rollingBack(_ name: String, to entry: ApplicationStatus.HistoryEntry, prune: Bool) async throws
+        -> RollbackResult
+    {
+        defer { finish(name, succeeded: true) }
+        guard var application = registry[name]?.application, let origin = registry[name]?.origin else {
+            throw ApplicationError("application \(name) is no longer managed; nothing was rolled back")
+        }
+        let source = entry.pinnedSource
+        let fetched = try await fetcher.fetch(
+            source, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring)
+        if application.spec.syncPolicy.automated != nil {
+            if case .resource(let ref) = origin {
+                _ = try await client.mergePatch(ref, patch: ["spec": ["syncPolicy": ["automated": .null]]])
+            }
+            application.spec.syncPolicy.automated = nil
+            registry[name]?.application = application
+        }
+        var pinned = application
+        pinned.spec.source = source
+        let operation = await sync(name, pinned, desired: fetched.objects, prune: prune)
+        registry[name]?.lastSynced = SyncTarget(spec: pinned.spec, revision: entry.revision)
+        let state = ApplicationStatus.RollbackState(name, to: entry, phase: operation.phase)
+        await record(name) { status in
+            status.operationState = operation
+            status.addHistory(.init(operation, fetched: fetched, source: source))
+            status.rollback = state
+        }
+        logger.warning("\(state.message)", metadata: ["application": "\(name)", "result": "\(operation.message)"])
+        return RollbackResult(entry: entry, operation: operation, message: state.message)
+    }
+}
+
+extension ApplicationStatus.HistoryEntry {
+    /// The entry's source pinned to its commit.
+    var pinnedSource: ApplicationSource {
+        var source = source
+        source.targetRevision = revision
+        return source
+    }
+}
+
+extension ApplicationStatus.RollbackState {
+    /// The note for a rollback of `application` to `entry` whose sync ended in `phase`.
+    init(_ application: String, to entry: ApplicationStatus.HistoryEntry, phase: String) {
+        self.init(
+            historyID: entry.id, revision: entry.revision,
+            message: "rolled back \(application) to \(entry.revision.prefix(12)) (history entry \(entry.id), "
+                + "\"\(entry.subject)\"): sync \(phase.lowercased()); automated sync is off for \(application) "
+                + "until spec.syncPolicy.automated is set again")
+    }
+}

@@ -1,0 +1,76 @@
+import Dispatch
+import Foundation
+import KubeClient
+import MoorCore
+import MoorTestSupport
+import Testing
+
+/// `moor app` as a whole process against Application resources a running controller manages.
+@Suite("moor app")
+struct AppCommandTests {
+    /// Runs `moor arguments…` against the test cluster without blocking a cooperative thread.
+    static func moor(_ arguments: [String], cache: String) async throws -> MoorCommand.Run {
+        let cluster = try await TestCluster.shared()
+        let environment = ["KUBECONFIG": cluster.adminKubeconfig, "MOOR_CACHE_DIR": cache]
+        let result = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Result { try MoorCommand.run(arguments, environment: environment) })
+            }
+        }
+        return try result.get()
+    }
+
+    @Test("list, get and history show Application resources; rollback syncs an earlier commit, automation off")
+    func appCommands() async throws {
+        try await ControllerHarness.run { harness in
+            let cache = FileManager.default.temporaryDirectory.appendingPathComponent("moor-app-cli-\(UUID())").path
+            defer { try? FileManager.default.removeItem(atPath: cache) }
+            let first = try await harness.repository.commit(
+                "first", files: ["app/a.yaml": ControllerHarness.configMap("a", "one")])
+            let ref = try await harness.applicationResource("cli", syncPolicy: ["automated": ["prune": true]])
+            try await harness.eventually("the first commit is applied") { try await harness.value(of: "a") == "one" }
+            let second = try await harness.repository.commit(
+                "second", files: ["app/a.yaml": ControllerHarness.configMap("a", "two")])
+            try await harness.eventually("both syncs are in the resource's history") {
+                try await harness.other.get(ref)[path: "status", "history"]?.arrayValue?.count == 2
+            }
+            let namespace = ["-n", harness.namespace]
+
+            let list = try await Self.moor(["app", "list"] + namespace, cache: cache)
+            #expect(list.status == 0, "\(list.error)")
+            let row = try #require(list.output.split(separator: "\n").last.map(String.init))
+            #expect(row.contains(ref.name) && row.contains("Synced") && row.contains(second.prefix(12)), "\(row)")
+            #expect(row.hasSuffix("yes (prune)"), "\(row)")
+            let listJSON = try await Self.moor(["app", "list", "-A", "-o", "json"], cache: cache)
+            let listed = try JSONValue(parsing: listJSON.output).arrayValue ?? []
+            #expect(listed.contains { $0["name"] == .string(ref.name) && $0["health"] == "Healthy" })
+
+            let get = try await Self.moor(["app", "get", ref.name] + namespace, cache: cache)
+            #expect(get.output.contains("Health:      Healthy"), "\(get.output)")
+            #expect(get.output.contains("ConfigMap"), "\(get.output)")
+
+            let history = try await Self.moor(["app", "history", ref.name] + namespace, cache: cache)
+            let lines = history.output.split(separator: "\n")
+            #expect(lines.count == 3, "\(history.output)")
+            #expect(lines.last?.hasPrefix("1 ") == true && lines.last?.contains(first.prefix(12)) == true)
+            #expect(lines.last?.hasSuffix("first") == true)
+
+            let refused = try await Self.moor(["app", "rollback", ref.name, "9"] + namespace, cache: cache)
+            #expect(refused.status != 0)
+            #expect(refused.error.contains("no history entry 9"), "\(refused.error)")
+
+            let rollback = try await Self.moor(["app", "rollback", ref.name, "1"] + namespace, cache: cache)
+            #expect(rollback.status == 0, "\(rollback.error)")
+            #expect(rollback.output.contains("automated sync is off for \(ref.name)"), "\(rollback.output)")
+            #expect(try await harness.value(of: "a") == "one")
+            #expect(try await harness.other.get(ref)[path: "spec", "syncPolicy", "automated"] == nil)
+            try await harness.eventually("the controller adopts the rollback") {
+                await harness.controller.status(of: ref.name)?.rollback?.revision == first
+            }
+            try await harness.waitForReconciles(2)
+            #expect(try await harness.value(of: "a") == "one", "automated sync stays off")
+            let recorded = try await harness.other.get(ref)[path: "status", "history"]?.arrayValue ?? []
+            #expect(recorded.map { $0["revision"] } == [.string(first), .string(second), .string(first)])
+        }
+    }
+}
