@@ -2,6 +2,7 @@ import Foundation
 import KubeClient
 import MoorCore
 import MoorTestSupport
+import MoorYAML
 import Testing
 
 /// `moor sync`, `diff` and `status` as whole processes, from a real Git repository into the real
@@ -108,11 +109,34 @@ struct CommandLineTests {
         }
     }
 
-    @Test("moor install prints the CRD; moor version prints the version")
-    func installAndVersion() throws {
-        let install = try MoorCommand.run(["install"])
+    @Test("moor install prints the CRD, RBAC and controller Deployment, which the API server accepts")
+    func install() async throws {
+        let crds = try MoorCommand.run(["install", "--crds-only"])
+        #expect(try YAMLReader.documents(crds.output).map { $0.value["kind"] } == ["CustomResourceDefinition"])
+        let install = try MoorCommand.run(["install", "--namespace", "moor-install-test"])
         #expect(install.status == 0)
-        #expect(install.output.contains("name: applications.moor.dev"))
+        let objects = try YAMLReader.documents(install.output).map(\.value)
+        #expect(objects.compactMap { $0["kind"]?.stringValue } == [
+            "CustomResourceDefinition", "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Deployment",
+        ])
+        let cluster = try await TestCluster.shared()
+        let client = try cluster.adminClient()
+        do {
+            for object in objects {
+                // Cluster-wide objects are checked by a dry run; the namespace must exist for the rest.
+                let dryRun = object["kind"] != "CustomResourceDefinition" && object["kind"] != "Namespace"
+                _ = try await client.apply(object, fieldManager: "moor-install-test", dryRun: dryRun)
+            }
+            try await client.delete(ObjectRef(apiVersion: "v1", kind: "Namespace", name: "moor-install-test"))
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+    }
+
+    @Test("moor version prints the version")
+    func version() throws {
         let version = try MoorCommand.run(["version"])
         #expect(version.output.hasPrefix("moor "))
     }
