@@ -12,7 +12,8 @@ extension ApplicationController {
                 throw ApplicationError("two applications are named \(application.name); names must be unique")
             }
             if let existing = registry[application.name], existing.origin != .file {
-                throw ApplicationError("application \(application.name) is already defined by an Application resource")
+                throw ApplicationError(
+                    "application \(application.name) is already defined by an Application resource or ApplicationSet")
             }
         }
         for (name, managed) in registry where managed.origin == .file && !seen.contains(name) { unregister(name) }
@@ -118,7 +119,7 @@ extension ApplicationController {
     }
 
     /// Registers or updates one application and queues it when it is new or its spec changed.
-    private func register(_ application: Application, origin: Origin) {
+    func register(_ application: Application, origin: Origin) {
         let name = application.name
         if var managed = registry[name] {
             guard managed.application != application else { return }
@@ -133,7 +134,8 @@ extension ApplicationController {
         enqueue(name)
     }
 
-    private func unregister(_ name: String) {
+    /// Stops managing `name`; its objects stay.
+    func unregister(_ name: String) {
         guard let managed = registry.removeValue(forKey: name) else { return }
         managed.poll.cancel()
         forget(name)

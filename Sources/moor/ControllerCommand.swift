@@ -15,7 +15,9 @@ struct ControllerCommand: AsyncParsableCommand {
         commandName: "controller",
         abstract: "Keep applications in sync with Git: poll their sources, watch their objects, sync and heal.",
         discussion: """
-            Applications come from a file (--apps) or from moor.dev/v1alpha1 Application resources \
+            Applications come from a file (--apps, which may also hold ApplicationSets: one application \
+            per list element or per Git directory matching a glob, regenerated every --poll-interval) or \
+            from moor.dev/v1alpha1 Application resources \
             (--watch-namespace, --all-namespaces; install the CRD with `moor install`). Each one is \
             reconciled every --poll-interval and whenever one of its objects changes in the cluster; \
             with syncPolicy.automated it is synced (prune with automated.prune; changes made in the \
@@ -26,7 +28,7 @@ struct ControllerCommand: AsyncParsableCommand {
             SIGTERM. Logs every reconcile to standard error (MOOR_LOG_LEVEL, default info for the controller).
             """)
 
-    @Option(help: "A file of Application manifests (multi-document YAML) to manage.")
+    @Option(help: "A file of Application and ApplicationSet manifests (multi-document YAML) to manage.")
     var apps: String?
 
     @Option(name: .customLong("watch-namespace"), help: "Manage the Application resources of this namespace.")
@@ -71,7 +73,7 @@ struct ControllerCommand: AsyncParsableCommand {
         var logger = Logger(label: "moor.controller")
         if ProcessInfo.processInfo.environment["MOOR_LOG_LEVEL"] == nil { logger.logLevel = .info }
         let signals = ShutdownSignals()
-        let applications = try apps.map(Self.applications(inFile:))
+        let manifests = try apps.map(Self.manifests(inFile:))
         let fetcher = SourceFetcher(cache: try GitSourceCache(directory: SourceLoader.cacheDirectory))
         let configuration = ApplicationController.Configuration(
             pollInterval: .seconds(pollInterval), concurrency: concurrency, credentials: try SourceLoader.credentials(),
@@ -82,8 +84,9 @@ struct ControllerCommand: AsyncParsableCommand {
             engine: SyncEngine(client: client), fetcher: fetcher, configuration: configuration, logger: logger)
         await controller.start()
         do {
-            if let applications {
-                try await controller.manage(applications)
+            if let manifests {
+                try await controller.manage(manifests.applications)
+                for set in manifests.sets { try await controller.manageSet(set) }
             } else {
                 try await controller.watchApplications(namespace: allNamespaces ? nil : watchNamespace)
             }
@@ -101,21 +104,29 @@ struct ControllerCommand: AsyncParsableCommand {
         await client.shutdown()
     }
 
-    /// The Application manifests in a multi-document YAML file; errors name the file and line.
-    static func applications(inFile path: String) throws -> [Application] {
+    /// The Application and ApplicationSet manifests in a multi-document YAML file; errors name the
+    /// file and line.
+    static func manifests(inFile path: String) throws -> (applications: [Application], sets: [ApplicationSet]) {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ValidationError("cannot read \(path): \(error.localizedDescription)")
         }
-        return try YAMLReader.documents(text).filter { !$0.value.isNull }.map { document in
+        var applications: [Application] = []
+        var sets: [ApplicationSet] = []
+        for document in try YAMLReader.documents(text) where !document.value.isNull {
             do {
-                return try Application(manifest: document.value)
+                if document.value["kind"]?.stringValue == ApplicationSet.kind {
+                    sets.append(try ApplicationSet(manifest: document.value))
+                } else {
+                    applications.append(try Application(manifest: document.value))
+                }
             } catch {
                 throw ValidationError("\(path):\(document.line): \(error)")
             }
         }
+        return (applications, sets)
     }
 }
 
