@@ -57,6 +57,21 @@ struct ControllerCommand: AsyncParsableCommand {
         help: "Refuse commits not signed by a key in this GnuPG home directory (trusted public keys).")
     var verifyKeyring: String?
 
+    @Flag(name: .customLong("leader-elect"), help: "Work only while holding a Lease, so one of several replicas acts.")
+    var leaderElect = false
+
+    @Option(name: .customLong("lease-namespace"), help: "Namespace of the leader-election Lease.")
+    var leaseNamespace = ProcessInfo.processInfo.environment["POD_NAMESPACE"] ?? "moor-system"
+
+    @Option(name: .customLong("lease-name"), help: "Name of the leader-election Lease.")
+    var leaseName = "moor-controller"
+
+    @Option(name: .customLong("lease-duration"), help: "Seconds a leader's Lease lasts without renewal.")
+    var leaseDuration = 15
+
+    @Option(help: "This replica's identity in the Lease (default: host name and process id).")
+    var identity = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+
     func validate() throws {
         let sources = [apps != nil, watchNamespace != nil, allNamespaces].filter { $0 }.count
         guard sources == 1 else {
@@ -70,16 +85,52 @@ struct ControllerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "moor.controller")
-        if ProcessInfo.processInfo.environment["MOOR_LOG_LEVEL"] == nil { logger.logLevel = .info }
+        var configured = Logger(label: "moor.controller")
+        if ProcessInfo.processInfo.environment["MOOR_LOG_LEVEL"] == nil { configured.logLevel = .info }
+        let logger = configured
         let signals = ShutdownSignals()
+        let client = try KubeClient(
+            kubeconfig: kubeconfig.map { $0.split(separator: ":").map(String.init) }, context: context)
+        guard leaderElect else {
+            let controller: ApplicationController
+            do {
+                controller = try await startController(client: client, logger: logger)
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+            let received = await signals.next()
+            logger.info("stopping", metadata: ["signal": "\(received)"])
+            await controller.stop(gracePeriod: .seconds(gracePeriod))
+            await client.shutdown()
+            return
+        }
+        let elector = LeaderElector(
+            client: client, namespace: leaseNamespace, name: leaseName, identity: identity,
+            leaseDuration: .seconds(leaseDuration), retryPeriod: .seconds(max(1, leaseDuration / 5)), logger: logger)
+        let campaign = Task {
+            await elector.run {
+                // Leading: run until the lease is lost or the process stops.
+                guard let controller = try? await startController(client: client, logger: logger) else { return }
+                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                await controller.stop(gracePeriod: .seconds(gracePeriod))
+            }
+        }
+        logger.info("waiting for the lease", metadata: ["lease": "\(leaseNamespace)/\(leaseName)", "identity": "\(identity)"])
+        let received = await signals.next()
+        logger.info("stopping", metadata: ["signal": "\(received)"])
+        campaign.cancel()
+        await campaign.value
+        await client.shutdown()
+    }
+
+    /// Starts a controller on `client` for the applications the flags name.
+    private func startController(client: KubeClient, logger: Logger) async throws -> ApplicationController {
         let manifests = try apps.map(Self.manifests(inFile:))
         let fetcher = SourceFetcher(cache: try GitSourceCache(directory: SourceLoader.cacheDirectory))
         let configuration = ApplicationController.Configuration(
             pollInterval: .seconds(pollInterval), concurrency: concurrency, credentials: try SourceLoader.credentials(),
             verifyKeyring: verifyKeyring)
-        let client = try KubeClient(
-            kubeconfig: kubeconfig.map { $0.split(separator: ":").map(String.init) }, context: context)
         let controller = ApplicationController(
             engine: SyncEngine(client: client), fetcher: fetcher, configuration: configuration, logger: logger)
         await controller.start()
@@ -92,16 +143,12 @@ struct ControllerCommand: AsyncParsableCommand {
             }
         } catch {
             await controller.stop(gracePeriod: .zero)
-            await client.shutdown()
             throw error
         }
         let source =
             apps ?? "Application resources in " + (watchNamespace.map { "namespace \($0)" } ?? "all namespaces")
         logger.info("controller running", metadata: ["applications": "\(source)"])
-        let received = await signals.next()
-        logger.info("stopping", metadata: ["signal": "\(received)"])
-        await controller.stop(gracePeriod: .seconds(gracePeriod))
-        await client.shutdown()
+        return controller
     }
 
     /// The Application and ApplicationSet manifests in a multi-document YAML file; errors name the
