@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "GitSource", targets: ["GitSource"]),
         .library(name: "Render", targets: ["Render"]),
         .library(name: "Sync", targets: ["Sync"]),
+        .library(name: "Controller", targets: ["Controller"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),

@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         // run.sh links .deps/moor to the repository root, so the package is called "moor" wherever it is cloned.
         .package(path: ".deps/moor"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -19,6 +20,8 @@ let package = Package(
                 .product(name: "Render", package: "moor"),
                 .product(name: "Sync", package: "moor"),
                 .product(name: "GitSource", package: "moor"),
+                .product(name: "Controller", package: "moor"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/moor-bench"
         ),

@@ -15,6 +15,13 @@ extension ApplicationController {
     func reconcile(_ name: String) async -> Bool {
         guard let application = registry[name]?.application else { return true }
         counts.reconciles += 1
+        let cluster: ClusterRegistry.Cluster
+        do {
+            cluster = try await destination(of: application)
+        } catch {
+            return await failed(name, type: ApplicationStatus.comparisonError, error: error)
+        }
+        let engine = cluster.engine
         let fetched: SourceFetcher.Fetched
         do {
             fetched = try await fetcher.fetch(
@@ -44,7 +51,8 @@ extension ApplicationController {
                 if let gaveUp = retriesExhausted(name, target: target) {
                     conditions.append((ApplicationStatus.syncError, gaveUp))
                 } else {
-                    let finished = await sync(name, application, desired: fetched.objects, prune: automated.prune)
+                    let finished = await sync(
+                        name, application, desired: fetched.objects, prune: automated.prune, engine: engine)
                     operation = finished
                     succeeded = finished.phase == "Succeeded"
                     noteSync(name, target: target, succeeded: succeeded)
@@ -53,7 +61,7 @@ extension ApplicationController {
                 }
             }
             registry[name]?.expected = expectedObjects(comparison, application: application)
-            await watchResourceTypes(of: comparison)
+            await watchResourceTypes(of: comparison, in: cluster)
             let finalOperation = operation
             let finalConditions = conditions
             await record(name) { status in
@@ -151,7 +159,8 @@ extension ApplicationController {
 
     /// Makes the live-object cache watch every resource type the application has objects of, so
     /// a change to one of them queues the application.
-    private func watchResourceTypes(of comparison: ApplicationComparison) async {
+    private func watchResourceTypes(of comparison: ApplicationComparison, in cluster: ClusterRegistry.Cluster) async {
+        let client = cluster.engine.client
         var resources: [APIResource] = []
         var seen: Set<String> = []
         for object in comparison.objects where seen.insert(object.ref.groupKind).inserted {
@@ -162,7 +171,7 @@ extension ApplicationController {
                     "cannot watch a resource type", metadata: ["kind": "\(object.ref.groupKind)", "error": "\(error)"])
             }
         }
-        await cache.watch(resources)
+        await cluster.cache.watch(resources)
     }
 
     /// The objects `comparison` found in sync, with their desired form and health.

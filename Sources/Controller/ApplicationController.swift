@@ -36,17 +36,21 @@ public actor ApplicationController {
         public var credentials: GitCredentials
         /// A GnuPG home of trusted keys: commits not signed by one of them are refused.
         public var verifyKeyring: String?
+        /// The namespace of the cluster Secrets (label `moor.dev/secret-type: cluster`) that register
+        /// the clusters destinations name; `nil` for the default namespace of the controller's client.
+        public var clusterSecretNamespace: String?
 
         /// Creates a configuration.
         public init(
             pollInterval: Duration = .seconds(60), concurrency: Int = 4, backoff: Backoff = Backoff(),
-            credentials: GitCredentials = .none, verifyKeyring: String? = nil
+            credentials: GitCredentials = .none, verifyKeyring: String? = nil, clusterSecretNamespace: String? = nil
         ) {
             self.pollInterval = pollInterval
             self.concurrency = max(1, concurrency)
             self.backoff = backoff
             self.credentials = credentials
             self.verifyKeyring = verifyKeyring
+            self.clusterSecretNamespace = clusterSecretNamespace
         }
     }
 
@@ -90,6 +94,8 @@ public actor ApplicationController {
         var driftReported = false
         /// Consecutive failed syncs of one target, for `syncPolicy.retry.limit`.
         var failedSyncs: (target: SyncTarget, count: Int)?
+        /// The cluster its destination named at the last reconcile; only changes seen there queue it.
+        var cluster: String?
     }
 
     /// What a sync made the cluster match: the spec and the commit (or, for a local directory, a
@@ -102,6 +108,10 @@ public actor ApplicationController {
     let engine: SyncEngine
     let fetcher: SourceFetcher
     let cache: LiveObjectCache
+    /// The clusters destinations name, each with its engine and live-object cache.
+    let clusters: ClusterRegistry
+    /// The generation of each cluster's cache whose changes the controller receives.
+    var subscribedCaches: [String: Int] = [:]
     let configuration: Configuration
     let logger: Logger
     var registry: [String: Managed] = [:]
@@ -124,26 +134,39 @@ public actor ApplicationController {
         self.fetcher = fetcher
         self.configuration = configuration
         self.logger = logger
-        cache = LiveObjectCache(client: engine.client, logger: logger)
+        let cache = LiveObjectCache(client: engine.client, logger: logger)
+        self.cache = cache
+        clusters = ClusterRegistry(
+            local: engine, cache: cache,
+            namespace: configuration.clusterSecretNamespace ?? engine.client.connection.namespace, logger: logger)
         queue = WorkQueue(backoff: configuration.backoff)
     }
 
-    /// The cluster client.
+    /// The client of the controller's own cluster (Application resources, their status and events).
     public var client: KubeClient { engine.client }
 
     /// Starts reacting to drift: a change the live-object cache sees to an application's objects
     /// queues that application, unless the object still matches what its last comparison found in
     /// sync, with the same health (such a change is usually the echo of Moor's own write).
     public func start() async {
-        let changes = await cache.changes()
+        await subscribe(to: clusters.local)
+    }
+
+    /// Receives the changes `cluster`'s live-object cache sees, unless already subscribed to that cache.
+    func subscribe(to cluster: ClusterRegistry.Cluster) async {
+        guard accepting, subscribedCaches[cluster.name] != cluster.generation else { return }
+        subscribedCaches[cluster.name] = cluster.generation
+        let changes = await cluster.cache.changes()
+        let name = cluster.name
         background.append(
             Task { [weak self] in
-                for await change in changes { await self?.received(change) }
+                for await change in changes { await self?.received(change, cluster: name) }
             })
     }
 
     /// Stops taking work, lets reconciles in flight finish for up to `gracePeriod` and then cancels
-    /// them, stops the triggers and the live-object cache. Final. The client stays open.
+    /// them, stops the triggers and the live-object caches, and shuts down the clients of the clusters
+    /// registered by Secrets. Final. The controller's own client stays open.
     public func stop(gracePeriod: Duration = .seconds(30)) async {
         accepting = false
         wakeUp?.cancel()
@@ -160,6 +183,7 @@ public actor ApplicationController {
         for task in inFlight { await task.value }
         deadline.cancel()
         await cache.stop()
+        await clusters.stop()
         for task in background { await task.value }
         logger.info("controller stopped")
     }
@@ -186,8 +210,9 @@ public actor ApplicationController {
 
     // MARK: Work queue
 
-    private func received(_ change: CacheChange) {
-        for name in change.applications where registry[name]?.expected.needsReconcile(change) == true {
+    private func received(_ change: CacheChange, cluster: String) {
+        for name in change.applications
+        where registry[name]?.cluster == cluster && registry[name]?.expected.needsReconcile(change) == true {
             enqueue(name)
         }
     }

@@ -1,6 +1,6 @@
 // moor-bench: measures Moor against a public peer on the same control plane, alternating runs,
-// and prints both medians and their ratio. Usage: moor-bench apply|sync|render [--objects N] [--runs R]
-//   [--parallel P] [--kubeconfig FILE]
+// and prints both medians and their ratio. Usage: moor-bench apply|sync|render|controller [--objects N] [--runs R]
+//   [--parallel P] [--kubeconfig FILE] [--apps N] [--poll S] [--steady S] [--concurrency C]
 import Foundation
 
 struct Options {
@@ -8,6 +8,11 @@ struct Options {
     var objects = 1000
     var runs = 5
     var parallel = 32
+    /// Controller benchmark: applications, poll interval and steady window (seconds), reconciles at once.
+    var applications = 200
+    var pollInterval = 10.0
+    var steadySeconds = 20.0
+    var concurrency = 4
     var kubeconfig = ProcessInfo.processInfo.environment["KUBECONFIG"] ?? ""
 
     init(_ arguments: [String]) {
@@ -18,6 +23,10 @@ struct Options {
             case "--runs": runs = Int(iterator.next() ?? "") ?? runs
             case "--parallel": parallel = Int(iterator.next() ?? "") ?? parallel
             case "--kubeconfig": kubeconfig = iterator.next() ?? kubeconfig
+            case "--apps": applications = Int(iterator.next() ?? "") ?? applications
+            case "--poll": pollInterval = Double(iterator.next() ?? "") ?? pollInterval
+            case "--steady": steadySeconds = Double(iterator.next() ?? "") ?? steadySeconds
+            case "--concurrency": concurrency = Int(iterator.next() ?? "") ?? concurrency
             default: benchmark = argument
             }
         }
@@ -29,7 +38,12 @@ switch options.benchmark {
 case "apply": try await benchApply(options)
 case "sync": try await benchSync(options)
 case "render": try await benchRender(options)
+case "controller":
+    // Objects per application, unless given: 20.
+    var controllerOptions = options
+    if !CommandLine.arguments.contains("--objects") { controllerOptions.objects = 20 }
+    try await benchController(controllerOptions)
 default:
-    FileHandle.standardError.write(Data("unknown benchmark \(options.benchmark); known: apply, sync, render\n".utf8))
+    FileHandle.standardError.write(Data("unknown benchmark \(options.benchmark); known: apply, sync, render, controller\n".utf8))
     exit(2)
 }
