@@ -87,9 +87,11 @@ extension ApplicationController {
     }
 
     /// Runs one sync, recording the operation as running first; returns the finished operation
-    /// (phase `Succeeded` or `Failed`, with the summary or the first failure).
-    func sync(_ name: String, _ application: Application, desired: [ManifestObject], prune: Bool) async
-        -> ApplicationStatus.OperationState
+    /// (phase `Succeeded` or `Failed`, with the summary or the first failure), through `engine` (the
+    /// destination cluster's).
+    func sync(
+        _ name: String, _ application: Application, desired: [ManifestObject], prune: Bool, engine: SyncEngine
+    ) async -> ApplicationStatus.OperationState
     {
         counts.syncs += 1
         let running = ApplicationStatus.OperationState(

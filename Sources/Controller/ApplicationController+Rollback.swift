@@ -1,6 +1,8 @@
 internal import Foundation
 public import GitSource
+internal import KubeCache
 internal import KubeClient
+internal import Logging
 public import MoorCore
 public import Sync
 
@@ -84,15 +86,46 @@ extension ApplicationController {
     /// entry's exact commit through `engine`, and writes the sync as a new history entry, the
     /// operation and the rollback note to its status (a running controller adopts them). Throws as
     /// ``rollback(_:to:prune:)`` does, and for a resource that does not exist or does not parse.
+    ///
+    /// The sync goes to the cluster the application's destination names: `engine`'s, or one
+    /// registered by a cluster Secret in `clusterSecretNamespace` (default: `engine`'s client's
+    /// namespace); an unknown destination throws before anything is changed.
     public static func rollback(
         resource ref: ObjectRef, to target: RollbackTarget, engine: SyncEngine, fetcher: SourceFetcher,
-        credentials: GitCredentials = .none, verifyKeyring: String? = nil, prune: Bool = false
+        credentials: GitCredentials = .none, verifyKeyring: String? = nil, prune: Bool = false,
+        clusterSecretNamespace: String? = nil
     ) async throws -> RollbackResult {
         let manifest = try await engine.client.get(ref)
         let application = try Application(manifest: manifest)
         var status = ApplicationStatus()
         status.history = ApplicationStatus.history(from: manifest[path: "status", "history"])
         let entry = try target.entry(in: status.history, of: application.name)
+        let clusters = ClusterRegistry(
+            local: engine, cache: LiveObjectCache(client: engine.client),
+            namespace: clusterSecretNamespace ?? engine.client.connection.namespace, logger: Logger(label: "moor.sync"))
+        let outcome: Result<RollbackResult, any Error>
+        do {
+            let destination = try await clusters.resolve(application.spec.destination).engine
+            outcome = .success(
+                try await rollback(
+                    ref, application: application, status: status, entry: entry, engine: engine,
+                    destination: destination, fetcher: fetcher, credentials: credentials,
+                    verifyKeyring: verifyKeyring, prune: prune))
+        } catch {
+            outcome = .failure(error)
+        }
+        await clusters.stop()
+        return try outcome.get()
+    }
+
+    /// The rollback of the resource `ref` holding `application` and its `status`, syncing through
+    /// `destination` and writing through `engine`.
+    private static func rollback(
+        _ ref: ObjectRef, application: Application, status: ApplicationStatus, entry: ApplicationStatus.HistoryEntry,
+        engine: SyncEngine, destination: SyncEngine, fetcher: SourceFetcher, credentials: GitCredentials,
+        verifyKeyring: String?, prune: Bool
+    ) async throws -> RollbackResult {
+        var status = status
         let fetched = try await fetcher.fetch(
             entry.pinnedSource, credentials: credentials, verifyKeyring: verifyKeyring)
         if application.spec.syncPolicy.automated != nil {
@@ -102,7 +135,7 @@ extension ApplicationController {
         pinned.spec.source = entry.pinnedSource
         pinned.spec.syncPolicy.automated = nil
         let operation = await run(
-            engine, pinned, desired: fetched.objects, prune: prune,
+            destination, pinned, desired: fetched.objects, prune: prune,
             started: .init(phase: "Running", message: "syncing", startedAt: Date(), finishedAt: nil))
         status.operationState = operation
         status.addHistory(.init(operation, fetched: fetched, source: entry.pinnedSource))
@@ -123,6 +156,7 @@ extension ApplicationController {
             throw ApplicationError("application \(name) is no longer managed; nothing was rolled back")
         }
         let source = entry.pinnedSource
+        let cluster = try await destination(of: application)
         let fetched = try await fetcher.fetch(
             source, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring)
         if application.spec.syncPolicy.automated != nil {
@@ -134,7 +168,7 @@ extension ApplicationController {
         }
         var pinned = application
         pinned.spec.source = source
-        let operation = await sync(name, pinned, desired: fetched.objects, prune: prune)
+        let operation = await sync(name, pinned, desired: fetched.objects, prune: prune, engine: cluster.engine)
         registry[name]?.lastSynced = SyncTarget(spec: pinned.spec, revision: entry.revision)
         let state = ApplicationStatus.RollbackState(name, to: entry, phase: operation.phase)
         await record(name) { status in

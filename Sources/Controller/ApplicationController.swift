@@ -20,6 +20,12 @@ public import Sync
 /// ``rollback(_:to:prune:)`` syncs an earlier one and turns automated sync off. Application
 /// resources get Kubernetes Events (`SyncStarted`, `SyncSucceeded`, `SyncFailed`, `DriftDetected`).
 ///
+/// An application deploys to the cluster its destination names (``ClusterRegistry``): the controller's
+/// own, or one registered by a Secret labelled `moor.dev/secret-type: cluster` in
+/// ``Configuration/clusterSecretNamespace``; each cluster has its own engine and live-object cache. An
+/// unknown destination is a `ComparisonError` condition and nothing is written. Status, events and
+/// Application resources always live in the controller's own cluster.
+///
 /// A reconcile that finds everything in sync writes nothing, not even status. Call ``stop(gracePeriod:)``
 /// before releasing the controller; the caller owns the engine's ``KubeClient`` and shuts it down afterwards.
 public actor ApplicationController {

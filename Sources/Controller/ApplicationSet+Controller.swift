@@ -79,6 +79,7 @@ extension ApplicationController {
             KubeClient.PropagationPolicy(
                 rawValue: application.spec.syncPolicy.syncOptions.prunePropagationPolicy.capitalized) ?? .background
         do {
+            let client = try await clusters.resolve(application.spec.destination).engine.client
             let tracked = try await TrackedObjects.list(client: client, application: name)
             for ref in tracked.compactMap(ObjectRef.init(object:)) {
                 try await client.delete(ref, propagation: propagation)

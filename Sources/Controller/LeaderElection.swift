@@ -133,9 +133,15 @@ public actor LeaderElector {
         return leading
     }
 
-    /// Gives the lease up at once (holder cleared), if held.
+    /// Gives the lease up at once (holder cleared) if this process holds it, whatever the last
+    /// renewal's outcome (a renewal cut short by cancellation may still have been written).
     public func release() async {
-        guard leading, let current = try? await client.get(lease) else { return }
+        guard let current = try? await client.get(lease),
+            current[path: "spec", "holderIdentity"]?.stringValue == identity
+        else {
+            leading = false
+            return
+        }
         var object = current
         object[path: "spec", "holderIdentity"] = ""
         object[path: "spec", "leaseDurationSeconds"] = 1

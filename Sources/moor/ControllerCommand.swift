@@ -57,6 +57,11 @@ struct ControllerCommand: AsyncParsableCommand {
         help: "Refuse commits not signed by a key in this GnuPG home directory (trusted public keys).")
     var verifyKeyring: String?
 
+    @Option(
+        name: .customLong("cluster-namespace"),
+        help: "Namespace of the cluster Secrets (label moor.dev/secret-type=cluster); default: the context's namespace.")
+    var clusterNamespace: String?
+
     @Flag(name: .customLong("leader-elect"), help: "Work only while holding a Lease, so one of several replicas acts.")
     var leaderElect = false
 
@@ -89,12 +94,13 @@ struct ControllerCommand: AsyncParsableCommand {
         if ProcessInfo.processInfo.environment["MOOR_LOG_LEVEL"] == nil { configured.logLevel = .info }
         let logger = configured
         let signals = ShutdownSignals()
+        let manifests = try apps.map(Self.manifests(inFile:))
         let client = try KubeClient(
             kubeconfig: kubeconfig.map { $0.split(separator: ":").map(String.init) }, context: context)
         guard leaderElect else {
             let controller: ApplicationController
             do {
-                controller = try await startController(client: client, logger: logger)
+                controller = try await startController(client: client, manifests: manifests, logger: logger)
             } catch {
                 await client.shutdown()
                 throw error
@@ -111,7 +117,8 @@ struct ControllerCommand: AsyncParsableCommand {
         let campaign = Task {
             await elector.run {
                 // Leading: run until the lease is lost or the process stops.
-                guard let controller = try? await startController(client: client, logger: logger) else { return }
+                guard let controller = try? await startController(client: client, manifests: manifests, logger: logger)
+                else { return }
                 while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
                 await controller.stop(gracePeriod: .seconds(gracePeriod))
             }
@@ -125,12 +132,13 @@ struct ControllerCommand: AsyncParsableCommand {
     }
 
     /// Starts a controller on `client` for the applications the flags name.
-    private func startController(client: KubeClient, logger: Logger) async throws -> ApplicationController {
-        let manifests = try apps.map(Self.manifests(inFile:))
+    private func startController(
+        client: KubeClient, manifests: (applications: [Application], sets: [ApplicationSet])?, logger: Logger
+    ) async throws -> ApplicationController {
         let fetcher = SourceFetcher(cache: try GitSourceCache(directory: SourceLoader.cacheDirectory))
         let configuration = ApplicationController.Configuration(
             pollInterval: .seconds(pollInterval), concurrency: concurrency, credentials: try SourceLoader.credentials(),
-            verifyKeyring: verifyKeyring)
+            verifyKeyring: verifyKeyring, clusterSecretNamespace: clusterNamespace)
         let controller = ApplicationController(
             engine: SyncEngine(client: client), fetcher: fetcher, configuration: configuration, logger: logger)
         await controller.start()

@@ -1,0 +1,251 @@
+import Foundation
+import GitSource
+import KubeCache
+import KubeClient
+import Logging
+import MoorCore
+import MoorTestSupport
+import Sync
+import Testing
+
+@testable import Controller
+
+/// Destinations in many clusters: a destination names the controller's own cluster or one
+/// registered by a Secret labelled `moor.dev/secret-type: cluster`; objects land only there.
+@Suite("Cluster destinations")
+struct ClusterDestinationTests {
+    @Test(
+        "which destinations name the controller's own cluster",
+        arguments: [
+            (ApplicationDestination(), true),
+            (ApplicationDestination(namespace: "web"), true),
+            (ApplicationDestination(name: "in-cluster"), true),
+            (ApplicationDestination(server: "https://kubernetes.default.svc"), true),
+            (ApplicationDestination(server: "https://kubernetes.default.svc/"), true),
+            (ApplicationDestination(server: "https://127.0.0.1:6443"), true),
+            (ApplicationDestination(name: "second"), false),
+            (ApplicationDestination(name: "second", server: "https://kubernetes.default.svc"), false),
+            (ApplicationDestination(server: "https://10.1.2.3:6443"), false),
+        ])
+    func local(destination: ApplicationDestination, isLocal: Bool) async throws {
+        let client = try KubeClient(connection: ClusterConnection(server: "https://127.0.0.1:6443"))
+        let registry = ClusterRegistry(
+            local: SyncEngine(client: client), cache: LiveObjectCache(client: client), namespace: "moor",
+            logger: Logger(label: "test"))
+        #expect(await registry.isLocal(destination) == isLocal)
+        await client.shutdown()
+    }
+
+    @Test("an application whose destination names a registered cluster deploys there, and only there")
+    func secondCluster() async throws {
+        try await SecondControlPlane.run(name: "controller-second") { plane in
+            let second = try plane.adminClient()
+            let outcome: Result<Void, any Error>
+            do {
+                try await Self.deploy(to: second, kubeconfig: plane.adminKubeconfigText())
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            await second.shutdown()
+            try outcome.get()
+        }
+    }
+
+    /// Runs applications whose destinations name the cluster `second` reaches, by name and by server URL.
+    private static func deploy(to second: KubeClient, kubeconfig: String) async throws {
+        try await MultiClusterHarness.run { harness in
+            let namespace = harness.namespace
+            _ = try await second.create(
+                ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
+            try await harness.registerCluster("second", kubeconfig: kubeconfig)
+            try await harness.repository.commit(
+                "first",
+                files: ["app/a.yaml": ControllerHarness.configMap("a", "one"),
+                        "other/b.yaml": ControllerHarness.configMap("b", "two")])
+            let byName = harness.application(
+                "named", path: "app", destination: .init(name: "second", namespace: namespace), selfHeal: true)
+            let byServer = harness.application(
+                "by-server", path: "other",
+                destination: .init(server: second.connection.server, namespace: namespace), selfHeal: false)
+            try await harness.controller.manage([byName, byServer])
+
+            let a = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: namespace, name: "a")
+            let b = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: namespace, name: "b")
+            try await harness.eventually("both applications are synced") {
+                let named = await harness.controller.status(of: byName.name)?.sync.status
+                let byURL = await harness.controller.status(of: byServer.name)?.sync.status
+                return named == "Synced" && byURL == "Synced"
+            }
+            #expect(try await second.get(a)[path: "data", "key"] == "one")
+            #expect(try await second.get(b)[path: "data", "key"] == "two")
+            for ref in [a, b] {
+                await #expect(throws: KubeAPIError.self, "\(ref.name) is not in the controller's cluster") {
+                    _ = try await harness.client.get(ref)
+                }
+            }
+            #expect(harness.controllerWrites() == 0, "nothing is written to the controller's own cluster")
+
+            // The poll interval is a minute: only the second cluster's live-object cache can see this edit.
+            _ = try await second.mergePatch(a, patch: ["data": ["key": "by hand"]])
+            try await harness.eventually("the edit in the second cluster is healed") {
+                try await second.get(a)[path: "data", "key"] == "one"
+            }
+            #expect(harness.controllerWrites() == 0)
+        }
+    }
+
+    @Test("an unknown destination sets a ComparisonError and writes nothing; registering the cluster recovers")
+    func unknownCluster() async throws {
+        try await MultiClusterHarness.run(pollInterval: .milliseconds(500)) { harness in
+            try await harness.repository.commit(
+                "first", files: ["app/a.yaml": ControllerHarness.configMap("a", "one")])
+            let application = harness.application(
+                "unknown", path: "app", destination: .init(name: "later", namespace: harness.namespace),
+                selfHeal: false)
+            try await harness.controller.manage([application])
+            try await harness.eventually("a ComparisonError is recorded") {
+                await harness.controller.status(of: application.name)?.conditions.map(\.type) == ["ComparisonError"]
+            }
+            let message = try #require(await harness.controller.status(of: application.name)?.conditions.first?.message)
+            #expect(message.contains("\"later\" is not registered"), "\(message)")
+            #expect(message.contains(harness.namespace), "\(message)")
+            #expect(await harness.controller.statistics().syncs == 0)
+            #expect(harness.controllerWrites() == 0)
+            let a = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: harness.namespace, name: "a")
+            await #expect(throws: KubeAPIError.self) { _ = try await harness.client.get(a) }
+
+            // The same cluster registered under the name `later`: the next reconcile finds it.
+            let cluster = try await TestCluster.shared()
+            try await harness.registerCluster(
+                "later", kubeconfig: String(contentsOfFile: cluster.adminKubeconfig, encoding: .utf8))
+            try await harness.eventually("the application is synced once its cluster is registered") {
+                await harness.controller.status(of: application.name)?.sync.status == "Synced"
+            }
+            #expect(try await harness.client.get(a)[path: "data", "key"] == "one")
+            #expect(await harness.controller.status(of: application.name)?.conditions.isEmpty == true)
+        }
+    }
+
+    @Test("a cluster Secret whose kubeconfig does not parse is named in the condition, its contents are not")
+    func invalidSecret() async throws {
+        try await MultiClusterHarness.run { harness in
+            try await harness.repository.commit("first", files: ["app/a.yaml": ControllerHarness.configMap("a", "1")])
+            try await harness.registerCluster(
+                "broken", kubeconfig: "users: [{name: u, user: {token: s3cr3t-value}}]\nclusters: [{unclosed: s3cr3t")
+            let application = harness.application(
+                "broken", path: "app", destination: .init(name: "broken", namespace: harness.namespace),
+                selfHeal: false)
+            try await harness.controller.manage([application])
+            try await harness.eventually("a ComparisonError is recorded") {
+                await harness.controller.status(of: application.name)?.conditions.map(\.type) == ["ComparisonError"]
+            }
+            let message = try #require(await harness.controller.status(of: application.name)?.conditions.first?.message)
+            #expect(message.contains("cluster-broken"), "\(message)")
+            #expect(!message.contains("s3cr3t"), "\(message)")
+            #expect(harness.controllerWrites() == 0)
+        }
+    }
+}
+
+/// A controller reading cluster Secrets from its own test namespace of the shared test cluster.
+struct MultiClusterHarness {
+    let controller: ApplicationController
+    /// The controller's client (the shared test cluster).
+    let client: KubeClient
+    /// Another client of the shared test cluster, for the test's own writes.
+    let other: KubeClient
+    let repository: GitTestRepository
+    let namespace: String
+
+    /// Runs `body` with a started controller whose cluster Secrets live in the test namespace.
+    static func run(
+        pollInterval: Duration = .seconds(60), _ body: (MultiClusterHarness) async throws -> Void
+    ) async throws {
+        let cluster = try await TestCluster.shared()
+        let client = try cluster.adminClient()
+        let other = try cluster.adminClient()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-clusters-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var engine = SyncEngine(client: client)
+        engine.pollInterval = .milliseconds(100)
+        engine.waveTimeout = .seconds(30)
+        let configured = engine
+        let outcome: Result<Void, any Error>
+        do {
+            let repository = try await GitTestRepository.create(at: directory.appendingPathComponent("repo").path)
+            let cache = try GitSourceCache(directory: directory.appendingPathComponent("cache").path)
+            try await cluster.withNamespace(other) { namespace in
+                let controller = ApplicationController(
+                    engine: configured, fetcher: SourceFetcher(cache: cache),
+                    configuration: .init(
+                        pollInterval: pollInterval,
+                        backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
+                        clusterSecretNamespace: namespace))
+                await controller.start()
+                let harness = MultiClusterHarness(
+                    controller: controller, client: client, other: other, repository: repository, namespace: namespace)
+                let result: Result<Void, any Error>
+                do {
+                    result = .success(try await body(harness))
+                } catch {
+                    result = .failure(error)
+                }
+                await controller.stop(gracePeriod: .seconds(5))
+                try result.get()
+            }
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        await client.shutdown()
+        await other.shutdown()
+        try outcome.get()
+    }
+
+    /// An application deploying `path` of the test repository's `main` to `destination`, with automated
+    /// sync; its name carries the namespace, as tracking ids are cluster-wide.
+    func application(
+        _ prefix: String, path: String, destination: ApplicationDestination, selfHeal: Bool
+    ) -> Application {
+        Application(
+            name: "\(prefix)-\(namespace)",
+            spec: ApplicationSpec(
+                source: ApplicationSource(repoURL: repository.fileURL, targetRevision: "main", path: path),
+                destination: destination, syncPolicy: SyncPolicy(automated: AutomatedSync(selfHeal: selfHeal))))
+    }
+
+    /// Registers the cluster `name` by a Secret `cluster-<name>` in the test namespace.
+    func registerCluster(_ name: String, kubeconfig: String) async throws {
+        let data: JSONValue = [
+            "name": .string(Data(name.utf8).base64EncodedString()),
+            "kubeconfig": .string(Data(kubeconfig.utf8).base64EncodedString()),
+        ]
+        _ = try await other.create(
+            [
+                "apiVersion": "v1", "kind": "Secret",
+                "metadata": [
+                    "name": .string("cluster-\(name)"), "namespace": .string(namespace),
+                    "labels": ["moor.dev/secret-type": "cluster"],
+                ],
+                "type": "Opaque", "data": data,
+            ])
+    }
+
+    /// Waits until `condition` holds, checking every 100 ms for up to a minute.
+    func eventually(
+        _ what: String, sourceLocation: Testing.SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
+    ) async throws {
+        for _ in 0..<600 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
+        throw CancellationError()
+    }
+
+    /// Write requests the controller's client has sent.
+    func controllerWrites() -> Int {
+        ["apply", "create", "update", "patch", "delete"].reduce(0) { $0 + client.requestCounts()[$1, default: 0] }
+    }
+}
