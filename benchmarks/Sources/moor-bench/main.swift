@@ -33,6 +33,8 @@ struct Options {
     }
 }
 
+// Line-buffered, so progress shows when the output goes to a file or a pipe.
+setvbuf(stdout, nil, _IOLBF, 0)
 let options = Options(CommandLine.arguments)
 switch options.benchmark {
 case "apply": try await benchApply(options)
