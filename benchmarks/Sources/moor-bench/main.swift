@@ -33,8 +33,6 @@ struct Options {
     }
 }
 
-// Line-buffered, so progress shows when the output goes to a file or a pipe.
-setvbuf(stdout, nil, _IOLBF, 0)
 let options = Options(CommandLine.arguments)
 switch options.benchmark {
 case "apply": try await benchApply(options)
@@ -46,6 +44,7 @@ case "controller":
     if !CommandLine.arguments.contains("--objects") { controllerOptions.objects = 20 }
     try await benchController(controllerOptions)
 default:
-    FileHandle.standardError.write(Data("unknown benchmark \(options.benchmark); known: apply, sync, render, controller\n".utf8))
+    let known = "apply, sync, render, controller"
+    FileHandle.standardError.write(Data("unknown benchmark \(options.benchmark); known: \(known)\n".utf8))
     exit(2)
 }

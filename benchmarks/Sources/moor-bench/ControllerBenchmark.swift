@@ -1,0 +1,202 @@
+import Controller
+import Foundation
+import GitSource
+import KubeClient
+import Logging
+import MoorCore
+import MoorYAML
+import Sync
+
+/// The controller benchmark's Git repository: `apps/app-N/configmaps.yaml` holding `objects`
+/// ConfigMaps named `app-N-cm-M` (one namespace for all applications, so names are distinct).
+private struct BenchRepository {
+    let directory: URL
+    let applications: Int
+    let objects: Int
+
+    func file(_ app: Int) -> URL {
+        directory.appendingPathComponent("apps/app-\(app)/configmaps.yaml")
+    }
+
+    func write(_ app: Int, firstValue: String = "value-0") throws {
+        let objects: [JSONValue] = (0..<objects).map { index in
+            ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string("app-\(app)-cm-\(index)")],
+             "data": ["key": .string(index == 0 ? firstValue : "value-\(index)"),
+                      "payload": .string(String(repeating: "x", count: 100))]]
+        }
+        try FileManager.default.createDirectory(
+            at: file(app).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try YAMLWriter.stream(objects).write(to: file(app), atomically: true, encoding: .utf8)
+    }
+
+    func git(_ arguments: [String]) throws {
+        let status = try shell(["git", "-C", directory.path, "-c", "user.name=bench", "-c", "user.email=bench@moor.dev"]
+                               + arguments)
+        guard status == 0 else { throw BenchError("git \(arguments.joined(separator: " ")) failed (\(status))") }
+    }
+
+    func commit(_ message: String) throws {
+        try git(["add", "-A"])
+        try git(["commit", "-q", "-m", message])
+    }
+}
+
+/// The resident set size of this process in MB, from `/proc/self/status`.
+private func residentMegabytes() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+          let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return -1 }
+    return kilobytes / 1024
+}
+
+/// Prints a line at once (standard output is block-buffered when it is a file or a pipe).
+private func say(_ line: String) {
+    print(line)
+    fflush(nil)
+}
+
+private let writeVerbs: Set<String> = ["create", "update", "patch", "apply", "delete"]
+
+/// Waits until `condition` holds, checking every 20 ms; returns the seconds it took, or throws after `timeout`.
+private func secondsUntil(timeout: Double, _ condition: () async -> Bool) async throws -> Double {
+    let start = ContinuousClock.now
+    while true {
+        if await condition() {
+            let elapsed = ContinuousClock.now - start
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
+        if ContinuousClock.now - start > .seconds(timeout) { throw BenchError("timed out after \(timeout)s") }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
+/// `ApplicationController` in process over `applications` applications of `objects` ConfigMaps each,
+/// served from one local Git repository: commit → applied (refresh and poll), hand edit → healed,
+/// resident memory, and API requests and writes at steady state.
+func benchController(_ options: Options) async throws {
+    let count = options.applications
+    let objects = options.objects
+    let pollSeconds = options.pollInterval
+    let steadySeconds = options.steadySeconds
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("moor-bench-controller-\(getpid())")
+    let repository = BenchRepository(
+        directory: base.appendingPathComponent("repo"), applications: count, objects: objects)
+    let namespace = "bench-controller-\(getpid())"
+    // Application names unique to this run: objects left by an interrupted run never count as theirs.
+    let prefix = "r\(getpid())-"
+    try FileManager.default.createDirectory(at: repository.directory, withIntermediateDirectories: true)
+    try repository.git(["init", "-q", "-b", "main"])
+    for app in 0..<count { try repository.write(app) }
+    try repository.commit("\(count) applications")
+
+    let admin = try KubeClient(kubeconfig: [options.kubeconfig])
+    _ = try await admin.apply(namespaceObject(namespace), fieldManager: "bench")
+    let applications = try (0..<count).map { app in
+        try Application(manifest: [
+            "apiVersion": "moor.dev/v1alpha1", "kind": "Application",
+            "metadata": ["name": .string("\(prefix)app-\(app)")],
+            "spec": [
+                "source": ["repoURL": .string("file://\(repository.directory.path)"), "targetRevision": "main",
+                           "path": .string("apps/app-\(app)")],
+                "destination": ["namespace": .string(namespace)],
+                "syncPolicy": ["automated": ["prune": true, "selfHeal": true]],
+            ],
+        ])
+    }
+
+    var logger = Logger(label: "moor.bench.controller")
+    logger.logLevel = .warning
+    let client = try KubeClient(kubeconfig: [options.kubeconfig])
+    let fetcher = SourceFetcher(cache: try GitSourceCache(directory: base.appendingPathComponent("cache").path))
+    let controller = ApplicationController(
+        engine: SyncEngine(client: client, logger: logger), fetcher: fetcher,
+        configuration: .init(pollInterval: .seconds(pollSeconds), concurrency: options.concurrency), logger: logger)
+    say("controller: \(count) applications × \(objects) ConfigMaps (\(count * objects) objects) from one local "
+          + "Git repository, poll \(Int(pollSeconds))s, concurrency \(options.concurrency)")
+    say(String(format: "resident memory before start: %.1f MB", residentMegabytes()))
+
+    await controller.start()
+    let setup = try await seconds {
+        try await controller.manage(applications)
+        _ = try await secondsUntil(timeout: 1800) {
+            for app in 0..<count where await controller.status(of: "\(prefix)app-\(app)")?.sync.status != "Synced" {
+                return false
+            }
+            return true
+        }
+    }
+    say(String(format: "all applications synced from cold: %.1fs", setup))
+    let syncedMemory = residentMegabytes()
+    say(String(format: "resident memory after all synced: %.1f MB", syncedMemory))
+
+    // Steady state: nothing changes in Git or in the cluster.
+    let before = client.requestCounts()
+    let statisticsBefore = await controller.statistics()
+    try await Task.sleep(for: .seconds(steadySeconds))
+    let after = client.requestCounts()
+    let statisticsAfter = await controller.statistics()
+    let steadyMemory = residentMegabytes()
+    var delta: [String: Int] = [:]
+    for (verb, value) in after { delta[verb] = value - before[verb, default: 0] }
+    let total = delta.values.reduce(0, +)
+    let writes = delta.filter { writeVerbs.contains($0.key) }.values.reduce(0, +)
+    let perMinute = Double(total) * 60 / steadySeconds
+    let verbs = delta.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+    let reconciles = statisticsAfter.reconciles - statisticsBefore.reconciles
+    let syncs = statisticsAfter.syncs - statisticsBefore.syncs
+    say(String(format: "steady state over %.0fs: %d API requests (%.1f per minute; %@), %d writes; %d reconciles, %d syncs",
+               steadySeconds, total, perMinute, verbs.isEmpty ? "none" : verbs.joined(separator: ", "), writes,
+               reconciles, syncs))
+    say(String(format: "resident memory after %.0fs of steady state: %.1f MB", steadySeconds, steadyMemory))
+
+    func liveValue(_ app: Int) async -> String? {
+        let ref = ObjectRef(group: "", version: "v1", kind: "ConfigMap", namespace: namespace, name: "app-\(app)-cm-0")
+        return try? await admin.get(ref)["data"]?["key"]?.stringValue
+    }
+
+    // (a) commit → applied, through refresh (a webhook's path) and through polling alone.
+    try repository.write(0, firstValue: "refreshed")
+    try repository.commit("change app-0")
+    let refreshed = try await seconds {
+        await controller.refresh("\(prefix)app-0")
+        _ = try await secondsUntil(timeout: 60) { await liveValue(0) == "refreshed" }
+    }
+    say(String(format: "commit → applied with refresh: %.2fs", refreshed))
+    let polledApp = min(1, count - 1)
+    try repository.write(polledApp, firstValue: "polled")
+    try repository.commit("change app-\(polledApp)")
+    let polled = try await secondsUntil(timeout: pollSeconds * 3 + 60) { await liveValue(polledApp) == "polled" }
+    say(String(format: "commit → applied by polling (interval %.0fs): %.2fs", pollSeconds, polled))
+
+    // (b) hand edit by another client (a JSON merge patch, as `kubectl edit` sends) → healed.
+    let healedApp = min(2, count - 1)
+    let edited = ObjectRef(group: "", version: "v1", kind: "ConfigMap", namespace: namespace,
+                           name: "app-\(healedApp)-cm-0")
+    var heals: [Double] = []
+    for run in 1...5 {
+        _ = try await admin.mergePatch(edited, patch: ["data": ["key": .string("edited-\(run)")]])
+        do {
+            let healed = try await secondsUntil(timeout: 120) { await liveValue(healedApp) == "value-0" }
+            heals.append(healed)
+            say(String(format: "hand edit %d → healed: %.2fs", run, healed))
+        } catch {
+            heals.append(.infinity)
+            say("hand edit \(run) → not healed within 120s")
+        }
+        try await Task.sleep(for: .seconds(1))
+    }
+    say(String(format: "median hand edit → healed: %.2fs", median(heals)))
+
+    await controller.stop(gracePeriod: .seconds(10))
+    await client.shutdown()
+    try? await admin.delete(ObjectRef(group: "", version: "v1", kind: "Namespace", name: namespace))
+    await admin.shutdown()
+    try? FileManager.default.removeItem(at: base)
+
+    let healedMedian = String(format: "%.2f", median(heals))
+    say("targets: healed < 2 s: \(median(heals) < 2 ? "met" : "MISSED") (median \(healedMedian)s); "
+          + "zero steady-state writes: \(writes == 0 ? "met" : "MISSED") (\(writes)); "
+          + "memory < 150 MB: \(max(syncedMemory, steadyMemory) < 150 ? "met" : "MISSED") "
+          + "(\(String(format: "%.1f", max(syncedMemory, steadyMemory))) MB)")
+}
