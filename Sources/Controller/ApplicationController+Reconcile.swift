@@ -35,7 +35,8 @@ extension ApplicationController {
         let automated = application.spec.syncPolicy.automated
         let prune = automated?.prune ?? false
         do {
-            var comparison = try await engine.compare(application, desired: fetched.objects, prune: prune)
+            var comparison = try await engine.compare(
+                application, desired: fetched.objects, tracked: await cachedObjects(of: name, in: cluster), prune: prune)
             var succeeded = true
             var conditions: [(type: String, message: String)] = []
             var operation: ApplicationStatus.OperationState?
@@ -57,11 +58,13 @@ extension ApplicationController {
                     succeeded = finished.phase == "Succeeded"
                     noteSync(name, target: target, succeeded: succeeded)
                     if !succeeded { conditions.append((ApplicationStatus.syncError, finished.message)) }
-                    comparison = try await engine.compare(application, desired: fetched.objects, prune: prune)
+                    comparison = try await engine.compare(
+                        application, desired: fetched.objects, tracked: await cachedObjects(of: name, in: cluster),
+                        prune: prune)
                 }
             }
             registry[name]?.expected = expectedObjects(comparison, application: application)
-            await watchResourceTypes(of: comparison, in: cluster)
+            registry[name]?.watchedTypes = await watchResourceTypes(of: comparison, in: cluster)
             let finalOperation = operation
             let finalConditions = conditions
             await record(name) { status in
@@ -161,7 +164,9 @@ extension ApplicationController {
 
     /// Makes the live-object cache watch every resource type the application has objects of, so
     /// a change to one of them queues the application.
-    private func watchResourceTypes(of comparison: ApplicationComparison, in cluster: ClusterRegistry.Cluster) async {
+    private func watchResourceTypes(of comparison: ApplicationComparison, in cluster: ClusterRegistry.Cluster) async
+        -> [APIResource]
+    {
         let client = cluster.engine.client
         var resources: [APIResource] = []
         var seen: Set<String> = []
@@ -174,6 +179,21 @@ extension ApplicationController {
             }
         }
         await cluster.cache.watch(resources)
+        return resources
+    }
+
+    /// The application's tracked objects from the live-object cache, when the cache watches every
+    /// kind the application had objects of and has listed them all; `nil` (list the cluster) before
+    /// the first reconcile, or while a watch is starting or failing.
+    private func cachedObjects(of name: String, in cluster: ClusterRegistry.Cluster) async -> [JSONValue]? {
+        guard let types = registry[name]?.watchedTypes, !types.isEmpty else { return nil }
+        let cache = cluster.cache
+        let failing = await cache.errors()
+        for type in types {
+            let synced = await cache.hasSynced(type)
+            if failing[type] != nil || !synced { return nil }
+        }
+        return await cache.objects(application: name)
     }
 
     /// The objects `comparison` found in sync, with their desired form and health.

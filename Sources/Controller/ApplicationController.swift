@@ -102,6 +102,8 @@ public actor ApplicationController {
         var failedSyncs: (target: SyncTarget, count: Int)?
         /// The cluster its destination named at the last reconcile; only changes seen there queue it.
         var cluster: String?
+        /// The resource types the live-object cache watches for it (every kind it had objects of).
+        var watchedTypes: [APIResource] = []
     }
 
     /// What a sync made the cluster match: the spec and the commit (or, for a local directory, a
