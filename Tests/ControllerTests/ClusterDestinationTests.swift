@@ -54,7 +54,7 @@ struct ClusterDestinationTests {
 
     /// Runs applications whose destinations name the cluster `second` reaches, by name and by server URL.
     private static func deploy(to second: KubeClient, kubeconfig: String) async throws {
-        try await MultiClusterHarness.run { harness in
+        try await ControllerHarness.multiCluster { harness in
             let namespace = harness.namespace
             _ = try await second.create(
                 ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
@@ -97,7 +97,7 @@ struct ClusterDestinationTests {
 
     @Test("an unknown destination sets a ComparisonError and writes nothing; registering the cluster recovers")
     func unknownCluster() async throws {
-        try await MultiClusterHarness.run(pollInterval: .milliseconds(500)) { harness in
+        try await ControllerHarness.multiCluster(pollInterval: .milliseconds(500)) { harness in
             try await harness.repository.commit(
                 "first", files: ["app/a.yaml": ControllerHarness.configMap("a", "one")])
             let application = harness.application(
@@ -129,7 +129,7 @@ struct ClusterDestinationTests {
 
     @Test("a cluster Secret whose kubeconfig does not parse is named in the condition, its contents are not")
     func invalidSecret() async throws {
-        try await MultiClusterHarness.run { harness in
+        try await ControllerHarness.multiCluster { harness in
             try await harness.repository.commit("first", files: ["app/a.yaml": ControllerHarness.configMap("a", "1")])
             try await harness.registerCluster(
                 "broken", kubeconfig: "users: [{name: u, user: {token: s3cr3t-value}}]\nclusters: [{unclosed: s3cr3t")
@@ -148,59 +148,13 @@ struct ClusterDestinationTests {
     }
 }
 
-/// A controller reading cluster Secrets from its own test namespace of the shared test cluster.
-struct MultiClusterHarness {
-    let controller: ApplicationController
-    /// The controller's client (the shared test cluster).
-    let client: KubeClient
-    /// Another client of the shared test cluster, for the test's own writes.
-    let other: KubeClient
-    let repository: GitTestRepository
-    let namespace: String
-
+/// Multi-cluster helpers: the controller reads cluster Secrets from the test namespace.
+extension ControllerHarness {
     /// Runs `body` with a started controller whose cluster Secrets live in the test namespace.
-    static func run(
-        pollInterval: Duration = .seconds(60), _ body: (MultiClusterHarness) async throws -> Void
+    static func multiCluster(
+        pollInterval: Duration = .seconds(60), _ body: (ControllerHarness) async throws -> Void
     ) async throws {
-        let cluster = try await TestCluster.shared()
-        let client = try cluster.adminClient()
-        let other = try cluster.adminClient()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-clusters-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var engine = SyncEngine(client: client)
-        engine.pollInterval = .milliseconds(100)
-        engine.waveTimeout = .seconds(30)
-        let configured = engine
-        let outcome: Result<Void, any Error>
-        do {
-            let repository = try await GitTestRepository.create(at: directory.appendingPathComponent("repo").path)
-            let cache = try GitSourceCache(directory: directory.appendingPathComponent("cache").path)
-            try await cluster.withNamespace(other) { namespace in
-                let controller = ApplicationController(
-                    engine: configured, fetcher: SourceFetcher(cache: cache),
-                    configuration: .init(
-                        pollInterval: pollInterval,
-                        backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
-                        clusterSecretNamespace: namespace))
-                await controller.start()
-                let harness = MultiClusterHarness(
-                    controller: controller, client: client, other: other, repository: repository, namespace: namespace)
-                let result: Result<Void, any Error>
-                do {
-                    result = .success(try await body(harness))
-                } catch {
-                    result = .failure(error)
-                }
-                await controller.stop(gracePeriod: .seconds(5))
-                try result.get()
-            }
-            outcome = .success(())
-        } catch {
-            outcome = .failure(error)
-        }
-        await client.shutdown()
-        await other.shutdown()
-        try outcome.get()
+        try await run(pollInterval: pollInterval, clusterSecretsInNamespace: true, body)
     }
 
     /// An application deploying `path` of the test repository's `main` to `destination`, with automated
@@ -230,22 +184,5 @@ struct MultiClusterHarness {
                 ],
                 "type": "Opaque", "data": data,
             ])
-    }
-
-    /// Waits until `condition` holds, checking every 100 ms for up to a minute.
-    func eventually(
-        _ what: String, sourceLocation: Testing.SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
-    ) async throws {
-        for _ in 0..<600 {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
-        throw CancellationError()
-    }
-
-    /// Write requests the controller's client has sent.
-    func controllerWrites() -> Int {
-        ["apply", "create", "update", "patch", "delete"].reduce(0) { $0 + client.requestCounts()[$1, default: 0] }
     }
 }

@@ -19,8 +19,10 @@ struct ControllerHarness {
     let namespace: String
 
     /// Runs `body` with a started controller that polls every `pollInterval`; stops everything afterwards.
+    /// With `clusterSecretsInNamespace`, the controller reads cluster Secrets from the test namespace.
     static func run(
-        pollInterval: Duration = .milliseconds(500), _ body: (ControllerHarness) async throws -> Void
+        pollInterval: Duration = .milliseconds(500), clusterSecretsInNamespace: Bool = false,
+        _ body: (ControllerHarness) async throws -> Void
     ) async throws {
         let cluster = try await TestCluster.shared()
         let client = try cluster.adminClient()
@@ -47,7 +49,8 @@ struct ControllerHarness {
                     engine: configured, fetcher: SourceFetcher(cache: cache),
                     configuration: .init(
                         pollInterval: pollInterval,
-                        backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1))))
+                        backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
+                        clusterSecretNamespace: clusterSecretsInNamespace ? namespace : nil))
                 await controller.start()
                 let harness = ControllerHarness(
                     controller: controller, client: client, other: other, repository: repository, namespace: namespace)
