@@ -15,19 +15,7 @@ struct ControllerCommandTests {
                 .appendingPathComponent("moor-controller-cli-\(UUID())")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
-            let apps = directory.appendingPathComponent("apps.yaml")
-            try Data(
-                """
-                apiVersion: moor.dev/v1alpha1
-                kind: Application
-                metadata: {name: cli-\(harness.namespace)}
-                spec:
-                  source: {repoURL: "\(harness.repository.fileURL)", targetRevision: main, path: app}
-                  destination: {namespace: \(harness.namespace)}
-                  syncPolicy: {automated: {}}
-                ---
-                """.utf8
-            ).write(to: apps)
+            let apps = try harness.applicationsFile("cli", in: directory)
             let errorFile = directory.appendingPathComponent("stderr")
             _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
             let cluster = try await TestCluster.shared()

@@ -168,6 +168,25 @@ struct ControllerHarness {
             .compactMap { $0["reason"]?.stringValue }.sorted()
     }
 
+    /// Writes an applications file for `moor controller --apps` into `directory`: one Application
+    /// `<prefix>-<namespace>` deploying `app/` of the test repository's `main` with automated sync.
+    func applicationsFile(_ prefix: String, in directory: URL) throws -> URL {
+        let apps = directory.appendingPathComponent("apps.yaml")
+        try Data(
+            """
+            apiVersion: moor.dev/v1alpha1
+            kind: Application
+            metadata: {name: \(prefix)-\(namespace)}
+            spec:
+              source: {repoURL: "\(repository.fileURL)", targetRevision: main, path: app}
+              destination: {namespace: \(namespace)}
+              syncPolicy: {automated: {}}
+            ---
+            """.utf8
+        ).write(to: apps)
+        return apps
+    }
+
     /// Write requests the controller's client has sent.
     func controllerWrites() -> Int {
         ["apply", "create", "update", "patch", "delete"].reduce(0) { $0 + client.requestCounts()[$1, default: 0] }

@@ -39,18 +39,7 @@ struct ControllerLeaderElectionTests {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-leader-\(UUID())")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
-            let apps = directory.appendingPathComponent("apps.yaml")
-            try Data(
-                """
-                apiVersion: moor.dev/v1alpha1
-                kind: Application
-                metadata: {name: leader-\(harness.namespace)}
-                spec:
-                  source: {repoURL: "\(harness.repository.fileURL)", targetRevision: main, path: app}
-                  destination: {namespace: \(harness.namespace)}
-                  syncPolicy: {automated: {}}
-                """.utf8
-            ).write(to: apps)
+            let apps = try harness.applicationsFile("leader", in: directory)
             let kubeconfig = try await TestCluster.shared().adminKubeconfig
             let first = try Replica(identity: "first", apps: apps, namespace: harness.namespace, directory: directory,
                                     kubeconfig: kubeconfig)
