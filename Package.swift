@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Render", targets: ["Render"]),
         .library(name: "Sync", targets: ["Sync"]),
         .library(name: "Controller", targets: ["Controller"]),
+        .library(name: "Server", targets: ["Server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
@@ -26,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(name: "MoorCore", swiftSettings: strict),
@@ -89,6 +93,22 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Server",
+            dependencies: [
+                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Controller", "Sync", "Diff", "Health", "Render",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("UI")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "MoorTestSupport",
             dependencies: ["MoorCore", "KubeClient", .product(name: "Subprocess", package: "swift-subprocess")],
             swiftSettings: strict
@@ -97,6 +117,7 @@ let package = Package(
             name: "moor",
             dependencies: [
                 "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "Health", "Diff", "Sync", "Controller",
+                "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -122,6 +143,18 @@ let package = Package(
         .testTarget(
             name: "ControllerTests",
             dependencies: ["Controller", "MoorCore", "MoorYAML", "KubeClient", "KubeCache", "Sync", "MoorTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Controller", "MoorCore", "MoorYAML", "KubeClient", "MoorTestSupport", "Sync", "GitSource",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

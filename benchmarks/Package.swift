@@ -10,6 +10,7 @@ let package = Package(
         // run.sh links .deps/moor to the repository root, so the package is called "moor" wherever it is cloned.
         .package(path: ".deps/moor"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .executableTarget(
@@ -21,6 +22,8 @@ let package = Package(
                 .product(name: "Sync", package: "moor"),
                 .product(name: "GitSource", package: "moor"),
                 .product(name: "Controller", package: "moor"),
+                .product(name: "Server", package: "moor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/moor-bench"

@@ -11,5 +11,8 @@ if [ -z "${KUBECONFIG:-}" ] || [ -n "${MOOR_BENCH_LOCAL:-1}" ]; then
     eval "$(MOOR_CP_NAME=bench "$root/scripts/control-plane.sh" env)"
 fi
 mkdir -p "$here/.deps" && ln -sfn ../.. "$here/.deps/moor"
+# SwiftPM does not notice files added to the main package's targets from this package: touching the
+# manifest makes it look again.
+touch "$here/Package.swift"
 swift build -c release --package-path "$here" --product moor-bench >&2
 "$here/.build/release/moor-bench" "${@:-apply}"

@@ -4,7 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-apt_packages=(git curl openssl jq python3-pip nginx fcgiwrap openssh-server openssh-client gnupg jsonnet)
+apt_packages=(git curl openssl jq python3-pip nginx fcgiwrap openssh-server openssh-client gnupg jsonnet chromium chromium-driver wrk)
 missing=()
 for package in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -16,10 +16,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The Helm v4 SDK's C library, for in-process Helm rendering.
-if ! python3 -c 'import helm_python' >/dev/null 2>&1; then
-    echo "install-deps: installing helm-python-sdk" >&2
-    python3 -m pip install -q helm-python-sdk >/dev/null
-fi
+# Python packages, by the module each provides: helm-python-sdk (libhelm_c.so, Helm rendering),
+# selenium (drives chromium in the web UI's browser test), prometheus-client (parses /metrics in the
+# tests), openapi-spec-validator (checks docs/openapi.yaml).
+pip_packages=(helm_python:helm-python-sdk selenium:selenium prometheus_client:prometheus-client openapi_spec_validator:openapi-spec-validator)
+for entry in "${pip_packages[@]}"; do
+    if ! python3 -c "import ${entry%%:*}" >/dev/null 2>&1; then
+        echo "install-deps: installing ${entry#*:}" >&2
+        python3 -m pip install -q "${entry#*:}" >/dev/null
+    fi
+done
 
 "$root/scripts/control-plane.sh" install

@@ -11,9 +11,11 @@ extension ApplicationController {
     ///
     /// A failed fetch or render and a refused plan write nothing to the cluster; they record a
     /// `ComparisonError` or `SyncError` condition with the message. Without `selfHeal`, a change
-    /// made in the cluster while Git stayed the same is reported OutOfSync but not synced.
+    /// made in the cluster while Git stayed the same is reported OutOfSync but not synced. An
+    /// application of another shard (``assign(_:)``) is left alone. Objects left at a previous
+    /// destination are pruned or reported (``leftBehind(_:_:desired:prune:)``).
     func reconcile(_ name: String) async -> Bool {
-        guard let application = registry[name]?.application else { return true }
+        guard let application = registry[name]?.application, owns(name) else { return true }
         counts.reconciles += 1
         let cluster: ClusterRegistry.Cluster
         do {
@@ -24,9 +26,7 @@ extension ApplicationController {
         let engine = cluster.engine
         let fetched: SourceFetcher.Fetched
         do {
-            fetched = try await fetcher.fetch(
-                application.spec.source, credentials: configuration.credentials,
-                verifyKeyring: configuration.verifyKeyring)
+            fetched = try await timedFetch(application.spec.source)
         } catch {
             return await failed(name, type: ApplicationStatus.comparisonError, error: error)
         }
@@ -34,11 +34,15 @@ extension ApplicationController {
         let revision = fetched.commit?.sha ?? ""
         let automated = application.spec.syncPolicy.automated
         let prune = automated?.prune ?? false
+        let left = await leftBehind(name, application, desired: fetched.objects, prune: prune)
         do {
+            // Right after deleting what a destination change left, the cache may still hold it: list.
+            let tracked = left.deleted > 0 ? nil : await cachedObjects(of: name, in: cluster)
             var comparison = try await engine.compare(
-                application, desired: fetched.objects, tracked: await cachedObjects(of: name, in: cluster), prune: prune)
+                application, desired: fetched.objects, tracked: tracked, prune: prune)
             var succeeded = true
             var conditions: [(type: String, message: String)] = []
+            if let warning = left.warning { conditions.append((Self.orphanedResourceWarning, warning)) }
             var operation: ApplicationStatus.OperationState?
             if comparison.syncStatus == "Synced" {
                 registry[name]?.lastSynced = target
@@ -96,18 +100,7 @@ extension ApplicationController {
         _ name: String, _ application: Application, desired: [ManifestObject], prune: Bool, engine: SyncEngine
     ) async -> ApplicationStatus.OperationState
     {
-        counts.syncs += 1
-        let running = ApplicationStatus.OperationState(
-            phase: "Running", message: "syncing", startedAt: Date(), finishedAt: nil)
-        await record(name) { $0.operationState = running }
-        logger.info("syncing", metadata: ["application": "\(name)", "prune": "\(prune)"])
-        await recordEvent(name, .syncStarted, "syncing \(application.spec.source.targetRevision)")
-        let operation = await Self.run(engine, application, desired: desired, prune: prune, started: running)
-        await recordEvent(name, operation.phase == "Succeeded" ? .syncSucceeded : .syncFailed, operation.message)
-        logger.log(
-            level: operation.phase == "Succeeded" ? .info : .error, "sync \(operation.phase.lowercased())",
-            metadata: ["application": "\(name)", "result": "\(operation.message)"])
-        return operation
+        await sync(name, application, desired: desired, options: .init(prune: prune), engine: engine).operation
     }
 
     /// Syncs through `engine` and returns `started` finished: phase `Succeeded` or `Failed`, with
@@ -116,17 +109,7 @@ extension ApplicationController {
         _ engine: SyncEngine, _ application: Application, desired: [ManifestObject], prune: Bool,
         started: ApplicationStatus.OperationState
     ) async -> ApplicationStatus.OperationState {
-        var operation = started
-        do {
-            let result = try await engine.sync(application, desired: desired, options: .init(prune: prune))
-            operation.phase = result.succeeded ? "Succeeded" : "Failed"
-            operation.message = result.message
-        } catch {
-            operation.phase = "Failed"
-            operation.message = "\(error)"
-        }
-        operation.finishedAt = Date()
-        return operation
+        await run(engine, application, desired: desired, options: .init(prune: prune), started: started).operation
     }
 
     /// Records a failure as a condition, leaving the rest of the status as it was but the sync
@@ -143,23 +126,53 @@ extension ApplicationController {
     }
 
     /// Updates the status of `name`; when it says something new, stamps `reconciledAt` and, for an
-    /// Application resource, writes it through the status subresource. A write that fails is retried
-    /// by the next reconcile.
+    /// Application resource, writes it through the status subresource: the whole status the first
+    /// time, afterwards only the fields that changed since the last write (so entries `moor app sync`
+    /// or `rollback` wrote to `history` are not overwritten before they are adopted). A write that
+    /// fails is retried by the next reconcile.
     func record(_ name: String, _ update: (inout ApplicationStatus) -> Void) async {
         guard var managed = registry[name] else { return }
         var status = managed.status
         update(&status)
-        if status.differs(from: managed.status) { status.reconciledAt = Date() }
+        if status.differs(from: managed.status) {
+            status.reconciledAt = Date()
+            publish(Snapshot(application: managed.application, status: status))
+        }
         managed.status = status
         registry[name]?.status = status
         guard case .resource(let ref) = managed.origin, status.differs(from: managed.written) else { return }
+        // The first write after a (re)start sends the history only when this controller extended it: the
+        // resource's own may hold entries `moor app sync` or `rollback` wrote meanwhile.
+        var kept: Set<String> = []
+        if managed.written == nil, !(await extendsHistory(of: ref, status)) { kept = ["history"] }
         do {
-            _ = try await client.mergePatch(ref, patch: ["status": status.json], subresource: "status")
+            _ = try await client.mergePatch(
+                ref, patch: ["status": Self.changes(status.json, since: managed.written?.json, except: kept)],
+                subresource: "status")
             counts.statusWrites += 1
             registry[name]?.written = status
         } catch {
             logger.error("writing status failed", metadata: ["application": "\(name)", "error": "\(error)"])
         }
+    }
+
+    /// The top-level fields of `status` that differ from `written` (all of them without `written`),
+    /// but for those in `except`.
+    static func changes(_ status: JSONValue, since written: JSONValue?, except: Set<String> = []) -> JSONValue {
+        guard let fields = status.objectValue else { return status }
+        return .object(
+            JSONObject(
+                fields.filter { field in
+                    !except.contains(field.key) && (written == nil || written?[field.key] != field.value)
+                }))
+    }
+
+    /// Whether `status` holds a history entry newer than every one of the Application resource `ref`
+    /// (when it cannot be read: whether `status` holds any).
+    private func extendsHistory(of ref: ObjectRef, _ status: ApplicationStatus) async -> Bool {
+        guard let newest = status.history.first?.id else { return false }
+        guard let live = try? await client.get(ref) else { return true }
+        return newest > ApplicationStatus.history(from: live[path: "status", "history"]).first?.id ?? 0
     }
 
     /// Makes the live-object cache watch every resource type the application has objects of, so

@@ -25,7 +25,17 @@ extension ApplicationController {
     /// being managed (their objects stay). A resource that does not parse is logged and skipped.
     /// Throws when the cluster does not serve the Application kind (install the CRD first).
     public func watchApplications(namespace: String?) async throws(KubeAPIError) {
-        let resource = try await client.resource(apiVersion: Application.apiVersion, kind: Application.kind)
+        try await watchResources(kind: Application.kind, namespace: namespace) { await $0.receive($1) }
+    }
+
+    /// Watches the `moor.dev/v1alpha1` resources of `kind` in `namespace` (all namespaces when `nil`),
+    /// handing every change to `receive` in order; a watch that fails for good is logged. Throws when
+    /// the cluster does not serve the kind.
+    func watchResources(
+        kind: String, namespace: String?,
+        _ receive: @escaping @Sendable (ApplicationController, ResourceChange) async -> Void
+    ) async throws(KubeAPIError) {
+        let resource = try await client.resource(apiVersion: Application.apiVersion, kind: kind)
         let watcher = client.watchAll(resource, namespace: namespace)
         background.append(
             Task { [weak self] in
@@ -33,13 +43,12 @@ extension ApplicationController {
                 do throws(KubeAPIError) {
                     while let change = try await iterator.next() {
                         guard let self else { return }
-                        await self.receive(change)
+                        await receive(self, change)
                     }
                 } catch {
                     guard !Task.isCancelled else { return }
                     self?.logger.error(
-                        "watching Application resources failed; restart the controller",
-                        metadata: ["error": "\(error)"])
+                        "watching \(kind) resources failed; restart the controller", metadata: ["error": "\(error)"])
                 }
             })
     }
@@ -106,7 +115,7 @@ extension ApplicationController {
     /// is logged; the annotation then triggers one more reconcile.
     func clearRefreshRequest(_ name: String) async {
         guard let managed = registry[name], case .resource(let ref) = managed.origin,
-            !managed.refreshAnnotations.isEmpty
+            !managed.refreshAnnotations.isEmpty, owns(name)
         else { return }
         registry[name]?.refreshAnnotations = []
         let removed = JSONValue.object(JSONObject(managed.refreshAnnotations.map { ($0, JSONValue.null) }))

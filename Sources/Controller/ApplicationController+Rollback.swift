@@ -1,10 +1,8 @@
 internal import Foundation
-public import GitSource
-internal import KubeCache
 internal import KubeClient
 internal import Logging
 public import MoorCore
-public import Sync
+internal import Sync
 
 extension ApplicationController {
     /// The earlier sync a rollback goes back to.
@@ -83,68 +81,36 @@ extension ApplicationController {
 
     /// Rolls the Application resource `ref` back without a running controller (what `moor app
     /// rollback` does): reads its `status.history`, removes `spec.syncPolicy.automated`, syncs the
-    /// entry's exact commit through `engine`, and writes the sync as a new history entry, the
-    /// operation and the rollback note to its status (a running controller adopts them). Throws as
-    /// ``rollback(_:to:prune:)`` does, and for a resource that does not exist or does not parse.
-    ///
-    /// The sync goes to the cluster the application's destination names: `engine`'s, or one
-    /// registered by a cluster Secret in `clusterSecretNamespace` (default: `engine`'s client's
-    /// namespace); an unknown destination throws before anything is changed.
+    /// entry's exact commit to the cluster its destination names, and writes the sync as a new history
+    /// entry, the operation and the rollback note to its status (a running controller adopts them).
+    /// Throws as ``rollback(_:to:prune:)`` does, and for a resource that does not exist or does not
+    /// parse, or an unknown destination, before anything is changed.
     public static func rollback(
-        resource ref: ObjectRef, to target: RollbackTarget, engine: SyncEngine, fetcher: SourceFetcher,
-        credentials: GitCredentials = .none, verifyKeyring: String? = nil, prune: Bool = false,
-        clusterSecretNamespace: String? = nil
+        resource ref: ObjectRef, to target: RollbackTarget, prune: Bool = false, access: ResourceAccess
     ) async throws -> RollbackResult {
-        let manifest = try await engine.client.get(ref)
-        let application = try Application(manifest: manifest)
-        var status = ApplicationStatus()
-        status.history = ApplicationStatus.history(from: manifest[path: "status", "history"])
-        let entry = try target.entry(in: status.history, of: application.name)
-        let clusters = ClusterRegistry(
-            local: engine, cache: LiveObjectCache(client: engine.client),
-            namespace: clusterSecretNamespace ?? engine.client.connection.namespace, logger: Logger(label: "moor.sync"))
-        let outcome: Result<RollbackResult, any Error>
-        do {
-            let destination = try await clusters.resolve(application.spec.destination).engine
-            outcome = .success(
-                try await rollback(
-                    ref, application: application, status: status, entry: entry, engine: engine,
-                    destination: destination, fetcher: fetcher, credentials: credentials,
-                    verifyKeyring: verifyKeyring, prune: prune))
-        } catch {
-            outcome = .failure(error)
+        try await access.withResource(ref) { manifest, application, destination in
+            var status = ApplicationStatus()
+            status.history = ApplicationStatus.history(from: manifest[path: "status", "history"])
+            let entry = try target.entry(in: status.history, of: application.name)
+            let fetched = try await access.fetch(entry.pinnedSource)
+            if application.spec.syncPolicy.automated != nil {
+                _ = try await access.engine.client.mergePatch(
+                    ref, patch: ["spec": ["syncPolicy": ["automated": .null]]])
+            }
+            var pinned = application
+            pinned.spec.source = entry.pinnedSource
+            pinned.spec.syncPolicy.automated = nil
+            let operation = await run(
+                destination, pinned, desired: fetched.objects, options: .init(prune: prune),
+                started: .init(phase: "Running", message: "syncing", startedAt: Date(), finishedAt: nil)
+            ).operation
+            status.operationState = operation
+            status.addHistory(.init(operation, fetched: fetched, source: entry.pinnedSource))
+            status.rollback = ApplicationStatus.RollbackState(application.name, to: entry, phase: operation.phase)
+            try await writeOperation(
+                of: status, to: ref, keys: ["operationState", "history", "rollback"], engine: access.engine)
+            return RollbackResult(entry: entry, operation: operation, message: status.rollback?.message ?? "")
         }
-        await clusters.stop()
-        return try outcome.get()
-    }
-
-    /// The rollback of the resource `ref` holding `application` and its `status`, syncing through
-    /// `destination` and writing through `engine`.
-    private static func rollback(
-        _ ref: ObjectRef, application: Application, status: ApplicationStatus, entry: ApplicationStatus.HistoryEntry,
-        engine: SyncEngine, destination: SyncEngine, fetcher: SourceFetcher, credentials: GitCredentials,
-        verifyKeyring: String?, prune: Bool
-    ) async throws -> RollbackResult {
-        var status = status
-        let fetched = try await fetcher.fetch(
-            entry.pinnedSource, credentials: credentials, verifyKeyring: verifyKeyring)
-        if application.spec.syncPolicy.automated != nil {
-            _ = try await engine.client.mergePatch(ref, patch: ["spec": ["syncPolicy": ["automated": .null]]])
-        }
-        var pinned = application
-        pinned.spec.source = entry.pinnedSource
-        pinned.spec.syncPolicy.automated = nil
-        let operation = await run(
-            destination, pinned, desired: fetched.objects, prune: prune,
-            started: .init(phase: "Running", message: "syncing", startedAt: Date(), finishedAt: nil))
-        status.operationState = operation
-        status.addHistory(.init(operation, fetched: fetched, source: entry.pinnedSource))
-        status.rollback = ApplicationStatus.RollbackState(application.name, to: entry, phase: operation.phase)
-        let json = status.json
-        var written = JSONValue.emptyObject
-        for key in ["operationState", "history", "rollback"] { written[key] = json[key] }
-        _ = try await engine.client.mergePatch(ref, patch: ["status": written], subresource: "status")
-        return RollbackResult(entry: entry, operation: operation, message: status.rollback?.message ?? "")
     }
 
     /// The rollback itself, with `name` claimed in the work queue; releases it when done.

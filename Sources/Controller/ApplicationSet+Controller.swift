@@ -15,25 +15,35 @@ extension ApplicationController {
     /// A generated application whose name another source already uses is skipped and logged.
     /// Throws ``ApplicationError`` when a set of that name is already managed.
     public func manageSet(_ set: ApplicationSet) throws(ApplicationError) {
-        guard applicationSets.insert(set.name).inserted else {
+        guard applicationSets[set.name] == nil else {
             throw ApplicationError("two ApplicationSets are named \(set.name); names must be unique")
         }
-        let interval = configuration.pollInterval
-        background.append(
-            Task { [weak self] in
-                while true {
-                    guard await self?.regenerate(set) != nil else { return }
-                    do { try await Task.sleep(for: interval) } catch { return }
-                }
-            })
+        startSet(set, resource: nil)
     }
 
     /// The names of the applications `set` currently generates, sorted.
     public func applications(of set: String) -> [String] {
-        registry.filter { $0.value.origin == .applicationSet(set) }.keys.sorted()
+        applications(of: .applicationSet(set))
     }
 
-    private func regenerate(_ set: ApplicationSet) async {
+    /// Starts (or restarts, replacing the running loop) the generation loop of `set`.
+    func startSet(_ set: ApplicationSet, resource: ObjectRef?) {
+        let previous = applicationSets[set.name]
+        previous?.loop.cancel()
+        let interval = configuration.pollInterval
+        let loop = Task { [weak self] in
+            while true {
+                guard let outcome = await self?.regenerate(set) else { return }
+                await self?.report(outcome, of: set.name)
+                do { try await Task.sleep(for: interval) } catch { return }
+            }
+        }
+        background.append(loop)
+        applicationSets[set.name] = ManagedSet(set: set, loop: loop, resource: resource, written: previous?.written)
+    }
+
+    /// Generates `set` once and makes its applications the generated ones; returns what happened.
+    private func regenerate(_ set: ApplicationSet) async -> SetOutcome {
         let generated: [Application]
         do {
             let directories = try await set.directories(cache: fetcher.cache, credentials: configuration.credentials)
@@ -42,50 +52,75 @@ extension ApplicationController {
             logger.error(
                 "generating an ApplicationSet failed; its applications stay as they were",
                 metadata: ["applicationSet": "\(set.name)", "error": "\(error)"])
-            return
+            return .failed("generating failed; the applications stay as they were: \(error)")
         }
-        guard accepting else { return }
-        let current = applications(of: set.name)
-        guard !generated.isEmpty || current.isEmpty else {
+        if let problem = await replaceApplications(
+            of: .applicationSet(set.name), with: generated, what: "ApplicationSet \(set.name)",
+            deletingObjects: { _ in !set.preserveResourcesOnDeletion })
+        {
+            return .failed(problem)
+        }
+        return .generated(generated.count)
+    }
+
+    /// Makes `applications` the ones registered from `origin` (`what` names it in logs): new ones are
+    /// managed, changed ones updated, and those no longer there stop being managed, their objects
+    /// deleted when `deletingObjects` says so for the application. An application whose name another
+    /// origin uses is skipped and logged. Empty `applications` while `origin` has some changes
+    /// nothing, is logged and returned as the problem (an empty render prunes nothing). Nothing
+    /// happens once stopped.
+    @discardableResult
+    func replaceApplications(
+        of origin: Origin, with applications: [Application], what: String,
+        deletingObjects: (Application) -> Bool
+    ) async -> String? {
+        guard accepting else { return nil }
+        let current = self.applications(of: origin)
+        guard !applications.isEmpty || current.isEmpty else {
             logger.error(
-                "an ApplicationSet generated no applications; its applications stay as they were",
-                metadata: ["applicationSet": "\(set.name)", "applications": "\(current.joined(separator: ", "))"])
-            return
+                "\(what) yields no applications; its applications stay as they were",
+                metadata: ["applications": "\(current.joined(separator: ", "))"])
+            return "no applications generated while \(current.count) exist; they stay as they were (an empty "
+                + "generation removes nothing)"
         }
-        let origin = Origin.applicationSet(set.name)
-        for application in generated {
+        for application in applications {
             if let existing = registry[application.name], existing.origin != origin {
                 logger.error(
-                    "skipping a generated application whose name is taken; names must be unique",
-                    metadata: ["applicationSet": "\(set.name)", "application": "\(application.name)"])
+                    "skipping an application whose name is taken; names must be unique",
+                    metadata: ["from": "\(what)", "application": "\(application.name)"])
                 continue
             }
             register(application, origin: origin)
         }
-        let names = Set(generated.map(\.name))
+        let names = Set(applications.map(\.name))
         for name in current where !names.contains(name) {
-            await remove(name, deletingObjects: !set.preserveResourcesOnDeletion)
+            guard let application = registry[name]?.application else { continue }
+            await remove(name, deletingObjects: deletingObjects(application))
         }
+        return nil
     }
 
-    /// Stops managing `name` and, when `deletingObjects`, deletes every live object whose tracking id
-    /// names it (after a reconcile in flight finished). A failed deletion is logged, not retried.
-    private func remove(_ name: String, deletingObjects: Bool) async {
+    /// The names of the applications registered from `origin`, sorted.
+    func applications(of origin: Origin) -> [String] {
+        registry.filter { $0.value.origin == origin }.keys.sorted()
+    }
+
+    /// Stops managing `name` and, when `deletingObjects` and it is this replica's (``assign(_:)``),
+    /// deletes every live object whose tracking id names it (after a reconcile in flight finished).
+    /// A failed deletion is logged, not retried.
+    func remove(_ name: String, deletingObjects: Bool) async {
         guard let application = registry[name]?.application else { return }
+        // With several replicas, the one whose shard holds the application deletes its objects.
+        let owned = owns(name)
         unregister(name)
-        guard deletingObjects else { return }
+        guard deletingObjects, owned else { return }
         await running[name]?.value
-        let propagation =
-            KubeClient.PropagationPolicy(
-                rawValue: application.spec.syncPolicy.syncOptions.prunePropagationPolicy.capitalized) ?? .background
         do {
             let client = try await clusters.resolve(application.spec.destination).engine.client
             let tracked = try await TrackedObjects.list(client: client, application: name)
-            for ref in tracked.compactMap(ObjectRef.init(object:)) {
-                try await client.delete(ref, propagation: propagation)
-            }
+            try await Self.delete(tracked.compactMap(ObjectRef.init(object:)), of: application, client: client)
             logger.info(
-                "deleted the objects of an application its ApplicationSet no longer generates",
+                "deleted the objects of an application no longer defined",
                 metadata: ["application": "\(name)", "objects": "\(tracked.count)"])
         } catch {
             logger.error(

@@ -9,7 +9,7 @@ public import MoorCore
 /// Pure: generating from fetched directories (``applications(directories:)``) needs no I/O.
 public struct ApplicationSet: Sendable, Hashable {
     /// The `kind` of an ApplicationSet manifest.
-    public static let kind = "ApplicationSet"
+    public static let kind = Application.applicationSetKind
 
     /// One source of parameter sets.
     public enum Generator: Sendable, Hashable {

@@ -60,6 +60,11 @@ struct LeaseElection: Sendable {
         let expired = now - observedAt >= .seconds(record.durationSeconds)
         return expired ? .take(transition: true) : .wait
     }
+
+    /// Whether someone else holds a live lease at `now` (a shard member, seen from another member).
+    func isHeldElsewhere(at now: ContinuousClock.Instant) -> Bool {
+        decide(at: now) == .wait
+    }
 }
 
 /// Leader election over a Lease: at most one holder at a time among the processes that share the
@@ -74,17 +79,20 @@ public actor LeaderElector {
     public let leaseDuration: Duration
     /// How often the lease is tried or renewed.
     public let retryPeriod: Duration
+    /// Labels written on the lease.
+    public let labels: [String: String]
     private let client: KubeClient
     private let logger: Logger
     private var election: LeaseElection
     private var leading = false
 
-    /// Creates an elector (nothing is sent until ``run(whileLeading:)``).
+    /// Creates an elector (nothing is sent until ``run(whileLeading:)``) whose lease carries `labels`.
     public init(
         client: KubeClient, namespace: String, name: String, identity: String,
-        leaseDuration: Duration = .seconds(15), retryPeriod: Duration = .seconds(2),
+        leaseDuration: Duration = .seconds(15), retryPeriod: Duration = .seconds(2), labels: [String: String] = [:],
         logger: Logger = Logger(label: "moor.leader")
     ) {
+        self.labels = labels
         self.client = client
         self.lease = ObjectRef(group: "coordination.k8s.io", version: "v1", kind: "Lease", namespace: namespace, name: name)
         self.identity = identity
@@ -178,7 +186,11 @@ public actor LeaderElector {
         let now = Self.microTime(Date())
         return [
             "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-            "metadata": ["name": .string(lease.name), "namespace": .string(lease.namespace)],
+            "metadata": [
+                "name": .string(lease.name), "namespace": .string(lease.namespace),
+                "labels": .object(
+                    JSONObject(labels.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })),
+            ],
             "spec": [
                 "holderIdentity": .string(identity), "leaseDurationSeconds": .int(Int(leaseDuration.components.seconds)),
                 "acquireTime": .string(now), "renewTime": .string(now), "leaseTransitions": .int(transitions),

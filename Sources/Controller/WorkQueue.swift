@@ -38,23 +38,63 @@ extension Backoff {
     }
 }
 
+/// Why an application is queued. A key queued for several triggers keeps the strongest (the
+/// latest case in this list), and the queue hands out higher ``priority`` first.
+enum Trigger: Int, Sendable, Comparable, CaseIterable {
+    /// The poll interval passed: check Git for a new commit.
+    case poll
+    /// An earlier reconcile failed and its backoff is over.
+    case retry
+    /// The live-object cache saw one of the application's objects change (drift).
+    case drift
+    /// The application is new, its spec changed, or this replica just took it over.
+    case changed
+    /// Someone asked for it: ``ApplicationController/refresh(_:)``, a refresh annotation, a Git webhook.
+    case refresh
+
+    /// How urgent: drift, refresh and changed specs go before retries, which go before polls.
+    var priority: Int {
+        switch self {
+        case .poll: 0
+        case .retry: 1
+        case .drift, .changed, .refresh: 2
+        }
+    }
+
+    /// Whether the reconcile must see the remote's refs as they are now, not as a recent listing saw them.
+    var needsFreshListing: Bool { self == .changed || self == .refresh }
+
+    static func < (lhs: Trigger, rhs: Trigger) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
 /// The queue of applications waiting to be reconciled: a pure state machine, driven by the
 /// controller with the current time passed in, so every rule is testable without waiting.
 ///
 /// Rules:
-/// - Adding a key already queued does nothing (bursts of triggers collapse into one reconcile).
-/// - A key being processed is never handed out again until ``done(_:succeeded:now:)``; adding it
-///   meanwhile queues it once more, to be handed out after it is done.
-/// - A failure queues the key again, not before the ``Backoff`` delay for its number of consecutive
-///   failures; adding it while it backs off does not shorten the wait. A success resets the count.
-/// - Keys are handed out in the order they were queued, among those whose wait is over.
+/// - Adding a key already queued does not queue it twice (bursts of triggers collapse into one
+///   reconcile); it keeps the strongest ``Trigger``, so a poll for a key queued for drift collapses
+///   into the drift, and a drift for a key queued for a poll raises it.
+/// - A key being processed is never handed out again until ``done(_:succeeded:now:backoff:)``; adding it
+///   meanwhile queues it once more (with the strongest trigger added), to be handed out after it is done.
+/// - A failure queues the key again as a ``Trigger/retry`` (or stronger), not before the ``Backoff``
+///   delay for its number of consecutive failures; adding it while it backs off does not shorten the
+///   wait. A success resets the count.
+/// - Among the keys whose wait is over, higher ``Trigger/priority`` goes first, then the order in
+///   which keys reached that priority.
 struct WorkQueue: Sendable {
     typealias Instant = ContinuousClock.Instant
 
+    /// A queued key's strongest trigger and its place in the order of its priority.
+    private struct Entry {
+        var trigger: Trigger
+        var order: Int
+    }
+
     let backoff: Backoff
-    private var queue: [String] = []
+    private var waiting: [String: Entry] = [:]
+    private var nextOrder = 0
     private var processing: Set<String> = []
-    private var dirty: Set<String> = []
+    private var dirty: [String: Trigger] = [:]
     private var forgotten: Set<String> = []
     private var failures: [String: Int] = [:]
     private var notBefore: [String: Instant] = [:]
@@ -63,65 +103,85 @@ struct WorkQueue: Sendable {
         self.backoff = backoff
     }
 
-    /// Queues `key`. Returns whether it was newly queued or marked to run again after processing.
+    /// Queues `key` for `trigger`. Returns whether that changed anything: the key was newly queued,
+    /// raised to a stronger trigger, or marked to run again after processing.
     @discardableResult
-    mutating func add(_ key: String) -> Bool {
+    mutating func add(_ key: String, _ trigger: Trigger) -> Bool {
         forgotten.remove(key)
-        if processing.contains(key) { return dirty.insert(key).inserted }
-        guard !queue.contains(key) else { return false }
-        queue.append(key)
+        if processing.contains(key) {
+            guard let previous = dirty[key] else {
+                dirty[key] = trigger
+                return true
+            }
+            dirty[key] = max(previous, trigger)
+            return trigger > previous
+        }
+        guard let entry = waiting[key] else {
+            waiting[key] = Entry(trigger: trigger, order: takeOrder())
+            return true
+        }
+        guard trigger > entry.trigger else { return false }
+        let order = trigger.priority > entry.trigger.priority ? takeOrder() : entry.order
+        waiting[key] = Entry(trigger: trigger, order: order)
         return true
     }
 
-    /// Hands out the first queued key whose backoff is over, and marks it processing; `nil` when none is ready.
-    mutating func next(now: Instant) -> String? {
-        guard let index = queue.firstIndex(where: { notBefore[$0].map { $0 <= now } ?? true }) else { return nil }
-        let key = queue.remove(at: index)
-        processing.insert(key)
-        return key
+    /// Hands out the most urgent queued key whose backoff is over (see the rules) and whose trigger has at
+    /// least `minimumPriority`, with its trigger, and marks it processing; `nil` when none is ready.
+    mutating func next(now: Instant, minimumPriority: Int = 0) -> (key: String, trigger: Trigger)? {
+        var best: (key: String, entry: Entry)?
+        for (key, entry) in waiting
+        where entry.trigger.priority >= minimumPriority && notBefore[key].map({ $0 <= now }) ?? true {
+            if let current = best?.entry, !Self.precedes(entry, current) { continue }
+            best = (key, entry)
+        }
+        guard let best else { return nil }
+        waiting[best.key] = nil
+        processing.insert(best.key)
+        return (best.key, best.entry.trigger)
     }
 
     /// Marks `key` processing without handing it out (it leaves the queue); `false` when it is
     /// already being processed. Finish with ``done(_:succeeded:now:backoff:)`` as for ``next(now:)``.
     mutating func claim(_ key: String) -> Bool {
         guard processing.insert(key).inserted else { return false }
-        if let index = queue.firstIndex(of: key) {
-            queue.remove(at: index)
-            dirty.insert(key)
-        }
+        if let entry = waiting.removeValue(forKey: key) { dirty[key] = entry.trigger }
         return true
     }
 
-    /// Marks `key` processed. On failure it is queued again after its backoff (`backoff`, or the
-    /// queue's own when `nil`); on success its failure count is reset. Either way, a key added while
-    /// it was processing is queued again.
+    /// Marks `key` processed. On failure it is queued again as a retry after its backoff (`backoff`,
+    /// or the queue's own when `nil`); on success its failure count is reset. Either way, a key added
+    /// while it was processing is queued again.
     mutating func done(_ key: String, succeeded: Bool, now: Instant, backoff: Backoff? = nil) {
         guard processing.remove(key) != nil else { return }
         if forgotten.remove(key) != nil { return }
+        let added = dirty.removeValue(forKey: key)
         if succeeded {
             failures[key] = nil
             notBefore[key] = nil
+            if let added { add(key, added) }
         } else {
             let count = failures[key, default: 0] + 1
             failures[key] = count
             notBefore[key] = now + (backoff ?? self.backoff).delay(afterFailures: count)
+            add(key, max(added ?? .retry, .retry))
         }
-        if dirty.remove(key) != nil || !succeeded { add(key) }
     }
 
     /// Drops `key`: it leaves the queue and its failure count, and if it is being processed it is
     /// not queued again when done.
     mutating func forget(_ key: String) {
-        queue.removeAll { $0 == key }
-        dirty.remove(key)
+        waiting[key] = nil
+        dirty[key] = nil
         failures[key] = nil
         notBefore[key] = nil
         if processing.contains(key) { forgotten.insert(key) }
     }
 
-    /// When the earliest queued key that is still backing off becomes ready; `nil` when none backs off.
-    var nextWakeUp: Instant? {
-        queue.compactMap { notBefore[$0] }.min()
+    /// When the earliest queued key still backing off at `now` becomes ready; `nil` when none backs off.
+    /// (Keys ready already need no wake-up: they are handed out as soon as there is room.)
+    func nextWakeUp(after now: Instant) -> Instant? {
+        waiting.keys.compactMap { notBefore[$0] }.filter { $0 > now }.min()
     }
 
     /// Consecutive failures of `key`.
@@ -129,9 +189,22 @@ struct WorkQueue: Sendable {
         failures[key, default: 0]
     }
 
-    /// Keys waiting (not processing).
-    var queued: [String] { queue }
+    /// Keys waiting (not processing), in the order they would be handed out were none backing off.
+    var queued: [String] {
+        waiting.sorted { Self.precedes($0.value, $1.value) }.map(\.key)
+    }
 
     /// Keys being processed.
     var inProgress: Set<String> { processing }
+
+    private mutating func takeOrder() -> Int {
+        defer { nextOrder += 1 }
+        return nextOrder
+    }
+
+    /// Whether `lhs` is handed out before `rhs`: higher priority, then earlier order.
+    private static func precedes(_ lhs: Entry, _ rhs: Entry) -> Bool {
+        guard lhs.trigger.priority == rhs.trigger.priority else { return lhs.trigger.priority > rhs.trigger.priority }
+        return lhs.order < rhs.order
+    }
 }

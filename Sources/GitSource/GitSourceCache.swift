@@ -7,7 +7,8 @@ public struct GitSourceStatistics: Sendable, Hashable {
     public var remoteListings = 0
     /// `git fetch` runs: a refresh whose listing differed from the mirror, or a ref or commit fetched on request.
     public var fetches = 0
-    /// Resolves that joined a refresh another caller had in flight instead of starting their own.
+    /// Resolves that reused a listing another caller started (in flight, or recent enough for the caller)
+    /// instead of starting their own.
     public var coalescedRequests = 0
 
     /// Creates zeroed counters.
@@ -17,22 +18,33 @@ public struct GitSourceStatistics: Sendable, Hashable {
 /// A cache of bare Git mirrors, one per repository, that resolves revisions to commits and exports trees.
 ///
 /// The cache owns `directory`: one mirror per normalised repository URL under `mirrors/`, plus scratch space
-/// it clears when created; use one cache per directory and process. Every ``resolve(_:revision:credentials:)``
-/// first lists the remote's refs with `git ls-remote` (so callers are always checked against the server with
-/// their own credentials) and fetches only when those refs differ from the mirror's. Concurrent resolves of
-/// one repository with equal credentials share one listing and fetch; fetches into one mirror never overlap.
+/// it clears when created; use one cache per directory and process. A
+/// ``resolve(_:revision:credentials:listedSince:)`` lists the remote's refs with `git ls-remote` (so callers
+/// are always checked against the server with their own credentials) and fetches only when those refs differ
+/// from the mirror's. Concurrent resolves of one repository with equal credentials share one listing and fetch,
+/// and a caller that accepts a listing started since a given instant shares a finished one too, along with the
+/// revisions already resolved against it; fetches into one mirror never overlap.
 public actor GitSourceCache {
     private let directory: String
     private let runner: GitCommandRunner
     private let logger: Logger
     private var counters = GitSourceStatistics()
-    private var refreshes: [String: InFlightRefresh] = [:]
+    /// The latest listing of each repository (by normalised URL).
+    private var listings: [String: Listing] = [:]
+    private var listingCount = 0
     private var lockedMirrors: Set<String> = []
     private var lockWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
 
-    private struct InFlightRefresh {
-        var credentials: GitCredentials
-        var task: Task<GitRemoteRefs, any Error>
+    /// One `git ls-remote` (and the fetch it may need), in flight or finished, and the revisions resolved
+    /// against its refs.
+    private struct Listing {
+        let id: Int
+        let credentials: GitCredentials
+        let startedAt: ContinuousClock.Instant
+        let refs: Task<GitRemoteRefs, any Error>
+        var finished = false
+        /// By revision as written.
+        var commits: [String: Task<GitCommit, any Error>] = [:]
     }
 
     /// Creates a cache in `directory` (created if needed).
@@ -71,19 +83,34 @@ public actor GitSourceCache {
     /// the highest matching version wins; pre-releases only when the constraint names one). A name is looked
     /// up as a tag, then a branch, then as a constraint, then as an abbreviated SHA.
     ///
+    /// Without `listedSince`, the remote's refs are listed anew unless a listing with equal credentials is in
+    /// flight. With it, the latest listing with equal credentials that started at or after `listedSince` is
+    /// used, in flight or finished, and so is the commit it already resolved `revision` to: a caller that
+    /// can accept refs as old as one second passes `.now - .seconds(1)`, and many callers then share one
+    /// `ls-remote` per second. A listing that failed is not reused once finished.
+    ///
     /// - Returns: The commit, which the mirror then holds (ready for ``export(_:commit:to:)``).
     /// - Throws: ``GitError``: `invalidRevision` before any git command runs; `authenticationFailed`,
     ///   `hostKeyRejected`, `repositoryNotFound`, `timeout` from the server; `revisionNotFound` when nothing
     ///   matches.
     public func resolve(
-        _ url: GitRepositoryURL, revision: String, credentials: GitCredentials = .none
+        _ url: GitRepositoryURL, revision: String, credentials: GitCredentials = .none,
+        listedSince: ContinuousClock.Instant? = nil
     ) async throws -> GitCommit {
         let wanted = try GitRevision(revision)
         let mirror = mirror(for: url)
-        let remote = try await refresh(mirror, credentials: credentials)
-        let sha = try await commitSHA(
-            of: wanted, written: revision, in: remote, mirror: mirror, credentials: credentials)
-        return try await mirror.commit(sha)
+        let key = url.normalized
+        let listing = reusableListing(key, credentials: credentials, since: listedSince) ?? startListing(
+            mirror, credentials: credentials)
+        if let resolving = listing.commits[revision] { return try await resolving.value }
+        let resolving = Task {
+            let remote = try await self.awaitRefs(of: listing, key: key)
+            let sha = try await self.commitSHA(
+                of: wanted, written: revision, in: remote, mirror: mirror, credentials: credentials)
+            return try await mirror.commit(sha)
+        }
+        if listings[key]?.id == listing.id { listings[key]?.commits[revision] = resolving }
+        return try await resolving.value
     }
 
     /// Writes the files of `commit` (a full SHA the cache holds) into `directory`, which must be empty or not
@@ -144,18 +171,35 @@ public actor GitSourceCache {
 
     // MARK: Refreshing and fetching
 
-    /// Lists the remote's refs and fetches when they differ from the mirror's; joins a refresh of the same
-    /// repository with the same credentials that is already in flight.
-    private func refresh(_ mirror: GitMirror, credentials: GitCredentials) async throws -> GitRemoteRefs {
-        let key = mirror.url.normalized
-        if let inFlight = refreshes[key], inFlight.credentials == credentials {
-            counters.coalescedRequests += 1
-            return try await inFlight.task.value
+    /// The latest listing of `key` with `credentials` that a caller accepting `since` may reuse (counted as
+    /// coalesced): one started at or after `since`, or without `since` one still in flight.
+    private func reusableListing(
+        _ key: String, credentials: GitCredentials, since: ContinuousClock.Instant?
+    ) -> Listing? {
+        guard let listing = listings[key], listing.credentials == credentials else { return nil }
+        let reusable = since.map { listing.startedAt >= $0 } ?? !listing.finished
+        guard reusable else { return nil }
+        counters.coalescedRequests += 1
+        return listing
+    }
+
+    /// Starts listing `mirror`'s remote (and fetching when its refs differ from the mirror's); it becomes the
+    /// repository's latest listing.
+    private func startListing(_ mirror: GitMirror, credentials: GitCredentials) -> Listing {
+        listingCount += 1
+        let listing = Listing(
+            id: listingCount, credentials: credentials, startedAt: .now,
+            refs: Task { try await self.performRefresh(mirror, credentials: credentials) })
+        listings[mirror.url.normalized] = listing
+        return listing
+    }
+
+    /// The refs `listing` found; marks it finished, or forgets it when it failed.
+    private func awaitRefs(of listing: Listing, key: String) async throws -> GitRemoteRefs {
+        let result = await listing.refs.result
+        if listings[key]?.id == listing.id {
+            if case .success = result { listings[key]?.finished = true } else { listings[key] = nil }
         }
-        let task = Task { try await self.performRefresh(mirror, credentials: credentials) }
-        refreshes[key] = InFlightRefresh(credentials: credentials, task: task)
-        let result = await task.result
-        if refreshes[key]?.task == task { refreshes[key] = nil }
         return try result.get()
     }
 

@@ -61,6 +61,9 @@ public final class KubeClient: Sendable {
     /// `delete`); retries count again. Tests and benchmarks use it to prove "no writes".
     public func requestCounts() -> [String: Int] { transport.requestCounts() }
 
+    /// Requests answered so far, by verb and HTTP status code (0: no answer arrived); retries count again.
+    public func requestCountsByCode() -> [KubeRequestCount: Int] { transport.requestCountsByCode() }
+
     // MARK: Discovery
 
     /// The resource serving `apiVersion`/`kind`; refreshes discovery once when the kind is unknown.
@@ -258,4 +261,12 @@ public final class KubeClient: Sendable {
         let resource = try await resource(for: ref)
         return (ref, resource.objectPath(namespace: namespace(ref.namespace, for: resource), name: ref.name))
     }
+}
+
+/// A kind of request counted by ``KubeClient/requestCountsByCode()``.
+public struct KubeRequestCount: Sendable, Hashable {
+    /// The Kubernetes verb: get, list, watch, create, update, patch, apply, delete.
+    public var verb: String
+    /// The HTTP status code of the answer; 0 when none arrived (connection failure, timeout).
+    public var code: Int
 }

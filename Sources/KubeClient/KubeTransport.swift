@@ -39,6 +39,7 @@ final class KubeTransport: Sendable {
     private let retry: RetryPolicy
     private let logger: Logger
     private let counts = Mutex<[String: Int]>([:])
+    private let countsByCode = Mutex<[KubeRequestCount: Int]>([:])
     /// Deadline for one non-streaming request.
     let requestTimeout: TimeAmount
     /// Largest response body read into memory.
@@ -85,6 +86,13 @@ final class KubeTransport: Sendable {
 
     /// Requests sent so far by verb (every attempt counts).
     func requestCounts() -> [String: Int] { counts.withLock { $0 } }
+
+    /// Requests answered so far by verb and HTTP status code (0: no answer; every attempt counts).
+    func requestCountsByCode() -> [KubeRequestCount: Int] { countsByCode.withLock { $0 } }
+
+    private func countAnswer(_ request: KubeRequest, code: Int) {
+        countsByCode.withLock { $0[KubeRequestCount(verb: request.verb, code: code), default: 0] += 1 }
+    }
 
     /// The HTTP client for a client certificate supplied by an exec plugin (or none).
     private func httpClient(certificate: [UInt8]?, key: [UInt8]?) throws(KubeAPIError) -> HTTPClient {
@@ -186,6 +194,7 @@ final class KubeTransport: Sendable {
             outcome = .failure(error)
         }
         await limiter.release()
+        countAnswer(request, code: (try? outcome.get().status) ?? 0)
         let (status, retryAfter, body): (Int, Int?, ByteBuffer)
         switch outcome {
         case .success(let response): (status, retryAfter, body) = response
@@ -223,6 +232,7 @@ final class KubeTransport: Sendable {
         do {
             let response = try await client.execute(http, timeout: deadline)
             let status = Int(response.status.code)
+            countAnswer(request, code: status)
             guard (200..<300).contains(status) else {
                 let body = try await response.body.collect(upTo: 1 << 20)
                 throw KubeAPIError.from(

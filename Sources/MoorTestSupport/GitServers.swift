@@ -34,12 +34,15 @@ public final class GitDaemonServer: GitTestServer {
         self.process = process
     }
 
-    /// Starts `git daemon --export-all --base-path=basePath` on a free loopback port.
+    /// Starts `git daemon --export-all --base-path=basePath` on a free loopback port, or on `port`
+    /// (to bring a stopped server back at the same address).
     ///
     /// - Parameter accessHook: An executable git daemon runs before serving each request (arguments:
     ///   service, path, host, …); the request is refused if it exits non-zero. Tests use it to hold requests.
-    public static func start(basePath: String, accessHook: String? = nil) async throws -> GitDaemonServer {
-        let port = try LoopbackPort.free()
+    public static func start(basePath: String, accessHook: String? = nil, port: Int? = nil) async throws
+        -> GitDaemonServer
+    {
+        let port = try port ?? LoopbackPort.free()
         let arguments =
             [
                 "daemon", "--export-all", "--base-path=\(basePath)", "--reuseaddr", "--listen=127.0.0.1",

@@ -4,7 +4,7 @@
 /// `{a,b}` matches either alternative (alternatives may contain patterns and nest); `\` makes the
 /// next character literal. A pattern matches the whole path relative to the application directory,
 /// e.g. `{config.json,env-usw2/*}` or `*.yaml`.
-struct Glob: Sendable {
+package struct Glob: Sendable {
     private indirect enum Node: Sendable {
         case literal(Character)
         case anyRun
@@ -16,13 +16,13 @@ struct Glob: Sendable {
     private let nodes: [Node]
 
     /// Parses a pattern; the error string says what is wrong with it.
-    init(_ pattern: String) throws(GlobSyntaxError) {
+    package init(_ pattern: String) throws(GlobSyntaxError) {
         var parser = Parser(characters: Array(pattern))
         nodes = try parser.sequence(insideAlternatives: false)
     }
 
     /// Whether `text` matches the whole pattern.
-    func matches(_ text: String) -> Bool {
+    package func matches(_ text: String) -> Bool {
         Self.match(nodes[...], Array(text)[...])
     }
 
@@ -51,9 +51,9 @@ struct Glob: Sendable {
     }
 
     /// A pattern that cannot be parsed.
-    struct GlobSyntaxError: Error {
+    package struct GlobSyntaxError: Error {
         /// What is wrong, e.g. "unclosed '{'".
-        let reason: String
+        package let reason: String
     }
 
     private struct Parser {

@@ -10,8 +10,8 @@ import Sync
 struct AppCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "app",
-        abstract: "List, show and roll back the Application resources the controller manages.",
-        subcommands: [List.self, Get.self, History.self, Rollback.self])
+        abstract: "List, show, diff, sync and roll back the Application resources the controller manages.",
+        subcommands: [List.self, Get.self, Diff.self, Sync.self, History.self, Rollback.self])
 
     /// `moor app list`: one line per Application resource.
     struct List: AsyncParsableCommand {
@@ -108,20 +108,14 @@ struct AppCommand: AsyncParsableCommand {
         @Flag(help: "Also delete objects the earlier commit does not have.")
         var prune = false
 
-        @Option(
-            name: .customLong("verify-keyring"),
-            help: "Refuse commits not signed by a key in this GnuPG home directory (trusted public keys).")
-        var verifyKeyring: String?
+        @OptionGroup var source: AppSourceFlags
 
         func run() async throws {
-            let fetcher = SourceFetcher(cache: try GitSourceCache(directory: SourceLoader.cacheDirectory))
-            let credentials = try SourceLoader.credentials()
             let rollbackTarget: ApplicationController.RollbackTarget = Int(target).map { .history($0) }
                 ?? .revision(target)
             let result = try await cluster.withClient { client in
                 try await ApplicationController.rollback(
-                    resource: cluster.ref(name), to: rollbackTarget, engine: SyncEngine(client: client),
-                    fetcher: fetcher, credentials: credentials, verifyKeyring: verifyKeyring, prune: prune)
+                    resource: cluster.ref(name), to: rollbackTarget, prune: prune, access: try source.access(client))
             }
             switch cluster.output {
             case .json:

@@ -7,6 +7,7 @@ import KubeClient
 import Logging
 import MoorCore
 import MoorYAML
+import Server
 import Sync
 
 /// `moor controller`: the long-running process that keeps applications in sync with Git.
@@ -16,20 +17,36 @@ struct ControllerCommand: AsyncParsableCommand {
         abstract: "Keep applications in sync with Git: poll their sources, watch their objects, sync and heal.",
         discussion: """
             Applications come from a file (--apps, which may also hold ApplicationSets: one application \
-            per list element or per Git directory matching a glob, regenerated every --poll-interval) or \
-            from moor.dev/v1alpha1 Application resources \
-            (--watch-namespace, --all-namespaces; install the CRD with `moor install`). Each one is \
+            per list element or per Git directory matching a glob, regenerated every --poll-interval), \
+            from Application manifests in Git (--apps-from-git, --apps-path, --apps-revision: app of apps, \
+            read again every --poll-interval; an application removed from Git stops being managed and its \
+            objects are deleted if its automated.prune is set) or from moor.dev/v1alpha1 Application resources \
+            and ApplicationSet resources (--watch-namespace, --all-namespaces; install the CRDs with \
+            `moor install`). Each one is \
             reconciled every --poll-interval and whenever one of its objects changes in the cluster; \
             with syncPolicy.automated it is synced (prune with automated.prune; changes made in the \
             cluster are taken back only with automated.selfHeal). A failed sync is retried with the \
             backoff of syncPolicy.retry, at most retry.limit times per commit. Annotating an Application \
             resource moor.dev/refresh reconciles it at once. Application resources get their status, \
             the last 10 syncs (status.history, see `moor app history`) and Events. Runs until SIGINT or \
-            SIGTERM. Logs every reconcile to standard error (MOOR_LOG_LEVEL, default info for the controller).
+            SIGTERM. Logs every reconcile to standard error (MOOR_LOG_LEVEL, default info for the controller). \
+            Several replicas share the applications with --shard/--shards (static) or --shards auto (by Lease \
+            membership); --leader-elect makes one replica do all the work instead.
             """)
 
     @Option(help: "A file of Application and ApplicationSet manifests (multi-document YAML) to manage.")
     var apps: String?
+
+    @Option(
+        name: .customLong("apps-from-git"),
+        help: "A Git repository whose --apps-path holds Application manifests to manage (app of apps).")
+    var appsFromGit: String?
+
+    @Option(name: .customLong("apps-path"), help: "The directory of --apps-from-git holding Application manifests.")
+    var appsPath = "."
+
+    @Option(name: .customLong("apps-revision"), help: "The branch, tag or commit of --apps-from-git.")
+    var appsRevision = "HEAD"
 
     @Option(name: .customLong("watch-namespace"), help: "Manage the Application resources of this namespace.")
     var watchNamespace: String?
@@ -46,21 +63,21 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("poll-interval"), help: "Seconds between two looks at each application's source.")
     var pollInterval: Double = 60
 
+    @Option(
+        name: .customLong("resync-interval"),
+        help: """
+            Seconds after which a poll compares with the cluster even when Git and the watched objects are \
+            unchanged (0: every poll).
+            """)
+    var resyncInterval: Double = 300
+
     @Option(help: "Applications reconciled at once.")
     var concurrency = 4
 
     @Option(name: .customLong("grace-period"), help: "Seconds a sync in flight may take to finish after SIGTERM.")
     var gracePeriod: Double = 30
 
-    @Option(
-        name: .customLong("verify-keyring"),
-        help: "Refuse commits not signed by a key in this GnuPG home directory (trusted public keys).")
-    var verifyKeyring: String?
-
-    @Option(
-        name: .customLong("cluster-namespace"),
-        help: "Namespace of the cluster Secrets (label moor.dev/secret-type=cluster); default: the context's namespace.")
-    var clusterNamespace: String?
+    @OptionGroup var sourceAccess: AppSourceFlags
 
     @Flag(name: .customLong("leader-elect"), help: "Work only while holding a Lease, so one of several replicas acts.")
     var leaderElect = false
@@ -77,16 +94,23 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "This replica's identity in the Lease (default: host name and process id).")
     var identity = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
 
+    @OptionGroup var sharding: ShardingFlags
+
+    @OptionGroup var server: ServerFlags
+
     func validate() throws {
-        let sources = [apps != nil, watchNamespace != nil, allNamespaces].filter { $0 }.count
+        let sources = [apps != nil, appsFromGit != nil, watchNamespace != nil, allNamespaces].filter { $0 }.count
         guard sources == 1 else {
             throw ValidationError(
-                "name where applications come from: --apps FILE, --watch-namespace NS or --all-namespaces")
+                "name where applications come from: --apps FILE, --apps-from-git URL, --watch-namespace NS or "
+                    + "--all-namespaces")
         }
-        guard pollInterval > 0, gracePeriod >= 0 else {
-            throw ValidationError("--poll-interval must be positive and --grace-period not negative")
+        guard pollInterval > 0, gracePeriod >= 0, resyncInterval >= 0 else {
+            throw ValidationError(
+                "--poll-interval must be positive, and --grace-period and --resync-interval not negative")
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        try sharding.validate(leaderElect: leaderElect, identity: identity)
     }
 
     func run() async throws {
@@ -99,15 +123,23 @@ struct ControllerCommand: AsyncParsableCommand {
             kubeconfig: kubeconfig.map { $0.split(separator: ":").map(String.init) }, context: context)
         guard leaderElect else {
             let controller: ApplicationController
+            let server: RunningServer?
             do {
                 controller = try await startController(client: client, manifests: manifests, logger: logger)
+                server = try await self.server.start(controller, logger: logger)
             } catch {
                 await client.shutdown()
                 throw error
             }
+            let membership =
+                sharding.automatic ? Task { await shardMembership(client, logger).run(assigning: controller) } : nil
             let received = await signals.next()
             logger.info("stopping", metadata: ["signal": "\(received)"])
+            await server?.stop()
             await controller.stop(gracePeriod: .seconds(gracePeriod))
+            // After the controller: releasing the lease hands its applications over at once.
+            membership?.cancel()
+            await membership?.value
             await client.shutdown()
             return
         }
@@ -119,7 +151,9 @@ struct ControllerCommand: AsyncParsableCommand {
                 // Leading: run until the lease is lost or the process stops.
                 guard let controller = try? await startController(client: client, manifests: manifests, logger: logger)
                 else { return }
+                let server = await self.server.startLogging(controller, logger: logger)
                 while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                await server?.stop()
                 await controller.stop(gracePeriod: .seconds(gracePeriod))
             }
         }
@@ -138,25 +172,53 @@ struct ControllerCommand: AsyncParsableCommand {
         let fetcher = SourceFetcher(cache: try GitSourceCache(directory: SourceLoader.cacheDirectory))
         let configuration = ApplicationController.Configuration(
             pollInterval: .seconds(pollInterval), concurrency: concurrency, credentials: try SourceLoader.credentials(),
-            verifyKeyring: verifyKeyring, clusterSecretNamespace: clusterNamespace)
+            verifyKeyring: sourceAccess.verifyKeyring, clusterSecretNamespace: sourceAccess.clusterNamespace,
+            resyncInterval: .seconds(resyncInterval))
         let controller = ApplicationController(
             engine: SyncEngine(client: client), fetcher: fetcher, configuration: configuration, logger: logger)
+        await controller.assign(sharding.initialAssignment)
         await controller.start()
         do {
             if let manifests {
                 try await controller.manage(manifests.applications)
                 for set in manifests.sets { try await controller.manageSet(set) }
+            } else if let appsFromGit {
+                try await controller.manageApplications(
+                    from: ApplicationSource(repoURL: appsFromGit, targetRevision: appsRevision, path: appsPath))
             } else {
-                try await controller.watchApplications(namespace: allNamespaces ? nil : watchNamespace)
+                let namespace = allNamespaces ? nil : watchNamespace
+                try await controller.watchApplications(namespace: namespace)
+                try await Self.watchApplicationSets(controller, namespace: namespace, logger: logger)
             }
         } catch {
             await controller.stop(gracePeriod: .zero)
             throw error
         }
         let source =
-            apps ?? "Application resources in " + (watchNamespace.map { "namespace \($0)" } ?? "all namespaces")
+            apps ?? appsFromGit.map { "\($0) \(appsPath)@\(appsRevision)" }
+            ?? "Application resources in " + (watchNamespace.map { "namespace \($0)" } ?? "all namespaces")
         logger.info("controller running", metadata: ["applications": "\(source)"])
         return controller
+    }
+
+    /// Makes `controller` watch ApplicationSet resources too, unless the cluster does not serve them
+    /// (logged: their CRD is not installed).
+    private static func watchApplicationSets(
+        _ controller: ApplicationController, namespace: String?, logger: Logger
+    ) async throws(KubeAPIError) {
+        do {
+            try await controller.watchApplicationSets(namespace: namespace)
+        } catch {
+            guard error.code == .unknownKind else { throw error }
+            logger.warning("ApplicationSet resources are not served; install their CRD with `moor install`")
+        }
+    }
+
+    /// This replica's membership of the `--shards auto` group named by --lease-name.
+    private func shardMembership(_ client: KubeClient, _ logger: Logger) -> ShardMembership {
+        ShardMembership(
+            client: client, namespace: leaseNamespace, group: leaseName, identity: identity.lowercased(),
+            leaseDuration: .seconds(leaseDuration), retryPeriod: .seconds(max(1, leaseDuration / 5)), logger: logger)
     }
 
     /// The Application and ApplicationSet manifests in a multi-document YAML file; errors name the

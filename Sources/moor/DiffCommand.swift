@@ -30,17 +30,7 @@ struct DiffCommand: AsyncParsableCommand {
             return (try await SyncEngine(client: client).compare(application, desired: loaded.objects), loaded)
         }
         let (result, loaded) = comparison
-        switch output {
-        case .json:
-            print(result.json(commit: loaded.commit).prettyJSONString())
-        case .table:
-            print(result.table(), terminator: "")
-            let colored = !noColor && (color || isatty(STDOUT_FILENO) == 1)
-            for object in result.objects where !object.diff.isEmpty {
-                print("")
-                print(colored ? DiffColor.apply(object.diff) : object.diff, terminator: object.diff.hasSuffix("\n") ? "" : "\n")
-            }
-        }
+        result.print(output, commit: loaded.commit, colored: !noColor && (color || isatty(STDOUT_FILENO) == 1))
         if result.syncStatus != "Synced" { throw ExitCode(1) }
     }
 }

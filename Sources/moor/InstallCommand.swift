@@ -24,11 +24,11 @@ struct InstallCommand: ParsableCommand {
     }
 }
 
-/// The objects `moor install` prints: the Application CRD, and the controller's namespace,
+/// The objects `moor install` prints: the Application and ApplicationSet CRDs, and the controller's namespace,
 /// service account, RBAC and Deployment.
 enum InstallManifests {
     /// The CustomResourceDefinitions.
-    static var crds: [JSONValue] { [Application.customResourceDefinition] }
+    static var crds: [JSONValue] { [Application.customResourceDefinition, Application.applicationSetDefinition] }
 
     /// Everything, with the controller in `namespace` running `image`.
     static func all(namespace: String, image: String) -> [JSONValue] {

@@ -54,11 +54,7 @@ struct SyncCommand: AsyncParsableCommand {
         case .json:
             print(result.json(commit: loaded.commit).prettyJSONString())
         case .table:
-            print(result.table(), terminator: "")
-            let revision = loaded.commit.map { " at \($0.sha.prefix(12)) (\($0.subject))" } ?? ""
-            let mode = dryRun ? " (dry run: nothing was persisted)" : ""
-            print("\(result.succeeded ? "Synced" : "Sync FAILED") \(application.name)\(revision)\(mode): \(result.message)")
-            print("health: \(result.health); write requests: \(result.writes)")
+            print(result.report(commit: loaded.commit, dryRun: dryRun))
         }
         if !result.succeeded { throw ExitCode(1) }
     }

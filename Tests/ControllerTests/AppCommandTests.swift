@@ -73,4 +73,52 @@ struct AppCommandTests {
             #expect(recorded.map { $0["revision"] } == [.string(first), .string(second), .string(first)])
         }
     }
+
+    @Test("diff compares a resource with Git; sync (dry run, at a revision) applies it and records history")
+    func diffAndSync() async throws {
+        try await ControllerHarness.run { harness in
+            let cache = FileManager.default.temporaryDirectory.appendingPathComponent("moor-app-sync-\(UUID())").path
+            defer { try? FileManager.default.removeItem(atPath: cache) }
+            let first = try await harness.repository.commit(
+                "first", files: ["app/a.yaml": ControllerHarness.configMap("a", "one")])
+            let ref = try await harness.applicationResource("manual", syncPolicy: .emptyObject)
+            let namespace = ["-n", harness.namespace]
+
+            let missing = try await Self.moor(["app", "diff", ref.name] + namespace, cache: cache)
+            #expect(missing.status == 1, "\(missing.error)")
+            #expect(missing.output.contains("ConfigMap") && missing.output.contains("Missing"), "\(missing.output)")
+
+            let dryRun = try await Self.moor(["app", "sync", ref.name, "--dry-run"] + namespace, cache: cache)
+            #expect(dryRun.status == 0, "\(dryRun.error)")
+            #expect(dryRun.output.contains("dry run: nothing was persisted"), "\(dryRun.output)")
+            #expect(try await harness.value(of: "a") == nil)
+            #expect(try await harness.other.get(ref)[path: "status", "history"]?.arrayValue?.isEmpty ?? true)
+
+            let synced = try await Self.moor(["app", "sync", ref.name] + namespace, cache: cache)
+            #expect(synced.status == 0, "\(synced.error)")
+            #expect(synced.output.contains("Synced \(ref.name) at \(first.prefix(12))"), "\(synced.output)")
+            #expect(try await harness.value(of: "a") == "one")
+            let status = try await harness.other.get(ref)["status"]
+            #expect(status?["history"]?.arrayValue?.map { $0["revision"] } == [.string(first)])
+            #expect(status?[path: "operationState", "phase"] == "Succeeded")
+            let inSync = try await Self.moor(["app", "diff", ref.name] + namespace, cache: cache)
+            #expect(inSync.status == 0, "\(inSync.output)\(inSync.error)")
+
+            _ = try await harness.repository.commit(
+                "second", files: ["app/a.yaml": ControllerHarness.configMap("a", "two")])
+            let changed = try await Self.moor(["app", "diff", ref.name, "-o", "json"] + namespace, cache: cache)
+            #expect(changed.status == 1, "\(changed.error)")
+            #expect(changed.output.contains("OutOfSync"), "\(changed.output)")
+            let atFirst = try await Self.moor(["app", "diff", ref.name, "--revision", first] + namespace, cache: cache)
+            #expect(atFirst.status == 0, "\(atFirst.output)")
+            let pinned = try await Self.moor(["app", "sync", ref.name, "--revision", "main"] + namespace, cache: cache)
+            #expect(pinned.status == 0, "\(pinned.error)")
+            #expect(try await harness.value(of: "a") == "two")
+            #expect(try await harness.other.get(ref)[path: "status", "history"]?.arrayValue?.count == 2)
+
+            let unknown = try await Self.moor(["app", "sync", "no-such-app"] + namespace, cache: cache)
+            #expect(unknown.status != 0)
+            #expect(unknown.error.contains("no-such-app"), "\(unknown.error)")
+        }
+    }
 }

@@ -22,7 +22,7 @@ struct ControllerHarness {
     /// With `clusterSecretsInNamespace`, the controller reads cluster Secrets from the test namespace.
     static func run(
         pollInterval: Duration = .milliseconds(500), clusterSecretsInNamespace: Bool = false,
-        _ body: (ControllerHarness) async throws -> Void
+        resyncInterval: Duration = .seconds(300), _ body: (ControllerHarness) async throws -> Void
     ) async throws {
         let cluster = try await TestCluster.shared()
         let client = try cluster.adminClient()
@@ -50,7 +50,8 @@ struct ControllerHarness {
                     configuration: .init(
                         pollInterval: pollInterval,
                         backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
-                        clusterSecretNamespace: clusterSecretsInNamespace ? namespace : nil))
+                        clusterSecretNamespace: clusterSecretsInNamespace ? namespace : nil,
+                        resyncInterval: resyncInterval))
                 await controller.start()
                 let harness = ControllerHarness(
                     controller: controller, client: client, other: other, repository: repository, namespace: namespace)

@@ -112,12 +112,15 @@ struct CommandLineTests {
     @Test("moor install prints the CRD, RBAC and controller Deployment, which the API server accepts")
     func install() async throws {
         let crds = try MoorCommand.run(["install", "--crds-only"])
-        #expect(try YAMLReader.documents(crds.output).map { $0.value["kind"] } == ["CustomResourceDefinition"])
+        #expect(
+            try YAMLReader.documents(crds.output).map { $0.value[path: "metadata", "name"] }
+                == ["applications.moor.dev", "applicationsets.moor.dev"])
         let install = try MoorCommand.run(["install", "--namespace", "moor-install-test"])
         #expect(install.status == 0)
         let objects = try YAMLReader.documents(install.output).map(\.value)
         #expect(objects.compactMap { $0["kind"]?.stringValue } == [
-            "CustomResourceDefinition", "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Deployment",
+            "CustomResourceDefinition", "CustomResourceDefinition", "Namespace", "ServiceAccount", "ClusterRole",
+            "ClusterRoleBinding", "Deployment",
         ])
         let cluster = try await TestCluster.shared()
         let client = try cluster.adminClient()

@@ -9,7 +9,7 @@ import Sync
 
 /// The controller benchmark's Git repository: `apps/app-N/configmaps.yaml` holding `objects`
 /// ConfigMaps named `app-N-cm-M` (one namespace for all applications, so names are distinct).
-private struct BenchRepository {
+struct BenchRepository {
     let directory: URL
     let applications: Int
     let objects: Int
@@ -51,7 +51,7 @@ private func residentMegabytes() -> Double {
 }
 
 /// Prints a line at once (standard output is block-buffered when it is a file or a pipe).
-private func say(_ line: String) {
+func say(_ line: String) {
     print(line)
     fflush(nil)
 }
@@ -59,7 +59,7 @@ private func say(_ line: String) {
 private let writeVerbs: Set<String> = ["create", "update", "patch", "apply", "delete"]
 
 /// Waits until `condition` holds, checking every 20 ms; returns the seconds it took, or throws after `timeout`.
-private func secondsUntil(timeout: Double, _ condition: () async -> Bool) async throws -> Double {
+func secondsUntil(timeout: Double, _ condition: () async -> Bool) async throws -> Double {
     let start = ContinuousClock.now
     while true {
         if await condition() {
@@ -71,9 +71,16 @@ private func secondsUntil(timeout: Double, _ condition: () async -> Bool) async 
     }
 }
 
+/// The value below which `share` of `values` lie (nearest rank): `percentile(values, 0.9)` is the p90.
+func percentile(_ values: [Double], _ share: Double) -> Double {
+    let sorted = values.sorted()
+    let rank = Int((share * Double(sorted.count)).rounded(.up))
+    return sorted[min(sorted.count, max(1, rank)) - 1]
+}
+
 /// `ApplicationController` in process over `applications` applications of `objects` ConfigMaps each,
-/// served from one local Git repository: commit → applied (refresh and poll), hand edit → healed,
-/// resident memory, and API requests and writes at steady state.
+/// served from one local Git repository: commit → applied (refresh and poll), hand edit → healed
+/// (`runs` edits), resident memory, and API requests, writes and Git traffic at steady state.
 func benchController(_ options: Options) async throws {
     let count = options.applications
     let objects = options.objects
@@ -108,12 +115,17 @@ func benchController(_ options: Options) async throws {
     var logger = Logger(label: "moor.bench.controller")
     logger.logLevel = .warning
     let client = try KubeClient(kubeconfig: [options.kubeconfig])
-    let fetcher = SourceFetcher(cache: try GitSourceCache(directory: base.appendingPathComponent("cache").path))
+    let gitCache = try GitSourceCache(directory: base.appendingPathComponent("cache").path)
+    let fetcher = SourceFetcher(cache: gitCache)
     let controller = ApplicationController(
         engine: SyncEngine(client: client, logger: logger), fetcher: fetcher,
-        configuration: .init(pollInterval: .seconds(pollSeconds), concurrency: options.concurrency), logger: logger)
+        configuration: .init(
+            pollInterval: .seconds(pollSeconds), concurrency: options.concurrency,
+            resyncInterval: .seconds(options.resyncSeconds)),
+        logger: logger)
     say("controller: \(count) applications × \(objects) ConfigMaps (\(count * objects) objects) from one local "
-          + "Git repository, poll \(Int(pollSeconds))s, concurrency \(options.concurrency)")
+          + "Git repository, poll \(Int(pollSeconds))s, resync \(Int(options.resyncSeconds))s, "
+          + "concurrency \(options.concurrency)")
     say(String(format: "resident memory before start: %.1f MB", residentMegabytes()))
 
     await controller.start()
@@ -133,9 +145,11 @@ func benchController(_ options: Options) async throws {
     // Steady state: nothing changes in Git or in the cluster.
     let before = client.requestCounts()
     let statisticsBefore = await controller.statistics()
+    let gitBefore = await gitCache.statistics
     try await Task.sleep(for: .seconds(steadySeconds))
     let after = client.requestCounts()
     let statisticsAfter = await controller.statistics()
+    let gitAfter = await gitCache.statistics
     let steadyMemory = residentMegabytes()
     var delta: [String: Int] = [:]
     for (verb, value) in after { delta[verb] = value - before[verb, default: 0] }
@@ -145,9 +159,12 @@ func benchController(_ options: Options) async throws {
     let verbs = delta.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
     let reconciles = statisticsAfter.reconciles - statisticsBefore.reconciles
     let syncs = statisticsAfter.syncs - statisticsBefore.syncs
-    say(String(format: "steady state over %.0fs: %d API requests (%.1f per minute; %@), %d writes; %d reconciles, %d syncs",
+    let skipped = statisticsAfter.skippedComparisons - statisticsBefore.skippedComparisons
+    say(String(format: "steady state over %.0fs: %d API requests (%.1f per minute; %@), %d writes; %d reconciles "
+               + "(%d skipped the comparison), %d syncs; %d ls-remote, %d fetches",
                steadySeconds, total, perMinute, verbs.isEmpty ? "none" : verbs.joined(separator: ", "), writes,
-               reconciles, syncs))
+               reconciles, skipped, syncs, gitAfter.remoteListings - gitBefore.remoteListings,
+               gitAfter.fetches - gitBefore.fetches))
     say(String(format: "resident memory after %.0fs of steady state: %.1f MB", steadySeconds, steadyMemory))
 
     func liveValue(_ app: Int) async -> String? {
@@ -174,7 +191,7 @@ func benchController(_ options: Options) async throws {
     let edited = ObjectRef(group: "", version: "v1", kind: "ConfigMap", namespace: namespace,
                            name: "app-\(healedApp)-cm-0")
     var heals: [Double] = []
-    for run in 1...5 {
+    for run in 1...max(1, options.runs) {
         _ = try await admin.mergePatch(edited, patch: ["data": ["key": .string("edited-\(run)")]])
         do {
             let healed = try await secondsUntil(timeout: 120) { await liveValue(healedApp) == "value-0" }
@@ -186,7 +203,16 @@ func benchController(_ options: Options) async throws {
         }
         try await Task.sleep(for: .seconds(1))
     }
-    say(String(format: "median hand edit → healed: %.2fs", median(heals)))
+    say(String(format: "hand edit → healed: median %.2fs, p90 %.2fs", median(heals), percentile(heals, 0.9)))
+    let metrics = await controller.metricsSnapshot()
+    let full = metrics.reconcileDurations
+    say(String(format: "full reconciles: %d, mean %.3fs; fetches mean %.3fs", full.count,
+               full.sum / Double(max(1, full.count)),
+               metrics.fetchDurations.sum / Double(max(1, metrics.fetchDurations.count))))
+    if let renders = fetcher.renders {
+        let statistics = await renders.statistics
+        say("render cache: \(statistics.hits) hits, \(statistics.misses) misses, \(await renders.count) objects held")
+    }
 
     await controller.stop(gracePeriod: .seconds(10))
     await client.shutdown()

@@ -1,6 +1,6 @@
 // moor-bench: measures Moor against a public peer on the same control plane, alternating runs,
-// and prints both medians and their ratio. Usage: moor-bench apply|sync|render|controller [--objects N] [--runs R]
-//   [--parallel P] [--kubeconfig FILE] [--apps N] [--poll S] [--steady S] [--concurrency C]
+// and prints both medians and their ratio. Usage: moor-bench apply|sync|render|controller|webhook|api [--objects N]
+//   [--runs R] [--parallel P] [--kubeconfig FILE] [--apps N] [--poll S] [--steady S] [--concurrency C] [--resync S]
 import Foundation
 
 struct Options {
@@ -8,10 +8,12 @@ struct Options {
     var objects = 1000
     var runs = 5
     var parallel = 32
-    /// Controller benchmark: applications, poll interval and steady window (seconds), reconciles at once.
+    /// Controller benchmark: applications, poll interval, steady window and resync interval (seconds),
+    /// reconciles at once.
     var applications = 200
     var pollInterval = 10.0
     var steadySeconds = 20.0
+    var resyncSeconds = 300.0
     var concurrency = 4
     var kubeconfig = ProcessInfo.processInfo.environment["KUBECONFIG"] ?? ""
 
@@ -27,6 +29,7 @@ struct Options {
             case "--poll": pollInterval = Double(iterator.next() ?? "") ?? pollInterval
             case "--steady": steadySeconds = Double(iterator.next() ?? "") ?? steadySeconds
             case "--concurrency": concurrency = Int(iterator.next() ?? "") ?? concurrency
+            case "--resync": resyncSeconds = Double(iterator.next() ?? "") ?? resyncSeconds
             default: benchmark = argument
             }
         }
@@ -39,12 +42,15 @@ case "apply": try await benchApply(options)
 case "sync": try await benchSync(options)
 case "render": try await benchRender(options)
 case "controller":
-    // Objects per application, unless given: 20.
+    // Objects per application and hand edits, unless given: 20 and 10.
     var controllerOptions = options
     if !CommandLine.arguments.contains("--objects") { controllerOptions.objects = 20 }
+    if !CommandLine.arguments.contains("--runs") { controllerOptions.runs = 10 }
     try await benchController(controllerOptions)
+case "webhook": try await benchWebhook(options)
+case "api": try await benchAPI(options)
 default:
-    let known = "apply, sync, render, controller"
+    let known = "apply, sync, render, controller, webhook, api"
     FileHandle.standardError.write(Data("unknown benchmark \(options.benchmark); known: \(known)\n".utf8))
     exit(2)
 }

@@ -1,0 +1,89 @@
+internal import KubeClient
+internal import Logging
+internal import MoorCore
+internal import Sync
+
+extension ApplicationController {
+    /// The condition type reporting objects an application left at its previous destination.
+    static let orphanedResourceWarning = "OrphanedResourceWarning"
+
+    /// What was left at a previous destination.
+    struct LeftBehind {
+        /// The message of an ``orphanedResourceWarning`` condition; `nil` when nothing is left.
+        var warning: String?
+        /// How many objects were deleted there.
+        var deleted = 0
+    }
+
+    /// Deals with the objects `application` left at a destination it was synced to before its
+    /// destination (cluster or namespace) changed: the tracked objects there (their tracking id names
+    /// the application) that `desired` no longer holds are deleted with `prune`, whatever the prune
+    /// cap (the destination change, not Git, removed them); without `prune` they are reported as an
+    /// ``orphanedResourceWarning`` at every reconcile until none is left. A cluster that cannot be
+    /// reached or a failed deletion is logged and reported.
+    ///
+    /// The previous destination is known only since the controller started: a change made while it
+    /// was down leaves the objects where they are, unreported.
+    func leftBehind(_ name: String, _ application: Application, desired: [ManifestObject], prune: Bool) async
+        -> LeftBehind
+    {
+        let destination = application.spec.destination
+        guard let managed = registry[name],
+            let before = managed.previousDestination ?? managed.lastSynced?.spec.destination, before != destination
+        else {
+            registry[name]?.previousDestination = nil
+            return LeftBehind()
+        }
+        do {
+            let old = try await clusters.resolve(before)
+            let new = try await clusters.resolve(destination)
+            let kept = Set(desired.compactMap { ObjectRef(object: $0.object)?.identity })
+            let refs = try await TrackedObjects.list(client: old.engine.client, application: name)
+                .compactMap(ObjectRef.init(object:))
+                .filter { old.name != new.name || !kept.contains($0.identity) }
+            guard old.name != new.name || before.namespace != destination.namespace, !refs.isEmpty else {
+                registry[name]?.previousDestination = nil
+                return LeftBehind()
+            }
+            let place = "cluster \(old.name)" + (before.namespace.isEmpty ? "" : ", namespace \(before.namespace)")
+            guard prune else {
+                registry[name]?.previousDestination = before
+                logger.warning(
+                    "objects left at the previous destination",
+                    metadata: ["application": "\(name)", "from": "\(place)"])
+                let listed = refs.prefix(5).map { "\($0)" }.joined(separator: ", ") + (refs.count > 5 ? ", …" : "")
+                return LeftBehind(
+                    warning: "\(refs.count) objects stay at the previous destination (\(place)): \(listed); delete "
+                        + "them by hand, or set syncPolicy.automated.prune")
+            }
+            try await Self.delete(refs, of: application, client: old.engine.client)
+            registry[name]?.previousDestination = nil
+            logger.info(
+                "deleted the objects left at the previous destination",
+                metadata: ["application": "\(name)", "from": "\(place)", "objects": "\(refs.count)"])
+            return LeftBehind(deleted: refs.count)
+        } catch {
+            registry[name]?.previousDestination = before
+            logger.error(
+                "cleaning up the previous destination failed",
+                metadata: ["application": "\(name)", "error": "\(error)"])
+            return LeftBehind(
+                warning: "the objects at the previous destination could not be checked or deleted: \(error)")
+        }
+    }
+
+    /// Deletes `refs` through `client` with the propagation policy of `application`'s sync options.
+    static func delete(_ refs: [ObjectRef], of application: Application, client: KubeClient) async throws {
+        let propagation =
+            KubeClient.PropagationPolicy(
+                rawValue: application.spec.syncPolicy.syncOptions.prunePropagationPolicy.capitalized) ?? .background
+        for ref in refs {
+            do {
+                try await client.delete(ref, propagation: propagation)
+            } catch {
+                // Already gone is what was asked for.
+                guard error.code == .notFound else { throw error }
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+internal import Diff
+internal import Foundation
+internal import GitSource
+public import MoorCore
+public import Sync
+
+extension ApplicationController {
+    /// Why an operation asked of the controller for one application (through the API) was not done.
+    /// Messages name the application and say what to do; they never hold a secret.
+    public struct OperationError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// What went wrong, for the caller to choose a status code.
+        public enum Kind: Sendable, Hashable {
+            /// No application of that name is registered.
+            case notFound
+            /// The request itself is wrong: a revision or history entry that does not exist, or a
+            /// revision an automated application would not stay at.
+            case invalidRequest
+            /// Another replica syncs the application (sharding); ask that one.
+            case elsewhere
+            /// The source or the destination cluster could not be read.
+            case failed
+        }
+
+        /// What went wrong.
+        public let kind: Kind
+        /// What went wrong and what to do.
+        public let message: String
+
+        init(_ kind: Kind, _ message: String) {
+            self.kind = kind
+            self.message = message
+        }
+
+        /// The message.
+        public var description: String { message }
+    }
+
+    /// An application and its status at one moment.
+    public struct Snapshot: Sendable, Hashable {
+        /// The application as registered.
+        public var application: Application
+        /// What the controller last found out about it.
+        public var status: ApplicationStatus
+    }
+
+    /// The options of a sync asked for by a person or a tool (``sync(_:_:)``).
+    public struct SyncRequest: Sendable, Hashable {
+        /// Delete tracked objects Git no longer holds.
+        public var prune: Bool
+        /// Compare and dry-run every write, persisting nothing and recording nothing.
+        public var dryRun: Bool
+        /// A branch, tag or commit to sync instead of the spec's `targetRevision` (`nil` for that).
+        public var revision: String?
+
+        /// Creates a request.
+        public init(prune: Bool = false, dryRun: Bool = false, revision: String? = nil) {
+            self.prune = prune
+            self.dryRun = dryRun
+            self.revision = revision
+        }
+    }
+
+    /// What ``sync(_:_:)`` did.
+    public struct SyncOutcome: Sendable {
+        /// The operation: `Succeeded` or `Failed`, with a summary or the first failure.
+        public var operation: ApplicationStatus.OperationState
+        /// The per-object results; `nil` when the sync could not start (its error is in ``operation``).
+        public var result: SyncResult?
+        /// Whether it was a dry run (nothing persisted, nothing recorded).
+        public var dryRun: Bool
+    }
+
+    /// How one object of an application differs from the cluster.
+    public struct ObjectDifference: Sendable, Hashable {
+        /// The object.
+        public var ref: ObjectRef
+        /// `OutOfSync`, `Missing` or `Extraneous`.
+        public var state: ObjectSyncState
+        /// A unified YAML diff from live to what a sync would leave, Secret values masked.
+        public var diff: String
+    }
+
+    /// Every registered application with its status, sorted by name.
+    public func snapshots() -> [Snapshot] {
+        registry.keys.sorted().compactMap(snapshot(of:))
+    }
+
+    /// The application `name` with its status; `nil` when none is registered.
+    public func snapshot(of name: String) -> Snapshot? {
+        registry[name].map { Snapshot(application: $0.application, status: $0.status) }
+    }
+
+    /// Compares application `name` with its destination cluster now (fetching and rendering its
+    /// source, writing nothing) and returns its sync status and the objects that differ.
+    public func differences(of name: String) async throws(OperationError) -> (sync: String, objects: [ObjectDifference])
+    {
+        let application = try registered(name)
+        let comparison: ApplicationComparison
+        do {
+            let fetched = try await fetch(application.spec.source, for: name)
+            comparison = try await destination(of: application).engine.compare(
+                application, desired: fetched.objects, prune: application.spec.syncPolicy.automated?.prune ?? false)
+        } catch let error as OperationError {
+            throw error
+        } catch {
+            throw OperationError(.failed, "comparing \(name) with its cluster failed: \(error)")
+        }
+        let objects = comparison.objects.filter { $0.state != .synced }.map { object in
+            ObjectDifference(ref: object.ref, state: object.state, diff: Self.diff(of: object))
+        }
+        return (comparison.syncStatus, objects)
+    }
+
+    /// Syncs application `name` now, as `request` says, whatever its sync policy. A real sync is
+    /// recorded like the controller's own (operation, history entry, events) and followed by a
+    /// reconcile that refreshes the status; a dry run persists and records nothing. Waits for a
+    /// reconcile of `name` in flight; none starts while the sync runs.
+    ///
+    /// Throws ``OperationError`` (nothing synced) for an unknown application, one another replica
+    /// syncs, a revision that does not resolve or that an automated application would not stay at,
+    /// or a source or cluster that cannot be read. A sync that ran and failed is returned, not thrown.
+    public func sync(_ name: String, _ request: SyncRequest) async throws(OperationError) -> SyncOutcome {
+        var application = try registered(name)
+        guard owns(name) else {
+            throw OperationError(
+                .elsewhere, "\(name) is synced by another replica of the controller (sharding); ask that replica")
+        }
+        if let revision = request.revision, revision != application.spec.source.targetRevision {
+            guard application.spec.syncPolicy.automated == nil else {
+                throw OperationError(
+                    .invalidRequest,
+                    "cannot sync \(name) to \(revision): its automated sync would take it back to "
+                        + "\(application.spec.source.targetRevision); sync without a revision, roll back to a "
+                        + "history entry, or turn spec.syncPolicy.automated off first")
+            }
+            application.spec.source.targetRevision = revision
+        }
+        let pinned = application
+        let outcome = try await exclusively(name) { () async throws(OperationError) -> SyncOutcome in
+            try await self.syncing(name, pinned, request)
+        }
+        if !request.dryRun { enqueue(name) }
+        return outcome
+    }
+
+    /// The sync itself, with `name` claimed.
+    private func syncing(_ name: String, _ application: Application, _ request: SyncRequest)
+        async
+        throws(OperationError) -> SyncOutcome
+    {
+        let fetched = try await fetch(application.spec.source, for: name)
+        let engine: SyncEngine
+        do {
+            engine = try await destination(of: application).engine
+        } catch {
+            throw OperationError(.failed, "\(name): \(error)")
+        }
+        let options = SyncEngine.RunOptions(prune: request.prune, dryRun: request.dryRun)
+        guard !request.dryRun else {
+            let (operation, result) = await Self.run(
+                engine, application, desired: fetched.objects, options: options,
+                started: .init(phase: "Running", message: "dry run", startedAt: Date(), finishedAt: nil))
+            return SyncOutcome(operation: operation, result: result, dryRun: true)
+        }
+        let (operation, result) = await sync(
+            name, application, desired: fetched.objects, options: options, engine: engine)
+        if operation.phase == "Succeeded" {
+            registry[name]?.lastSynced = SyncTarget(spec: application.spec, revision: Self.revision(of: fetched))
+        }
+        await record(name) { status in
+            status.operationState = operation
+            status.addHistory(.init(operation, fetched: fetched, source: application.spec.source))
+        }
+        return SyncOutcome(operation: operation, result: result, dryRun: false)
+    }
+
+    /// Runs one sync with `options`, recording the operation as running first, with events and
+    /// log lines; returns the finished operation (phase `Succeeded` or `Failed`, with the summary
+    /// or the first failure) and the per-object results (`nil` when the sync could not start),
+    /// through `engine` (the destination cluster's).
+    func sync(
+        _ name: String, _ application: Application, desired: [ManifestObject], options: SyncEngine.RunOptions,
+        engine: SyncEngine
+    ) async -> (operation: ApplicationStatus.OperationState, result: SyncResult?) {
+        counts.syncs += 1
+        let running = ApplicationStatus.OperationState(
+            phase: "Running", message: "syncing", startedAt: Date(), finishedAt: nil)
+        await record(name) { $0.operationState = running }
+        logger.info("syncing", metadata: ["application": "\(name)", "prune": "\(options.prune)"])
+        await recordEvent(name, .syncStarted, "syncing \(application.spec.source.targetRevision)")
+        let (operation, result) = await Self.run(
+            engine, application, desired: desired, options: options, started: running)
+        countSync(operation)
+        await recordEvent(name, operation.phase == "Succeeded" ? .syncSucceeded : .syncFailed, operation.message)
+        logger.log(
+            level: operation.phase == "Succeeded" ? .info : .error, "sync \(operation.phase.lowercased())",
+            metadata: ["application": "\(name)", "result": "\(operation.message)"])
+        return (operation, result)
+    }
+
+    /// Syncs through `engine` and returns `started` finished (phase `Succeeded` or `Failed`, with
+    /// the summary or the first failure) and the per-object results (`nil` when the sync threw).
+    static func run(
+        _ engine: SyncEngine, _ application: Application, desired: [ManifestObject], options: SyncEngine.RunOptions,
+        started: ApplicationStatus.OperationState
+    ) async -> (operation: ApplicationStatus.OperationState, result: SyncResult?) {
+        var operation = started
+        var result: SyncResult?
+        do {
+            let finished = try await engine.sync(application, desired: desired, options: options)
+            operation.phase = finished.succeeded ? "Succeeded" : "Failed"
+            operation.message = finished.message
+            result = finished
+        } catch {
+            operation.phase = "Failed"
+            operation.message = "\(error)"
+        }
+        operation.finishedAt = Date()
+        return (operation, result)
+    }
+
+    /// Runs `body` as the only work on `name`: waits for a reconcile (or other operation) in flight,
+    /// keeps new ones from starting until it returns, then lets queued work run.
+    func exclusively<T: Sendable>(
+        _ name: String, _ body: @escaping @Sendable () async throws(OperationError) -> T
+    ) async throws(OperationError) -> T {
+        while !queue.claim(name) {
+            await running[name]?.value
+            guard accepting, registry[name] != nil else {
+                throw OperationError(.notFound, "application \(name) is no longer managed; nothing was done")
+            }
+        }
+        let work = Task { () -> Result<T, OperationError> in
+            let outcome: Result<T, OperationError>
+            do throws(OperationError) { outcome = .success(try await body()) } catch { outcome = .failure(error) }
+            self.finish(name, succeeded: true)
+            return outcome
+        }
+        running[name] = Task { _ = await work.value }
+        return try await work.value.get()
+    }
+
+    /// The registered application `name`; throws `notFound` (also once the controller stopped).
+    func registered(_ name: String) throws(OperationError) -> Application {
+        guard accepting, let application = registry[name]?.application else {
+            throw OperationError(.notFound, "no application \"\(name)\": list them with GET /api/v1/applications")
+        }
+        return application
+    }
+
+    /// Fetches and renders `source` for application `name` through a listing of the remote's refs made
+    /// after the request (a commit pushed just before is seen); a revision that does not resolve is an
+    /// `invalidRequest`, any other failure `failed`.
+    private func fetch(_ source: ApplicationSource, for name: String) async throws(OperationError)
+        -> SourceFetcher.Fetched
+    {
+        do {
+            return try await fetcher.fetch(
+                source, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring,
+                listedSince: .now)
+        } catch let error as GitError where error.code == .revisionNotFound || error.code == .invalidRevision {
+            throw OperationError(
+                .invalidRequest,
+                "revision \"\(source.targetRevision)\" of \(source.repoURL) does not resolve (\(error.message)); "
+                    + "name an existing branch, tag or commit")
+        } catch {
+            throw OperationError(.failed, "fetching and rendering the source of \(name) failed: \(error)")
+        }
+    }
+
+    /// The diff of one object that differs: the comparison's own for an object out of sync, the
+    /// whole object added (missing) or removed (extraneous) otherwise; Secret values masked.
+    private static func diff(of object: ObjectComparison) -> String {
+        guard object.diff.isEmpty else { return object.diff }
+        var shown = object.state == .missing ? object.predicted : object.live
+        shown?["metadata"]?["managedFields"] = nil
+        let masked = SecretMasking.mask([shown])[0]
+        let missing = object.state == .missing
+        return DiffRendering.unified(
+            ObjectDiff(
+                ref: object.ref, state: missing ? .missing : .extraneous, changes: [],
+                live: missing ? nil : masked, desired: missing ? masked : nil))
+    }
+}

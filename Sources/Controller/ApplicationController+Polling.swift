@@ -1,0 +1,82 @@
+internal import KubeClient
+internal import MoorCore
+
+extension ApplicationController {
+    /// What the last full reconcile of an application found in sync, for telling whether a poll can
+    /// skip the comparison: the comparison's inputs are the spec, the commit, the destination cluster
+    /// and the live objects, so while none of them changed its answer stands.
+    struct PollBaseline: Sendable {
+        /// The spec reconciled.
+        var spec: ApplicationSpec
+        /// The commit reconciled.
+        var revision: String
+        /// The destination cluster's name.
+        var cluster: String
+        /// The generation of the destination cluster's client and cache.
+        var generation: Int
+        /// The application's count of live-object changes (``liveChanges``) when the reconcile started.
+        var changes: Int
+        /// When the reconcile started.
+        var comparedAt: ContinuousClock.Instant
+    }
+
+    /// A full reconcile of `name`. When it was queued for a trigger that needs the remote's refs as they are
+    /// now (a refresh, a changed spec), the source is first resolved through a listing started after that
+    /// request — one listing serves every application of the repository asked for at once, such as by one
+    /// webhook — and the reconcile's fetch reuses it. When the reconcile finds the application in sync at a
+    /// commit, its ``PollBaseline`` is recorded; otherwise the next poll compares again.
+    func reconcileRecordingBaseline(_ name: String) async -> Bool {
+        let started = ContinuousClock.now
+        let spec = registry[name]?.application.spec
+        let changes = liveChanges[name, default: 0]
+        baselines[name] = nil
+        if let requested = freshListingRequests.removeValue(forKey: name), let spec {
+            // A failure here is the reconcile's to report, when its own fetch fails the same way.
+            _ = try? await fetcher.resolve(spec.source, credentials: configuration.credentials, listedSince: requested)
+        }
+        let succeeded = await timedReconcile(name)
+        guard succeeded, owns(name), let spec, let managed = registry[name], managed.application.spec == spec,
+            managed.status.sync.status == "Synced", managed.status.conditions.isEmpty,
+            !managed.status.sync.revision.isEmpty, let cluster = managed.cluster,
+            let generation = subscribedCaches[cluster]
+        else { return succeeded }
+        baselines[name] = PollBaseline(
+            spec: spec, revision: managed.status.sync.revision, cluster: cluster, generation: generation,
+            changes: changes, comparedAt: started)
+        return succeeded
+    }
+
+    /// Whether a poll of `name` can skip the comparison: its last full reconcile (younger than
+    /// ``Configuration/resyncInterval``) found it in sync, and since then its spec, the commit its target
+    /// revision names (through a listing younger than ``SourceFetcher/listingReuse``) and its destination
+    /// cluster are the same, the live-object cache still watches every kind it has objects of, and the cache
+    /// has reported no change to its objects. Anything else — an error included — means compare.
+    func pollFindsNothingChanged(_ name: String) async -> Bool {
+        guard owns(name), let managed = registry[name], let baseline = baselines[name],
+            managed.application.spec == baseline.spec,
+            baseline.comparedAt.duration(to: .now) < configuration.resyncInterval
+        else { return false }
+        let commit = try? await fetcher.resolve(
+            managed.application.spec.source, credentials: configuration.credentials,
+            listedSince: .now - fetcher.listingReuse)
+        guard commit?.sha == baseline.revision,
+            let cluster = try? await destination(of: managed.application),
+            cluster.name == baseline.cluster, cluster.generation == baseline.generation,
+            await watchesAll(registry[name]?.watchedTypes ?? [], in: cluster)
+        else { return false }
+        // Checked after the awaits, so that changes received meanwhile count.
+        return liveChanges[name, default: 0] == baseline.changes
+            && baselines[name]?.comparedAt == baseline.comparedAt
+            && registry[name]?.application.spec == baseline.spec
+    }
+
+    /// Whether `cluster`'s live-object cache has listed each of `types` and its informer still runs.
+    private func watchesAll(_ types: [APIResource], in cluster: ClusterRegistry.Cluster) async -> Bool {
+        let failing = await cluster.cache.errors()
+        for type in types {
+            let synced = await cluster.cache.hasSynced(type)
+            if failing[type] != nil || !synced { return false }
+        }
+        return true
+    }
+}

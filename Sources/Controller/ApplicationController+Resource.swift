@@ -1,0 +1,138 @@
+internal import Foundation
+public import GitSource
+internal import KubeCache
+internal import KubeClient
+internal import Logging
+public import MoorCore
+public import Sync
+
+extension ApplicationController {
+    /// How to reach an Application resource and its sources without a running controller (what the
+    /// `moor app` commands do).
+    public struct ResourceAccess: Sendable {
+        /// The engine of the controller's cluster, where the Application resource lives.
+        public var engine: SyncEngine
+        /// Fetches and renders sources.
+        public var fetcher: SourceFetcher
+        /// Git credentials for the source.
+        public var credentials: GitCredentials
+        /// A GnuPG home of trusted keys: commits not signed by one of them are refused.
+        public var verifyKeyring: String?
+        /// The namespace of the cluster Secrets destinations name; `nil` for `engine`'s client's namespace.
+        public var clusterSecretNamespace: String?
+
+        /// Creates the access.
+        public init(
+            engine: SyncEngine, fetcher: SourceFetcher, credentials: GitCredentials = .none,
+            verifyKeyring: String? = nil, clusterSecretNamespace: String? = nil
+        ) {
+            self.engine = engine
+            self.fetcher = fetcher
+            self.credentials = credentials
+            self.verifyKeyring = verifyKeyring
+            self.clusterSecretNamespace = clusterSecretNamespace
+        }
+
+        /// Reads the Application resource `ref`, resolves the cluster its destination names (``engine``'s,
+        /// or one registered by a cluster Secret) and runs `body` with the resource, the application and
+        /// that cluster's engine. Throws before `body` runs for a resource that does not exist or does
+        /// not parse, or an unknown destination.
+        func withResource<T: Sendable>(
+            _ ref: ObjectRef, _ body: (JSONValue, Application, SyncEngine) async throws -> T
+        ) async throws -> T {
+            let manifest = try await engine.client.get(ref)
+            let application = try Application(manifest: manifest)
+            let clusters = ClusterRegistry(
+                local: engine, cache: LiveObjectCache(client: engine.client),
+                namespace: clusterSecretNamespace ?? engine.client.connection.namespace,
+                logger: Logger(label: "moor.sync"))
+            let outcome: Result<T, any Error>
+            do {
+                let destination = try await clusters.resolve(application.spec.destination).engine
+                outcome = .success(try await body(manifest, application, destination))
+            } catch {
+                outcome = .failure(error)
+            }
+            await clusters.stop()
+            return try outcome.get()
+        }
+
+        /// Fetches and renders `source` with the configured credentials and keyring.
+        func fetch(_ source: ApplicationSource) async throws -> SourceFetcher.Fetched {
+            try await fetcher.fetch(source, credentials: credentials, verifyKeyring: verifyKeyring)
+        }
+    }
+
+    /// Compares the Application resource `ref` with Git as the controller does (its destination cluster,
+    /// prune set when `automated.prune`), at `revision` instead of `spec.source.targetRevision` when
+    /// given. Writes nothing. Returns the comparison and what was fetched.
+    public static func compare(resource ref: ObjectRef, revision: String? = nil, access: ResourceAccess) async throws
+        -> (comparison: ApplicationComparison, fetched: SourceFetcher.Fetched)
+    {
+        try await access.withResource(ref) { _, application, destination in
+            var application = application
+            if let revision { application.spec.source.targetRevision = revision }
+            let fetched = try await access.fetch(application.spec.source)
+            let comparison = try await destination.compare(
+                application, desired: fetched.objects, prune: application.spec.syncPolicy.automated?.prune ?? false)
+            return (comparison, fetched)
+        }
+    }
+
+    /// Syncs the Application resource `ref` once as `request` says, whatever its sync policy (what
+    /// `moor app sync` does). A real sync is recorded in the resource's status as the controller
+    /// records its own: the operation (`Running` first, then the result) and a history entry (a running
+    /// controller adopts them); it records no Events. A dry run persists and records nothing.
+    ///
+    /// Throws before anything is synced for a resource that does not exist or parse, an unknown
+    /// destination, a source that cannot be fetched, or a `request.revision` other than the spec's
+    /// on an automated application (its automated sync would take it back). A sync that ran and
+    /// failed is returned, not thrown.
+    public static func sync(resource ref: ObjectRef, _ request: SyncRequest, access: ResourceAccess) async throws
+        -> (outcome: SyncOutcome, fetched: SourceFetcher.Fetched)
+    {
+        try await access.withResource(ref) { manifest, application, destination in
+            var application = application
+            if let revision = request.revision, revision != application.spec.source.targetRevision {
+                guard application.spec.syncPolicy.automated == nil else {
+                    throw ApplicationError(
+                        "cannot sync \(application.name) to \(revision): its automated sync would take it back to "
+                            + "\(application.spec.source.targetRevision); sync without --revision, use `moor app "
+                            + "rollback`, or turn spec.syncPolicy.automated off first")
+                }
+                application.spec.source.targetRevision = revision
+            }
+            let fetched = try await access.fetch(application.spec.source)
+            let options = SyncEngine.RunOptions(prune: request.prune, dryRun: request.dryRun)
+            var started = ApplicationStatus.OperationState(
+                phase: "Running", message: request.dryRun ? "dry run" : "syncing", startedAt: Date(), finishedAt: nil)
+            if !request.dryRun {
+                var running = ApplicationStatus()
+                running.operationState = started
+                try await writeOperation(of: running, to: ref, keys: ["operationState"], engine: access.engine)
+            }
+            let (operation, result) = await run(
+                destination, application, desired: fetched.objects, options: options, started: started)
+            started = operation
+            if !request.dryRun {
+                var status = ApplicationStatus()
+                status.history = ApplicationStatus.history(from: manifest[path: "status", "history"])
+                status.operationState = operation
+                status.addHistory(.init(operation, fetched: fetched, source: application.spec.source))
+                try await writeOperation(
+                    of: status, to: ref, keys: ["operationState", "history"], engine: access.engine)
+            }
+            return (SyncOutcome(operation: started, result: result, dryRun: request.dryRun), fetched)
+        }
+    }
+
+    /// Writes the `keys` of `status` to the status subresource of the Application resource `ref`.
+    static func writeOperation(of status: ApplicationStatus, to ref: ObjectRef, keys: [String], engine: SyncEngine)
+        async throws
+    {
+        let json = status.json
+        var written = JSONValue.emptyObject
+        for key in keys { written[key] = json[key] }
+        _ = try await engine.client.mergePatch(ref, patch: ["status": written], subresource: "status")
+    }
+}

@@ -1,0 +1,62 @@
+import Controller
+
+/// The Prometheus series Moor serves on `/metrics`, written from a ``ControllerMetricsSnapshot``.
+/// Every name starts with `moor_`; the README's "Metrics and probes" section lists them.
+enum MetricsExposition {
+    /// The exposition of `snapshot` in Prometheus text format 0.0.4.
+    static func text(_ snapshot: ControllerMetricsSnapshot) -> String {
+        var text = MetricsText()
+        let applications = snapshot.applications
+        text.gauge(
+            "moor_app_sync_status", help: "The application's sync status (1 for the current one).",
+            applications.map { ([("name", $0.name), ("sync_status", $0.syncStatus)], 1) })
+        text.gauge(
+            "moor_app_health_status", help: "The application's health status (1 for the current one).",
+            applications.map { ([("name", $0.name), ("health_status", $0.healthStatus)], 1) })
+        text.counter(
+            "moor_app_syncs", help: "Syncs run, by result (the operation's phase).",
+            snapshot.syncs.sorted { $0.key < $1.key }.map { ([("result", $0.key)], Double($0.value)) })
+        text.counter("moor_app_reconciles", help: "Reconciles started.", value: Double(snapshot.reconciles))
+        histogram(
+            &text, "moor_app_reconcile_duration_seconds",
+            help: "Time one reconcile took (fetch, render, compare, sync when needed, status).",
+            snapshot.reconcileDurations)
+        histogram(
+            &text, "moor_git_fetch_duration_seconds",
+            help: "Time to fetch an application's source at its revision (git ls-remote, git fetch when the refs "
+                + "changed, export and render).", snapshot.fetchDurations)
+        text.counter(
+            "moor_git_fetch_errors", help: "Source fetches that failed with a Git error.",
+            value: Double(snapshot.gitFetchErrors))
+        text.counter(
+            "moor_git_fetches", help: "git fetch runs of the mirror cache.", value: Double(snapshot.gitFetches))
+        text.counter(
+            "moor_git_remote_listings", help: "git ls-remote runs of the mirror cache.",
+            value: Double(snapshot.gitRemoteListings))
+        text.counter(
+            "moor_kube_requests",
+            help: "Requests to the Kubernetes API server of the controller's cluster, by verb and HTTP status code "
+                + "(0: no answer).",
+            snapshot.kubeRequests.sorted { ($0.key.verb, $0.key.code) < ($1.key.verb, $1.key.code) }.map {
+                ([("verb", $0.key.verb), ("code", String($0.key.code))], Double($0.value))
+            })
+        text.gauge(
+            "moor_workqueue_depth", help: "Applications waiting to be reconciled plus those being reconciled.",
+            value: Double(snapshot.queued + snapshot.inProgress))
+        text.gauge(
+            "moor_workqueue_in_progress", help: "Applications being reconciled.", value: Double(snapshot.inProgress))
+        text.gauge(
+            "moor_cache_watches", help: "Resource types the live-object cache watches.", value: Double(snapshot.watches)
+        )
+        text.gauge(
+            "moor_ready", help: "1 when the controller has started and its caches are synced.",
+            value: snapshot.ready ? 1 : 0)
+        return text.text
+    }
+
+    private static func histogram(_ text: inout MetricsText, _ name: String, help: String, _ value: DurationHistogram) {
+        text.histogram(
+            name, help: help, bounds: value.bounds, cumulativeCounts: value.cumulativeCounts, count: value.count,
+            sum: value.sum)
+    }
+}

@@ -1,0 +1,23 @@
+import Hummingbird
+
+extension MoorServer {
+    /// Every route of the server, in one place: probes and metrics (S2's ``MetricsRoutes``),
+    /// webhooks (``WebhookRoutes``), the web UI (``StaticFiles``) and the API (``APIRoutes``).
+    func makeRouter(access: AccessControl) throws -> Router<MoorRequestContext> {
+        let secrets: WebhookSecrets
+        do {
+            secrets = try configuration.webhookSecretsFile.map(WebhookSecrets.load(path:)) ?? .none
+        } catch {
+            throw ServerConfigurationError("\(error)")
+        }
+        let router = Router(context: MoorRequestContext.self)
+        MetricsRoutes(controller: controller).add(to: router)
+        WebhookRoutes(receiver: WebhookReceiver(controller: controller, secrets: secrets, logger: logger)).add(
+            to: router)
+        try StaticFiles.register(on: router)
+        APIRoutes(
+            controller: controller, access: access, keepAliveInterval: configuration.keepAliveInterval, logger: logger
+        ).add(to: router)
+        return router
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Controller
+import Logging
+import Server
+
+/// `moor controller --listen HOST:PORT` and the server's other flags: serve the API, webhooks,
+/// metrics and web UI beside the controller.
+struct ServerFlags: ParsableArguments {
+    @Option(help: "Serve the API, webhooks, metrics and web UI on HOST:PORT (e.g. 0.0.0.0:8080; port 0 picks one).")
+    var listen: String?
+
+    @Option(
+        name: .customLong("tokens-file"), help: "The API tokens (YAML or JSON; see the README); re-read every 30 s.")
+    var tokensFile: String?
+
+    @Option(
+        name: .customLong("tokens-secret"),
+        help: "NAMESPACE/NAME of a Secret whose key tokens.yaml holds the API tokens; re-read every 30 s.")
+    var tokensSecret: String?
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS (with --tls-key).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(
+        name: .customLong("webhook-secrets-file"),
+        help: "Webhook secret per Git provider (YAML or JSON: github, gitlab, gitea, bitbucket, bitbucketserver).")
+    var webhookSecretsFile: String?
+
+    /// Refuses flags that do not fit together (see ``configuration()``).
+    func validate() throws {
+        _ = try configuration()
+    }
+
+    /// The server's configuration; `nil` without --listen. Throws for flags that do not fit together.
+    func configuration() throws -> MoorServer.Configuration? {
+        guard let listen else {
+            guard [tokensFile, tokensSecret, tlsCert, tlsKey, webhookSecretsFile].allSatisfy({ $0 == nil }) else {
+                throw ValidationError(
+                    "--tokens-file, --tokens-secret, --tls-cert, --tls-key and --webhook-secrets-file "
+                        + "need --listen HOST:PORT"
+                )
+            }
+            return nil
+        }
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65535).contains(port), colon != listen.startIndex
+        else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080") }
+        let host = String(listen[..<colon]).trimmingCharacters(in: ["[", "]"])
+        var tokens: TokenSource?
+        switch (tokensFile, tokensSecret) {
+        case (let file?, nil): tokens = .file(file)
+        case (nil, let secret?):
+            let parts = secret.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--tokens-secret takes NAMESPACE/NAME, e.g. moor-system/moor-tokens")
+            }
+            tokens = .secret(namespace: String(parts[0]), name: String(parts[1]))
+        case (nil, nil): tokens = nil
+        case (_?, _?): throw ValidationError("give --tokens-file or --tokens-secret, not both")
+        }
+        var tls: (certificateFile: String, keyFile: String)?
+        switch (tlsCert, tlsKey) {
+        case (let certificate?, let key?): tls = (certificate, key)
+        case (nil, nil): tls = nil
+        default: throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        return MoorServer.Configuration(
+            host: host, port: port, tls: tls, tokens: tokens, webhookSecretsFile: webhookSecretsFile)
+    }
+
+    /// Starts serving `controller` when --listen was given; `nil` otherwise. When the server cannot
+    /// start, stops `controller` and throws why.
+    func start(_ controller: ApplicationController, logger: Logger) async throws -> RunningServer? {
+        guard let server = try server(for: controller, logger: logger) else { return nil }
+        do {
+            return try await server.start()
+        } catch {
+            await controller.stop(gracePeriod: .zero)
+            throw error
+        }
+    }
+
+    /// ``start(_:logger:)`` for a leader's controller: a server that cannot start is logged and the
+    /// controller keeps running without it.
+    func startLogging(_ controller: ApplicationController, logger: Logger) async -> RunningServer? {
+        do {
+            return try await server(for: controller, logger: logger)?.start()
+        } catch {
+            logger.error("the server did not start; the controller runs without it", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// The server of `controller` when --listen was given.
+    private func server(for controller: ApplicationController, logger: Logger) throws -> MoorServer? {
+        guard let configuration = try configuration() else { return nil }
+        var serverLogger = logger
+        serverLogger[metadataKey: "component"] = "server"
+        return MoorServer(controller: controller, configuration: configuration, logger: serverLogger)
+    }
+}

@@ -1,0 +1,74 @@
+import Controller
+import Foundation
+import KubeClient
+import MoorCore
+import MoorTestSupport
+import Testing
+
+/// An application whose destination changes: what it left at the old one is pruned or reported.
+@Suite("Destination change")
+struct DestinationChangeTests {
+    typealias Harness = ControllerHarness
+
+    @Test("a new destination namespace: objects at the old one are pruned with prune, reported without")
+    func namespaceChange() async throws {
+        try await Harness.run { harness in
+            let moved = "\(harness.namespace)-moved"
+            let namespace = ObjectRef(apiVersion: "v1", kind: "Namespace", namespace: "", name: moved)
+            _ = try await harness.other.create(
+                ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(moved)]])
+            do {
+                try await Self.move(harness, to: moved)
+            } catch {
+                try? await harness.other.delete(namespace)
+                throw error
+            }
+            try await harness.other.delete(namespace)
+        }
+    }
+
+    private static func move(_ harness: Harness, to moved: String) async throws {
+        try await harness.repository.commit(
+            "two apps", files: ["one/p.yaml": Harness.configMap("p", "1"), "two/k.yaml": Harness.configMap("k", "1")])
+        let application = { (name: String, path: String, prune: Bool, namespace: String) in
+            var application = harness.application(
+                "\(name)-\(harness.namespace)", automated: AutomatedSync(prune: prune, selfHeal: true))
+            application.spec.source.path = path
+            application.spec.destination.namespace = namespace
+            return application
+        }
+        try await harness.controller.manage([
+            application("pruned", "one", true, harness.namespace), application("kept", "two", false, harness.namespace),
+        ])
+        try await harness.eventually("both are applied") {
+            try await ApplicationSetControllerTests.values(harness, "p", "k") == ["1", "1"]
+        }
+        try await harness.controller.manage([
+            application("pruned", "one", true, moved), application("kept", "two", false, moved),
+        ])
+        let movedValue = { (name: String) async throws -> String? in
+            try await Self.value(of: name, in: moved, harness)
+        }
+        try await harness.eventually("both are applied at the new destination; the pruned one left nothing behind") {
+            guard try await movedValue("p") == "1", try await movedValue("k") == "1" else { return false }
+            return try await harness.value(of: "p") == nil
+        }
+        try await harness.eventually("the one without prune reports what it left") {
+            let conditions = await harness.controller.status(of: "kept-\(harness.namespace)")?.conditions ?? []
+            return conditions.contains {
+                $0.type == "OrphanedResourceWarning" && $0.message.contains("ConfigMap \(harness.namespace)/k")
+            }
+        }
+        #expect(try await harness.value(of: "k") == "1", "without prune the old object stays")
+    }
+
+    /// The `data.key` of ConfigMap `name` in `namespace`; `nil` when it does not exist.
+    private static func value(of name: String, in namespace: String, _ harness: Harness) async throws -> String? {
+        let ref = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: namespace, name: name)
+        do {
+            return try await harness.other.get(ref)[path: "data", "key"]?.stringValue
+        } catch where error.code == .notFound {
+            return nil
+        }
+    }
+}

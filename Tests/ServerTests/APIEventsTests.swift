@@ -1,0 +1,54 @@
+import AsyncHTTPClient
+import Controller
+import MoorCore
+import NIOCore
+import Testing
+
+@Suite("API event stream (server-sent events)", .serialized)
+struct APIEventsTests {
+    @Test("a status change arrives as an event, filtered by the token's globs, with keep-alives")
+    func statusChanges() async throws {
+        try await ServerHarness.run(configure: { configuration, _ in
+            configuration.keepAliveInterval = .milliseconds(300)
+        }) {
+            harness async throws in
+            try await harness.repository.commit(
+                "apps",
+                files: [
+                    "team-a-events/cm.yaml": ServerHarness.configMap("a", "1"),
+                    "team-b-events/cm.yaml": ServerHarness.configMap("b", "1"),
+                ])
+            var request = HTTPClientRequest(url: harness.baseURL + "/api/v1/events")
+            request.headers.add(name: "Authorization", value: "Bearer \(ServerHarness.Holder.limited.token)")
+            let response = try await harness.http.execute(request, timeout: .seconds(120))
+            #expect(response.status.code == 200)
+            #expect(response.headers["Content-Type"].first == "text/event-stream")
+            try await harness.manageSynced(["team-b-events", "team-a-events"])
+
+            var text = ""
+            for try await chunk in response.body {
+                text += String(buffer: chunk)
+                if text.contains("\"team-a-events\""), text.contains(#""status":"Synced""#),
+                    text.contains(": keep-alive")
+                {
+                    break
+                }
+            }
+            let events = text.components(separatedBy: "\n\n").filter { $0.hasPrefix("event: application\n") }
+            let summaries = events.compactMap { event in
+                try? JSONValue(parsing: Array(event.dropFirst("event: application\ndata: ".count).utf8))
+            }
+            #expect(!summaries.isEmpty && summaries.count == events.count)
+            #expect(summaries.allSatisfy { $0["name"] == "team-a-events" })
+            #expect(summaries.contains { $0[path: "sync", "status"] == "Synced" })
+            #expect(!text.contains("team-b-events"))
+        }
+    }
+
+    @Test("the event stream needs a token")
+    func needsToken() async throws {
+        try await ServerHarness.run { harness async throws in
+            #expect(try await harness.request(.GET, "/api/v1/events").status == 401)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import MoorCore
+import Testing
+
+@testable import Controller
+
+@Suite("Object tree: ownership links")
+struct APITreeTests {
+    static func object(_ kind: String, _ name: String, uid: String, owners: [String] = []) -> JSONValue {
+        [
+            "apiVersion": kind == "Pod" ? "v1" : "apps/v1", "kind": .string(kind),
+            "metadata": [
+                "name": .string(name), "namespace": "ns", "uid": .string(uid),
+                "ownerReferences": .array(owners.map { ["uid": .string($0)] }),
+            ],
+        ]
+    }
+
+    @Test("owned objects are found through any depth and linked to their owners; others are left out")
+    func ownership() {
+        let candidates = [
+            Self.object("Pod", "web-1-a", uid: "pod-a", owners: ["rs-1"]),
+            Self.object("ReplicaSet", "web-1", uid: "rs-1", owners: ["deploy"]),
+            Self.object("Pod", "stray", uid: "pod-x", owners: ["rs-other"]),
+            Self.object("Pod", "bare", uid: "pod-b"),
+            Self.object("Pod", "web-1-b", uid: "pod-b2", owners: ["rs-1", "unknown"]),
+        ]
+        let nodes = ApplicationController.owned(by: ["deploy"], among: candidates)
+        #expect(nodes.map(\.ref.name) == ["web-1-a", "web-1-b", "web-1"])
+        #expect(nodes.map(\.parents) == [["rs-1"], ["rs-1"], ["deploy"]])
+        #expect(nodes.allSatisfy { $0.sync == nil })
+    }
+
+    @Test("without roots nothing is owned")
+    func noRoots() {
+        #expect(ApplicationController.owned(by: [], among: [Self.object("Pod", "p", uid: "u", owners: ["x"])]).isEmpty)
+    }
+}

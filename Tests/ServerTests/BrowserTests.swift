@@ -1,0 +1,125 @@
+import Controller
+import Foundation
+import MoorCore
+import MoorTestSupport
+import Subprocess
+import Testing
+
+/// The web UI in a real browser: a controller and its server on the test control plane (``ServerHarness``),
+/// driven by Tests/Browser/ui_test.py through headless Chromium (Debian's chromium and chromium-driver,
+/// Selenium). Set MOOR_UI_SCREENSHOTS to a directory (e.g. docs/screenshots) to keep the screenshots.
+@Suite struct BrowserTests {
+    /// Debian's browser and its driver, which scripts/install-deps.sh installs (so CI always has them).
+    static let browserInstalled = ["/usr/bin/chromium", "/usr/bin/chromedriver"].allSatisfy(
+        FileManager.default.isExecutableFile(atPath:))
+
+    /// The value of guestbook's Secret after the Git change; the UI must never show it.
+    static let secretValue = "hunter2-\(UUID().uuidString.prefix(8))"
+
+    /// Three applications: `billing` (automated, Synced); `guestbook` (manual, synced once, then changed in
+    /// Git: OutOfSync, with a Deployment → ReplicaSet → Pod tree, a ConfigMap diff and a Secret whose new
+    /// value must stay hidden); `payments`, whose path the repository lacks (a ComparisonError). The driver
+    /// checks them as a viewer, then syncs guestbook as an operator.
+    @Test(
+        .enabled(
+            if: browserInstalled,
+            "chromium and chromium-driver are not installed; scripts/install-deps.sh installs them (CI runs it)"),
+        .timeLimit(.minutes(5)))
+    func viewerBrowsesAndOperatorSyncsInARealBrowser() async throws {
+        try await ServerHarness.run { harness in
+            try await harness.repository.commit("guestbook and billing", files: Self.files(theme: "blue", secret: "s1"))
+            try await harness.controller.manage([
+                harness.application("guestbook", path: "guestbook", automated: nil),
+                harness.application("billing", path: "billing", automated: AutomatedSync()),
+                harness.application("payments", path: "payments", automated: AutomatedSync()),
+            ])
+            let first = try await harness.controller.sync("guestbook", .init())
+            try #require(first.operation.phase == "Succeeded", "guestbook's first sync: \(first.operation.message)")
+            try await harness.repository.commit(
+                "A green theme and a new password", files: Self.files(theme: "green", secret: Self.secretValue))
+            await harness.controller.refresh("guestbook")
+            try await harness.eventually("guestbook is OutOfSync and billing Synced") {
+                let guestbook = await harness.controller.status(of: "guestbook")?.sync.status
+                let billing = await harness.controller.status(of: "billing")?.sync.status
+                return guestbook == "OutOfSync" && billing == "Synced"
+            }
+
+            let run = try await Self.runDriver(url: harness.baseURL + "/")
+            print(run.output, terminator: "")
+            #expect(run.status == 0, "ui_test.py exited \(run.status):\n\(run.output)\n\(run.error)")
+            #expect(run.output.contains("ui test: passed"))
+            #expect(run.output.contains("ui test: error shown: "), "the API's message for a bad revision is shown")
+            #expect(run.output.contains("turns OutOfSync through the event stream"), "the rollback reached the viewer")
+            let tokens = [ServerHarness.Holder.viewer.token, ServerHarness.Holder.operator.token]
+            #expect(!tokens.contains { run.output.contains($0) || run.error.contains($0) }, "no token is printed")
+        }
+    }
+
+    /// Runs Tests/Browser/ui_test.py against `url`; the tokens go through the environment.
+    static func runDriver(url: String) async throws -> (status: Int32, output: String, error: String) {
+        let screenshots =
+            ProcessInfo.processInfo.environment["MOOR_UI_SCREENSHOTS"]
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("moor-ui-\(UUID())").path
+        let result = try await Subprocess.run(
+            .name("python3"),
+            arguments: [
+                TestCluster.repositoryRoot + "/Tests/Browser/ui_test.py", "--url", url,
+                "--out-of-sync-app", "guestbook", "--synced-app", "billing",
+                "--tree-kinds", "ConfigMap,Deployment,ReplicaSet,Secret,Service", "--diff-contains", "green",
+                "--secret-value", secretValue, "--screenshots", screenshots, "--timeout", "60",
+            ],
+            environment: .inherit.updating([
+                "MOOR_UI_VIEWER_TOKEN": ServerHarness.Holder.viewer.token,
+                "MOOR_UI_OPERATOR_TOKEN": ServerHarness.Holder.operator.token,
+            ]),
+            output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
+        if ProcessInfo.processInfo.environment["MOOR_UI_SCREENSHOTS"] == nil {
+            try? FileManager.default.removeItem(atPath: screenshots)
+        }
+        let status: Int32
+        switch result.terminationStatus {
+        case .exited(let code): status = code
+        default: status = -1
+        }
+        return (status, result.standardOutput, result.standardError)
+    }
+
+    /// The repository: guestbook/ (Deployment, Service, ConfigMap, Secret) and billing/ (a ConfigMap).
+    static func files(theme: String, secret: String) -> [String: String] {
+        [
+            "guestbook/deployment.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: guestbook-ui}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: guestbook-ui}}
+              template:
+                metadata: {labels: {app: guestbook-ui}}
+                spec: {containers: [{name: ui, image: "registry.example/guestbook:1.4", ports: [{containerPort: 80}]}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: guestbook-ui}
+            spec: {selector: {app: guestbook-ui}, ports: [{port: 80}]}
+            """,
+            "guestbook/config.yaml": """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: guestbook-config}
+            data: {theme: \(theme), replicas-hint: "1"}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: guestbook-credentials}
+            stringData: {password: \(secret)}
+            """,
+            "billing/config.yaml": """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: billing-settings}
+            data: {currency: EUR}
+            """,
+        ]
+    }
+}

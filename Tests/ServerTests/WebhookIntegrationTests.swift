@@ -1,0 +1,146 @@
+import AsyncHTTPClient
+import Controller
+import Foundation
+import GitSource
+import KubeClient
+import MoorCore
+import MoorTestSupport
+import NIOCore
+import NIOHTTP1
+import Server
+import Sync
+import Testing
+
+/// The webhook tests' side of ``ServerHarness``: a GitHub webhook secret, the repository served by
+/// `git daemon`, a poll of 10 minutes (only a webhook or a refresh makes the controller look at Git
+/// again), and one ConfigMap `webhook-demo` under `app/`.
+extension ServerHarness {
+    static let webhookSecret = "webhook-secret-\(UUID().uuidString.prefix(8))"
+
+    /// Runs `body` with the webhook set-up; the controller is started when `startController`.
+    static func runWithWebhooks(
+        startController: Bool = true, _ body: (ServerHarness) async throws -> Void
+    ) async throws {
+        try await run(pollInterval: .seconds(600), startController: startController, gitDaemon: true) {
+            configuration, directory in
+            let secrets = directory.appendingPathComponent("webhook-secrets.yaml")
+            try Data("github: \"\(webhookSecret)\"\n".utf8).write(to: secrets)
+            configuration.webhookSecretsFile = secrets.path
+        } _: { harness in
+            try await harness.repository.commit("one", files: ["app/cm.yaml": configMap("webhook-demo", "one")])
+            try await body(harness)
+        }
+    }
+
+    /// The `webhook-demo` ConfigMap's `data.key`, or `nil` while it does not exist.
+    func webhookDemoValue() async throws -> String? {
+        let ref = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: namespace, name: "webhook-demo")
+        do {
+            return try await client.get(ref)[path: "data", "key"]?.stringValue
+        } catch where error.code == .notFound {
+            return nil
+        }
+    }
+
+    /// A GitHub push of `main` naming this repository, with the signature `secret` gives.
+    func githubPush(secret: String = Self.webhookSecret) -> (headers: [String: String], body: [UInt8]) {
+        let payload: JSONValue = [
+            "ref": "refs/heads/main", "after": "0000000000000000000000000000000000000000",
+            "repository": [
+                "full_name": "local/repo", "clone_url": .string(repositoryURL),
+                "html_url": "https://git.example.com/local/repo", "default_branch": "main",
+            ],
+        ]
+        let body = payload.jsonBytes()
+        let signature = hexHMAC(body, secret: Array(secret.utf8))
+        return (
+            [
+                "X-GitHub-Event": "push", "X-Hub-Signature-256": "sha256=\(signature)",
+                "Content-Type": "application/json",
+            ],
+            body
+        )
+    }
+}
+
+@Suite("Webhooks against a running controller", .serialized)
+struct WebhookIntegrationTests {
+    @Test("A signed push applies the commit at once; a forged one is 401 and refreshes nothing")
+    func pushAppliesCommit() async throws {
+        try await ServerHarness.runWithWebhooks { harness in
+            try await harness.controller.manage([harness.application("webhook-demo", automated: AutomatedSync())])
+            try await harness.eventually("the first commit is applied") { try await harness.webhookDemoValue() == "one" }
+            try await harness.eventually("the application is Synced") {
+                await harness.controller.status(of: "webhook-demo")?.sync.status == "Synced"
+            }
+            try await harness.repository.commit("two", files: ["app/cm.yaml": ServerHarness.configMap("webhook-demo", "two")])
+
+            let reconcilesBefore = await harness.controller.statistics().reconciles
+            let statusBefore = await harness.controller.status(of: "webhook-demo")
+            let forged = harness.githubPush(secret: "not-the-secret")
+            let refused = try await harness.request(.POST, "/api/webhook", headers: forged.headers, bytes: forged.body)
+            #expect(refused.status == 401)
+            #expect(refused.text.contains("\"Unauthorized\""))
+            #expect(!refused.text.contains(ServerHarness.webhookSecret))
+            // Nothing may follow a refused webhook: give a refresh time to show, then check none ran.
+            try await Task.sleep(for: .seconds(2))
+            #expect(await harness.controller.statistics().reconciles == reconcilesBefore)
+            #expect(await harness.controller.status(of: "webhook-demo") == statusBefore)
+            #expect(try await harness.webhookDemoValue() == "one")
+
+            let push = harness.githubPush()
+            let accepted = try await harness.request(.POST, "/api/webhook", headers: push.headers, bytes: push.body)
+            #expect(accepted.status == 200)
+            #expect(accepted.text == #"{"refreshed":["webhook-demo"]}"#)
+            try await harness.eventually("the pushed commit is applied") { try await harness.webhookDemoValue() == "two" }
+        }
+    }
+
+    @Test("Pings, pull requests, bad JSON and unknown senders")
+    func otherRequests() async throws {
+        try await ServerHarness.runWithWebhooks { harness in
+            let secret = Array(ServerHarness.webhookSecret.utf8)
+            func signed(_ event: String, _ body: String) -> [String: String] {
+                ["X-GitHub-Event": event, "X-Hub-Signature-256": "sha256=" + hexHMAC(Array(body.utf8), secret: secret)]
+            }
+            let ping = #"{"zen": "Design for failure.", "hook_id": 1}"#
+            #expect(
+                try await harness.request(.POST, "/api/webhook", headers: signed("ping", ping), bytes: Array(ping.utf8))
+                    .status == 200)
+            let pull = #"{"action": "opened", "number": 3, "repository": {}}"#
+            let stored = try await harness.request(
+                .POST, "/api/webhook", headers: signed("pull_request", pull), bytes: Array(pull.utf8))
+            #expect(stored.status == 202)
+            let bad = "{\"ref\": "
+            #expect(
+                try await harness.request(.POST, "/api/webhook", headers: signed("push", bad), bytes: Array(bad.utf8))
+                    .status == 400)
+            #expect(try await harness.request(.POST, "/api/webhook", bytes: Array("{}".utf8)).status == 400)
+            let large = [UInt8](repeating: 0x20, count: 6 << 20)
+            #expect(
+                try await harness.request(.POST, "/api/webhook", headers: ["X-GitHub-Event": "push"], bytes: large)
+                    .status == 413)
+        }
+    }
+}
+
+/// The hex HMAC-SHA256 GitHub would send, computed with `openssl` so the test does not trust the code it tests.
+func hexHMAC(_ body: [UInt8], secret: [UInt8]) -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-hmac-\(UUID())")
+    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let input = directory.appendingPathComponent("body")
+    let output = directory.appendingPathComponent("mac")
+    try? Data(body).write(to: input)
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+        "openssl", "dgst", "-sha256", "-hmac", String(decoding: secret, as: UTF8.self), "-r", input.path,
+    ]
+    process.standardOutput = try? FileHandle(forWritingTo: output)
+    try? process.run()
+    process.waitUntilExit()
+    let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+    return String(text.prefix { $0 != " " })
+}
