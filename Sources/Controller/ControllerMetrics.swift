@@ -45,6 +45,8 @@ struct ControllerMetrics: Sendable {
     var gitFetchErrors = 0
     /// Finished syncs by operation phase (`Succeeded`, `Failed`).
     var syncs: [String: Int] = [:]
+    /// Whether the controller has been ready once since it started (see ``ApplicationController/isReady()``).
+    var becameReady = false
 }
 
 /// The controller's state and counters at one moment, for `/metrics` and `/readyz`.
@@ -107,13 +109,17 @@ extension ApplicationController {
     }
 
     /// Whether the controller has started (``start()``) and not stopped, and its live-object cache
-    /// has listed every resource type it watches or reported the error that stopped one.
+    /// has listed every resource type it watched when first asked, or reported the error that stopped
+    /// one. Once ready it stays ready until stopped: a resource type watched later (for a new
+    /// application) does not take the controller out of service while it is being listed.
     public func isReady() async -> Bool {
         guard accepting, subscribedCaches[clusters.local.name] != nil else { return false }
+        if metrics.becameReady { return true }
         let failing = await cache.errors()
         for type in await cache.resourceTypes() where failing[type] == nil {
             guard await cache.hasSynced(type) else { return false }
         }
+        metrics.becameReady = true
         return true
     }
 

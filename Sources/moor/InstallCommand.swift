@@ -25,7 +25,8 @@ struct InstallCommand: ParsableCommand {
 }
 
 /// The objects `moor install` prints: the Application and ApplicationSet CRDs, and the controller's namespace,
-/// service account, RBAC and Deployment.
+/// service account, RBAC, Deployment (serving the API, webhooks, metrics and UI on port 8080, probed on
+/// `/healthz` and `/readyz`) and the Service in front of that port.
 enum InstallManifests {
     /// The CustomResourceDefinitions.
     static var crds: [JSONValue] { [Application.customResourceDefinition, Application.applicationSetDefinition] }
@@ -55,7 +56,10 @@ enum InstallManifests {
                     "serviceAccountName": "moor-controller",
                     "containers": [[
                         "name": "controller", "image": .string(image),
-                        "args": ["controller", "--all-namespaces"],
+                        "args": ["controller", "--all-namespaces", "--listen", "0.0.0.0:8080"],
+                        "ports": [["name": "http", "containerPort": 8080, "protocol": "TCP"]],
+                        "livenessProbe": ["httpGet": ["path": "/healthz", "port": "http"], "periodSeconds": 10],
+                        "readinessProbe": ["httpGet": ["path": "/readyz", "port": "http"], "periodSeconds": 5],
                         "env": [["name": "MOOR_CACHE_DIR", "value": "/var/cache/moor"]],
                         "volumeMounts": [["name": "cache", "mountPath": "/var/cache/moor"]],
                         "resources": ["requests": ["cpu": "100m", "memory": "128Mi"], "limits": ["memory": "512Mi"]],
@@ -65,6 +69,8 @@ enum InstallManifests {
                     "volumes": [["name": "cache", "emptyDir": .emptyObject]],
                 ]],
              ]],
+            ["apiVersion": "v1", "kind": "Service", "metadata": metadata("moor-server"),
+             "spec": ["selector": labels, "ports": [["name": "http", "port": 8080, "targetPort": "http", "protocol": "TCP"]]]],
         ]
     }
 }

@@ -109,7 +109,7 @@ struct CommandLineTests {
         }
     }
 
-    @Test("moor install prints the CRD, RBAC and controller Deployment, which the API server accepts")
+    @Test("moor install prints the CRDs, RBAC, controller Deployment and Service, which the API server accepts")
     func install() async throws {
         let crds = try MoorCommand.run(["install", "--crds-only"])
         #expect(
@@ -120,7 +120,7 @@ struct CommandLineTests {
         let objects = try YAMLReader.documents(install.output).map(\.value)
         #expect(objects.compactMap { $0["kind"]?.stringValue } == [
             "CustomResourceDefinition", "CustomResourceDefinition", "Namespace", "ServiceAccount", "ClusterRole",
-            "ClusterRoleBinding", "Deployment",
+            "ClusterRoleBinding", "Deployment", "Service",
         ])
         let cluster = try await TestCluster.shared()
         let client = try cluster.adminClient()

@@ -1,12 +1,9 @@
 import AsyncHTTPClient
 import Controller
 import Foundation
-import GitSource
 import KubeClient
-import Logging
 import MoorCore
 import Server
-import Sync
 
 /// One `wrk` run: latency percentiles (milliseconds), requests and errors.
 struct LoadResult {
@@ -82,19 +79,10 @@ func benchAPI(_ options: Options) async throws {
     let tokens = base.appendingPathComponent("tokens.yaml")
     try Data("tokens: [{name: bench, token: \(token), role: viewer}]\n".utf8).write(to: tokens)
 
-    let admin = try KubeClient(kubeconfig: [options.kubeconfig])
-    for space in [namespace, peerNamespace] { _ = try await admin.apply(namespaceObject(space), fieldManager: "bench") }
-    var logger = Logger(label: "moor.bench.api")
-    logger.logLevel = .warning
-    let client = try KubeClient(kubeconfig: [options.kubeconfig])
-    let controller = ApplicationController(
-        engine: SyncEngine(client: client, logger: logger),
-        fetcher: SourceFetcher(cache: try GitSourceCache(directory: base.appendingPathComponent("cache").path)),
-        configuration: .init(pollInterval: .seconds(600), concurrency: 8), logger: logger)
-    await controller.start()
-    let server = try await MoorServer(
-        controller: controller, configuration: .init(port: 0, tokens: .file(tokens.path)), logger: logger
-    ).start()
+    let served = try await ServedController.start(
+        options, scratch: base, label: "moor.bench.api", namespaces: [namespace, peerNamespace], concurrency: 8,
+        configuration: .init(port: 0, tokens: .file(tokens.path)))
+    let (admin, controller, server) = (served.admin, served.controller, served.server)
     let names = (0..<count).map { "app-\($0)" }
     try await controller.manage(
         names.indices.map { index in
@@ -143,13 +131,7 @@ func benchAPI(_ options: Options) async throws {
             median(moor.map(\.p50)) / median(peer.map(\.p50)), median(moor.map(\.p99)) / median(peer.map(\.p99)),
             median(moor.map(\.requestsPerSecond)) / median(peer.map(\.requestsPerSecond))))
 
-    await server.stop()
-    await controller.stop(gracePeriod: .seconds(5))
-    for space in [namespace, peerNamespace] {
-        try? await admin.delete(ObjectRef(group: "", version: "v1", kind: "Namespace", name: space))
-    }
-    await client.shutdown()
-    await admin.shutdown()
+    await served.stop(gracePeriod: .seconds(5))
     try? FileManager.default.removeItem(at: base)
 }
 

@@ -1,13 +1,10 @@
 import AsyncHTTPClient
 import Controller
 import Foundation
-import GitSource
 import KubeClient
-import Logging
 import MoorCore
 import NIOCore
 import Server
-import Sync
 
 /// The hex HMAC-SHA256 of `file` under `secret`, as GitHub signs a delivery (computed by `openssl`).
 private func signature(of file: URL, secret: String) throws -> String {
@@ -43,19 +40,10 @@ func benchWebhook(_ options: Options) async throws {
     let secretsFile = base.appendingPathComponent("webhook-secrets.yaml")
     try Data("github: \"\(secret)\"\n".utf8).write(to: secretsFile)
 
-    let admin = try KubeClient(kubeconfig: [options.kubeconfig])
-    for space in [namespace, peerNamespace] { _ = try await admin.apply(namespaceObject(space), fieldManager: "bench") }
-    var logger = Logger(label: "moor.bench.webhook")
-    logger.logLevel = .warning
-    let client = try KubeClient(kubeconfig: [options.kubeconfig])
-    let controller = ApplicationController(
-        engine: SyncEngine(client: client, logger: logger),
-        fetcher: SourceFetcher(cache: try GitSourceCache(directory: base.appendingPathComponent("cache").path)),
-        configuration: .init(pollInterval: .seconds(600)), logger: logger)
-    await controller.start()
-    let server = try await MoorServer(
-        controller: controller, configuration: .init(port: 0, webhookSecretsFile: secretsFile.path), logger: logger
-    ).start()
+    let served = try await ServedController.start(
+        options, scratch: base, label: "moor.bench.webhook", namespaces: [namespace, peerNamespace],
+        configuration: .init(port: 0, webhookSecretsFile: secretsFile.path))
+    let (admin, client, controller, server) = (served.admin, served.client, served.controller, served.server)
     let repoURL = "file://\(repository.directory.path)"
     try await controller.manage([
         Application(
@@ -136,12 +124,6 @@ func benchWebhook(_ options: Options) async throws {
             median(moorTimes), percentile(moorTimes, 0.9), median(peerTimes), percentile(peerTimes, 0.9),
             median(moorTimes) < 1 ? "met" : "MISSED"))
 
-    await server.stop()
-    await controller.stop(gracePeriod: .seconds(10))
-    await client.shutdown()
-    for space in [namespace, peerNamespace] {
-        try? await admin.delete(ObjectRef(group: "", version: "v1", kind: "Namespace", name: space))
-    }
-    await admin.shutdown()
+    await served.stop()
     try? FileManager.default.removeItem(at: base)
 }
