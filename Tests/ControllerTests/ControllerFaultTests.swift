@@ -251,8 +251,10 @@ extension SecondControlPlane {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(stateDirectory)/apiserver.log"))
         log.seekToEndOfFile()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        process.arguments = arguments
+        // The binary itself, not through `setsid` (which forks when it leads its process group, so the
+        // recorded pid would be the wrapper's and `down` would leave kube-apiserver running).
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
