@@ -186,7 +186,8 @@ public actor ApplicationController {
 
     /// Starts reacting to drift: a change the live-object cache sees to an application's objects
     /// queues that application, unless the object still matches what its last comparison found in
-    /// sync, with the same health (such a change is usually the echo of Moor's own write).
+    /// sync, with the same health (such a change is usually the echo of Moor's own write) and no
+    /// reconcile of the application is running.
     public func start() async {
         await subscribe(to: clusters.local)
     }
@@ -256,7 +257,11 @@ public actor ApplicationController {
     private func received(_ change: CacheChange, cluster: String) {
         for name in change.applications where registry[name]?.cluster == cluster {
             liveChanges[name, default: 0] += 1
-            if registry[name]?.expected.needsReconcile(change) == true { enqueue(name, .drift) }
+            // While `name` is being reconciled its comparison may already have read the cache, so any
+            // change (e.g. the echo of its own sync) queues it again, to run after this reconcile.
+            if running[name] != nil || registry[name]?.expected.needsReconcile(change) == true {
+                enqueue(name, .drift)
+            }
         }
     }
 

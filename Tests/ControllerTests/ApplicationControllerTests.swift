@@ -48,13 +48,18 @@ struct ApplicationControllerTests {
 
     @Test("with selfHeal, a change made by hand in the cluster is taken back")
     func selfHeal() async throws {
-        try await Harness.run(pollInterval: .seconds(60)) { harness in
+        try await Harness.run(pollInterval: .seconds(600)) { harness in
             try await harness.repository.commit("first", files: ["app/a.yaml": Harness.configMap("a", "git")])
             try await harness.controller.manage([harness.application("heal", automated: AutomatedSync(selfHeal: true))])
             try await harness.eventually("the commit is applied") { try await harness.value(of: "a") == "git" }
             try await harness.edit("a", to: "by hand")
-            // The poll interval is a minute: only the watch on the object can bring it back this soon.
+            // The poll interval is ten minutes: only the watch on the object can bring it back this soon.
             try await harness.eventually("the edit is healed") { try await harness.value(of: "a") == "git" }
+            // No poll either: the status must not keep what a comparison that read the cache before the
+            // heal's own write arrived there said.
+            try await harness.eventually("the status says Synced again") {
+                await harness.controller.status(of: "heal")?.sync.status == "Synced"
+            }
             let syncs = await harness.controller.statistics().syncs
             #expect(syncs == 2)
         }
