@@ -177,10 +177,11 @@ extension ApplicationController {
     /// Runs one sync with `options`, recording the operation as running first, with events and
     /// log lines; returns the finished operation (phase `Succeeded` or `Failed`, with the summary
     /// or the first failure) and the per-object results (`nil` when the sync could not start),
-    /// through `engine` (the destination cluster's).
+    /// through `engine` (the destination cluster's). `tracked`, the application's live objects from the
+    /// live-object cache, spares the sync listing them; `nil` lists them.
     func sync(
         _ name: String, _ application: Application, desired: [ManifestObject], options: SyncEngine.RunOptions,
-        engine: SyncEngine
+        engine: SyncEngine, tracked: [JSONValue]? = nil
     ) async -> (operation: ApplicationStatus.OperationState, result: SyncResult?) {
         counts.syncs += 1
         let running = ApplicationStatus.OperationState(
@@ -189,7 +190,7 @@ extension ApplicationController {
         logger.info("syncing", metadata: ["application": "\(name)", "prune": "\(options.prune)"])
         await recordEvent(name, .syncStarted, "syncing \(application.spec.source.targetRevision)")
         let (operation, result) = await Self.run(
-            engine, application, desired: desired, options: options, started: running)
+            engine, application, desired: desired, tracked: tracked, options: options, started: running)
         countSync(operation)
         await recordEvent(name, operation.phase == "Succeeded" ? .syncSucceeded : .syncFailed, operation.message)
         logger.log(
@@ -199,15 +200,16 @@ extension ApplicationController {
     }
 
     /// Syncs through `engine` and returns `started` finished (phase `Succeeded` or `Failed`, with
-    /// the summary or the first failure) and the per-object results (`nil` when the sync threw).
+    /// the summary or the first failure) and the per-object results (`nil` when the sync threw); `tracked`
+    /// as for ``SyncEngine/sync(_:desired:tracked:options:progress:)``.
     static func run(
-        _ engine: SyncEngine, _ application: Application, desired: [ManifestObject], options: SyncEngine.RunOptions,
-        started: ApplicationStatus.OperationState
+        _ engine: SyncEngine, _ application: Application, desired: [ManifestObject], tracked: [JSONValue]? = nil,
+        options: SyncEngine.RunOptions, started: ApplicationStatus.OperationState
     ) async -> (operation: ApplicationStatus.OperationState, result: SyncResult?) {
         var operation = started
         var result: SyncResult?
         do {
-            let finished = try await engine.sync(application, desired: desired, options: options)
+            let finished = try await engine.sync(application, desired: desired, tracked: tracked, options: options)
             operation.phase = finished.succeeded ? "Succeeded" : "Failed"
             operation.message = finished.message
             result = finished

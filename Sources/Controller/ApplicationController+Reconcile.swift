@@ -57,7 +57,8 @@ extension ApplicationController {
                     conditions.append((ApplicationStatus.syncError, gaveUp))
                 } else {
                     let finished = await sync(
-                        name, application, desired: fetched.objects, prune: automated.prune, engine: engine)
+                        name, application, desired: fetched.objects, prune: automated.prune, engine: engine,
+                        tracked: tracked)
                     operation = finished
                     succeeded = finished.phase == "Succeeded"
                     noteSync(name, target: target, succeeded: succeeded)
@@ -95,12 +96,15 @@ extension ApplicationController {
 
     /// Runs one sync, recording the operation as running first; returns the finished operation
     /// (phase `Succeeded` or `Failed`, with the summary or the first failure), through `engine` (the
-    /// destination cluster's).
+    /// destination cluster's), comparing with `tracked` (the live-object cache's objects) when given.
     func sync(
-        _ name: String, _ application: Application, desired: [ManifestObject], prune: Bool, engine: SyncEngine
+        _ name: String, _ application: Application, desired: [ManifestObject], prune: Bool, engine: SyncEngine,
+        tracked: [JSONValue]? = nil
     ) async -> ApplicationStatus.OperationState
     {
-        await sync(name, application, desired: desired, options: .init(prune: prune), engine: engine).operation
+        await sync(
+            name, application, desired: desired, options: .init(prune: prune), engine: engine, tracked: tracked
+        ).operation
     }
 
     /// Syncs through `engine` and returns `started` finished: phase `Succeeded` or `Failed`, with
