@@ -42,6 +42,8 @@ struct LiveObjectCacheIntegrationTests {
             // What `kubectl edit` sends: a merge patch from another field manager.
             _ = try await h.writer.mergePatch(ref, patch: ["data": ["k": "edited"]])
             #expect(try await CacheHarness.eventually { await h.cache.object(ref)?["data"] == ["k": "edited"] })
+            // The log hears of changes through the cache's change stream, a moment after the store.
+            #expect(try await CacheHarness.eventually { await h.log.changes(in: h.namespace).count >= 2 })
             let changes = await h.log.changes(in: h.namespace)
             #expect(changes.map(\.kind) == [.added, .modified])
             #expect(changes.last?.applications == ["shop"])
