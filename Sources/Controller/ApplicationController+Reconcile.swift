@@ -57,8 +57,9 @@ extension ApplicationController {
                     conditions.append((ApplicationStatus.syncError, gaveUp))
                 } else {
                     let finished = await sync(
-                        name, application, desired: fetched.objects, prune: automated.prune, engine: engine,
-                        tracked: tracked)
+                        name, application, desired: fetched.objects, options: .init(prune: automated.prune),
+                        engine: engine, tracked: tracked
+                    ).operation
                     operation = finished
                     succeeded = finished.phase == "Succeeded"
                     noteSync(name, target: target, succeeded: succeeded)
@@ -92,28 +93,6 @@ extension ApplicationController {
         } catch {
             return await failed(name, type: ApplicationStatus.comparisonError, error: error)
         }
-    }
-
-    /// Runs one sync, recording the operation as running first; returns the finished operation
-    /// (phase `Succeeded` or `Failed`, with the summary or the first failure), through `engine` (the
-    /// destination cluster's), comparing with `tracked` (the live-object cache's objects) when given.
-    func sync(
-        _ name: String, _ application: Application, desired: [ManifestObject], prune: Bool, engine: SyncEngine,
-        tracked: [JSONValue]? = nil
-    ) async -> ApplicationStatus.OperationState
-    {
-        await sync(
-            name, application, desired: desired, options: .init(prune: prune), engine: engine, tracked: tracked
-        ).operation
-    }
-
-    /// Syncs through `engine` and returns `started` finished: phase `Succeeded` or `Failed`, with
-    /// the summary or the first failure.
-    static func run(
-        _ engine: SyncEngine, _ application: Application, desired: [ManifestObject], prune: Bool,
-        started: ApplicationStatus.OperationState
-    ) async -> ApplicationStatus.OperationState {
-        await run(engine, application, desired: desired, options: .init(prune: prune), started: started).operation
     }
 
     /// Records a failure as a condition, leaving the rest of the status as it was but the sync

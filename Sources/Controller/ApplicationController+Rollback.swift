@@ -134,7 +134,9 @@ extension ApplicationController {
         }
         var pinned = application
         pinned.spec.source = source
-        let operation = await sync(name, pinned, desired: fetched.objects, prune: prune, engine: cluster.engine)
+        let operation = await sync(
+            name, pinned, desired: fetched.objects, options: .init(prune: prune), engine: cluster.engine
+        ).operation
         registry[name]?.lastSynced = SyncTarget(spec: pinned.spec, revision: entry.revision)
         let state = ApplicationStatus.RollbackState(name, to: entry, phase: operation.phase)
         await record(name) { status in
