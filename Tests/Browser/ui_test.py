@@ -186,21 +186,40 @@ def check_application(d, args):
             raise UIFailure(f"a viewer is offered {testid}")
 
 
-def answer(d, what):
-    """Waits until the page shows the outcome of an action; returns (result text, error text)."""
-    return d.wait(what, lambda: (
-        ((e := d.visible("action-result")) and not e.text.endswith("…") and (e.text, ""))
-        or ((e := d.visible("action-error")) and ("", e.text))))
+def outcome(d):
+    """The outcome of an action the page shows now: (result text, error text), or None while none
+    is shown or the action is still running."""
+    if (e := d.visible("action-result")) and not e.text.endswith("…"):
+        return (e.text, "")
+    if e := d.visible("action-error"):
+        return ("", e.text)
+    return None
+
+
+def current_outcome(d):
+    """``outcome``, or None when the page re-rendered while it was read."""
+    try:
+        return outcome(d)
+    except WebDriverException:
+        return None
+
+
+def answer(d, what, before):
+    """Waits until the page shows the outcome of an action, other than `before` (what it showed
+    before the action, which stays on the page until the new outcome replaces it); returns
+    (result text, error text)."""
+    return d.wait(what, lambda: (now := outcome(d)) and now != before and now)
 
 
 def sync(d, revision):
     """Clicks Sync, optionally types a revision, confirms; returns (result text, error text)."""
+    before = current_outcome(d)
     d.click_testid("sync-button")
     d.shown("confirm-dialog", "the sync confirmation is shown")
     if revision:
         d.visible("sync-revision").send_keys(revision)
     d.click_testid("confirm-ok")
-    return answer(d, "the sync answer is shown")
+    return answer(d, "the sync answer is shown", before)
 
 
 def operator_syncs(d, args):
@@ -234,10 +253,11 @@ def operator_rolls_back(d, args, operator_tab):
     d.begin("operator rolls back to the first history entry and sees the result")
     d.browser.switch_to.window(operator_tab)
     d.wait("the sync shows in the history", lambda: len(d.all("history-row")) >= 2)
+    before = current_outcome(d)
     d.click_testid("rollback-button", "a Roll back button is offered for the older entry")
     d.shown("confirm-dialog", "the rollback confirmation is shown")
     d.click_testid("confirm-ok")
-    result, error = answer(d, "the rollback answer is shown")
+    result, error = answer(d, "the rollback answer is shown", before)
     if error:
         raise UIFailure(f"the rollback failed: {error}")
     print(f"ui test: result shown: {result}", flush=True)
