@@ -18,4 +18,15 @@ if [ -z "${MOOR_TEST_KUBECONFIG:-}" ]; then
 fi
 
 swift build --build-tests
-swift test --skip-build "$@"
+# The log interleaves ~500 tests; on failure, repeat just the failures at the end, where a CI
+# summary that keeps only the tail still shows them.
+log=$(mktemp /tmp/moor-test-XXXXXX.log)
+if swift test --skip-build "$@" 2>&1 | tee "$log"; then
+    rm -f "$log"
+else
+    status=$?
+    echo
+    echo "=== failures (full log: $log) ==="
+    grep -E '✘|recorded an issue|error:|Fatal error' "$log" | grep -v '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T' | head -60 || true
+    exit "$status"
+fi

@@ -22,8 +22,9 @@ extension ApplicationController {
     /// ``orphanedResourceWarning`` at every reconcile until none is left. A cluster that cannot be
     /// reached or a failed deletion is logged and reported.
     ///
-    /// The previous destination is known only since the controller started: a change made while it
-    /// was down leaves the objects where they are, unreported.
+    /// The previous destination is the one of the last sync since the controller started, or, for an
+    /// Application resource, the one its status recorded (so a change made while no controller ran is
+    /// handled too).
     func leftBehind(_ name: String, _ application: Application, desired: [ManifestObject], prune: Bool) async
         -> LeftBehind
     {

@@ -73,8 +73,11 @@ extension ApplicationController {
             registry[name]?.watchedTypes = await watchResourceTypes(of: comparison, in: cluster)
             let finalOperation = operation
             let finalConditions = conditions
+            let previousDestination = registry[name]?.previousDestination
             await record(name) { status in
                 status.summarize(comparison, revision: revision)
+                status.sync.destination = application.spec.destination
+                status.sync.previousDestination = previousDestination
                 if let finalOperation {
                     status.operationState = finalOperation
                     status.addHistory(.init(finalOperation, fetched: fetched, source: application.spec.source))
@@ -124,10 +127,16 @@ extension ApplicationController {
         managed.status = status
         registry[name]?.status = status
         guard case .resource(let ref) = managed.origin, status.differs(from: managed.written) else { return }
-        // The first write after a (re)start sends the history only when this controller extended it: the
-        // resource's own may hold entries `moor app sync` or `rollback` wrote meanwhile.
+        // The first write after a (re)start sends the history only when this controller extended it,
+        // and the operation only when it has one: the resource's own may hold what `moor app sync` or
+        // `rollback` wrote meanwhile. So is the rollback note, unless automated sync is on again (then
+        // any note is stale and cleared).
         var kept: Set<String> = []
-        if managed.written == nil, !(await extendsHistory(of: ref, status)) { kept = ["history"] }
+        if managed.written == nil {
+            if !(await extendsHistory(of: ref, status)) { kept.insert("history") }
+            if status.operationState == nil { kept.insert("operationState") }
+            if status.rollback == nil, managed.application.spec.syncPolicy.automated == nil { kept.insert("rollback") }
+        }
         do {
             _ = try await client.mergePatch(
                 ref, patch: ["status": Self.changes(status.json, since: managed.written?.json, except: kept)],

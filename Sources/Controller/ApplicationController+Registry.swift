@@ -90,6 +90,7 @@ extension ApplicationController {
         }
         register(application, origin: .resource(ref))
         adoptHistory(of: application.name, from: manifest["status"])
+        adoptDestination(of: application, from: manifest["status"])
         registry[application.name]?.resourceUID = manifest[path: "metadata", "uid"]?.stringValue ?? ""
         let annotations = manifest[path: "metadata", "annotations"]?.objectValue?.keys ?? []
         let refresh = Self.refreshAnnotations.filter(annotations.contains)
@@ -99,13 +100,30 @@ extension ApplicationController {
         }
     }
 
-    /// Takes the history (and rollback note) from an Application resource's `status` when it holds a
-    /// newer entry than the controller's: after a restart, or a rollback by `moor app rollback`.
+    /// Takes the history, with the operation and rollback note that go with its newest entry, from an
+    /// Application resource's `status` when it holds a newer entry than the controller's: after a
+    /// restart, or a sync or rollback by `moor app`. A rollback note is taken only while automated
+    /// sync is still off.
     private func adoptHistory(of name: String, from status: JSONValue?) {
         let history = ApplicationStatus.history(from: status?["history"])
-        guard let newest = history.first?.id, newest > registry[name]?.status.history.first?.id ?? 0 else { return }
+        guard let managed = registry[name], let newest = history.first?.id,
+            newest > managed.status.history.first?.id ?? 0
+        else { return }
         registry[name]?.status.history = history
-        registry[name]?.status.rollback = ApplicationStatus.rollback(from: status?["rollback"])
+        registry[name]?.status.operationState = ApplicationStatus.operationState(from: status?["operationState"])
+        registry[name]?.status.rollback =
+            managed.application.spec.syncPolicy.automated == nil
+            ? ApplicationStatus.rollback(from: status?["rollback"]) : nil
+    }
+
+    /// Takes the destination an Application resource's `status` says its objects were synced to, when
+    /// this controller has not synced it yet and the spec names another: the destination changed while
+    /// no controller ran, so the next reconcile prunes or reports what is left there.
+    private func adoptDestination(of application: Application, from status: JSONValue?) {
+        guard let managed = registry[application.name], managed.lastSynced == nil, managed.previousDestination == nil,
+            let synced = ApplicationStatus.syncedDestination(from: status), synced != application.spec.destination
+        else { return }
+        registry[application.name]?.previousDestination = synced
     }
 
     /// Annotations on an Application resource that ask for a reconcile at once (any value).

@@ -30,12 +30,17 @@ public struct ApplicationStatus: Sendable, Hashable {
     /// Creates an empty (`Unknown`) status.
     public init() {}
 
-    /// Sync status and revision.
+    /// Sync status and revision, and where the application's objects are.
     public struct SyncSummary: Sendable, Hashable {
         /// `Synced`, `OutOfSync` or `Unknown`.
         public var status = "Unknown"
         /// The commit compared.
         public var revision = ""
+        /// The destination compared (`comparedTo.destination`, as in Argo CD).
+        public var destination: ApplicationDestination?
+        /// A destination the application moved away from where objects it synced are left (without
+        /// `prune`), until none is. Kept in the status so a restarted controller still reports them.
+        public var previousDestination: ApplicationDestination?
     }
 
     /// Health status and message.
@@ -116,7 +121,11 @@ public struct ApplicationStatus: Sendable, Hashable {
     /// (`null` for no operation), so the patch also clears what is no longer true.
     public var json: JSONValue {
         var object = JSONObject()
-        object["sync"] = ["status": .string(sync.status), "revision": .string(sync.revision)]
+        object["sync"] = [
+            "status": .string(sync.status), "revision": .string(sync.revision),
+            "comparedTo": sync.destination.map { ["destination": $0.json] } ?? .null,
+            "previousDestination": sync.previousDestination?.json ?? .null,
+        ]
         object["health"] = ["status": .string(health.status), "message": .string(health.message)]
         object["resources"] = .array(
             resources.map { resource in
@@ -189,12 +198,30 @@ public struct ApplicationStatus: Sendable, Hashable {
         }
     }
 
+    /// The operation in `json` (a `status.operationState` as ``json`` writes it); `nil` when absent or malformed.
+    public static func operationState(from json: JSONValue?) -> OperationState? {
+        guard let json, let phase = json["phase"]?.stringValue,
+            let startedAt = json["startedAt"]?.stringValue.flatMap({ try? Date($0, strategy: .iso8601) })
+        else { return nil }
+        return OperationState(
+            phase: phase, message: json["message"]?.stringValue ?? "", startedAt: startedAt,
+            finishedAt: json["finishedAt"]?.stringValue.flatMap { try? Date($0, strategy: .iso8601) })
+    }
+
     /// The rollback note in `json` (a `status.rollback` as ``json`` writes it); `nil` when absent or malformed.
     public static func rollback(from json: JSONValue?) -> RollbackState? {
         guard let json, let id = json["historyID"]?.intValue, let revision = json["revision"]?.stringValue,
             let message = json["message"]?.stringValue
         else { return nil }
         return RollbackState(historyID: id, revision: revision, message: message)
+    }
+
+    /// Where `json` (a `status` as ``json`` writes it) says the application's objects may still be: its
+    /// `sync.previousDestination`, else its `sync.comparedTo.destination`; `nil` when it names neither.
+    public static func syncedDestination(from json: JSONValue?) -> ApplicationDestination? {
+        let sync = json?["sync"]
+        return [sync?["previousDestination"], sync?[path: "comparedTo", "destination"]]
+            .first { $0?.objectValue != nil }?.map(ApplicationDestination.init(json:))
     }
 
     /// Adds `entry` as the newest history entry with the next id, dropping the oldest beyond ``historyLimit``.

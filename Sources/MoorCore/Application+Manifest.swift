@@ -36,7 +36,6 @@ extension Application {
         guard let repoURL = source["repoURL"]?.stringValue, !repoURL.isEmpty else {
             throw ApplicationError("Application \(name): spec.source.repoURL is required")
         }
-        let destination = spec["destination"] ?? .emptyObject
         var policy = SyncPolicy()
         if let sync = spec["syncPolicy"] {
             if let automated = sync["automated"], automated.objectValue != nil {
@@ -75,9 +74,7 @@ extension Application {
                 source: ApplicationSource(
                     repoURL: repoURL, targetRevision: source["targetRevision"]?.stringValue ?? "HEAD",
                     path: source["path"]?.stringValue ?? ".", options: source),
-                destination: ApplicationDestination(
-                    name: destination["name"]?.stringValue ?? "", server: destination["server"]?.stringValue ?? "",
-                    namespace: destination["namespace"]?.stringValue ?? ""),
+                destination: ApplicationDestination(json: spec["destination"] ?? .emptyObject),
                 syncPolicy: policy, ignoreDifferences: spec["ignoreDifferences"]?.arrayValue ?? []))
     }
 
@@ -106,5 +103,23 @@ extension Application {
             total += number * scale
         }
         return total
+    }
+}
+
+extension ApplicationDestination {
+    /// Reads a destination as in an Application's `spec.destination` (missing fields are empty).
+    public init(json: JSONValue) {
+        self.init(
+            name: json["name"]?.stringValue ?? "", server: json["server"]?.stringValue ?? "",
+            namespace: json["namespace"]?.stringValue ?? "")
+    }
+
+    /// The destination as in an Application's `spec.destination`, without its empty fields.
+    public var json: JSONValue {
+        var object = JSONObject()
+        for (key, value) in [("name", name), ("server", server), ("namespace", namespace)] where !value.isEmpty {
+            object[key] = .string(value)
+        }
+        return .object(object)
     }
 }

@@ -91,7 +91,7 @@ final class GitServerProcess: Sendable {
     }
 
     /// Starts `executable` and waits until it accepts connections on `port` of 127.0.0.1; if it does not within
-    /// about ten seconds, stops it and throws an error quoting `logFile` (the server's log), when given.
+    /// ``Patience/timeout``, stops it and throws an error quoting `logFile` (the server's log), when given.
     static func startListening(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], port: Int,
         logFile: String? = nil
@@ -131,13 +131,10 @@ enum LoopbackPort {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// Waits until something accepts connections on `port`; throws after about ten seconds, quoting
+    /// Waits until something accepts connections on `port`; throws after ``Patience/timeout``, quoting
     /// `logFile` (the server's log) when given.
     static func waitUntilAccepting(_ port: Int, server: String, logFile: String? = nil) async throws {
-        for _ in 0..<500 {
-            if isAccepting(port) { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        if try await Patience.waitUntil(every: .milliseconds(20), { isAccepting(port) }) { return }
         let log = logFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
         throw GitTestSupportError(
             message: "\(server) did not start listening on 127.0.0.1:\(port). \(log.suffix(2000))")

@@ -84,12 +84,10 @@ public final class GitHTTPServer: GitTestServer {
         let socket = state + "/fcgiwrap.sock"
         let fcgiwrap = try GitServerProcess("fcgiwrap", ["-c", "4", "-s", "unix:" + socket])
         do {
-            var attempts = 0
-            while !FileManager.default.fileExists(atPath: socket) {
-                guard attempts < 500 else { throw GitTestSupportError(message: "fcgiwrap did not create \(socket)") }
-                try await Task.sleep(for: .milliseconds(20))
-                attempts += 1
+            let created = try await Patience.waitUntil(every: .milliseconds(20)) {
+                FileManager.default.fileExists(atPath: socket)
             }
+            guard created else { throw GitTestSupportError(message: "fcgiwrap did not create \(socket)") }
             let port = try LoopbackPort.free()
             try Data(nginxConfiguration(state: state, port: port, basePath: basePath).utf8)
                 .write(to: URL(fileURLWithPath: state + "/nginx.conf"))

@@ -188,11 +188,12 @@ def check_application(d, args):
 
 def outcome(d):
     """The outcome of an action the page shows now: (result text, error text), or None while none
-    is shown or the action is still running."""
-    if (e := d.visible("action-result")) and not e.text.endswith("…"):
-        return (e.text, "")
-    if e := d.visible("action-error"):
-        return ("", e.text)
+    is shown or the action is still running. An element read just as the page re-renders can be
+    shown with no text yet; that is no outcome either."""
+    if (e := d.visible("action-result")) and (text := e.text) and not text.endswith("…"):
+        return (text, "")
+    if (e := d.visible("action-error")) and (text := e.text):
+        return ("", text)
     return None
 
 

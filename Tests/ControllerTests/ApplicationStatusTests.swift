@@ -99,4 +99,32 @@ struct ApplicationStatusTests {
         #expect(read.first?.deployedAt == Self.then)
         #expect(ApplicationStatus.history(from: [["id": "not a number"]]).isEmpty)
     }
+
+    @Test("the operation is read back as written; a malformed one is none")
+    func operationJSON() {
+        var status = ApplicationStatus()
+        status.operationState = .init(phase: "Succeeded", message: "1 created", startedAt: Self.then, finishedAt: Self.then)
+        #expect(ApplicationStatus.operationState(from: status.json["operationState"]) == status.operationState)
+        status.operationState?.finishedAt = nil
+        #expect(ApplicationStatus.operationState(from: status.json["operationState"]) == status.operationState)
+        #expect(ApplicationStatus.operationState(from: .null) == nil)
+        #expect(ApplicationStatus.operationState(from: ["phase": "Running", "startedAt": "yesterday"]) == nil)
+    }
+
+    @Test("the synced destination is the previous one while objects are left there, else the one compared")
+    func syncedDestination() {
+        var status = ApplicationStatus()
+        #expect(status.json[path: "sync", "comparedTo"] == .null)
+        #expect(status.json[path: "sync", "previousDestination"] == .null)
+        #expect(ApplicationStatus.syncedDestination(from: status.json) == nil)
+
+        status.sync.destination = ApplicationDestination(name: "edge", namespace: "web")
+        #expect(status.json[path: "sync", "comparedTo"] == ["destination": ["name": "edge", "namespace": "web"]])
+        #expect(ApplicationStatus.syncedDestination(from: status.json) == status.sync.destination)
+
+        status.sync.previousDestination = ApplicationDestination(server: "https://old.example", namespace: "web")
+        #expect(status.json[path: "sync", "previousDestination"] == ["server": "https://old.example", "namespace": "web"])
+        #expect(ApplicationStatus.syncedDestination(from: status.json) == status.sync.previousDestination)
+        #expect(ApplicationStatus.syncedDestination(from: ["sync": ["comparedTo": ["destination": "web"]]]) == nil)
+    }
 }

@@ -187,15 +187,15 @@ struct ControllerFaultTests {
                 var engine = SyncEngine(client: client)
                 engine.pollInterval = .milliseconds(100)
                 let cache = try GitSourceCache(directory: directory.appendingPathComponent("cache").path)
-                let controller = ApplicationController(
-                    engine: engine, fetcher: SourceFetcher(cache: cache),
-                    configuration: .init(
-                        pollInterval: .milliseconds(500),
-                        backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1))))
+                let configured = engine
+                let newController = { @Sendable in
+                    ControllerHarness.controller(engine: configured, cache: cache, pollInterval: .milliseconds(500))
+                }
+                let controller = newController()
                 let harness = ControllerHarness(
                     controller: controller, client: client, other: other,
                     repository: try await GitTestRepository.create(at: directory.appendingPathComponent("repo").path),
-                    namespace: namespace)
+                    namespace: namespace, newController: newController)
                 await controller.start()
                 do {
                     try await Self.survivesRestart(harness, plane: plane)
@@ -261,10 +261,8 @@ extension SecondControlPlane {
         try process.run()
         try Data("\(process.processIdentifier)\n".utf8).write(to: URL(fileURLWithPath: pidFile))
         let client = try adminClient()
-        var back = false
-        for _ in 0..<300 where !back {
-            back = (try? await client.resource(apiVersion: "v1", kind: "Namespace")) != nil
-            if !back { try await Task.sleep(for: .milliseconds(100)) }
+        let back = try await Patience.waitUntil {
+            (try? await client.resource(apiVersion: "v1", kind: "Namespace")) != nil
         }
         await client.shutdown()
         guard back else {

@@ -17,6 +17,9 @@ struct ControllerHarness {
     let other: KubeClient
     let repository: GitTestRepository
     let namespace: String
+    /// A new controller configured as ``controller`` (same client, Git cache and intervals), not
+    /// started: a replacement after ``controller`` stopped.
+    let newController: @Sendable () -> ApplicationController
 
     /// Runs `body` with a started controller that polls every `pollInterval`; stops everything afterwards.
     /// With `clusterSecretsInNamespace`, the controller reads cluster Secrets from the test namespace.
@@ -45,16 +48,17 @@ struct ControllerHarness {
             let cache = try GitSourceCache(directory: directory.appendingPathComponent("cache").path)
             // The controller stops before the namespace goes, so it never syncs into a terminating namespace.
             try await cluster.withNamespace(other) { namespace in
-                let controller = ApplicationController(
-                    engine: configured, fetcher: SourceFetcher(cache: cache),
-                    configuration: .init(
-                        pollInterval: pollInterval,
-                        backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
+                let newController = { @Sendable in
+                    Self.controller(
+                        engine: configured, cache: cache, pollInterval: pollInterval,
                         clusterSecretNamespace: clusterSecretsInNamespace ? namespace : nil,
-                        resyncInterval: resyncInterval))
+                        resyncInterval: resyncInterval)
+                }
+                let controller = newController()
                 await controller.start()
                 let harness = ControllerHarness(
-                    controller: controller, client: client, other: other, repository: repository, namespace: namespace)
+                    controller: controller, client: client, other: other, repository: repository, namespace: namespace,
+                    newController: newController)
                 do {
                     try await body(harness)
                 } catch {
@@ -70,6 +74,18 @@ struct ControllerHarness {
         await client.shutdown()
         await other.shutdown()
         try outcome.get()
+    }
+
+    /// A controller as the tests use it: a short backoff (200 ms doubling up to 1 s), not started.
+    static func controller(
+        engine: SyncEngine, cache: GitSourceCache, pollInterval: Duration, clusterSecretNamespace: String? = nil,
+        resyncInterval: Duration = .seconds(300)
+    ) -> ApplicationController {
+        ApplicationController(
+            engine: engine, fetcher: SourceFetcher(cache: cache),
+            configuration: .init(
+                pollInterval: pollInterval, backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
+                clusterSecretNamespace: clusterSecretNamespace, resyncInterval: resyncInterval))
     }
 
     /// An application deploying `app/` of the test repository's `main` into the test namespace.
@@ -132,14 +148,11 @@ struct ControllerHarness {
         _ = try await other.mergePatch(configMapRef(name), patch: ["data": ["key": .string(value)]])
     }
 
-    /// Waits until `condition` holds, checking every 100 ms for up to a minute.
+    /// Waits until `condition` holds, checking every 100 ms for up to ``Patience/timeout``.
     func eventually(
         _ what: String, sourceLocation: Testing.SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
     ) async throws {
-        for _ in 0..<600 {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        if try await Patience.waitUntil(condition) { return }
         Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
         throw CancellationError()
     }

@@ -27,6 +27,62 @@ struct DestinationChangeTests {
         }
     }
 
+    @Test("a destination changed while no controller ran is found from the status, and so is what was left")
+    func changeWhileDown() async throws {
+        try await Harness.run { harness in
+            let moved = "\(harness.namespace)-later"
+            let namespace = ObjectRef(apiVersion: "v1", kind: "Namespace", namespace: "", name: moved)
+            _ = try await harness.other.create(
+                ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(moved)]])
+            do {
+                try await Self.moveWhileDown(harness, to: moved)
+            } catch {
+                try? await harness.other.delete(namespace)
+                throw error
+            }
+            try await harness.other.delete(namespace)
+        }
+    }
+
+    /// Without prune, the objects left at the old destination are reported: by a controller that
+    /// started after the change, and by one more after that (the status remembers where they are).
+    private static func moveWhileDown(_ harness: Harness, to moved: String) async throws {
+        try await harness.repository.commit("first", files: ["app/a.yaml": Harness.configMap("a", "one")])
+        let ref = try await harness.applicationResource("down", syncPolicy: ["automated": ["selfHeal": true]])
+        try await harness.eventually("the first destination is recorded in the status") {
+            let status = try await harness.other.get(ref)["status"]
+            return status?[path: "sync", "comparedTo", "destination", "namespace"]?.stringValue == harness.namespace
+                && status?[path: "sync", "status"] == "Synced"
+        }
+        await harness.controller.stop(gracePeriod: .seconds(5))
+        _ = try await harness.other.mergePatch(ref, patch: ["spec": ["destination": ["namespace": .string(moved)]]])
+
+        for successor in 1...2 {
+            let controller = harness.newController()
+            await controller.start()
+            do {
+                try await controller.watchApplications(namespace: harness.namespace)
+                try await harness.eventually("controller \(successor) reports the object left at the old destination") {
+                    let conditions = await controller.status(of: ref.name)?.conditions ?? []
+                    return conditions.contains {
+                        $0.type == "OrphanedResourceWarning" && $0.message.contains("ConfigMap \(harness.namespace)/a")
+                    }
+                }
+                try await harness.eventually("the status names both destinations") {
+                    let sync = try await harness.other.get(ref)[path: "status", "sync"]
+                    return sync?[path: "comparedTo", "destination", "namespace"]?.stringValue == moved
+                        && sync?[path: "previousDestination", "namespace"]?.stringValue == harness.namespace
+                }
+                #expect(try await Self.value(of: "a", in: moved, harness) == "one")
+                #expect(try await harness.value(of: "a") == "one", "without prune the old object stays")
+            } catch {
+                await controller.stop(gracePeriod: .seconds(5))
+                throw error
+            }
+            await controller.stop(gracePeriod: .seconds(5))
+        }
+    }
+
     private static func move(_ harness: Harness, to moved: String) async throws {
         try await harness.repository.commit(
             "two apps", files: ["one/p.yaml": Harness.configMap("p", "1"), "two/k.yaml": Harness.configMap("k", "1")])

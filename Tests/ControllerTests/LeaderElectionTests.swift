@@ -50,11 +50,7 @@ struct LeaderElectionTests {
                 #expect(await !b.tryAcquireOrRenew())
                 #expect(await a.tryAcquireOrRenew(), "the holder renews")
                 // a goes silent; b takes over once the record has not changed for 2 s by b's clock.
-                var tookOver = false
-                for _ in 0..<50 where !tookOver {
-                    try await Task.sleep(for: .milliseconds(200))
-                    tookOver = await b.tryAcquireOrRenew()
-                }
+                let tookOver = try await Patience.waitUntil(every: .milliseconds(200)) { await b.tryAcquireOrRenew() }
                 #expect(tookOver)
                 #expect(await !a.tryAcquireOrRenew(), "the old leader sees b's fresh lease")
                 let lease = try await client.get(ObjectRef(group: "coordination.k8s.io", version: "v1", kind: "Lease",
@@ -81,8 +77,7 @@ struct LeaderElectionTests {
                                             leaseDuration: .seconds(2), retryPeriod: .milliseconds(100))
                 let started = Flag()
                 let campaign = Task { await elector.run { await started.set(); try? await Task.sleep(for: .seconds(60)) } }
-                for _ in 0..<100 where await !started.value { try await Task.sleep(for: .milliseconds(50)) }
-                #expect(await started.value)
+                #expect(try await Patience.waitUntil(every: .milliseconds(50)) { await started.value })
                 campaign.cancel()
                 await campaign.value
                 let lease = try await client.get(ObjectRef(group: "coordination.k8s.io", version: "v1", kind: "Lease",

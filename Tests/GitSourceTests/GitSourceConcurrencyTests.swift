@@ -31,12 +31,10 @@ struct GitSourceConcurrencyTests {
                         group.addTask { try await cache.resolve(url, revision: "main").sha }
                     }
                     // The first caller's ls-remote is held by the hook until every other caller has joined it.
-                    var joined = 0
-                    for _ in 0..<3000 where joined < callers - 1 {
-                        try await Task.sleep(for: .milliseconds(10))
-                        joined = await cache.statistics.coalescedRequests
+                    let allJoined = try await Patience.waitUntil(every: .milliseconds(10)) {
+                        await cache.statistics.coalescedRequests == callers - 1
                     }
-                    #expect(joined == callers - 1)
+                    #expect(allJoined)
                     try Data().write(to: URL(fileURLWithPath: release))
                     for try await sha in group {
                         #expect(sha == head)

@@ -78,13 +78,9 @@ struct CacheHarness {
         await writer.shutdown()
     }
 
-    /// Polls `condition` every 50 ms for up to 15 s; whether it became true.
+    /// Polls `condition` every 50 ms for up to ``Patience/timeout``; whether it became true.
     static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<300 {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return false
+        try await Patience.waitUntil(every: .milliseconds(50), condition)
     }
 
     /// The names of the cached objects of `application` in this harness's namespace, in order.

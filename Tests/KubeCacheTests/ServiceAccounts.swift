@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import MoorCore
+import MoorTestSupport
 import Testing
 
 /// A service account with cluster-wide read access to chosen resources: a user that may watch
@@ -21,15 +22,14 @@ enum ServiceAccounts {
             ],
         ])
         let ref = ObjectRef(group: "", version: "v1", kind: "Secret", namespace: namespace, name: "\(name)-token")
-        for _ in 0..<200 {
-            if let encoded = try await client.get(ref)[path: "data", "token"]?.stringValue,
-                let data = Data(base64Encoded: encoded)
-            {
-                return String(decoding: data, as: UTF8.self)
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        var token: String?
+        _ = try await Patience.waitUntil(every: .milliseconds(50)) {
+            let encoded = try await client.get(ref)[path: "data", "token"]?.stringValue
+            token = encoded.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+            return token != nil
         }
-        throw TokenError()
+        guard let token else { throw TokenError() }
+        return token
     }
 
     struct TokenError: Error, CustomStringConvertible {

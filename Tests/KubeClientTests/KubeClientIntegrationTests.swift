@@ -272,9 +272,9 @@ struct KubeClientIntegrationTests {
         ]
         _ = try await client.apply(crd, fieldManager: "moor")
         var resource: APIResource?
-        for _ in 0..<50 where resource == nil {
+        _ = try await Patience.waitUntil {
             resource = try? await client.resource(apiVersion: "\(group)/v1", kind: "Widget")
-            if resource == nil { try await Task.sleep(for: .milliseconds(200)) }
+            return resource != nil
         }
         #expect(resource?.name == "widgets")
         #expect(resource?.namespaced == true)
@@ -322,11 +322,11 @@ struct KubeClientIntegrationTests {
             _ = try await client.apply(deployment, fieldManager: "moor")
             let replicaSets = try await client.resource(apiVersion: "apps/v1", kind: "ReplicaSet")
             var owned: [JSONValue] = []
-            for _ in 0..<100 where owned.isEmpty {
+            _ = try await Patience.waitUntil {
                 owned = try await client.list(replicaSets, namespace: ns).items.filter {
                     $0[path: "metadata", "ownerReferences"]?[0]?["name"] == "web"
                 }
-                if owned.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
+                return !owned.isEmpty
             }
             #expect(owned.count == 1)
             #expect(owned.first?[path: "spec", "replicas"] == 2)

@@ -1,5 +1,6 @@
 import Foundation
 import MoorCore
+import MoorTestSupport
 import Render
 import Testing
 
@@ -26,12 +27,8 @@ struct ToolRunnerTests {
         #expect(error?.description == "app/kustomization.yaml: kustomize did not finish within 1s and was stopped")
         let child = try #require(
             Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        var alive = true
-        for _ in 0..<200 where alive {
-            alive = Self.isRunning(child)
-            if alive { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        #expect(!alive, "the tool's child process \(child) survived the timeout")
+        let ended = try await Patience.waitUntil { !Self.isRunning(child) }
+        #expect(ended, "the tool's child process \(child) survived the timeout")
     }
 
     @Test("output over the limit is refused")

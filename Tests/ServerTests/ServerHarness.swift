@@ -66,9 +66,10 @@ struct ServerHarness {
         let cluster = try await TestCluster.shared()
         let client = try cluster.adminClient()
         let other = try cluster.adminClient()
-        let http = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(certificateVerification: .none))
+        var httpConfiguration = HTTPClient.Configuration(certificateVerification: .none)
+        // A loaded test machine can take longer than the default 10 s to accept a connection.
+        httpConfiguration.timeout = .init(connect: .seconds(60), read: .seconds(120))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-server-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         var engine = SyncEngine(client: client)
@@ -188,14 +189,11 @@ struct ServerHarness {
         return Answer(status: Int(response.status.code), headers: response.headers, text: String(buffer: bytes))
     }
 
-    /// Waits until `condition` holds, checking every 100 ms for up to a minute.
+    /// Waits until `condition` holds, checking every 100 ms for up to ``Patience/timeout``.
     func eventually(
         _ what: String, sourceLocation: Testing.SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
     ) async throws {
-        for _ in 0..<600 {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        if try await Patience.waitUntil(condition) { return }
         Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
         throw CancellationError()
     }

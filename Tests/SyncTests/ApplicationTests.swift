@@ -76,9 +76,9 @@ struct ApplicationTests {
         let client = try cluster.adminClient()
         _ = try await client.apply(Application.customResourceDefinition, fieldManager: "moor")
         var resource: APIResource?
-        for _ in 0..<50 where resource == nil {
+        _ = try await Patience.waitUntil {
             resource = try? await client.resource(apiVersion: Application.apiVersion, kind: "Application")
-            if resource == nil { try await Task.sleep(for: .milliseconds(200)) }
+            return resource != nil
         }
         #expect(resource?.namespaced == true)
         try await cluster.withNamespace(client) { ns in

@@ -513,13 +513,10 @@ struct SyncEngineTests {
     }
 }
 
-/// Retries `condition` every 100 ms for up to 30 s.
-func eventually(_ condition: () async throws -> Bool) async throws {
-    for _ in 0..<300 {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    Issue.record("condition not met within 30 s")
+/// Retries `condition` every 100 ms until it holds; records an issue after ``Patience/timeout``.
+func eventually(sourceLocation: Testing.SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool) async throws {
+    if try await Patience.waitUntil(condition) { return }
+    Issue.record("condition not met within \(Patience.timeout)", sourceLocation: sourceLocation)
 }
 
 /// Collects progress events from a sync.
