@@ -23,25 +23,33 @@ extension ApplicationController {
         }
     }
 
-    /// Creates a `v1` Event about the Application resource of `name` (none for a file-sourced
-    /// application). A failure to create it is logged, never fails the reconcile.
-    func recordEvent(_ name: String, _ reason: EventReason, _ message: String) async {
-        guard let managed = registry[name], case .resource(let ref) = managed.origin else { return }
+    /// A `v1` Event about the Application resource `ref` (with `uid` when known), reported by `component`.
+    static func event(
+        about ref: ObjectRef, uid: String, _ reason: EventReason, _ message: String, component: String
+    ) -> JSONValue {
         let now = JSONValue.string(ApplicationStatus.timestamp(Date()))
         let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         var involved: JSONValue = [
             "apiVersion": .string(ref.apiVersion), "kind": .string(ref.kind), "namespace": .string(ref.namespace),
             "name": .string(ref.name),
         ]
-        if !managed.resourceUID.isEmpty { involved["uid"] = .string(managed.resourceUID) }
-        let event: JSONValue = [
+        if !uid.isEmpty { involved["uid"] = .string(uid) }
+        return [
             "apiVersion": "v1", "kind": "Event",
             "metadata": ["name": .string("\(ref.name.prefix(200)).\(suffix)"), "namespace": .string(ref.namespace)],
             "involvedObject": involved, "reason": .string(reason.rawValue),
             "message": .string(String(message.prefix(1024))), "type": .string(reason.type),
-            "source": ["component": "moor-controller"], "reportingComponent": "moor-controller",
+            "source": ["component": .string(component)], "reportingComponent": .string(component),
             "firstTimestamp": now, "lastTimestamp": now, "count": 1,
         ]
+    }
+
+    /// Creates a `v1` Event about the Application resource of `name` (none for a file-sourced
+    /// application). A failure to create it is logged, never fails the reconcile.
+    func recordEvent(_ name: String, _ reason: EventReason, _ message: String) async {
+        guard let managed = registry[name], case .resource(let ref) = managed.origin else { return }
+        let event = Self.event(
+            about: ref, uid: managed.resourceUID, reason, message, component: "moor-controller")
         do {
             _ = try await client.create(event)
         } catch {

@@ -82,7 +82,8 @@ extension ApplicationController {
     /// Syncs the Application resource `ref` once as `request` says, whatever its sync policy (what
     /// `moor app sync` does). A real sync is recorded in the resource's status as the controller
     /// records its own: the operation (`Running` first, then the result) and a history entry (a running
-    /// controller adopts them); it records no Events. A dry run persists and records nothing.
+    /// controller adopts them), and `SyncStarted` and `SyncSucceeded`/`SyncFailed` Events reported by
+    /// `moor` (an Event that cannot be created is skipped). A dry run persists and records nothing.
     ///
     /// Throws before anything is synced for a resource that does not exist or parse, an unknown
     /// destination, a source that cannot be fetched, or a `request.revision` other than the spec's
@@ -106,10 +107,16 @@ extension ApplicationController {
             let options = SyncEngine.RunOptions(prune: request.prune, dryRun: request.dryRun)
             var started = ApplicationStatus.OperationState(
                 phase: "Running", message: request.dryRun ? "dry run" : "syncing", startedAt: Date(), finishedAt: nil)
+            let uid = manifest[path: "metadata", "uid"]?.stringValue ?? ""
+            let record = { (reason: EventReason, message: String) async in
+                let event = Self.event(about: ref, uid: uid, reason, message, component: "moor")
+                _ = try? await access.engine.client.create(event)
+            }
             if !request.dryRun {
                 var running = ApplicationStatus()
                 running.operationState = started
                 try await writeOperation(of: running, to: ref, keys: ["operationState"], engine: access.engine)
+                await record(.syncStarted, "syncing \(application.spec.source.targetRevision)")
             }
             let (operation, result) = await run(
                 destination, application, desired: fetched.objects, options: options, started: started)
@@ -121,6 +128,7 @@ extension ApplicationController {
                 status.addHistory(.init(operation, fetched: fetched, source: application.spec.source))
                 try await writeOperation(
                     of: status, to: ref, keys: ["operationState", "history"], engine: access.engine)
+                await record(operation.phase == "Succeeded" ? .syncSucceeded : .syncFailed, operation.message)
             }
             return (SyncOutcome(operation: started, result: result, dryRun: request.dryRun), fetched)
         }

@@ -65,6 +65,11 @@ struct LeaseElection: Sendable {
     func isHeldElsewhere(at now: ContinuousClock.Instant) -> Bool {
         decide(at: now) == .wait
     }
+
+    /// Whether the observed lease has not changed for `period` (by this process's clock).
+    func unchanged(for period: Duration, at now: ContinuousClock.Instant) -> Bool {
+        observedAt.map { now - $0 >= period } ?? false
+    }
 }
 
 /// Leader election over a Lease: at most one holder at a time among the processes that share the

@@ -12,6 +12,10 @@ internal import MoorCore
 /// applications move at the others' next round. A member whose own renewals fail for a whole
 /// `leaseDuration` owns nothing until it renews again.
 ///
+/// The lease of a member that has not changed for ten lease durations (a replica that is gone for
+/// good, e.g. a pod replaced by a rollout) is deleted by the first member to notice, only if it is
+/// still that version; a member that comes back creates its lease again.
+///
 /// Two members sync the same application only transiently: a joining member owns nothing for its
 /// first `retryPeriod` (by then every other member has read its lease and let go of what it gains),
 /// so the overlap is at most a reconcile that was already running when ownership moved.
@@ -85,6 +89,7 @@ public actor ShardMembership {
                 read[name] = election
             }
             others = read
+            await deleteStaleLeases(at: now)
         } catch {
             logger.warning("reading the shard members' leases failed", metadata: ["error": "\(error)"])
             return nil
@@ -94,6 +99,27 @@ public actor ShardMembership {
         }
         let live = others.values.filter { $0.isHeldElsewhere(at: now) }.compactMap { $0.observed?.holder }
         return .member(identity, of: Set(live + [identity]).sorted())
+    }
+
+    /// How long another member's lease must stay unchanged before it is deleted.
+    var staleAfter: Duration { leaseDuration * 10 }
+
+    /// Deletes the other members' leases unchanged for ``staleAfter``, each only at the version
+    /// read; one renewed, or deleted by another member, meanwhile is left alone.
+    private func deleteStaleLeases(at now: ContinuousClock.Instant) async {
+        for (name, election) in others where election.unchanged(for: staleAfter, at: now) {
+            guard let version = election.observed?.resourceVersion else { continue }
+            let ref = ObjectRef(group: "coordination.k8s.io", version: "v1", kind: "Lease", namespace: namespace, name: name)
+            do {
+                try await client.delete(ref, resourceVersion: version)
+                others[name] = nil
+                logger.info("deleted the lease of a departed shard member", metadata: ["lease": "\(name)"])
+            } catch where error.code == .notFound || error.code == .conflict {
+                others[name] = nil
+            } catch {
+                logger.warning("deleting a stale shard lease failed", metadata: ["lease": "\(name)", "error": "\(error)"])
+            }
+        }
     }
 
     /// Until cancelled: a ``round()`` every `retryPeriod`, its result given to `controller`

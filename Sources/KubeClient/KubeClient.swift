@@ -222,15 +222,18 @@ public final class KubeClient: Sendable {
         case orphan = "Orphan"
     }
 
-    /// Deletes an object. A missing object throws `notFound`.
-    public func delete(_ ref: ObjectRef, propagation: PropagationPolicy = .background, dryRun: Bool = false)
-        async throws(KubeAPIError)
-    {
+    /// Deletes an object. A missing object throws `notFound`. With `resourceVersion`, only that
+    /// version is deleted: an object changed since throws `conflict`.
+    public func delete(
+        _ ref: ObjectRef, propagation: PropagationPolicy = .background, dryRun: Bool = false,
+        resourceVersion: String? = nil
+    ) async throws(KubeAPIError) {
         let resource = try await resource(for: ref)
         var options: JSONValue = [
             "apiVersion": "v1", "kind": "DeleteOptions", "propagationPolicy": .string(propagation.rawValue),
         ]
         if dryRun { options["dryRun"] = ["All"] }
+        if let resourceVersion { options["preconditions"] = ["resourceVersion": .string(resourceVersion)] }
         _ = try await transport.send(
             KubeRequest(
                 method: .DELETE, path: resource.objectPath(namespace: namespace(ref.namespace, for: resource), name: ref.name),

@@ -54,7 +54,8 @@ extension AppCommand {
             discussion: """
                 Reads the Application resource, fetches and renders its source and syncs its destination \
                 cluster. The operation and a history entry are written to the resource's status (a running \
-                controller adopts them); no Events are recorded. --dry-run persists and records nothing. \
+                controller adopts them), with SyncStarted and SyncSucceeded/SyncFailed Events. --dry-run \
+                persists and records nothing. \
                 --revision is refused for an application with automated sync (it would be taken back); \
                 use `moor app rollback` instead. Exits 1 when the sync fails.
                 """)
@@ -92,7 +93,7 @@ extension AppCommand {
                 } else {
                     print("Sync FAILED \(name): \(outcome.operation.message)")
                 }
-                if !dryRun { print("recorded in the status of \(name) (operation and history; no events)") }
+                if !dryRun { print("recorded in the status of \(name) (operation and history) and its events") }
             }
             if outcome.operation.phase != "Succeeded" { throw ExitCode(1) }
         }

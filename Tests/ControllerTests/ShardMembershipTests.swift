@@ -43,9 +43,10 @@ struct ShardMembershipTests {
                 engine: engine, fetcher: SourceFetcher(cache: try GitSourceCache(directory: directory.path)),
                 configuration: .init(pollInterval: .milliseconds(500)))
             let survivor = harness.controller
+            // A lease long enough that a loaded machine's slow renewals never look like a death.
             let membership = { (identity: String, client: KubeClient) in
                 ShardMembership(
-                    client: client, namespace: harness.namespace, identity: identity, leaseDuration: .seconds(15),
+                    client: client, namespace: harness.namespace, identity: identity, leaseDuration: .seconds(30),
                     retryPeriod: .seconds(1))
             }
             // Lease clients of their own, so that renewals never queue behind a controller's requests.
@@ -122,6 +123,41 @@ struct ShardMembershipTests {
                     name: ShardMembership.leaseName(group: "moor-controller", identity: survivorID)))
             #expect(lease[path: "spec", "holderIdentity"] == "", "a member that stops releases its lease")
         }
+    }
+
+    @Test("the lease of a member gone for ten lease durations is deleted; the leases of live members stay")
+    func staleLeases() async throws {
+        let cluster = try await TestCluster.shared()
+        let client = try cluster.adminClient()
+        do {
+            try await cluster.withNamespace(client) { namespace in
+                let member = { (identity: String) in
+                    ShardMembership(
+                        client: client, namespace: namespace, identity: identity, leaseDuration: .seconds(1),
+                        retryPeriod: .milliseconds(200))
+                }
+                let lease = { (identity: String) in
+                    ObjectRef(
+                        group: "coordination.k8s.io", version: "v1", kind: "Lease", namespace: namespace,
+                        name: ShardMembership.leaseName(group: "moor-controller", identity: identity))
+                }
+                let (gone, survivor, alive) = (member("gone"), member("survivor"), member("alive"))
+                _ = await gone.round()
+                _ = try await client.get(lease("gone"))
+                let deleted = try await Patience.waitUntil(every: .milliseconds(200)) {
+                    _ = await survivor.round()
+                    _ = await alive.round()
+                    return (try? await client.get(lease("gone"))) == nil
+                }
+                #expect(deleted, "the departed member's lease is deleted")
+                _ = try await client.get(lease("survivor"))
+                _ = try await client.get(lease("alive"))
+            }
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
     }
 
     @Test("moor controller --shards auto: two processes share the applications and exit 0 on SIGTERM")
