@@ -114,9 +114,9 @@ final class GitServerProcess: Sendable {
 }
 
 /// Loopback TCP ports for test servers.
-enum LoopbackPort {
+public enum LoopbackPort {
     /// A port on 127.0.0.1 that was free a moment ago (bound to port 0 and released).
-    static func free() throws -> Int {
+    public static func free() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw GitTestSupportError(message: "socket() failed: errno \(errno)") }
         defer { close(descriptor) }
@@ -129,6 +129,16 @@ enum LoopbackPort {
         }
         guard bound else { throw GitTestSupportError(message: "could not bind a loopback port: errno \(errno)") }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// The HTTP status `GET http://127.0.0.1:<port><path>` answers (through curl); 0 when nothing
+    /// answers within 30 s.
+    public static func httpStatus(_ port: Int, _ path: String) async throws -> Int {
+        let result = try await Subprocess.run(
+            .path(.init(try GitTestTool.locate("curl"))),
+            arguments: ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "30", "http://127.0.0.1:\(port)\(path)"],
+            output: .string(limit: 1 << 10), error: .discarded)
+        return Int(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
     /// Waits until something accepts connections on `port`; throws after ``Patience/timeout``, quoting

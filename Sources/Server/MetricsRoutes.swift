@@ -26,7 +26,8 @@ struct MetricsRoutes: Sendable {
         }
     }
 
-    private static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
+    /// A `text/plain` response.
+    static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
         Response(
             status: status, headers: [.contentType: "text/plain; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

@@ -1,9 +1,10 @@
+import Controller
 import Hummingbird
 
 extension MoorServer {
-    /// Every route of the server, in one place: probes and metrics (S2's ``MetricsRoutes``),
+    /// Every route of a controller's server, in one place: probes and metrics (``MetricsRoutes``),
     /// webhooks (``WebhookRoutes``), the web UI (``StaticFiles``) and the API (``APIRoutes``).
-    func makeRouter(access: AccessControl) throws -> Router<MoorRequestContext> {
+    func makeRouter(controller: ApplicationController, access: AccessControl) throws -> Router<MoorRequestContext> {
         let secrets: WebhookSecrets
         do {
             secrets = try configuration.webhookSecretsFile.map(WebhookSecrets.load(path:)) ?? .none

@@ -16,6 +16,9 @@ public import ServiceLifecycle
 /// requests finish and event streams close); ``start()`` serves in the background and returns once
 /// listening, with the bound port, for a command or a test to ``RunningServer/stop(gracePeriod:)``.
 /// The configuration is checked (tokens, webhook secrets, TLS files) before anything listens.
+///
+/// A replica waiting for the leader-election lease serves ``standby(lease:configuration:logger:)``
+/// on the same port instead: probes, and 503 for everything else.
 public struct MoorServer: Service {
     /// How the server listens and whom it lets in.
     public struct Configuration: Sendable {
@@ -50,7 +53,23 @@ public struct MoorServer: Service {
         }
     }
 
-    let controller: ApplicationController
+    /// What the server serves.
+    enum Role: Sendable {
+        /// Everything, for a running controller.
+        case controller(ApplicationController)
+        /// Probes only, for a replica waiting for the lease this names (`namespace/name`).
+        case standby(lease: String)
+
+        /// For the log: `controller`, or `standby for lease NS/NAME`.
+        var label: String {
+            switch self {
+            case .controller: "controller"
+            case .standby(let lease): "standby for lease \(lease)"
+            }
+        }
+    }
+
+    let role: Role
     let configuration: Configuration
     let logger: Logger
 
@@ -58,9 +77,22 @@ public struct MoorServer: Service {
     public init(
         controller: ApplicationController, configuration: Configuration, logger: Logger = Logger(label: "moor.server")
     ) {
-        self.controller = controller
+        self.init(role: .controller(controller), configuration: configuration, logger: logger)
+    }
+
+    private init(role: Role, configuration: Configuration, logger: Logger) {
+        self.role = role
         self.configuration = configuration
         self.logger = logger
+    }
+
+    /// The server of a replica waiting for the leader-election `lease` (`namespace/name`): `/healthz`
+    /// is 200 (the process is alive), `/readyz` 503 (so a Service sends traffic to the leader only),
+    /// and every other path a JSON 503 that says so. Same address and TLS as the leader's server.
+    public static func standby(
+        lease: String, configuration: Configuration, logger: Logger = Logger(label: "moor.server")
+    ) -> MoorServer {
+        MoorServer(role: .standby(lease: lease), configuration: configuration, logger: logger)
     }
 
     /// Serves until graceful shutdown or cancellation. Throws ``ServerConfigurationError`` before
@@ -89,14 +121,25 @@ public struct MoorServer: Service {
 
     /// Serves, calling `onListening` with the bound port once listening.
     func serve(onListening: @escaping @Sendable (Int) async -> Void) async throws {
-        let client = await controller.client
-        let access: AccessControl
-        do {
-            access = try await AccessControl.load(configuration.tokens, client: client)
-        } catch {
-            throw ServerConfigurationError("\(error)")
+        let router: Router<MoorRequestContext>
+        var reloader: TokenReloader?
+        switch role {
+        case .controller(let controller):
+            let client = await controller.client
+            let access: AccessControl
+            do {
+                access = try await AccessControl.load(configuration.tokens, client: client)
+            } catch {
+                throw ServerConfigurationError("\(error)")
+            }
+            router = try makeRouter(controller: controller, access: access)
+            if configuration.tokens != nil {
+                reloader = TokenReloader(
+                    access: access, client: client, interval: configuration.tokenReloadInterval, logger: logger)
+            }
+        case .standby(let lease):
+            router = StandbyRoutes(lease: lease).router()
         }
-        let router = try makeRouter(access: access)
         let scheme = configuration.tls == nil ? "http" : "https"
         var application = Application(
             router: router, server: try serverBuilder(),
@@ -108,16 +151,12 @@ public struct MoorServer: Service {
                     metadata: [
                         "address": "\(scheme)://\(configuration.host):\(port)",
                         "tokens": "\(configuration.tokens.map { "\($0)" } ?? "none: the API answers 401")",
+                        "role": "\(role.label)",
                     ])
                 await onListening(port)
             },
             logger: logger)
-        if configuration.tokens != nil {
-            application.addServices(
-                TokenReloader(
-                    access: access, client: client, interval: configuration.tokenReloadInterval,
-                    logger: logger))
-        }
+        if let reloader { application.addServices(reloader) }
         try await application.run()
     }
 

@@ -146,22 +146,30 @@ struct ControllerCommand: AsyncParsableCommand {
         let elector = LeaderElector(
             client: client, namespace: leaseNamespace, name: leaseName, identity: identity,
             leaseDuration: .seconds(leaseDuration), retryPeriod: .seconds(max(1, leaseDuration / 5)), logger: logger)
+        let lease = "\(leaseNamespace)/\(leaseName)"
+        // While not leading, --listen serves the standby's probes on the same address.
+        let standby = StandbyServer { await self.server.startStandby(lease: lease, logger: logger) }
+        await standby.serve()
         let campaign = Task {
             await elector.run {
                 // Leading: run until the lease is lost or the process stops.
-                guard let controller = try? await startController(client: client, manifests: manifests, logger: logger)
-                else { return }
-                let server = await self.server.startLogging(controller, logger: logger)
-                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-                await server?.stop()
-                await controller.stop(gracePeriod: .seconds(gracePeriod))
+                await standby.stop()
+                if let controller = try? await startController(client: client, manifests: manifests, logger: logger) {
+                    let server = await self.server.startLogging(controller, logger: logger)
+                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                    await server?.stop()
+                    await controller.stop(gracePeriod: .seconds(gracePeriod))
+                }
+                // Back to waiting, unless the process is stopping.
+                if !Task.isCancelled { await standby.serve() }
             }
         }
-        logger.info("waiting for the lease", metadata: ["lease": "\(leaseNamespace)/\(leaseName)", "identity": "\(identity)"])
+        logger.info("waiting for the lease", metadata: ["lease": "\(lease)", "identity": "\(identity)"])
         let received = await signals.next()
         logger.info("stopping", metadata: ["signal": "\(received)"])
         campaign.cancel()
         await campaign.value
+        await standby.stop()
         await client.shutdown()
     }
 

@@ -94,11 +94,53 @@ struct ServerFlags: ParsableArguments {
         }
     }
 
+    /// The server of a replica waiting for the leader-election `lease` (`namespace/name`) when
+    /// --listen was given (``MoorServer/standby(lease:configuration:logger:)``); one that cannot start
+    /// is logged.
+    func startStandby(lease: String, logger: Logger) async -> RunningServer? {
+        do {
+            guard let configuration = try configuration() else { return nil }
+            return try await MoorServer.standby(lease: lease, configuration: configuration, logger: serverLogger(logger))
+                .start()
+        } catch {
+            logger.error("the standby server did not start", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
     /// The server of `controller` when --listen was given.
     private func server(for controller: ApplicationController, logger: Logger) throws -> MoorServer? {
         guard let configuration = try configuration() else { return nil }
+        return MoorServer(controller: controller, configuration: configuration, logger: serverLogger(logger))
+    }
+
+    private func serverLogger(_ logger: Logger) -> Logger {
         var serverLogger = logger
         serverLogger[metadataKey: "component"] = "server"
-        return MoorServer(controller: controller, configuration: configuration, logger: serverLogger)
+        return serverLogger
+    }
+}
+
+/// The standby server of a `--leader-elect` replica: serving while the replica waits for the lease,
+/// stopped while it leads (its own server then takes the address).
+actor StandbyServer {
+    private let start: @Sendable () async -> RunningServer?
+    private var running: RunningServer?
+
+    /// A standby server started by `start` (which returns `nil` without --listen).
+    init(start: @escaping @Sendable () async -> RunningServer?) {
+        self.start = start
+    }
+
+    /// Starts serving, unless it already does.
+    func serve() async {
+        guard running == nil else { return }
+        running = await start()
+    }
+
+    /// Stops serving (at once: a standby has no long requests), freeing the address.
+    func stop() async {
+        await running?.stop(gracePeriod: .zero)
+        running = nil
     }
 }

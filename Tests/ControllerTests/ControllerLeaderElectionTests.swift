@@ -8,18 +8,20 @@ import Testing
 /// takes over within the lease duration.
 @Suite("moor controller --leader-elect")
 struct ControllerLeaderElectionTests {
-    /// A background `moor controller` whose standard error goes to a file.
+    /// A background `moor controller` whose standard error goes to a file, serving on a port of its own.
     struct Replica {
         let process = Process()
         let log: URL
+        let port: Int
 
         init(identity: String, apps: URL, namespace: String, directory: URL, kubeconfig: String) throws {
             log = directory.appendingPathComponent("\(identity).log")
+            port = try LoopbackPort.free()
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             process.executableURL = URL(fileURLWithPath: try MoorCommand.binary())
             process.arguments = [
                 "controller", "--apps", apps.path, "--poll-interval", "1", "--leader-elect", "--lease-namespace",
-                namespace, "--lease-duration", "2", "--identity", identity,
+                namespace, "--lease-duration", "2", "--identity", identity, "--listen", "127.0.0.1:\(port)",
             ]
             process.environment = ProcessInfo.processInfo.environment.merging([
                 "KUBECONFIG": kubeconfig, "MOOR_CACHE_DIR": directory.appendingPathComponent("cache-\(identity)").path,
@@ -30,6 +32,11 @@ struct ControllerLeaderElectionTests {
 
         var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
         var leads: Bool { output.contains("became leader") }
+
+        /// The status its server answers for `path`.
+        func status(_ path: String) async throws -> Int {
+            try await LoopbackPort.httpStatus(port, path)
+        }
     }
 
     @Test("only one replica leads; killing it hands over; SIGTERM releases the lease")
@@ -58,6 +65,12 @@ struct ControllerLeaderElectionTests {
                                       directory: directory, kubeconfig: kubeconfig)
             second = standby
             try await harness.eventually("the second replica is waiting") { standby.output.contains("waiting for the lease") }
+            try await harness.eventually("the standby serves its probes: alive, not ready") {
+                let (alive, ready) = (try await standby.status("/healthz"), try await standby.status("/readyz"))
+                return alive == 200 && ready == 503
+            }
+            #expect(try await standby.status("/api/v1/applications") == 503)
+            #expect(try await first.status("/readyz") == 200, "the leader is ready")
             try await Task.sleep(for: .seconds(3))
             #expect(!standby.leads, "a live leader keeps the lease: \(standby.output)")
 
@@ -68,6 +81,10 @@ struct ControllerLeaderElectionTests {
                 guard standby.leads else { return false }
                 return try await harness.value(of: "a") == "v2"
             }
+            try await harness.eventually("the new leader serves the controller's server on the same port") {
+                try await standby.status("/readyz") == 200
+            }
+            #expect(try await standby.status("/api/v1/applications") == 401, "the API, which needs a token")
             standby.process.terminate()
             standby.process.waitUntilExit()
             #expect(standby.process.terminationStatus == 0, "\(standby.output)")
