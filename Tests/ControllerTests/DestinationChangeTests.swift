@@ -12,30 +12,23 @@ struct DestinationChangeTests {
 
     @Test("a new destination namespace: objects at the old one are pruned with prune, reported without")
     func namespaceChange() async throws {
+        try await Self.withSecondNamespace { harness, moved in try await Self.move(harness, to: moved) }
+    }
+
+    @Test("a destination changed while no controller ran is found from the status, and so is what was left")
+    func changeWhileDown() async throws {
+        try await Self.withSecondNamespace { harness, moved in try await Self.moveWhileDown(harness, to: moved) }
+    }
+
+    /// Runs `body` with a harness and a second namespace, `<harness namespace>-moved`, deleted afterwards.
+    private static func withSecondNamespace(_ body: (Harness, String) async throws -> Void) async throws {
         try await Harness.run { harness in
             let moved = "\(harness.namespace)-moved"
             let namespace = ObjectRef(apiVersion: "v1", kind: "Namespace", namespace: "", name: moved)
             _ = try await harness.other.create(
                 ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(moved)]])
             do {
-                try await Self.move(harness, to: moved)
-            } catch {
-                try? await harness.other.delete(namespace)
-                throw error
-            }
-            try await harness.other.delete(namespace)
-        }
-    }
-
-    @Test("a destination changed while no controller ran is found from the status, and so is what was left")
-    func changeWhileDown() async throws {
-        try await Harness.run { harness in
-            let moved = "\(harness.namespace)-later"
-            let namespace = ObjectRef(apiVersion: "v1", kind: "Namespace", namespace: "", name: moved)
-            _ = try await harness.other.create(
-                ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(moved)]])
-            do {
-                try await Self.moveWhileDown(harness, to: moved)
+                try await body(harness, moved)
             } catch {
                 try? await harness.other.delete(namespace)
                 throw error
