@@ -226,11 +226,8 @@ extension ApplicationController {
     func exclusively<T: Sendable>(
         _ name: String, _ body: @escaping @Sendable () async throws(OperationError) -> T
     ) async throws(OperationError) -> T {
-        while !queue.claim(name) {
-            await running[name]?.value
-            guard accepting, registry[name] != nil else {
-                throw OperationError(.notFound, "application \(name) is no longer managed; nothing was done")
-            }
+        guard await claimForOperation(name) else {
+            throw OperationError(.notFound, "application \(name) is no longer managed; nothing was done")
         }
         let work = Task { () -> Result<T, OperationError> in
             let outcome: Result<T, OperationError>
@@ -240,6 +237,19 @@ extension ApplicationController {
         }
         running[name] = Task { _ = await work.value }
         return try await work.value.get()
+    }
+
+    /// Claims `name` for an operation: waits until the reconcile (or operation) in flight finishes,
+    /// keeping new reconciles from starting meanwhile. `false` when the application is no longer
+    /// managed, or the controller stopped, before it could be claimed. Release it with ``finish(_:succeeded:)``.
+    func claimForOperation(_ name: String) async -> Bool {
+        queue.reserve(name)
+        defer { queue.unreserve(name) }
+        while !queue.claim(name) {
+            await running[name]?.value
+            guard accepting, registry[name] != nil else { return false }
+        }
+        return true
     }
 
     /// The registered application `name`; throws `notFound` (also once the controller stopped).

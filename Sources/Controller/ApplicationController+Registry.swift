@@ -1,3 +1,4 @@
+internal import Foundation
 public import KubeClient
 public import MoorCore
 
@@ -25,7 +26,7 @@ extension ApplicationController {
     /// being managed (their objects stay). A resource that does not parse is logged and skipped.
     /// Throws when the cluster does not serve the Application kind (install the CRD first).
     public func watchApplications(namespace: String?) async throws(KubeAPIError) {
-        try await watchResources(kind: Application.kind, namespace: namespace) { await $0.receive($1) }
+        try await watchResources(kind: Application.kind, namespace: namespace) { await $0.receive($1, in: namespace) }
     }
 
     /// Watches the `moor.dev/v1alpha1` resources of `kind` in `namespace` (all namespaces when `nil`),
@@ -53,12 +54,16 @@ extension ApplicationController {
             })
     }
 
-    private func receive(_ change: ResourceChange) {
+    /// Takes a change from the watch of Application resources in `namespace` (all when `nil`); a full
+    /// list unregisters the resources of that namespace it no longer holds.
+    private func receive(_ change: ResourceChange, in namespace: String?) {
         switch change {
         case .listed(let manifests):
             let present = Set(manifests.compactMap(ObjectRef.init(object:)).map(\.identity))
             for (name, managed) in registry {
-                if let identity = managed.resourceIdentity, !present.contains(identity) { unregister(name) }
+                guard let identity = managed.resourceIdentity, namespace == nil || identity.namespace == namespace
+                else { continue }
+                if !present.contains(identity) { unregister(name) }
             }
             for manifest in manifests { registerResource(manifest) }
         case .event(let event) where event.kind == .deleted:
@@ -80,12 +85,19 @@ extension ApplicationController {
             logger.error("skipping an Application resource that does not parse", metadata: [
                 "resource": "\(ref)", "error": "\(error)",
             ])
+            if let name = registry.first(where: { $0.value.resourceIdentity == ref.identity })?.key { unregister(name) }
+            reportInvalid(manifest, ref, "\(error); fix the spec: nothing is synced until then")
             return
         }
         if let existing = registry[application.name], existing.origin != .resource(ref) {
             logger.error("skipping an Application resource whose name is taken; names must be unique", metadata: [
                 "resource": "\(ref)", "application": "\(application.name)",
             ])
+            let holder = existing.resourceIdentity.map { "the Application resource \($0)" } ?? "another source"
+            reportInvalid(
+                manifest, ref,
+                "an application named \(application.name) is already managed from \(holder); names must be unique "
+                    + "across namespaces: rename this one")
             return
         }
         register(application, origin: .resource(ref))
@@ -97,6 +109,31 @@ extension ApplicationController {
         if !refresh.isEmpty {
             registry[application.name]?.refreshAnnotations = refresh
             enqueue(application.name)
+        }
+    }
+
+    /// Writes why an Application resource is not managed to its status: an `InvalidSpecError`
+    /// condition (as Argo CD names it) and sync status `Unknown`. Skipped when the status already says
+    /// so (the write's own watch event comes back here) or another shard owns the resource. A failed
+    /// write is logged.
+    private func reportInvalid(_ manifest: JSONValue, _ ref: ObjectRef, _ message: String) {
+        guard shard.owns(ShardAssignment.key(namespace: ref.namespace, name: ref.name)) else { return }
+        let reported = manifest[path: "status", "conditions"]?.arrayValue ?? []
+        guard reported.count != 1 || reported.first?["type"] != .string(ApplicationStatus.invalidSpecError)
+            || reported.first?["message"] != .string(message)
+        else { return }
+        let condition: JSONValue = [
+            "type": .string(ApplicationStatus.invalidSpecError), "message": .string(message),
+            "lastTransitionTime": .string(ApplicationStatus.timestamp(Date())),
+        ]
+        let patch: JSONValue = ["status": ["sync": ["status": "Unknown"], "conditions": [condition]]]
+        let (client, logger) = (client, logger)
+        Task {
+            do {
+                _ = try await client.mergePatch(ref, patch: patch, subresource: "status")
+            } catch {
+                logger.error("writing status failed", metadata: ["resource": "\(ref)", "error": "\(error)"])
+            }
         }
     }
 

@@ -68,11 +68,8 @@ extension ApplicationController {
             throw ApplicationError("no application is named \(name) (or the controller stopped)")
         }
         let entry = try target.entry(in: managed.status.history, of: name)
-        while !queue.claim(name) {
-            await running[name]?.value
-            guard accepting, registry[name] != nil else {
-                throw ApplicationError("application \(name) is no longer managed; nothing was rolled back")
-            }
+        guard await claimForOperation(name) else {
+            throw ApplicationError("application \(name) is no longer managed; nothing was rolled back")
         }
         let work = Task { try await self.rollingBack(name, to: entry, prune: prune) }
         running[name] = Task { _ = await work.result }

@@ -114,6 +114,9 @@ public struct ApplicationStatus: Sendable, Hashable {
 
     /// The condition type for a source, render or cluster read that failed.
     public static let comparisonError = "ComparisonError"
+    /// The condition type for an Application resource the controller does not manage: its spec does
+    /// not parse, or its name is taken.
+    public static let invalidSpecError = "InvalidSpecError"
     /// The condition type for a sync that was refused or failed.
     public static let syncError = "SyncError"
 

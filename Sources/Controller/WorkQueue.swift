@@ -98,6 +98,8 @@ struct WorkQueue: Sendable {
     private var forgotten: Set<String> = []
     private var failures: [String: Int] = [:]
     private var notBefore: [String: Instant] = [:]
+    /// Keys operations wait to ``claim(_:)``, with how many wait for each.
+    private var reserved: [String: Int] = [:]
 
     init(backoff: Backoff = Backoff()) {
         self.backoff = backoff
@@ -131,7 +133,9 @@ struct WorkQueue: Sendable {
     mutating func next(now: Instant, minimumPriority: Int = 0) -> (key: String, trigger: Trigger)? {
         var best: (key: String, entry: Entry)?
         for (key, entry) in waiting
-        where entry.trigger.priority >= minimumPriority && notBefore[key].map({ $0 <= now }) ?? true {
+        where entry.trigger.priority >= minimumPriority && notBefore[key].map({ $0 <= now }) ?? true
+            && reserved[key] == nil
+        {
             if let current = best?.entry, !Self.precedes(entry, current) { continue }
             best = (key, entry)
         }
@@ -139,6 +143,18 @@ struct WorkQueue: Sendable {
         waiting[best.key] = nil
         processing.insert(best.key)
         return (best.key, best.entry.trigger)
+    }
+
+    /// Keeps `key` from being handed out until as many ``unreserve(_:)`` calls: an operation that
+    /// waits to ``claim(_:)`` it is not overtaken by the polls that keep arriving meanwhile.
+    mutating func reserve(_ key: String) {
+        reserved[key, default: 0] += 1
+    }
+
+    /// Ends one ``reserve(_:)`` of `key`.
+    mutating func unreserve(_ key: String) {
+        guard let count = reserved[key] else { return }
+        reserved[key] = count > 1 ? count - 1 : nil
     }
 
     /// Marks `key` processing without handing it out (it leaves the queue); `false` when it is

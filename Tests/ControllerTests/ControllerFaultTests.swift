@@ -78,21 +78,8 @@ struct ControllerFaultTests {
                     "app/second.yaml": Self.configMaps(150..<300, wave: 2),
                 ])
             try await harness.installApplicationDefinition()
-            let name = "fault-\(harness.namespace)"
-            let ref = ObjectRef(
-                apiVersion: Application.apiVersion, kind: Application.kind, namespace: harness.namespace, name: name)
-            _ = try await harness.other.apply(
-                [
-                    "apiVersion": .string(Application.apiVersion), "kind": .string(Application.kind),
-                    "metadata": ["name": .string(name), "namespace": .string(harness.namespace)],
-                    "spec": [
-                        "source": [
-                            "repoURL": .string(harness.repository.fileURL), "targetRevision": "main", "path": "app",
-                        ],
-                        "destination": ["namespace": .string(harness.namespace)],
-                        "syncPolicy": ["automated": ["prune": true, "selfHeal": true]],
-                    ],
-                ], fieldManager: "moor-test")
+            let ref = try await harness.createApplicationResource(
+                "fault-\(harness.namespace)", syncPolicy: ["automated": ["prune": true, "selfHeal": true]])
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-fault-\(UUID())")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }

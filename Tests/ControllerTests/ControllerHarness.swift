@@ -103,20 +103,26 @@ struct ControllerHarness {
     /// Application resources (installing the CRD first). Returns the resource.
     func applicationResource(_ prefix: String, syncPolicy: JSONValue) async throws -> ObjectRef {
         try await installApplicationDefinition()
-        let name = "\(prefix)-\(namespace)"
-        _ = try await other.apply(
-            [
-                "apiVersion": .string(Application.apiVersion), "kind": .string(Application.kind),
-                "metadata": ["name": .string(name), "namespace": .string(namespace)],
-                "spec": [
-                    "source": ["repoURL": .string(repository.fileURL), "targetRevision": "main", "path": "app"],
-                    "destination": ["namespace": .string(namespace)],
-                    "syncPolicy": syncPolicy,
-                ],
-            ], fieldManager: "moor-test")
+        let ref = try await createApplicationResource("\(prefix)-\(namespace)", syncPolicy: syncPolicy)
         try await controller.watchApplications(namespace: namespace)
-        return ObjectRef(
-            apiVersion: Application.apiVersion, kind: Application.kind, namespace: namespace, name: name)
+        return ref
+    }
+
+    /// Creates Application resource `name` in `namespace` (the test namespace by default) deploying
+    /// `app/` of the test repository's `main` into the test namespace with `syncPolicy`; returns it.
+    func createApplicationResource(
+        _ name: String, in namespace: String? = nil, syncPolicy: JSONValue
+    ) async throws -> ObjectRef {
+        let namespace = namespace ?? self.namespace
+        _ = try await other.create([
+            "apiVersion": .string(Application.apiVersion), "kind": .string(Application.kind),
+            "metadata": ["name": .string(name), "namespace": .string(namespace)],
+            "spec": [
+                "source": ["repoURL": .string(repository.fileURL), "targetRevision": "main", "path": "app"],
+                "destination": ["namespace": .string(self.namespace)], "syncPolicy": syncPolicy,
+            ],
+        ])
+        return ObjectRef(apiVersion: Application.apiVersion, kind: Application.kind, namespace: namespace, name: name)
     }
 
     /// A ConfigMap manifest.

@@ -48,17 +48,7 @@ struct StatusAdoptionTests {
     private static func rolledBack(
         _ harness: Harness, _ prefix: String, commit: String, syncPolicy: JSONValue
     ) async throws -> ObjectRef {
-        let name = "\(prefix)-\(harness.namespace)"
-        let ref = ObjectRef(
-            apiVersion: Application.apiVersion, kind: Application.kind, namespace: harness.namespace, name: name)
-        _ = try await harness.other.create([
-            "apiVersion": .string(Application.apiVersion), "kind": .string(Application.kind),
-            "metadata": ["name": .string(name), "namespace": .string(harness.namespace)],
-            "spec": [
-                "source": ["repoURL": .string(harness.repository.fileURL), "targetRevision": "main", "path": "app"],
-                "destination": ["namespace": .string(harness.namespace)], "syncPolicy": syncPolicy,
-            ],
-        ])
+        let ref = try await harness.createApplicationResource("\(prefix)-\(harness.namespace)", syncPolicy: syncPolicy)
         let now = Date()
         var status = ApplicationStatus()
         status.operationState = .init(phase: "Succeeded", message: "rolled back by hand", startedAt: now, finishedAt: now)

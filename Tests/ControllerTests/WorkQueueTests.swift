@@ -148,6 +148,25 @@ struct WorkQueueTests {
         #expect(!handedOut, "a key handed out cannot be claimed")
     }
 
+    @Test("a reserved key is not handed out, however often it is queued, until every reservation ends")
+    func reserved() {
+        var queue = WorkQueue(backoff: backoff)
+        queue.add("a", .poll)
+        queue.add("b", .poll)
+        queue.reserve("a")
+        queue.reserve("a")
+        #expect(Self.drain(&queue, now: start) == ["b"])
+        queue.add("a", .drift)
+        queue.unreserve("a")
+        #expect(Self.drain(&queue, now: start) == [], "one reservation is left")
+        let claimed = queue.claim("a")
+        #expect(claimed, "the reserving operation still claims it")
+        queue.done("a", succeeded: true, now: start)
+        #expect(Self.drain(&queue, now: start) == [], "still reserved after the operation")
+        queue.unreserve("a")
+        #expect(Self.drain(&queue, now: start) == ["a"], "the drift queued meanwhile runs once free")
+    }
+
     @Test("a backoff given with a failure replaces the queue's own")
     func backoffPerKey() {
         var queue = WorkQueue(backoff: backoff)
