@@ -98,8 +98,10 @@ extension ApplicationController {
         let comparison: ApplicationComparison
         do {
             let fetched = try await fetch(application.spec.source, for: name)
-            comparison = try await destination(of: application).engine.compare(
-                application, desired: fetched.objects, prune: application.spec.syncPolicy.automated?.prune ?? false)
+            let cluster = try await destination(of: application)
+            comparison = try await cluster.engine.compare(
+                application, desired: fetched.objects, tracked: await cachedObjects(of: name, in: cluster),
+                prune: application.spec.syncPolicy.automated?.prune ?? false)
         } catch let error as OperationError {
             throw error
         } catch {
@@ -149,21 +151,22 @@ extension ApplicationController {
         throws(OperationError) -> SyncOutcome
     {
         let fetched = try await fetch(application.spec.source, for: name)
-        let engine: SyncEngine
+        let cluster: ClusterRegistry.Cluster
         do {
-            engine = try await destination(of: application).engine
+            cluster = try await destination(of: application)
         } catch {
             throw OperationError(.failed, "\(name): \(error)")
         }
+        let tracked = await cachedObjects(of: name, in: cluster)
         let options = SyncEngine.RunOptions(prune: request.prune, dryRun: request.dryRun)
         guard !request.dryRun else {
             let (operation, result) = await Self.run(
-                engine, application, desired: fetched.objects, options: options,
+                cluster.engine, application, desired: fetched.objects, tracked: tracked, options: options,
                 started: .init(phase: "Running", message: "dry run", startedAt: Date(), finishedAt: nil))
             return SyncOutcome(operation: operation, result: result, dryRun: true)
         }
         let (operation, result) = await sync(
-            name, application, desired: fetched.objects, options: options, engine: engine)
+            name, application, desired: fetched.objects, options: options, engine: cluster.engine, tracked: tracked)
         if operation.phase == "Succeeded" {
             registry[name]?.lastSynced = SyncTarget(spec: application.spec, revision: Self.revision(of: fetched))
         }

@@ -190,7 +190,7 @@ extension ApplicationController {
     /// The application's tracked objects from the live-object cache, when the cache watches every
     /// kind the application had objects of and has listed them all; `nil` (list the cluster) before
     /// the first reconcile, or while a watch is starting or failing.
-    private func cachedObjects(of name: String, in cluster: ClusterRegistry.Cluster) async -> [JSONValue]? {
+    func cachedObjects(of name: String, in cluster: ClusterRegistry.Cluster) async -> [JSONValue]? {
         guard let types = registry[name]?.watchedTypes, !types.isEmpty else { return nil }
         let cache = cluster.cache
         let failing = await cache.errors()

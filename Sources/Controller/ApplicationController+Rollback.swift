@@ -132,7 +132,8 @@ extension ApplicationController {
         var pinned = application
         pinned.spec.source = source
         let operation = await sync(
-            name, pinned, desired: fetched.objects, options: .init(prune: prune), engine: cluster.engine
+            name, pinned, desired: fetched.objects, options: .init(prune: prune), engine: cluster.engine,
+            tracked: await cachedObjects(of: name, in: cluster)
         ).operation
         registry[name]?.lastSynced = SyncTarget(spec: pinned.spec, revision: entry.revision)
         let state = ApplicationStatus.RollbackState(name, to: entry, phase: operation.phase)

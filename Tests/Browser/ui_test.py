@@ -377,6 +377,8 @@ def main():
             try:
                 browser.save_screenshot(path)
                 print(f"ui test: the page at the failure is in {path}", file=sys.stderr)
+                text = browser.find_element(By.TAG_NAME, "body").text
+                print(f"ui test: the page's text at the failure:\n{text[:3000]}", file=sys.stderr)
             except WebDriverException:
                 pass
         return 1

@@ -31,8 +31,9 @@ struct AppCommandTests {
             try await harness.eventually("the first commit is applied") { try await harness.value(of: "a") == "one" }
             let second = try await harness.repository.commit(
                 "second", files: ["app/a.yaml": ControllerHarness.configMap("a", "two")])
-            try await harness.eventually("both syncs are in the resource's history") {
-                try await harness.other.get(ref)[path: "status", "history"]?.arrayValue?.count == 2
+            try await harness.eventually("both syncs are in the resource's history, and it is Synced") {
+                let status = try await harness.other.get(ref)[path: "status"]
+                return status?["history"]?.arrayValue?.count == 2 && status?["sync"]?["status"] == "Synced"
             }
             let namespace = ["-n", harness.namespace]
 

@@ -52,7 +52,7 @@ struct ApplicationControllerHistoryTests {
 
             let result = try await harness.controller.rollback("back", to: .revision(String(first.prefix(8))))
             #expect(result.entry.revision == first)
-            #expect(result.operation.phase == "Succeeded")
+            #expect(result.operation.phase == "Succeeded", "\(result.operation.message)")
             #expect(result.message.contains("automated sync is off for back"), "\(result.message)")
             #expect(try await harness.value(of: "a") == "one")
             #expect(await harness.controller.applications()["back"]?.spec.syncPolicy.automated == nil)
@@ -107,7 +107,7 @@ struct ApplicationControllerHistoryTests {
             }
 
             let result = try await harness.controller.rollback(ref.name, to: .history(1))
-            #expect(result.operation.phase == "Succeeded")
+            #expect(result.operation.phase == "Succeeded", "\(result.operation.message)")
             #expect(try await harness.value(of: "a") == "one")
             let resource = try await harness.other.get(ref)
             #expect(resource[path: "spec", "syncPolicy", "automated"] == nil)

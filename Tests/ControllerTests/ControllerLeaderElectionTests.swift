@@ -70,7 +70,8 @@ struct ControllerLeaderElectionTests {
                 return alive == 200 && ready == 503
             }
             #expect(try await standby.status("/api/v1/applications") == 503)
-            #expect(try await first.status("/readyz") == 200, "the leader is ready")
+            // Ready once its live-object cache has listed every type it watches, maybe after its first sync.
+            try await harness.eventually("the leader is ready") { try await first.status("/readyz") == 200 }
             try await Task.sleep(for: .seconds(3))
             #expect(!standby.leads, "a live leader keeps the lease: \(standby.output)")
 

@@ -25,18 +25,19 @@ struct APIEventsTests {
             #expect(response.headers["Content-Type"].first == "text/event-stream")
             try await harness.manageSynced(["team-b-events", "team-a-events"])
 
+            // Chunks may end inside an event: only the events a blank line has ended count.
             var text = ""
+            var events: [String] = []
+            var summaries: [JSONValue] = []
             for try await chunk in response.body {
                 text += String(buffer: chunk)
-                if text.contains("\"team-a-events\""), text.contains(#""status":"Synced""#),
-                    text.contains(": keep-alive")
-                {
+                events = text.components(separatedBy: "\n\n").dropLast().filter { $0.hasPrefix("event: application\n") }
+                summaries = events.compactMap { event in
+                    try? JSONValue(parsing: Array(event.dropFirst("event: application\ndata: ".count).utf8))
+                }
+                if summaries.contains(where: { $0[path: "sync", "status"] == "Synced" }), text.contains(": keep-alive") {
                     break
                 }
-            }
-            let events = text.components(separatedBy: "\n\n").filter { $0.hasPrefix("event: application\n") }
-            let summaries = events.compactMap { event in
-                try? JSONValue(parsing: Array(event.dropFirst("event: application\ndata: ".count).utf8))
             }
             #expect(!summaries.isEmpty && summaries.count == events.count)
             #expect(summaries.allSatisfy { $0["name"] == "team-a-events" })

@@ -35,13 +35,16 @@ import Testing
             ])
             let first = try await harness.controller.sync("guestbook", .init())
             try #require(first.operation.phase == "Succeeded", "guestbook's first sync: \(first.operation.message)")
-            try await harness.repository.commit(
+            let second = try await harness.repository.commit(
                 "A green theme and a new password", files: Self.files(theme: "green", secret: Self.secretValue))
             await harness.controller.refresh("guestbook")
-            try await harness.eventually("guestbook is OutOfSync and billing Synced") {
-                let guestbook = await harness.controller.status(of: "guestbook")?.sync.status
-                let billing = await harness.controller.status(of: "billing")?.sync.status
-                return guestbook == "OutOfSync" && billing == "Synced"
+            // At the new commit: until the reconcile that follows the first sync, guestbook's status may
+            // still say OutOfSync from before that sync.
+            try await harness.eventually("guestbook is OutOfSync and billing Synced at the new commit") {
+                let guestbook = await harness.controller.status(of: "guestbook")?.sync
+                let billing = await harness.controller.status(of: "billing")?.sync
+                return guestbook?.status == "OutOfSync" && guestbook?.revision == second
+                    && billing?.status == "Synced" && billing?.revision == second
             }
 
             let run = try await Self.runDriver(url: harness.baseURL + "/")
