@@ -170,9 +170,13 @@ extension ApplicationController {
         if operation.phase == "Succeeded" {
             registry[name]?.lastSynced = SyncTarget(spec: application.spec, revision: Self.revision(of: fetched))
         }
+        let comparison = try? await compare(
+            name, application, desired: fetched.objects, after: result, in: cluster,
+            prune: application.spec.syncPolicy.automated?.prune ?? false)
         await record(name) { status in
             status.operationState = operation
             status.addHistory(.init(operation, fetched: fetched, source: application.spec.source))
+            if let comparison { status.summarize(comparison, revision: fetched.commit?.sha ?? "") }
         }
         return SyncOutcome(operation: operation, result: result, dryRun: false)
     }

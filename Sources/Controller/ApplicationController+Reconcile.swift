@@ -56,17 +56,15 @@ extension ApplicationController {
                 if let gaveUp = retriesExhausted(name, target: target) {
                     conditions.append((ApplicationStatus.syncError, gaveUp))
                 } else {
-                    let finished = await sync(
+                    let (finished, result) = await sync(
                         name, application, desired: fetched.objects, options: .init(prune: automated.prune),
-                        engine: engine, tracked: tracked
-                    ).operation
+                        engine: engine, tracked: tracked)
                     operation = finished
                     succeeded = finished.phase == "Succeeded"
                     noteSync(name, target: target, succeeded: succeeded)
                     if !succeeded { conditions.append((ApplicationStatus.syncError, finished.message)) }
-                    comparison = try await engine.compare(
-                        application, desired: fetched.objects, tracked: await cachedObjects(of: name, in: cluster),
-                        prune: prune)
+                    comparison = try await compare(
+                        name, application, desired: fetched.objects, after: result, in: cluster, prune: prune)
                 }
             }
             registry[name]?.expected = expectedObjects(comparison, application: application)
@@ -201,6 +199,18 @@ extension ApplicationController {
         return await cache.objects(application: name)
     }
 
+    /// Compares `application` with `desired` right after the sync that gave `result`: against the
+    /// live-object cache's objects with what the sync wrote applied, since the cache may not have
+    /// seen those writes yet (against a fresh list while the cache is not ready).
+    func compare(
+        _ name: String, _ application: Application, desired: [ManifestObject], after result: SyncResult?,
+        in cluster: ClusterRegistry.Cluster, prune: Bool
+    ) async throws -> ApplicationComparison {
+        let cached = await cachedObjects(of: name, in: cluster)
+        return try await cluster.engine.compare(
+            application, desired: desired, tracked: cached.map { result?.tracked(updating: $0) ?? $0 }, prune: prune)
+    }
+
     /// The objects `comparison` found in sync, with their desired form and health.
     private func expectedObjects(_ comparison: ApplicationComparison, application: Application) -> ExpectedObjects {
         var entries: [ObjectRef: ExpectedObjects.Entry] = [:]
@@ -266,10 +276,12 @@ extension ApplicationStatus.HistoryEntry {
 }
 
 extension ApplicationStatus {
-    /// Sets sync, health and resources from a comparison at `revision`. The application's health
-    /// is the worst of its desired objects', a missing object counting as `Missing`.
+    /// Sets the sync status and revision, health and resources from a comparison at `revision` (the
+    /// destinations in ``sync`` stay). The application's health is the worst of its desired objects',
+    /// a missing object counting as `Missing`.
     mutating func summarize(_ comparison: ApplicationComparison, revision: String) {
-        sync = SyncSummary(status: comparison.syncStatus, revision: revision)
+        sync.status = comparison.syncStatus
+        sync.revision = revision
         var worst: (health: ObjectHealth, ref: ObjectRef)?
         resources = comparison.objects.map { object in
             let health = object.live.flatMap(ObjectHealth.assess)

@@ -131,16 +131,18 @@ extension ApplicationController {
         }
         var pinned = application
         pinned.spec.source = source
-        let operation = await sync(
+        let (operation, result) = await sync(
             name, pinned, desired: fetched.objects, options: .init(prune: prune), engine: cluster.engine,
-            tracked: await cachedObjects(of: name, in: cluster)
-        ).operation
+            tracked: await cachedObjects(of: name, in: cluster))
         registry[name]?.lastSynced = SyncTarget(spec: pinned.spec, revision: entry.revision)
+        let comparison = try? await compare(
+            name, pinned, desired: fetched.objects, after: result, in: cluster, prune: false)
         let state = ApplicationStatus.RollbackState(name, to: entry, phase: operation.phase)
         await record(name) { status in
             status.operationState = operation
             status.addHistory(.init(operation, fetched: fetched, source: source))
             status.rollback = state
+            if let comparison { status.summarize(comparison, revision: entry.revision) }
         }
         logger.warning("\(state.message)", metadata: ["application": "\(name)", "result": "\(operation.message)"])
         return RollbackResult(entry: entry, operation: operation, message: state.message)

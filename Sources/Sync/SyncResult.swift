@@ -48,6 +48,9 @@ public struct ObjectResult: Sendable, Hashable {
     public var source: SourceLocation?
     /// The wave it belonged to.
     public var wave: Int?
+    /// The object as the API server stored it when this sync created or configured it; `nil` when
+    /// the sync wrote nothing to it (or only ran it as a hook).
+    public var stored: JSONValue?
 
     /// Creates a result.
     public init(
@@ -79,6 +82,27 @@ public struct SyncResult: Sendable, Hashable {
     public var writes: Int
     /// The application's health after the sync (worst of its objects).
     public var health: String
+
+    /// `tracked`, an application's live objects as read before this sync, with the sync's writes
+    /// applied: what it stored replaces or joins them, what it pruned leaves them. A comparison
+    /// right after the sync then needs neither a list nor a watch that has caught up.
+    public func tracked(updating tracked: [JSONValue]) -> [JSONValue] {
+        var live: [ObjectRef: JSONValue] = [:]
+        var order: [ObjectRef] = []
+        for object in tracked {
+            guard let ref = ObjectRef(object: object)?.identity else { continue }
+            if live.updateValue(object, forKey: ref) == nil { order.append(ref) }
+        }
+        for result in objects {
+            let ref = result.ref.identity
+            if result.action == .pruned {
+                live[ref] = nil
+            } else if let stored = result.stored, live.updateValue(stored, forKey: ref) == nil {
+                order.append(ref)
+            }
+        }
+        return order.compactMap { live[$0] }
+    }
 }
 
 /// Progress reported while a sync runs.

@@ -146,6 +146,7 @@ struct SyncRun: Sendable {
                 stored = try await engine.apply(planned)
             }
             result.health = SyncEngine.health(of: stored)?.status.rawValue
+            result.stored = stored
         } catch {
             result.action = .failed
             result.message = error.detail

@@ -21,7 +21,7 @@ struct ControllerLeaderElectionTests {
             process.executableURL = URL(fileURLWithPath: try MoorCommand.binary())
             process.arguments = [
                 "controller", "--apps", apps.path, "--poll-interval", "1", "--leader-elect", "--lease-namespace",
-                namespace, "--lease-duration", "2", "--identity", identity, "--listen", "127.0.0.1:\(port)",
+                namespace, "--lease-duration", "4", "--identity", identity, "--listen", "127.0.0.1:\(port)",
             ]
             process.environment = ProcessInfo.processInfo.environment.merging([
                 "KUBECONFIG": kubeconfig, "MOOR_CACHE_DIR": directory.appendingPathComponent("cache-\(identity)").path,
@@ -72,7 +72,7 @@ struct ControllerLeaderElectionTests {
             #expect(try await standby.status("/api/v1/applications") == 503)
             // Ready once its live-object cache has listed every type it watches, maybe after its first sync.
             try await harness.eventually("the leader is ready") { try await first.status("/readyz") == 200 }
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(5))
             #expect(!standby.leads, "a live leader keeps the lease: \(standby.output)")
 
             kill(first.process.processIdentifier, SIGKILL)

@@ -3,7 +3,7 @@ import GitSource
 import MoorTestSupport
 import Testing
 
-@Suite("Commit signature verification (GnuPG)", .timeLimit(.minutes(2)))
+@Suite("Commit signature verification (GnuPG)", .timeLimit(.minutes(10)))
 struct GitSignatureTests {
     @Test("a commit signed by a trusted key passes; unsigned and foreign-signed commits are refused")
     func verification() async throws {

@@ -4,7 +4,7 @@ import MoorTestSupport
 import Testing
 
 /// Sharing one listing of a repository's refs between callers that accept refs listed since a given instant.
-@Suite("Reusing recent listings (file://)", .timeLimit(.minutes(2)))
+@Suite("Reusing recent listings (file://)", .timeLimit(.minutes(10)))
 struct GitSourceCacheReuseTests {
     @Test("a listing started since the caller's instant serves it, with the commit resolved; an older one does not")
     func reusesRecentListing() async throws {

@@ -3,7 +3,7 @@ import GitSource
 import MoorTestSupport
 import Testing
 
-@Suite("Resolving and exporting (file://)", .timeLimit(.minutes(2)))
+@Suite("Resolving and exporting (file://)", .timeLimit(.minutes(10)))
 struct GitSourceCacheTests {
     @Test("branches, tags, SHAs, HEAD, semantic versions and pull-request refs resolve to full commit SHAs")
     func resolvesRevisions() async throws {

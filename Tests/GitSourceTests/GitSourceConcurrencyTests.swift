@@ -4,7 +4,7 @@ import MoorTestSupport
 import Testing
 
 /// These tests hold git daemon's requests in an access hook, a shell script that waits for a file.
-@Suite("Coalescing and timeouts", .timeLimit(.minutes(2)))
+@Suite("Coalescing and timeouts", .timeLimit(.minutes(10)))
 struct GitSourceConcurrencyTests {
     /// Writes an access hook that blocks until `release` exists, and returns its path.
     private func gate(in workspace: GitWorkspace, release: String) throws -> String {

@@ -3,7 +3,7 @@ import GitSource
 import MoorTestSupport
 import Testing
 
-@Suite("Transports: git daemon, smart HTTP (nginx), SSH (sshd)", .timeLimit(.minutes(2)))
+@Suite("Transports: git daemon, smart HTTP (nginx), SSH (sshd)", .timeLimit(.minutes(10)))
 struct GitTransportTests {
     @Test("git:// fetches and resolves through git daemon")
     func gitDaemon() async throws {

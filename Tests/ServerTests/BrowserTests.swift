@@ -24,7 +24,7 @@ import Testing
         .enabled(
             if: browserInstalled,
             "chromium and chromium-driver are not installed; scripts/install-deps.sh installs them (CI runs it)"),
-        .timeLimit(.minutes(5)))
+        .timeLimit(.minutes(15)))
     func viewerBrowsesAndOperatorSyncsInARealBrowser() async throws {
         try await ServerHarness.run { harness in
             try await harness.repository.commit("guestbook and billing", files: Self.files(theme: "blue", secret: "s1"))
