@@ -126,22 +126,42 @@ public final class KubeClient: Sendable {
     }
 
     /// Reads every object, following `continue` tokens page by page (`pageSize` per request).
-    /// The returned resourceVersion is the first page's, so a watch from it misses nothing.
+    /// The returned resourceVersion is the first page's, so a watch from it misses nothing. When a
+    /// continue token has expired meanwhile (etcd compacted past the list's revision: 410), the
+    /// list is read again in one request without pages, as client-go's pager does.
     public func listAll(
         _ resource: APIResource, namespace: String?, options: ListOptions = .init(), pageSize: Int = 500
     ) async throws(KubeAPIError) -> ObjectList {
-        var options = options
-        options.limit = pageSize
-        var page = try await list(resource, namespace: namespace, options: options)
-        var all = page.items
-        let resourceVersion = page.resourceVersion
+        var paged = options
+        paged.limit = pageSize
+        let first = try await list(resource, namespace: namespace, options: paged)
+        return try await remainingPages(
+            after: first, of: resource, namespace: namespace, options: options, pageSize: pageSize)
+    }
+
+    /// `first`, the first page of a list of `resource` with `options` and `pageSize`, with the objects
+    /// of every further page appended (see ``listAll(_:namespace:options:pageSize:)``).
+    func remainingPages(
+        after first: ObjectList, of resource: APIResource, namespace: String?, options: ListOptions, pageSize: Int
+    ) async throws(KubeAPIError) -> ObjectList {
+        var paged = options
+        paged.limit = pageSize
+        paged.resourceVersion = nil
+        var page = first
+        var all = first.items
         while let next = page.continueToken {
-            options.continueToken = next
-            options.resourceVersion = nil
-            page = try await list(resource, namespace: namespace, options: options)
+            paged.continueToken = next
+            do {
+                page = try await list(resource, namespace: namespace, options: paged)
+            } catch where error.code == .gone {
+                var whole = options
+                whole.limit = nil
+                whole.continueToken = nil
+                return try await list(resource, namespace: namespace, options: whole)
+            }
             all.append(contentsOf: page.items)
         }
-        return ObjectList(items: all, resourceVersion: resourceVersion, continueToken: nil)
+        return ObjectList(items: all, resourceVersion: first.resourceVersion, continueToken: nil)
     }
 
     // MARK: Writes

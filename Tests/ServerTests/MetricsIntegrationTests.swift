@@ -47,8 +47,10 @@ struct MetricsIntegrationTests {
 
             let synced = try await harness.controller.sync("metrics-demo", .init())
             try #require(synced.operation.phase == "Succeeded", "\(synced.operation.message)")
-            try await harness.eventually("the application is Synced") {
-                await harness.controller.status(of: "metrics-demo")?.sync.status == "Synced"
+            try await harness.eventually("the application is Synced, and the sync was followed by a reconcile") {
+                let count = value(try await metrics(harness), "moor_app_reconcile_duration_seconds_count") ?? 0
+                return await harness.controller.status(of: "metrics-demo")?.sync.status == "Synced"
+                    && count > reconcilesBefore
             }
             let after = try await metrics(harness)
             #expect(value(after, "moor_app_syncs_total", ["result": "Succeeded"]) == 1)
