@@ -183,12 +183,7 @@ struct KubeClientIntegrationTests {
 
     @Test("a watch from a compacted version fails with Gone; the watcher relists and goes on")
     func watchGone() async throws {
-        let cluster = try await TestCluster.shared()
-        guard cluster.isLocal else { return }
-        let client = try cluster.adminClient()
-        defer { Task { await client.shutdown() } }
-        try await cluster.withNamespace(client) { ns in
-            let resource = try await client.resource(apiVersion: "v1", kind: "PodTemplate")
+        try await Self.withPodTemplates { cluster, client, ns, resource in
             let first = try await client.apply(Self.podTemplate("t0", namespace: ns, image: "a:1"), fieldManager: "moor")
             let oldVersion = first[path: "metadata", "resourceVersion"]!.stringValue!
             var latest = first
@@ -218,7 +213,22 @@ struct KubeClientIntegrationTests {
         }
     }
 
-    /// A PodTemplate: the local plane serves them without the watch cache, straight from etcd.
+    /// Runs `body` with an admin client, a new namespace and the PodTemplate resource, on the local
+    /// plane only: its etcd can be compacted, and it serves PodTemplates without the watch cache,
+    /// straight from etcd.
+    static func withPodTemplates(
+        _ body: (TestCluster, KubeClient, String, APIResource) async throws -> Void
+    ) async throws {
+        let cluster = try await TestCluster.shared()
+        guard cluster.isLocal else { return }
+        let client = try cluster.adminClient()
+        defer { Task { await client.shutdown() } }
+        try await cluster.withNamespace(client) { ns in
+            try await body(cluster, client, ns, try await client.resource(apiVersion: "v1", kind: "PodTemplate"))
+        }
+    }
+
+    /// A PodTemplate with one container running `image`.
     static func podTemplate(_ name: String, namespace: String, image: String) -> JSONValue {
         ["apiVersion": "v1", "kind": "PodTemplate", "metadata": ["name": .string(name), "namespace": .string(namespace)],
          "template": ["spec": ["containers": [["name": "c", "image": .string(image)]]]]]
@@ -226,12 +236,7 @@ struct KubeClientIntegrationTests {
 
     @Test("a paged list whose continue token expired (etcd compacted meanwhile) is read again whole")
     func expiredContinueToken() async throws {
-        let cluster = try await TestCluster.shared()
-        guard cluster.isLocal else { return }
-        let client = try cluster.adminClient()
-        defer { Task { await client.shutdown() } }
-        try await cluster.withNamespace(client) { ns in
-            let resource = try await client.resource(apiVersion: "v1", kind: "PodTemplate")
+        try await Self.withPodTemplates { cluster, client, ns, resource in
             for index in 0..<3 {
                 _ = try await client.apply(Self.podTemplate("t\(index)", namespace: ns, image: "a:1"), fieldManager: "moor")
             }
