@@ -1,10 +1,10 @@
 /// How long integration tests wait for something to happen. The whole suite runs its tests in
 /// parallel on a 2-core machine, against one API server, so a step that takes a second alone can
-/// take a minute when everything else is busy. Waits end as soon as their condition holds, so a
+/// take a minute when everything else is busy (and CI machines can be slower still). Waits end as soon as their condition holds, so a
 /// generous limit costs nothing unless a test is failing anyway.
 public enum Patience {
     /// The default limit of ``waitUntil(timeout:every:_:)``.
-    public static let timeout: Duration = .seconds(180)
+    public static let timeout: Duration = .seconds(300)
 
     /// Checks `condition` every `interval` until it holds (`true`) or `timeout` has passed (`false`).
     /// Rethrows what `condition` throws, and `CancellationError` when the task is cancelled.

@@ -40,7 +40,7 @@ struct ControllerHarness {
         defer { try? FileManager.default.removeItem(at: directory) }
         var engine = SyncEngine(client: client)
         engine.pollInterval = .milliseconds(100)
-        engine.waveTimeout = .seconds(30)
+        engine.waveTimeout = Patience.timeout
         let configured = engine
         let outcome: Result<Void, any Error>
         do {

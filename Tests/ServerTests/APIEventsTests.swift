@@ -20,7 +20,7 @@ struct APIEventsTests {
                 ])
             var request = HTTPClientRequest(url: harness.baseURL + "/api/v1/events")
             request.headers.add(name: "Authorization", value: "Bearer \(ServerHarness.Holder.limited.token)")
-            let response = try await harness.http.execute(request, timeout: .seconds(120))
+            let response = try await harness.http.execute(request, timeout: ServerHarness.patience)
             #expect(response.status.code == 200)
             #expect(response.headers["Content-Type"].first == "text/event-stream")
             try await harness.manageSynced(["team-b-events", "team-a-events"])

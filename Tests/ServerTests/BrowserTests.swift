@@ -69,7 +69,7 @@ import Testing
                 TestCluster.repositoryRoot + "/Tests/Browser/ui_test.py", "--url", url,
                 "--out-of-sync-app", "guestbook", "--synced-app", "billing",
                 "--tree-kinds", "ConfigMap,Deployment,ReplicaSet,Secret,Service", "--diff-contains", "green",
-                "--secret-value", secretValue, "--screenshots", screenshots, "--timeout", "180",
+                "--secret-value", secretValue, "--screenshots", screenshots, "--timeout", String(Patience.timeout.components.seconds),
             ],
             environment: .inherit.updating([
                 "MOOR_UI_VIEWER_TOKEN": ServerHarness.Holder.viewer.token,

@@ -25,6 +25,9 @@ import Testing
 /// }
 /// ```
 struct ServerHarness {
+    /// How long an HTTP request of a test may take (``Patience/timeout``).
+    static let patience = TimeAmount.seconds(Patience.timeout.components.seconds)
+
     /// The API tokens of the tokens file.
     enum Holder: String, CaseIterable, Sendable {
         /// Role viewer, every application.
@@ -67,14 +70,15 @@ struct ServerHarness {
         let client = try cluster.adminClient()
         let other = try cluster.adminClient()
         var httpConfiguration = HTTPClient.Configuration(certificateVerification: .none)
-        // A loaded test machine can take longer than the default 10 s to accept a connection.
-        httpConfiguration.timeout = .init(connect: .seconds(60), read: .seconds(120))
+        // A loaded test machine can take longer than the default 10 s to accept a connection, and as
+        // long as a test waits (``Patience``) to answer.
+        httpConfiguration.timeout = .init(connect: .seconds(60), read: Self.patience)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-server-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         var engine = SyncEngine(client: client)
         engine.pollInterval = .milliseconds(100)
-        engine.waveTimeout = .seconds(30)
+        engine.waveTimeout = Patience.timeout
         let outcome: Result<Void, any Error>
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -184,7 +188,7 @@ struct ServerHarness {
         } else if let bytes {
             request.body = .bytes(ByteBuffer(bytes: bytes))
         }
-        let response = try await http.execute(request, timeout: .seconds(60))
+        let response = try await http.execute(request, timeout: Self.patience)
         let bytes = try await response.body.collect(upTo: 16 << 20)
         return Answer(status: Int(response.status.code), headers: response.headers, text: String(buffer: bytes))
     }

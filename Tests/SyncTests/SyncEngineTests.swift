@@ -69,8 +69,8 @@ struct SyncEngineTests {
         let client = try cluster.adminClient()
         var engine = SyncEngine(client: client)
         engine.pollInterval = .milliseconds(100)
-        engine.waveTimeout = .seconds(30)
-        engine.hookTimeout = .seconds(60)
+        engine.waveTimeout = Patience.timeout
+        engine.hookTimeout = Patience.timeout
         let configured = engine
         do {
             try await cluster.withNamespace(client) { ns in try await body(configured, client, ns) }
