@@ -69,14 +69,4 @@ extension ApplicationController {
             && baselines[name]?.comparedAt == baseline.comparedAt
             && registry[name]?.application.spec == baseline.spec
     }
-
-    /// Whether `cluster`'s live-object cache has listed each of `types` and its informer still runs.
-    private func watchesAll(_ types: [APIResource], in cluster: ClusterRegistry.Cluster) async -> Bool {
-        let failing = await cluster.cache.errors()
-        for type in types {
-            let synced = await cluster.cache.hasSynced(type)
-            if failing[type] != nil || !synced { return false }
-        }
-        return true
-    }
 }

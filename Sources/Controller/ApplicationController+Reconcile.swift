@@ -185,18 +185,40 @@ extension ApplicationController {
         return resources
     }
 
-    /// The application's tracked objects from the live-object cache, when the cache watches every
-    /// kind the application had objects of and has listed them all; `nil` (list the cluster) before
-    /// the first reconcile, or while a watch is starting or failing.
+    /// The application's tracked objects from the live-object cache, when the cache has listed
+    /// every kind they may be of and still watches it; `nil` (list the cluster) while a watch is
+    /// starting or failing. After a reconcile those kinds are the ones the application had objects
+    /// of; before its first, every kind the cluster serves (``everyKind(in:)``), so that a cold
+    /// start lists each kind once for all applications instead of once per application.
     func cachedObjects(of name: String, in cluster: ClusterRegistry.Cluster) async -> [JSONValue]? {
-        guard let types = registry[name]?.watchedTypes, !types.isEmpty else { return nil }
+        let known = registry[name]?.watchedTypes ?? []
+        guard let types = known.isEmpty ? await everyKind(in: cluster) : known,
+            await watchesAll(types, in: cluster)
+        else { return nil }
+        return await cluster.cache.objects(application: name)
+    }
+
+    /// Every kind `cluster` serves, now watched by its live-object cache (kinds not watched yet
+    /// start being watched), less the kinds whose watch failed because this controller may not
+    /// list them or they went away: the kinds a cluster-wide listing of tracked objects covers
+    /// (``TrackedObjects/list(client:application:)``). `nil` when discovery fails.
+    private func everyKind(in cluster: ClusterRegistry.Cluster) async -> [APIResource]? {
+        guard let served = try? await cluster.engine.client.listableResources() else { return nil }
         let cache = cluster.cache
-        let failing = await cache.errors()
+        let watched = Set(await cache.resourceTypes().map(\.groupKind))
+        await cache.watch(served.filter { !watched.contains($0.groupKind) })
+        let leftOut = Set(await cache.errors().filter { TrackedObjects.leavesOut($0.value) }.keys.map(\.groupKind))
+        return served.filter { !leftOut.contains($0.groupKind) }
+    }
+
+    /// Whether `cluster`'s live-object cache has listed each of `types` and its informer still runs.
+    func watchesAll(_ types: [APIResource], in cluster: ClusterRegistry.Cluster) async -> Bool {
+        let failing = await cluster.cache.errors()
         for type in types {
-            let synced = await cache.hasSynced(type)
-            if failing[type] != nil || !synced { return nil }
+            let synced = await cluster.cache.hasSynced(type)
+            if failing[type] != nil || !synced { return false }
         }
-        return await cache.objects(application: name)
+        return true
     }
 
     /// Compares `application` with `desired` right after the sync that gave `result`: against the

@@ -28,6 +28,9 @@ public struct APIResource: Sendable, Hashable, CustomStringConvertible {
     /// `group/version` or `version` for the core group.
     public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
 
+    /// `group/kind`, the same for every API version of the type (as ``ObjectRef/groupKind``).
+    public var groupKind: String { "\(group)/\(kind)" }
+
     /// `deployments.apps`, or `configmaps` for the core group.
     public var description: String { group.isEmpty ? name : "\(name).\(group)" }
 

@@ -15,11 +15,7 @@ public enum TrackedObjects {
                     group.addTask {
                         do {
                             return try await client.listAll(resource, namespace: nil, options: options).items
-                        } catch let error as KubeAPIError
-                            where error.code == .notFound || error.code == .methodNotAllowed
-                            || error.code == .forbidden
-                        {
-                            // A resource removed since discovery, or one this user may not list.
+                        } catch let error as KubeAPIError where leavesOut(error) {
                             return []
                         }
                     }
@@ -39,5 +35,11 @@ public enum TrackedObjects {
         } catch {
             throw KubeAPIError(code: .transport, status: 0, message: "\(error)")
         }
+    }
+
+    /// Whether listing a resource type that failed with `error` counts as finding none of the
+    /// application's objects: the type was removed since discovery, or this user may not list it.
+    public static func leavesOut(_ error: KubeAPIError) -> Bool {
+        error.code == .notFound || error.code == .methodNotAllowed || error.code == .forbidden
     }
 }

@@ -168,4 +168,25 @@ struct ApplicationControllerPollingTests {
             #expect(try await harness.value(of: "a") == "one")
         }
     }
+    @Test("an application's first reconcile reads the live-object cache, which has listed every kind, instead of listing the cluster")
+    func firstReconcileReadsTheCache() async throws {
+        try await Harness.run { harness in
+            try await harness.repository.commit("first", files: Self.twoApplications(a: "one", b: "one"))
+            let first = Self.application("polling-first-a", path: "app", harness)
+            try await harness.controller.manage([first])
+            try await harness.eventually("the first application is applied") { try await harness.value(of: "a") == "one" }
+            // Its first reconcile made the cache watch every kind; ready once each is listed.
+            try await harness.eventually("the cache has listed every kind") { await harness.controller.isReady() }
+            let lists = harness.client.requestCounts()["list", default: 0]
+            try await harness.controller.manage([first, Self.application("polling-first-b", path: "other", harness)])
+            try await harness.eventually("the second application is applied and Synced") {
+                await harness.controller.status(of: "polling-first-b")?.sync.status == "Synced"
+            }
+            #expect(try await harness.value(of: "b") == "one")
+            // Listing the cluster for it would list every kind; a watch that the other tests' etcd
+            // compactions expire relists its own kind only.
+            let kinds = try await harness.client.listableResources().count
+            #expect(harness.client.requestCounts()["list", default: 0] - lists < kinds)
+        }
+    }
 }
