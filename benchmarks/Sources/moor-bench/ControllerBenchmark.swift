@@ -80,7 +80,8 @@ func percentile(_ values: [Double], _ share: Double) -> Double {
 
 /// `ApplicationController` in process over `applications` applications of `objects` ConfigMaps each,
 /// served from one local Git repository: commit → applied (refresh and poll), hand edit → healed
-/// (`runs` edits), resident memory, and API requests, writes and Git traffic at steady state.
+/// (`runs` edits), resident memory, and API requests, writes and Git traffic at steady state; and
+/// the cold start (every application Synced) against `kubectl apply --server-side` of the same objects.
 func benchController(_ options: Options) async throws {
     let count = options.applications
     let objects = options.objects
@@ -217,6 +218,20 @@ func benchController(_ options: Options) async throws {
     await controller.stop(gracePeriod: .seconds(10))
     await client.shutdown()
     try? await admin.delete(ObjectRef(group: "", version: "v1", kind: "Namespace", name: namespace))
+
+    // The peer: the same objects applied once, in one command, into a namespace of their own.
+    let peerNamespace = "\(namespace)-kubectl"
+    _ = try await admin.apply(namespaceObject(peerNamespace), fieldManager: "bench")
+    var status: Int32 = 0
+    let peer = try await seconds {
+        status = try shell(["kubectl", "apply", "--server-side", "--field-manager=bench", "-n", peerNamespace, "-R",
+                            "-f", repository.directory.appendingPathComponent("apps").path],
+                           environment: ["KUBECONFIG": options.kubeconfig])
+    }
+    try? await admin.delete(ObjectRef(group: "", version: "v1", kind: "Namespace", name: peerNamespace))
+    guard status == 0 else { throw BenchError("kubectl apply failed with status \(status)") }
+    say(String(format: "cold start: moor %.1fs (all %d applications Synced), kubectl apply --server-side -R "
+               + "of the same %d objects %.1fs; ratio %.2f", setup, count, count * objects, peer, setup / peer))
     await admin.shutdown()
     try? FileManager.default.removeItem(at: base)
 
