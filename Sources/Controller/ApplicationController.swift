@@ -226,6 +226,7 @@ public actor ApplicationController {
         await cache.stop()
         await clusters.stop()
         for task in background { await task.value }
+        await fetcher.removeCheckouts()
         logger.info("controller stopped")
     }
 

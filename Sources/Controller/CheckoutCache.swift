@@ -50,7 +50,8 @@ actor CheckoutCache {
             checkout = existing
         } else {
             let path = "\(directory)/\(UUID().uuidString)"
-            checkout = Checkout(path: path, export: Task { try await self.git.export(url, commit: commit, to: path) })
+            // The task captures the Git cache, not `self`: a cache holding its own task would never be released.
+            checkout = Checkout(path: path, export: Task { [git] in try await git.export(url, commit: commit, to: path) })
         }
         checkouts[key] = checkout
         checkouts[key]?.holders += 1
@@ -71,6 +72,13 @@ actor CheckoutCache {
         checkouts[key]?.lastUse = uses
         let unheld = checkouts.filter { $0.value.holders <= 0 }.sorted { $0.value.lastUse > $1.value.lastUse }
         for (key, _) in unheld.dropFirst(retained) { remove(key) }
+    }
+
+    /// Deletes every checkout no render holds, and the cache's directory when that leaves none (a controller
+    /// that stops leaves no exported trees behind). The cache stays usable: a later export recreates the directory.
+    func removeUnheld() {
+        for (key, checkout) in checkouts where checkout.holders <= 0 { remove(key) }
+        if checkouts.isEmpty { try? FileManager.default.removeItem(atPath: directory) }
     }
 
     private func remove(_ key: Key) {

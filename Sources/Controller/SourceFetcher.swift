@@ -44,6 +44,11 @@ public struct SourceFetcher: Sendable {
         checkouts = CheckoutCache(git: cache)
     }
 
+    /// Deletes the exported trees no render is reading (see ``ApplicationController/stop(gracePeriod:)``).
+    func removeCheckouts() async {
+        await checkouts.removeUnheld()
+    }
+
     /// Renders `source`. A `repoURL` that is a plain local directory (no scheme) is rendered in
     /// place without Git, every time; anything else is resolved (through a listing started at or after
     /// `listedSince`, by default one younger than ``listingReuse``, when there is one) and, unless

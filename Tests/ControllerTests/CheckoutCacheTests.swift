@@ -72,4 +72,24 @@ struct CheckoutCacheTests {
             await checkouts.release(url, commit: commits[0])
         }
     }
+    @Test("removing the unheld checkouts deletes them and, once none is held, the directory; exports still work")
+    func removeUnheld() async throws {
+        try await Self.withRepository { git, url, commits in
+            let checkouts = CheckoutCache(git: git, retained: 2)
+            let held = try await checkouts.acquire(url, commit: commits[0])
+            let unheld = try await checkouts.acquire(url, commit: commits[1])
+            await checkouts.release(url, commit: commits[1])
+            await checkouts.removeUnheld()
+            #expect(!FileManager.default.fileExists(atPath: unheld))
+            #expect(try Self.contents(held) == "one", "a checkout a render holds stays")
+            await checkouts.release(url, commit: commits[0])
+            await checkouts.removeUnheld()
+            let directory = URL(fileURLWithPath: held).deletingLastPathComponent().path
+            #expect(!FileManager.default.fileExists(atPath: directory))
+            let again = try await checkouts.acquire(url, commit: commits[1])
+            #expect(try Self.contents(again) == "two")
+            await checkouts.release(url, commit: commits[1])
+            await checkouts.removeUnheld()
+        }
+    }
 }

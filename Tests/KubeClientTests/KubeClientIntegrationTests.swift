@@ -72,6 +72,7 @@ struct KubeClientIntegrationTests {
         var connection = try KubeConfig.load(files: [cluster.adminKubeconfig]).connection()
         guard let token = connection.user.token else { return }
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-\(UUID().uuidString).sh")
+        defer { try? FileManager.default.removeItem(at: script) }
         try """
             #!/bin/sh
             [ -n "$KUBERNETES_EXEC_INFO" ] || exit 3
