@@ -4,8 +4,14 @@ import Testing
 @testable import KubeClient
 
 @Suite("Kubeconfig")
-struct KubeConfigTests {
+final class KubeConfigTests {
     static let ca = Data("-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n".utf8)
+    /// The directories ``tempDir()`` made for this test; deleted when the test ends.
+    private var directories: [URL] = []
+
+    deinit {
+        for directory in directories { try? FileManager.default.removeItem(at: directory) }
+    }
 
     func write(_ text: String, named name: String, in dir: URL) throws -> String {
         let url = dir.appendingPathComponent(name)
@@ -16,6 +22,7 @@ struct KubeConfigTests {
     func tempDir() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        directories.append(dir)
         return dir
     }
 
