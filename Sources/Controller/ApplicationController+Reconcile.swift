@@ -201,15 +201,28 @@ extension ApplicationController {
     /// Every kind `cluster` serves, now watched by its live-object cache (kinds not watched yet
     /// start being watched), less the kinds whose watch failed because this controller may not
     /// list them or they went away: the kinds a cluster-wide listing of tracked objects covers
-    /// (``TrackedObjects/list(client:application:)``). `nil` when discovery fails.
+    /// (``TrackedObjects/list(client:application:)``). Waits until the cache has listed them, for
+    /// at most ``cacheListingWait``: listing them is what the caller would otherwise do itself.
+    /// `nil` when discovery fails.
     private func everyKind(in cluster: ClusterRegistry.Cluster) async -> [APIResource]? {
         guard let served = try? await cluster.engine.client.listableResources() else { return nil }
         let cache = cluster.cache
         let watched = Set(await cache.resourceTypes().map(\.groupKind))
         await cache.watch(served.filter { !watched.contains($0.groupKind) })
         let leftOut = Set(await cache.errors().filter { TrackedObjects.leavesOut($0.value) }.keys.map(\.groupKind))
-        return served.filter { !leftOut.contains($0.groupKind) }
+        let kinds = served.filter { !leftOut.contains($0.groupKind) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await cache.waitUntilSynced(kinds) }
+            group.addTask { try? await Task.sleep(for: Self.cacheListingWait) }
+            await group.next()
+            group.cancelAll()
+        }
+        return kinds
     }
+
+    /// How long a comparison waits for the live-object cache's first listing of every kind before
+    /// it lists the cluster itself (a cache whose lists keep failing, e.g. while the API server is down).
+    static let cacheListingWait = Duration.seconds(10)
 
     /// Whether `cluster`'s live-object cache has listed each of `types` and its informer still runs.
     func watchesAll(_ types: [APIResource], in cluster: ClusterRegistry.Cluster) async -> Bool {

@@ -155,6 +155,8 @@ public actor ApplicationController {
     var baselines: [String: PollBaseline] = [:]
     /// How many changes to each application's objects the live-object caches have reported.
     var liveChanges: [String: Int] = [:]
+    /// Changes to the objects of applications being reconciled (or operated on), judged when the work ends.
+    var changedWhileRunning: [String: [CacheChange]] = [:]
     /// When each application was last queued for a trigger that needs the remote's refs as they are now:
     /// its next reconcile uses a listing started after then (and so do the others asked for together).
     var freshListingRequests: [String: ContinuousClock.Instant] = [:]
@@ -254,13 +256,15 @@ public actor ApplicationController {
     // MARK: Work queue
 
     /// Counts a change to an application's objects (a poll then compares again) and queues the
-    /// application for drift when the change may need it.
+    /// application for drift when the change may need it. A change to an application being
+    /// reconciled waits for the reconcile to end (``finish(_:succeeded:)``): its comparison may
+    /// already have read the cache, and what it expects of the objects is known only at its end.
     private func received(_ change: CacheChange, cluster: String) {
         for name in change.applications where registry[name]?.cluster == cluster {
             liveChanges[name, default: 0] += 1
-            // While `name` is being reconciled its comparison may already have read the cache, so any
-            // change (e.g. the echo of its own sync) queues it again, to run after this reconcile.
-            if running[name] != nil || registry[name]?.expected.needsReconcile(change) == true {
+            if running[name] != nil {
+                changedWhileRunning[name, default: []].append(change)
+            } else if registry[name]?.expected.needsReconcile(change) == true {
                 enqueue(name, .drift)
             }
         }
@@ -278,6 +282,7 @@ public actor ApplicationController {
         queue.forget(name)
         baselines[name] = nil
         liveChanges[name] = nil
+        changedWhileRunning[name] = nil
         freshListingRequests[name] = nil
     }
 
@@ -319,10 +324,19 @@ public actor ApplicationController {
 
     /// Marks the work on `name` done (retried after the application's `syncPolicy.retry` backoff, or
     /// the configured one, when it failed) and starts what can run next.
+    ///
+    /// Changes to its objects received meanwhile queue it again for drift when the work failed, or
+    /// when one of them does not match what the reconcile's comparison expects (the echo of its own
+    /// sync does, so a sync is not followed by a reconcile of its own).
     func finish(_ name: String, succeeded: Bool) {
         let retry = registry[name]?.application.spec.syncPolicy.retry
         queue.done(name, succeeded: succeeded, now: .now, backoff: retry.map(Backoff.init))
         running[name] = nil
+        if let changes = changedWhileRunning.removeValue(forKey: name), let expected = registry[name]?.expected,
+            !succeeded || changes.contains(where: expected.needsReconcile)
+        {
+            enqueue(name, .drift)
+        }
         if !succeeded {
             logger.info(
                 "will retry", metadata: ["application": "\(name)", "failures": "\(queue.failureCount(of: name))"])

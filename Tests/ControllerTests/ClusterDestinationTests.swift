@@ -36,7 +36,7 @@ struct ClusterDestinationTests {
         await client.shutdown()
     }
 
-    @Test("an application whose destination names a registered cluster deploys there, and only there")
+    @Test("an application whose destination names a registered cluster deploys there, and only there; moved to another cluster, it leaves nothing behind with prune")
     func secondCluster() async throws {
         try await SecondControlPlane.run(name: "controller-second") { plane in
             let second = try plane.adminClient()
@@ -92,6 +92,26 @@ struct ClusterDestinationTests {
                 try await second.get(a)[path: "data", "key"] == "one"
             }
             #expect(harness.controllerWrites() == 0)
+
+            // A new destination cluster, the controller's own: with prune, what was left in the second goes.
+            var moved = byName
+            moved.spec.destination = .init(namespace: namespace)
+            moved.spec.syncPolicy.automated = AutomatedSync(prune: true, selfHeal: true)
+            try await harness.controller.manage([moved, byServer])
+            try await harness.eventually("the application is synced into the controller's cluster") {
+                let status = await harness.controller.status(of: moved.name)
+                return status?.sync.status == "Synced" && status?.sync.destination == moved.spec.destination
+            }
+            #expect(try await harness.client.get(a)[path: "data", "key"] == "one")
+            try await harness.eventually("the object left in the second cluster is pruned") {
+                do {
+                    _ = try await second.get(a)
+                    return false
+                } catch let error as KubeAPIError where error.code == .notFound {
+                    return true
+                }
+            }
+            #expect(try await second.get(b)[path: "data", "key"] == "two", "the other application's object stays")
         }
     }
 
