@@ -92,6 +92,9 @@ public actor ApplicationController {
         public var syncs = 0
         /// Status writes to Application resources.
         public var statusWrites = 0
+        /// Changes to the objects of registered applications the live-object caches reported, counted
+        /// once per application (echoes of Moor's own writes included).
+        public var cacheChanges = 0
     }
 
     /// One registered application and what the controller knows about it.
@@ -153,7 +156,8 @@ public actor ApplicationController {
     var accepting = true
     /// What the last full reconcile of each application found in sync (``PollBaseline``).
     var baselines: [String: PollBaseline] = [:]
-    /// How many changes to each application's objects the live-object caches have reported.
+    /// How many changes to each application's objects the live-object caches have reported that may
+    /// need a reconcile (``ExpectedObjects/needsReconcile(_:)``; the echo of Moor's own writes does not).
     var liveChanges: [String: Int] = [:]
     /// Changes to the objects of applications being reconciled (or operated on), judged when the work ends.
     var changedWhileRunning: [String: [CacheChange]] = [:]
@@ -255,16 +259,17 @@ public actor ApplicationController {
 
     // MARK: Work queue
 
-    /// Counts a change to an application's objects (a poll then compares again) and queues the
-    /// application for drift when the change may need it. A change to an application being
-    /// reconciled waits for the reconcile to end (``finish(_:succeeded:)``): its comparison may
-    /// already have read the cache, and what it expects of the objects is known only at its end.
+    /// Counts a change to an application's objects that may need a reconcile (a poll then compares
+    /// again) and queues the application for drift. A change to an application being reconciled
+    /// waits for the reconcile to end (``finish(_:succeeded:)``): its comparison may already have
+    /// read the cache, and what it expects of the objects is known only at its end.
     private func received(_ change: CacheChange, cluster: String) {
         for name in change.applications where registry[name]?.cluster == cluster {
-            liveChanges[name, default: 0] += 1
+            counts.cacheChanges += 1
             if running[name] != nil {
                 changedWhileRunning[name, default: []].append(change)
             } else if registry[name]?.expected.needsReconcile(change) == true {
+                liveChanges[name, default: 0] += 1
                 enqueue(name, .drift)
             }
         }
@@ -325,17 +330,17 @@ public actor ApplicationController {
     /// Marks the work on `name` done (retried after the application's `syncPolicy.retry` backoff, or
     /// the configured one, when it failed) and starts what can run next.
     ///
-    /// Changes to its objects received meanwhile queue it again for drift when the work failed, or
-    /// when one of them does not match what the reconcile's comparison expects (the echo of its own
-    /// sync does, so a sync is not followed by a reconcile of its own).
+    /// Changes to its objects received meanwhile count, and queue it again for drift, when they do
+    /// not match what the reconcile's comparison expects (the echo of its own sync matches, so a sync
+    /// is followed by no reconcile of its own); after a failure any change queues it again.
     func finish(_ name: String, succeeded: Bool) {
         let retry = registry[name]?.application.spec.syncPolicy.retry
         queue.done(name, succeeded: succeeded, now: .now, backoff: retry.map(Backoff.init))
         running[name] = nil
-        if let changes = changedWhileRunning.removeValue(forKey: name), let expected = registry[name]?.expected,
-            !succeeded || changes.contains(where: expected.needsReconcile)
-        {
-            enqueue(name, .drift)
+        if let changes = changedWhileRunning.removeValue(forKey: name), let expected = registry[name]?.expected {
+            let needing = changes.filter(expected.needsReconcile).count
+            liveChanges[name, default: 0] += needing
+            if needing > 0 || !succeeded { enqueue(name, .drift) }
         }
         if !succeeded {
             logger.info(

@@ -189,18 +189,19 @@ struct ApplicationControllerPollingTests {
             #expect(harness.client.requestCounts()["list", default: 0] - lists < kinds)
         }
     }
-    @Test("the cache's echo of a sync's own writes queues no further reconcile")
+    @Test("the cache's echo of a sync's own writes queues no further reconcile, and the next poll skips the comparison")
     func syncEchoQueuesNothing() async throws {
         try await Harness.run(pollInterval: .seconds(600)) { harness in
             try await harness.repository.commit("first", files: Self.twoApplications(a: "one", b: "one"))
             try await harness.controller.manage([Self.application("polling-echo", path: "app", harness)])
             try await harness.eventually("the sync's write has come back through the cache and the queue is idle") {
                 let snapshot = await harness.controller.metricsSnapshot()
-                return await harness.controller.liveChanges["polling-echo", default: 0] > 0
+                return await harness.controller.statistics().cacheChanges > 0
                     && snapshot.queued == 0 && snapshot.inProgress == 0
             }
             #expect(await harness.controller.status(of: "polling-echo")?.sync.status == "Synced")
             #expect(await harness.controller.statistics().reconciles == 1)
+            #expect(await harness.controller.pollFindsNothingChanged("polling-echo"))
         }
     }
 }
