@@ -76,15 +76,15 @@ struct CheckoutCacheTests {
     func removeUnheld() async throws {
         try await Self.withRepository { git, url, commits in
             let checkouts = CheckoutCache(git: git, retained: 2)
-            let held = try await checkouts.acquire(url, commit: commits[0])
-            let unheld = try await checkouts.acquire(url, commit: commits[1])
+            var paths: [String] = []
+            for commit in commits { paths.append(try await checkouts.acquire(url, commit: commit)) }
             await checkouts.release(url, commit: commits[1])
             await checkouts.removeUnheld()
-            #expect(!FileManager.default.fileExists(atPath: unheld))
-            #expect(try Self.contents(held) == "one", "a checkout a render holds stays")
+            #expect(!FileManager.default.fileExists(atPath: paths[1]))
+            #expect(try Self.contents(paths[0]) == "one", "a checkout a render holds stays")
             await checkouts.release(url, commit: commits[0])
             await checkouts.removeUnheld()
-            let directory = URL(fileURLWithPath: held).deletingLastPathComponent().path
+            let directory = URL(fileURLWithPath: paths[0]).deletingLastPathComponent().path
             #expect(!FileManager.default.fileExists(atPath: directory))
             let again = try await checkouts.acquire(url, commit: commits[1])
             #expect(try Self.contents(again) == "two")
