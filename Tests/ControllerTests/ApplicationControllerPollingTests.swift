@@ -168,6 +168,7 @@ struct ApplicationControllerPollingTests {
             #expect(try await harness.value(of: "a") == "one")
         }
     }
+
     @Test("an application's first reconcile reads the live-object cache, which has listed every kind, instead of listing the cluster")
     func firstReconcileReadsTheCache() async throws {
         try await Harness.run { harness in
@@ -189,6 +190,7 @@ struct ApplicationControllerPollingTests {
             #expect(harness.client.requestCounts()["list", default: 0] - lists < kinds)
         }
     }
+
     @Test("the cache's echo of a sync's own writes queues no further reconcile, and the next poll skips the comparison")
     func syncEchoQueuesNothing() async throws {
         try await Harness.run(pollInterval: .seconds(600)) { harness in
