@@ -72,6 +72,7 @@ struct CheckoutCacheTests {
             await checkouts.release(url, commit: commits[0])
         }
     }
+
     @Test("removing the unheld checkouts deletes them and, once none is held, the directory; exports still work")
     func removeUnheld() async throws {
         try await Self.withRepository { git, url, commits in
