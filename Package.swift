@@ -129,7 +129,8 @@ let package = Package(
         ),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "MoorCore", "MoorTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "RenderTests", dependencies: ["Render", "MoorCore", "MoorYAML", "MoorTestSupport"], swiftSettings: strict
+            name: "RenderTests", dependencies: ["Render", "MoorCore", "MoorYAML", "MoorTestSupport"],
+            exclude: ["Charts"], swiftSettings: strict
         ),
         .testTarget(name: "HealthTests", dependencies: ["Health", "MoorCore", "MoorYAML"], swiftSettings: strict),
         .testTarget(

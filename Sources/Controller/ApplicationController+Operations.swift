@@ -2,6 +2,7 @@ internal import Diff
 internal import Foundation
 internal import GitSource
 public import MoorCore
+internal import Render
 public import Sync
 
 extension ApplicationController {
@@ -97,8 +98,8 @@ extension ApplicationController {
         let application = try registered(name)
         let comparison: ApplicationComparison
         do {
-            let fetched = try await fetch(application.spec.source, for: name)
             let cluster = try await destination(of: application)
+            let fetched = try await fetch(application.spec.source, for: application, on: cluster)
             comparison = try await cluster.engine.compare(
                 application, desired: fetched.objects, tracked: await cachedObjects(of: name, in: cluster),
                 prune: application.spec.syncPolicy.automated?.prune ?? false)
@@ -150,13 +151,13 @@ extension ApplicationController {
         async
         throws(OperationError) -> SyncOutcome
     {
-        let fetched = try await fetch(application.spec.source, for: name)
         let cluster: ClusterRegistry.Cluster
         do {
             cluster = try await destination(of: application)
         } catch {
             throw OperationError(.failed, "\(name): \(error)")
         }
+        let fetched = try await fetch(application.spec.source, for: application, on: cluster)
         let tracked = await cachedObjects(of: name, in: cluster)
         let options = SyncEngine.RunOptions(prune: request.prune, dryRun: request.dryRun)
         guard !request.dryRun else {
@@ -267,16 +268,18 @@ extension ApplicationController {
         return application
     }
 
-    /// Fetches and renders `source` for application `name` through a listing of the remote's refs made
-    /// after the request (a commit pushed just before is seen); a revision that does not resolve is an
-    /// `invalidRequest`, any other failure `failed`.
-    private func fetch(_ source: ApplicationSource, for name: String) async throws(OperationError)
-        -> SourceFetcher.Fetched
-    {
+    /// Fetches and renders `source` for `application` on `cluster` through a listing of the remote's refs
+    /// made after the request (a commit pushed just before is seen); a revision that does not resolve is
+    /// an `invalidRequest`, any other failure `failed`.
+    private func fetch(
+        _ source: ApplicationSource, for application: Application, on cluster: ClusterRegistry.Cluster
+    ) async throws(OperationError) -> SourceFetcher.Fetched {
+        let name = application.name
         do {
             return try await fetcher.fetch(
                 source, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring,
-                listedSince: .now)
+                listedSince: .now,
+                environment: try await RenderEnvironment.destination(of: application, client: cluster.engine.client))
         } catch let error as GitError where error.code == .revisionNotFound || error.code == .invalidRevision {
             throw OperationError(
                 .invalidRequest,

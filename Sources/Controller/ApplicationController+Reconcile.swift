@@ -2,6 +2,7 @@ internal import Foundation
 internal import Health
 internal import KubeClient
 internal import MoorCore
+internal import Render
 internal import Sync
 
 extension ApplicationController {
@@ -26,7 +27,8 @@ extension ApplicationController {
         let engine = cluster.engine
         let fetched: SourceFetcher.Fetched
         do {
-            fetched = try await timedFetch(application.spec.source)
+            let environment = try await RenderEnvironment.destination(of: application, client: engine.client)
+            fetched = try await timedFetch(application.spec.source, environment: environment)
         } catch {
             return await failed(name, type: ApplicationStatus.comparisonError, error: error)
         }

@@ -4,6 +4,7 @@ internal import KubeCache
 internal import KubeClient
 internal import Logging
 public import MoorCore
+internal import Render
 public import Sync
 
 extension ApplicationController {
@@ -57,9 +58,14 @@ extension ApplicationController {
             return try outcome.get()
         }
 
-        /// Fetches and renders `source` with the configured credentials and keyring.
-        func fetch(_ source: ApplicationSource) async throws -> SourceFetcher.Fetched {
-            try await fetcher.fetch(source, credentials: credentials, verifyKeyring: verifyKeyring)
+        /// Fetches and renders `source` with the configured credentials and keyring, for `application`
+        /// on the cluster of `destination`.
+        func fetch(_ source: ApplicationSource, of application: Application, on destination: SyncEngine)
+            async throws -> SourceFetcher.Fetched
+        {
+            try await fetcher.fetch(
+                source, credentials: credentials, verifyKeyring: verifyKeyring,
+                environment: try await RenderEnvironment.destination(of: application, client: destination.client))
         }
     }
 
@@ -72,7 +78,7 @@ extension ApplicationController {
         try await access.withResource(ref) { _, application, destination in
             var application = application
             if let revision { application.spec.source.targetRevision = revision }
-            let fetched = try await access.fetch(application.spec.source)
+            let fetched = try await access.fetch(application.spec.source, of: application, on: destination)
             let comparison = try await destination.compare(
                 application, desired: fetched.objects, prune: application.spec.syncPolicy.automated?.prune ?? false)
             return (comparison, fetched)
@@ -103,7 +109,7 @@ extension ApplicationController {
                 }
                 application.spec.source.targetRevision = revision
             }
-            let fetched = try await access.fetch(application.spec.source)
+            let fetched = try await access.fetch(application.spec.source, of: application, on: destination)
             let options = SyncEngine.RunOptions(prune: request.prune, dryRun: request.dryRun)
             var started = ApplicationStatus.OperationState(
                 phase: "Running", message: request.dryRun ? "dry run" : "syncing", startedAt: Date(), finishedAt: nil)

@@ -2,6 +2,7 @@ internal import Foundation
 internal import KubeClient
 internal import Logging
 public import MoorCore
+internal import Render
 internal import Sync
 
 extension ApplicationController {
@@ -89,7 +90,7 @@ extension ApplicationController {
             var status = ApplicationStatus()
             status.history = ApplicationStatus.history(from: manifest[path: "status", "history"])
             let entry = try target.entry(in: status.history, of: application.name)
-            let fetched = try await access.fetch(entry.pinnedSource)
+            let fetched = try await access.fetch(entry.pinnedSource, of: application, on: destination)
             if application.spec.syncPolicy.automated != nil {
                 _ = try await access.engine.client.mergePatch(
                     ref, patch: ["spec": ["syncPolicy": ["automated": .null]]])
@@ -121,7 +122,8 @@ extension ApplicationController {
         let source = entry.pinnedSource
         let cluster = try await destination(of: application)
         let fetched = try await fetcher.fetch(
-            source, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring)
+            source, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring,
+            environment: try await RenderEnvironment.destination(of: application, client: cluster.engine.client))
         if application.spec.syncPolicy.automated != nil {
             if case .resource(let ref) = origin {
                 _ = try await client.mergePatch(ref, patch: ["spec": ["syncPolicy": ["automated": .null]]])

@@ -1,6 +1,7 @@
 internal import GitSource
 public import KubeClient
 internal import MoorCore
+internal import Render
 
 /// A Prometheus-style histogram of durations in seconds: how many observations fell at or below
 /// each bound, their count and their sum.
@@ -131,14 +132,17 @@ extension ApplicationController {
         return succeeded
     }
 
-    /// ``SourceFetcher/fetch(_:credentials:verifyKeyring:)`` with the controller's credentials and
-    /// keyring, timed into the fetch duration histogram; Git errors are counted.
-    func timedFetch(_ source: ApplicationSource) async throws -> SourceFetcher.Fetched {
+    /// ``SourceFetcher/fetch(_:credentials:verifyKeyring:listedSince:environment:)`` with the controller's
+    /// credentials and keyring, timed into the fetch duration histogram; Git errors are counted.
+    func timedFetch(_ source: ApplicationSource, environment: RenderEnvironment) async throws
+        -> SourceFetcher.Fetched
+    {
         let started = ContinuousClock.now
         defer { metrics.fetchDurations.observe(.now - started) }
         do {
             return try await fetcher.fetch(
-                source, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring)
+                source, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring,
+                environment: environment)
         } catch let error as GitError {
             metrics.gitFetchErrors += 1
             throw error

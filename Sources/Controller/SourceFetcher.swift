@@ -54,13 +54,16 @@ public struct SourceFetcher: Sendable {
     /// `listedSince`, by default one younger than ``listingReuse``, when there is one) and, unless
     /// ``renders`` holds it, exported and rendered. With
     /// `verifyKeyring` (a GnuPG home holding the trusted public keys) an unsigned or wrongly signed commit
-    /// is refused before anything is rendered or taken from the cache.
+    /// is refused before anything is rendered or taken from the cache. `environment` is where the
+    /// objects go (destination namespace, cluster capabilities), for Helm's `.Release.Namespace` and
+    /// `.Capabilities`; renders for different environments are cached apart.
     public func fetch(
         _ source: ApplicationSource, credentials: GitCredentials = .none, verifyKeyring: String? = nil,
-        listedSince: ContinuousClock.Instant? = nil
+        listedSince: ContinuousClock.Instant? = nil, environment: RenderEnvironment = RenderEnvironment()
     ) async throws -> Fetched {
         var options = try RenderOptions(source: source.options)
         options.path = source.path
+        options.environment = environment
         if let directory = Self.localDirectory(source) {
             return Fetched(commit: nil, objects: try await renderer.render(directory: directory, options: options))
         }

@@ -56,8 +56,8 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `code: message`.
-    public var description: String { "\(code): \(message)" }
+    /// The message alone: the code is for programs, not for the people who read errors.
+    public var description: String { message }
 }
 
 extension GitError {

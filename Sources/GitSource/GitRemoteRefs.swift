@@ -1,3 +1,5 @@
+package import MoorCore
+
 /// The refs a remote advertises, as listed by `git ls-remote`.
 package struct GitRemoteRefs: Sendable, Equatable {
     /// Ref name (`HEAD`, `refs/heads/main`, `refs/tags/v1`, `refs/pull/7/head`, …) → object SHA. For an

@@ -1,3 +1,5 @@
+package import MoorCore
+
 /// A validated `targetRevision`: what the user asked for, before it is resolved against a remote.
 ///
 /// Only a ``commit(_:)`` SHA, an abbreviated SHA of hex digits, and ref names that pass `git check-ref-format`

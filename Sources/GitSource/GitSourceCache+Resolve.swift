@@ -1,3 +1,5 @@
+internal import MoorCore
+
 extension GitSourceCache {
     /// The commit SHA `wanted` names on the remote whose refs are `remote`, fetched into `mirror` if needed.
     func commitSHA(

@@ -88,6 +88,17 @@ public final class KubeClient: Sendable {
         try await discovery.listableResources()
     }
 
+    /// The API versions the server serves, as Helm's `.Capabilities.APIVersions` lists them
+    /// (`apps/v1` and `apps/v1/Deployment`, …), from cached discovery.
+    public func apiVersions() async throws(KubeAPIError) -> [String] {
+        try await discovery.apiVersions()
+    }
+
+    /// The server's Kubernetes version (`v1.20.2`), read once from `/version`.
+    public func serverVersion() async throws(KubeAPIError) -> String {
+        try await discovery.serverVersion()
+    }
+
     /// Reads discovery again (after CRDs were created or removed).
     public func refreshDiscovery() async throws(KubeAPIError) {
         try await discovery.refresh()

@@ -12,6 +12,8 @@ actor ResourceDiscovery {
     private let transport: KubeTransport
     private var byKind: [GroupVersionKind: APIResource] = [:]
     private var preferred: [String: String] = [:]
+    private var versionSet: [String] = []
+    private var version: String?
     private var loaded = false
     private var refreshTask: Task<Void, any Error>?
 
@@ -25,10 +27,29 @@ actor ResourceDiscovery {
         if let found = byKind[key] { return found }
         try await refresh()
         if let found = byKind[key] { return found }
+        throw KubeAPIError(code: .unknownKind, status: 0, message: unknownKindMessage(group, version, kind))
+    }
+
+    /// Why `kind` in `group/version` cannot be used, and what to do: change the version when the
+    /// cluster serves the kind in others (an older or newer server), install a CRD for a custom
+    /// group, or fix the kind.
+    private func unknownKindMessage(_ group: String, _ version: String, _ kind: String) -> String {
         let apiVersion = group.isEmpty ? version : "\(group)/\(version)"
-        throw KubeAPIError(
-            code: .unknownKind, status: 0,
-            message: "the cluster does not serve kind \(kind) in \(apiVersion); install its CRD or fix apiVersion")
+        let served = Set(byKind.values.filter { $0.group == group && $0.kind == kind }.map(\.apiVersion)).sorted()
+        if !served.isEmpty {
+            return "the cluster does not serve \(kind) in \(apiVersion); it serves \(kind) in "
+                + "\(served.joined(separator: ", ")): change apiVersion to one of those"
+        }
+        let builtIn = group.isEmpty || !group.contains(".") || group.hasSuffix(".k8s.io")
+        guard builtIn else {
+            return "the cluster does not serve kind \(kind) in \(apiVersion); install its CRD or fix apiVersion"
+        }
+        let versions = Set(byKind.values.filter { $0.group == group }.map(\.apiVersion)).sorted()
+        let offered = versions.isEmpty
+            ? "the server offers no version of the \(group.isEmpty ? "core" : group) API group"
+            : "the server offers \(versions.joined(separator: ", ")), without \(kind)"
+        return "the cluster does not serve kind \(kind) in \(apiVersion), a built-in API: \(offered); "
+            + "check kind and apiVersion against the server's Kubernetes version"
     }
 
     /// Every resource known after the last refresh (loading discovery first if needed).
@@ -48,6 +69,22 @@ actor ResourceDiscovery {
             if chosen[key] == nil || resource.version == preferred[resource.group] { chosen[key] = resource }
         }
         return chosen.values.sorted { ($0.group, $0.name) < ($1.group, $1.name) }
+    }
+
+    /// The API versions served, as Helm's `.Capabilities.APIVersions` lists them: every
+    /// `group/version` and every `group/version/Kind`, sorted.
+    func apiVersions() async throws(KubeAPIError) -> [String] {
+        if !loaded { try await refresh() }
+        return versionSet
+    }
+
+    /// The server's version, the `gitVersion` of `/version` (e.g. `v1.20.2`): read once, and again
+    /// after a refresh.
+    func serverVersion() async throws(KubeAPIError) -> String {
+        if let version { return version }
+        let read = try await transport.json(method: .GET, path: "/version")["gitVersion"]?.stringValue ?? ""
+        version = read
+        return read
     }
 
     /// The preferred version of a group (`""` for core), if the group is served.
@@ -105,6 +142,10 @@ actor ResourceDiscovery {
         }
         byKind = table
         preferred = newPreferred
+        versionSet = Array(Set(groupVersions + table.keys.map { key in
+            "\(key.group.isEmpty ? key.version : "\(key.group)/\(key.version)")/\(key.kind)"
+        })).sorted()
+        version = nil
         loaded = true
     }
 

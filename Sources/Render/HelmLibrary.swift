@@ -6,8 +6,8 @@ import MoorCore
 /// `helm-python-sdk`), loaded with `dlopen` when first needed so Moor builds and runs without it.
 ///
 /// Only the offline chart calls are used: `helm_chart_load`, `helm_render`, `helm_chart_crds`,
-/// `helm_chart_free`, `helm_free_string`, `helm_c_version` (signatures as in the package's
-/// `_native.py`). Calls block, so they run on a Dispatch queue, not on the caller's executor; they
+/// `helm_dependency_list`, `helm_chart_free`, `helm_free_string`, `helm_c_version` (signatures as in
+/// the package's `_native.py`). Calls block, so they run on a Dispatch queue, not on the caller's executor; they
 /// cannot be interrupted, so the tool timeout does not apply to them. The library stays loaded for
 /// the life of the process (a Go runtime cannot be unloaded).
 final class HelmLibrary: Sendable {
@@ -18,6 +18,7 @@ final class HelmLibrary: Sendable {
         @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<UInt64>?, Out?) -> Int32
     private typealias FreeFunction = @convention(c) (UInt64, Out?) -> Int32
     private typealias ListFunction = @convention(c) (UInt64, Out?, Out?) -> Int32
+    private typealias PathListFunction = @convention(c) (UnsafePointer<CChar>?, Out?, Out?) -> Int32
     private typealias RenderFunction =
         @convention(c) (UInt64, UnsafePointer<CChar>?, UnsafePointer<CChar>?, Out?, Out?)
         -> Int32
@@ -34,6 +35,20 @@ final class HelmLibrary: Sendable {
         let text: String
     }
 
+    /// One dependency a chart's `Chart.yaml` declares, with Helm's verdict on the chart's `charts/`
+    /// directory (what `helm dependency list` prints).
+    struct Dependency: Sendable, Hashable {
+        /// The dependency's chart name.
+        let name: String
+        /// The version or constraint it asks for.
+        let version: String
+        /// The repository it comes from (`https://…`, `oci://…`, `@name`, `file://…`).
+        let repository: String
+        /// Helm's status: `ok` (an archive), `unpacked` (a directory), `missing`, `wrong version`,
+        /// `misnamed`, `corrupt`, …
+        let status: String
+    }
+
     /// Where the library was loaded from.
     let path: String
     /// The library's version, e.g. `0.2.2`.
@@ -42,6 +57,7 @@ final class HelmLibrary: Sendable {
     private let chartLoad: LoadFunction
     private let chartFree: FreeFunction
     private let chartCRDs: ListFunction
+    private let dependencyList: PathListFunction
     private let renderChart: RenderFunction
 
     /// Loads the library at `path` and checks that it is a helm-c library of a compatible version.
@@ -64,6 +80,7 @@ final class HelmLibrary: Sendable {
         self.chartLoad = try symbol("helm_chart_load", as: LoadFunction.self)
         self.chartFree = try symbol("helm_chart_free", as: FreeFunction.self)
         self.chartCRDs = try symbol("helm_chart_crds", as: ListFunction.self)
+        self.dependencyList = try symbol("helm_dependency_list", as: PathListFunction.self)
         self.renderChart = try symbol("helm_render", as: RenderFunction.self)
         let version = versionFunction().map { pointer in
             defer { freeString(pointer) }
@@ -92,6 +109,25 @@ final class HelmLibrary: Sendable {
             }
         }
         return try result.get()
+    }
+
+    /// The dependencies the chart in `directory` (absolute) declares, as Helm finds them in its
+    /// `charts/` directory.
+    func dependencies(directory: String) async throws(Failure) -> [Dependency] {
+        let result = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    returning: Result { () throws(Failure) in
+                        try JSONValue(
+                            parsing: try self.string { out, error in self.dependencyList(directory, out, error) })
+                    })
+            }
+        }
+        return (try result.get().arrayValue ?? []).map { entry in
+            Dependency(
+                name: entry["name"]?.stringValue ?? "", version: entry["version"]?.stringValue ?? "",
+                repository: entry["repository"]?.stringValue ?? "", status: entry["status"]?.stringValue ?? "")
+        }
     }
 
     private func renderBlocking(

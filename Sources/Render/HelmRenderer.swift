@@ -5,14 +5,22 @@ import MoorCore
 /// Renders a Helm chart like `helm template`: with the `helm` binary, or in process with the Helm
 /// SDK's C library (``HelmLibrary``); both get the same combined values (``HelmValues``).
 ///
+/// As Argo CD does, the release namespace is `helm.namespace`, else the destination namespace, and
+/// `.Capabilities` are the destination cluster's (``RenderEnvironment``) unless `helm.kubeVersion` or
+/// `helm.apiVersions` say otherwise. Before anything renders, a chart whose `kubeVersion` constraint
+/// that version does not satisfy is refused, and so is one whose `Chart.yaml` declares a dependency
+/// its `charts/` directory lacks (Helm's own check).
+///
 /// Files come out in a stable order, CRDs (`crds/`) first, then templates by path; `NOTES.txt` is
-/// skipped. Each object's location is its template file (`# Source:` in `helm template` output);
-/// its line is the document's line when the rendered template has as many lines as its source
-/// (so lines correspond), and 0 (unknown) otherwise. Template errors point at the template line
-/// Helm names; schema violations at `values.schema.json`.
+/// skipped. Each file is cut into documents as Helm cuts a release manifest (``HelmManifests``).
+/// Each object's location is its template file (`# Source:` in `helm template` output); its line is
+/// the document's line when the rendered template has as many lines as its source (so lines
+/// correspond), and 0 (unknown) otherwise. Template errors point at the template line Helm names;
+/// schema violations at `values.schema.json`.
 struct HelmRenderer {
     let root: SourceRoot
     let options: HelmOptions
+    let environment: RenderEnvironment
     let runner: ToolRunner
     let engine: RenderConfiguration.HelmEngine
     let logger: Logger
@@ -33,6 +41,10 @@ struct HelmRenderer {
             throw RenderError(.notFound, "'\(chart)' has no Chart.yaml; helm options need a chart directory")
         }
         try root.checkSymlinks(under: chart)
+        let metadata = try HelmChartMetadata(text: try root.readText(chartFile), file: chartFile)
+        if let kubeVersion = capabilities.kubeVersion {
+            try metadata.checkKubeVersion(kubeVersion, origin: capabilities.origin, file: chartFile)
+        }
         let values = JSONValue.object(try HelmValues.combined(options, chart: chart, root: root)).jsonString()
         let release = try releaseName(chart)
         let files: [HelmLibrary.RenderedFile]
@@ -45,6 +57,7 @@ struct HelmRenderer {
                 logger.debug(
                     "rendering Helm chart in process",
                     metadata: ["library": "\(library.path)", "version": "\(library.version)"])
+                try await checkDependencies(library, chart: chart, metadata: metadata)
                 files = try await renderWithLibrary(library, chart: chart, values: values, release: release)
             }
         } catch where error.code == .toolFailed {
@@ -53,20 +66,65 @@ struct HelmRenderer {
         var objects: [ManifestObject] = []
         for file in files.filter({ !$0.name.hasSuffix("NOTES.txt") }).sorted(by: Self.helmOrder) {
             let inChart = file.name.split(separator: "/", maxSplits: 1).dropFirst().first.map(String.init) ?? file.name
-            let source = try root.resolve(inChart, from: chart, what: "rendered template")
+            let source = try root.resolve(metadata.templatePath(inChart), from: chart, what: "rendered template")
             let exact = Self.lineCount(of: (try? root.readText(source)) ?? "") == Self.lineCount(of: file.text)
-            objects += try ManifestDecoder.yaml(file.text) { source.location(line: exact ? $0 : 0) }
+            for document in HelmManifests.documents(in: file.text) {
+                objects += try ManifestDecoder.yaml(document.text, firstLine: document.line) {
+                    source.location(line: exact ? $0 : 0)
+                }
+            }
         }
         return objects
+    }
+
+    /// The release namespace: `helm.namespace`, else the destination namespace, else `default`.
+    var releaseNamespace: String {
+        if let namespace = options.namespace { return namespace }
+        if let namespace = environment.namespace, !namespace.isEmpty { return namespace }
+        return "default"
+    }
+
+    /// `.Capabilities` as rendered: the source's own settings over the destination cluster's, and
+    /// where the Kubernetes version came from (for messages).
+    private var capabilities: (kubeVersion: String?, apiVersions: [String], origin: String) {
+        let apiVersions = options.apiVersions.isEmpty ? environment.apiVersions : options.apiVersions
+        if let kubeVersion = options.kubeVersion { return (kubeVersion, apiVersions, "helm.kubeVersion") }
+        return (environment.kubeVersion, apiVersions, "the destination cluster")
+    }
+
+    /// Refuses a chart whose `Chart.yaml` names a dependency that its `charts/` directory does not
+    /// hold, as `helm template` does, naming the dependency, its version and its repository.
+    private func checkDependencies(
+        _ library: HelmLibrary, chart: ConfinedPath, metadata: HelmChartMetadata
+    ) async throws(RenderError) {
+        guard !metadata.dependencies.isEmpty else { return }
+        let chartFile = root.child("Chart.yaml", of: chart)
+        let found: [HelmLibrary.Dependency]
+        do {
+            found = try await library.dependencies(directory: chart.absolute)
+        } catch {
+            let message = root.redact(error.message).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw RenderError(.toolFailed, at: chartFile.location(), "helm failed: \(message)")
+        }
+        let present: Set<String> = ["ok", "unpacked", "wrong version"]
+        guard let missing = found.first(where: { !present.contains($0.status) }) else { return }
+        let line = metadata.dependencies.first { $0.name == missing.name }?.line ?? 0
+        let repository = missing.repository.isEmpty ? "" : " from \(missing.repository)"
+        throw RenderError(
+            .notFound, at: chartFile.location(line: line),
+            "chart \(metadata.name) depends on \(missing.name) \(missing.version)\(repository), which is "
+                + "\(missing.status == "missing" ? "not" : "\(missing.status)") in its charts/ directory; Moor does not "
+                + "fetch chart dependencies yet: run `helm dependency build` and commit charts/. Nothing was applied")
     }
 
     private func renderWithLibrary(
         _ library: HelmLibrary, chart: ConfinedPath, values: String, release: String
     ) async throws(RenderError) -> [HelmLibrary.RenderedFile] {
         var settings: JSONValue = ["name": .string(release), "is_install": true]
-        settings["namespace"] = .string(options.namespace ?? "default")
-        settings["kube_version"] = options.kubeVersion.map(JSONValue.string)
-        if !options.apiVersions.isEmpty { settings["api_versions"] = .array(options.apiVersions.map(JSONValue.string)) }
+        settings["namespace"] = .string(releaseNamespace)
+        settings["kube_version"] = capabilities.kubeVersion.map(JSONValue.string)
+        let apiVersions = capabilities.apiVersions
+        if !apiVersions.isEmpty { settings["api_versions"] = .array(apiVersions.map(JSONValue.string)) }
         do {
             return try await library.render(
                 directory: chart.absolute, values: values, options: settings.jsonString(),
@@ -87,9 +145,9 @@ struct HelmRenderer {
         guard written else { throw RenderError(.io, "cannot write a temporary values file for helm") }
         defer { try? FileManager.default.removeItem(at: valuesFile) }
         var arguments = ["template", release, chart.absolute, "--values", valuesFile.path]
-        arguments += ["--namespace", options.namespace ?? "default"]
-        if let kubeVersion = options.kubeVersion { arguments += ["--kube-version", kubeVersion] }
-        for apiVersion in options.apiVersions { arguments += ["--api-versions", apiVersion] }
+        arguments += ["--namespace", releaseNamespace]
+        if let kubeVersion = capabilities.kubeVersion { arguments += ["--kube-version", kubeVersion] }
+        for apiVersion in capabilities.apiVersions { arguments += ["--api-versions", apiVersion] }
         if !options.skipCrds { arguments.append("--include-crds") }
         let output = try await runner.run(
             "helm", executable: helm, arguments: arguments, root: root,

@@ -3,18 +3,22 @@ import MoorYAML
 
 /// Turns manifest text (a YAML stream or one JSON document) into objects, flattening lists.
 enum ManifestDecoder {
-    /// Reads every document of a YAML stream. `location` maps a 1-based line of `text` to the place
-    /// to report (the file itself, or the template or kustomization that produced the text).
-    static func yaml(_ text: String, at location: (Int) -> SourceLocation) throws(RenderError) -> [ManifestObject] {
+    /// Reads every document of a YAML stream. `text` starts on line `firstLine` of the output it was
+    /// cut from; `location` maps a 1-based line of that output to the place to report (the file
+    /// itself, or the template or kustomization that produced the text).
+    static func yaml(
+        _ text: String, firstLine: Int = 1, at location: (Int) -> SourceLocation
+    ) throws(RenderError) -> [ManifestObject] {
         let documents: [YAMLDocument]
         do {
             documents = try YAMLReader.documents(text)
         } catch {
-            throw syntaxError("YAML", reason: error.reason, line: error.line, at: location)
+            let line = error.line > 0 ? error.line + firstLine - 1 : error.line
+            throw syntaxError("YAML", reason: error.reason, line: line, at: location)
         }
         var objects: [ManifestObject] = []
         for document in documents {
-            try flatten(document.value, at: location(document.line), into: &objects)
+            try flatten(document.value, at: location(document.line + firstLine - 1), into: &objects)
         }
         return objects
     }

@@ -10,11 +10,15 @@ public struct RenderOptions: Sendable, Hashable {
     /// The source type and its options; `nil` detects the type from the files in ``path``
     /// (see ``Renderer/render(directory:options:)``) and renders it with default options.
     public var source: SourceKind?
+    /// Where the objects go (destination namespace, cluster capabilities); part of what a render
+    /// depends on, so two destinations never share a cached render.
+    public var environment: RenderEnvironment
 
     /// Creates options for the application at `path`.
-    public init(path: String = ".", source: SourceKind? = nil) {
+    public init(path: String = ".", source: SourceKind? = nil, environment: RenderEnvironment = RenderEnvironment()) {
         self.path = path
         self.source = source
+        self.environment = environment
     }
 }
 
@@ -132,11 +136,14 @@ public struct HelmOptions: Sendable, Hashable {
     public var valuesObject: JSONValue?
     /// `--set`-style overrides (`image.tag=1.2`, `hosts[0]=a.example.com`).
     public var parameters: [HelmParameter]
-    /// API versions reported by `.Capabilities.APIVersions`, e.g. `monitoring.coreos.com/v1`.
+    /// API versions reported by `.Capabilities.APIVersions`, e.g. `monitoring.coreos.com/v1`; empty
+    /// is the destination cluster's (``RenderEnvironment/apiVersions``).
     public var apiVersions: [String]
-    /// Kubernetes version reported by `.Capabilities.KubeVersion`, e.g. `v1.32.0`.
+    /// Kubernetes version reported by `.Capabilities.KubeVersion`, e.g. `v1.32.0`; `nil` is the
+    /// destination cluster's (``RenderEnvironment/kubeVersion``).
     public var kubeVersion: String?
-    /// The release namespace (`.Release.Namespace`); `nil` is `default`.
+    /// The release namespace (`.Release.Namespace`); `nil` is the destination namespace
+    /// (``RenderEnvironment/namespace``), and `default` without one.
     public var namespace: String?
     /// Whether to leave out the objects in the chart's `crds/` directories.
     public var skipCrds: Bool

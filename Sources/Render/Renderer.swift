@@ -54,7 +54,8 @@ public struct Renderer: Sendable {
             try validator.add(try await renderer.render(application))
         case .helm(let helm):
             let renderer = HelmRenderer(
-                root: root, options: helm, runner: runner, engine: configuration.helm, logger: logger)
+                root: root, options: helm, environment: options.environment, runner: runner,
+                engine: configuration.helm, logger: logger)
             try validator.add(try await renderer.render(application))
         }
         logger.debug("rendered \(validator.objects.count) objects", metadata: ["path": "\(application)"])

@@ -145,7 +145,9 @@ extension SyncResult {
     func report(commit: GitCommit?, dryRun: Bool) -> String {
         let revision = commit.map { " at \($0.sha.prefix(12)) (\($0.subject))" } ?? ""
         let mode = dryRun ? " (dry run: nothing was persisted)" : ""
+        // Health is reported only when some object has one: a sync that applied nothing has no health.
+        let health = objects.contains { $0.health != nil } ? "health: \(health); " : ""
         return table() + "\(succeeded ? "Synced" : "Sync FAILED") \(application)\(revision)\(mode): \(message)\n"
-            + "health: \(health); write requests: \(writes)"
+            + "\(health)write requests: \(writes)"
     }
 }

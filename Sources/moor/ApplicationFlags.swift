@@ -1,9 +1,11 @@
 import ArgumentParser
 import Controller
 import Foundation
+import GitSource
 import KubeClient
 import MoorCore
 import MoorYAML
+import Render
 
 /// Which application a command works on: `-f app.yaml`, or flags that describe one.
 struct ApplicationFlags: ParsableArguments {
@@ -82,10 +84,24 @@ struct ApplicationFlags: ParsableArguments {
         return try Application(manifest: manifest)
     }
 
-    /// The application with `render`'s options, fetched (signature checked with `--verify-keyring`) and rendered.
-    func load(_ render: RenderFlags) async throws -> (Application, SourceFetcher.Fetched) {
+    /// The application with `render`'s options, fetched (signature checked with `--verify-keyring`) and
+    /// rendered for its destination: Helm sees the destination namespace and, with `client`, the
+    /// destination cluster's version and API versions as `.Capabilities`.
+    func load(_ render: RenderFlags, client: KubeClient? = nil) async throws -> (Application, SourceFetcher.Fetched) {
         let application = try application(renderOptions: render.sourceOptions())
-        return (application, try await SourceLoader.load(application.spec.source, verifyKeyring: verifyKeyring))
+        var environment = RenderEnvironment(namespace: application.spec.destination.namespace)
+        if let client { environment = try await RenderEnvironment.destination(of: application, client: client) }
+        let fetched = try await SourceLoader.load(
+            application.spec.source, verifyKeyring: verifyKeyring, environment: environment)
+        if fetched.objects.isEmpty {
+            let source = application.spec.source
+            let revision = fetched.commit.map { " at \($0.sha.prefix(12))" } ?? ""
+            let repository = (try? GitRepositoryURL(source.repoURL))?.description ?? source.repoURL
+            let message = "Warning: 0 objects: path '\(source.path)' of \(repository)\(revision) rendered none; "
+                + "check the path and revision\n"
+            FileHandle.standardError.write(Data(message.utf8))
+        }
+        return (application, fetched)
     }
 
     /// A name from the path's last component (or the repository's).

@@ -24,9 +24,9 @@ struct DiffCommand: AsyncParsableCommand {
 
     func run() async throws {
         let comparison = try await ExitStatus.guarding { () async throws -> (ApplicationComparison, SourceFetcher.Fetched) in
-            let (application, loaded) = try await app.load(render)
             let client = try app.client()
             defer { Task { await client.shutdown() } }
+            let (application, loaded) = try await app.load(render, client: client)
             return (try await SyncEngine(client: client).compare(application, desired: loaded.objects), loaded)
         }
         let (result, loaded) = comparison

@@ -6,7 +6,7 @@ import Render
 
 /// `moor render`: prints the objects an application renders to, as a YAML stream (each document
 /// preceded by a `# Source: file:line` comment) or a JSON list. Exit status 1 with
-/// `file:line: message` on standard error when the source cannot be rendered.
+/// `Error: file:line: message` on standard error when the source cannot be rendered.
 struct RenderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render", abstract: "Print the objects an application renders to, without a cluster.")
@@ -27,7 +27,7 @@ struct RenderCommand: AsyncParsableCommand {
         do {
             objects = try await app.load(render).1.objects
         } catch let error as RenderError {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode.failure
         }
         switch output {

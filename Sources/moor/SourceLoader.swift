@@ -2,6 +2,7 @@ import Controller
 import Foundation
 import GitSource
 import MoorCore
+import Render
 
 /// The command-line tool's view of sources: the cache directory and credentials come from the
 /// environment.
@@ -31,9 +32,12 @@ enum SourceLoader {
         return .none
     }
 
-    /// Fetches and renders `source` with the environment's cache and credentials.
-    static func load(_ source: ApplicationSource, verifyKeyring: String? = nil) async throws -> SourceFetcher.Fetched {
+    /// Fetches and renders `source` for `environment` with the process environment's cache and credentials.
+    static func load(
+        _ source: ApplicationSource, verifyKeyring: String? = nil, environment: RenderEnvironment
+    ) async throws -> SourceFetcher.Fetched {
         let fetcher = SourceFetcher(cache: try GitSourceCache(directory: cacheDirectory))
-        return try await fetcher.fetch(source, credentials: try credentials(), verifyKeyring: verifyKeyring)
+        return try await fetcher.fetch(
+            source, credentials: try credentials(), verifyKeyring: verifyKeyring, environment: environment)
     }
 }

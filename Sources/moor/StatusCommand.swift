@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controller
 import Foundation
 import MoorCore
 import Sync
@@ -15,10 +16,12 @@ struct StatusCommand: AsyncParsableCommand {
     var output: OutputFormat = .table
 
     func run() async throws {
-        let (application, loaded) = try await app.load(render)
         let client = try app.client()
         let comparison: ApplicationComparison
+        let application: Application
+        let loaded: SourceFetcher.Fetched
         do {
+            (application, loaded) = try await app.load(render, client: client)
             comparison = try await SyncEngine(client: client).compare(application, desired: loaded.objects)
         } catch {
             await client.shutdown()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controller
 import Foundation
 import MoorCore
 import Sync
@@ -30,8 +31,15 @@ struct SyncCommand: AsyncParsableCommand {
     var output: OutputFormat = .table
 
     func run() async throws {
-        let (application, loaded) = try await app.load(render)
         let client = try app.client()
+        let application: Application
+        let loaded: SourceFetcher.Fetched
+        do {
+            (application, loaded) = try await app.load(render, client: client)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
         var engine = SyncEngine(client: client)
         engine.concurrency = concurrency
         engine.waveTimeout = .seconds(waveTimeout)

@@ -1,4 +1,5 @@
 import GitSource
+import MoorCore
 import Testing
 
 @Suite("Revision validation")

@@ -60,7 +60,7 @@ struct RenderCommandTests {
         #expect(run.output == "")
         #expect(
             run.error
-                == "apps/web/bad.yaml:1: metadata.name is missing or not a string; every object needs apiVersion, kind "
+                == "Error: apps/web/bad.yaml:1: metadata.name is missing or not a string; every object needs apiVersion, kind "
                 + "and metadata.name\n")
     }
 
@@ -70,6 +70,6 @@ struct RenderCommandTests {
         defer { tree.remove() }
         let run = try Self.run(["--repo", tree.root, "--path", "../x"], in: tree)
         #expect(run.status == 1)
-        #expect(run.error == "path '../x' leaves the repository; paths must stay inside the checkout\n")
+        #expect(run.error == "Error: path '../x' leaves the repository; paths must stay inside the checkout\n")
     }
 }

@@ -49,7 +49,7 @@ package struct VersionConstraint: Sendable, Hashable, CustomStringConvertible {
     package init?(_ text: String) {
         guard !text.isEmpty, text.utf8.count <= 1024 else { return nil }
         var alternatives: [Alternative] = []
-        for written in text.components(separatedBy: "||") {
+        for written in text.split(separator: "||", omittingEmptySubsequences: false).map(String.init) {
             guard let alternative = Self.alternative(written) else { return nil }
             alternatives.append(alternative)
         }

@@ -1,4 +1,4 @@
-import GitSource
+import MoorCore
 import Testing
 
 @Suite("Semantic versions and constraints")
@@ -91,18 +91,5 @@ struct SemanticVersionTests {
         ])
     func notAConstraint(text: String) {
         #expect(VersionConstraint(text) == nil)
-    }
-
-    @Test("the highest matching tag wins, pre-releases only when named")
-    func highestTag() throws {
-        let tags = ["v1.0.0", "v1.2.0", "1.2.5", "v1.3.0-rc.1", "v2.0.0", "latest", "release-3"]
-        let refs = GitRemoteRefs(
-            lsRemoteOutput: tags.enumerated().map { index, tag in
-                String(repeating: String(index), count: 40) + "\trefs/tags/\(tag)"
-            }.joined(separator: "\n"))
-        #expect(refs.highestTag(satisfying: try #require(VersionConstraint("^1.0"))) == "1.2.5")
-        #expect(refs.highestTag(satisfying: try #require(VersionConstraint(">=1.3.0-0 <2.0.0"))) == "v1.3.0-rc.1")
-        #expect(refs.highestTag(satisfying: try #require(VersionConstraint("*"))) == "v2.0.0")
-        #expect(refs.highestTag(satisfying: try #require(VersionConstraint("^3"))) == nil)
     }
 }
