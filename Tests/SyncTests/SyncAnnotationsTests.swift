@@ -40,7 +40,7 @@ struct SyncAnnotationsTests {
                  "argocd.argoproj.io/sync-wave": "2", "helm.sh/hook-weight": "-5"],
                 [.postSync], 2, [.hookFailed], true
             ),
-            (["moor.dev/hook": "Skip", "helm.sh/hook": "pre-install"], [.skip], 0, [.beforeHookCreation], false),
+            (["moor.dev/hook": "Skip", "helm.sh/hook": "pre-install"], [.skip], 0, [], false),
             (["moor.dev/hook": "PreSync", "helm.sh/hook": "test"], [.preSync], 0, [.beforeHookCreation], true),
         ] as [Row])
     func helmMapping(
