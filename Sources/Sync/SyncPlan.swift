@@ -65,7 +65,7 @@ public struct SyncPlan: Sendable, Hashable {
 
     /// The hooks of one phase, ordered by wave as the plan holds them, in groups of one wave each:
     /// a group runs at once and completes before the next one starts, as Argo CD runs them.
-    public static func groupedByWave(_ hooks: [PlannedObject]) -> [[PlannedObject]] {
+    static func groupedByWave(_ hooks: [PlannedObject]) -> [[PlannedObject]] {
         var groups: [[PlannedObject]] = []
         for hook in hooks {
             if groups.last?.last?.annotations.wave == hook.annotations.wave {
