@@ -2,6 +2,7 @@ internal import Diff
 internal import Health
 internal import KubeCache
 internal import MoorCore
+internal import Sync
 
 /// The objects of one application as its last comparison found them in sync: the desired object
 /// and the health it had. A change the live-object cache reports to one of them that still
@@ -37,7 +38,10 @@ struct ExpectedObjects: Sendable {
 
     /// Whether `change` may leave the application out of sync or change its health: a deletion,
     /// an object not expected, or one that no longer matches its desired object or changed health.
+    /// A hook is not an application object: a change to one (its run progressing, its delete
+    /// policy removing it) never needs a reconcile.
     func needsReconcile(_ change: CacheChange) -> Bool {
+        if (try? SyncAnnotations(object: change.object))?.isHook == true { return false }
         guard change.kind != .deleted, let policy, let entry = entries[change.ref.identity] else { return true }
         let health = ObjectHealth.assess(change.object)?.status.rawValue ?? ""
         let matches = policy.isDesiredSubsetOfLive(desired: entry.desired, live: change.object)

@@ -195,11 +195,17 @@ public final class KubeClient: Sendable {
                 contentType: "application/apply-patch+yaml", verb: dryRun ? "apply-dry-run" : "apply", object: ref))
     }
 
-    /// Creates an object; throws `alreadyExists` if one of that name exists.
+    /// Creates an object; throws `alreadyExists` if one of that name exists. An object with a
+    /// `metadata.generateName` and no name is created under a name the server generates; the
+    /// returned object carries it.
     public func create(_ object: JSONValue, fieldManager: String? = nil, dryRun: Bool = false)
         async throws(KubeAPIError) -> JSONValue
     {
-        let (ref, _) = try await locate(object)
+        var named = object
+        if object[path: "metadata", "name"] == nil, let generateName = object[path: "metadata", "generateName"] {
+            named[path: "metadata", "name"] = generateName
+        }
+        let (ref, _) = try await locate(named)
         let resource = try await resource(for: ref)
         var query: [(String, String)] = []
         if let fieldManager { query.append(("fieldManager", fieldManager)) }

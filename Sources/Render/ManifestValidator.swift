@@ -3,14 +3,18 @@ import MoorCore
 /// Collects rendered objects, refusing invalid ones, duplicates and too many.
 ///
 /// Every object needs a valid `apiVersion`, `kind` and `metadata.name` (a `generateName` alone is
-/// refused: Moor could never find the object again to diff or prune it); labels and annotations
-/// must map to strings. Two objects with the same group, kind, namespace and name are refused,
-/// naming both places.
+/// refused: Moor could never find the object again to diff or prune it), except a hook (an object
+/// with one of ``hookAnnotations``), which may have a `generateName` instead: each run creates a new
+/// one. Labels and annotations must map to strings. Two objects with the same group, kind,
+/// namespace and name are refused, naming both places.
 struct ManifestValidator {
     /// The objects accepted so far, in order.
     private(set) var objects: [ManifestObject] = []
     private var seen: [ObjectRef: SourceLocation] = [:]
     private let maxObjects: Int
+
+    /// The annotations that make an object a sync hook (Moor's, Argo CD's, Helm's).
+    static let hookAnnotations = ["moor.dev/hook", "argocd.argoproj.io/hook", "helm.sh/hook"]
 
     /// A validator that accepts at most `maxObjects` objects.
     init(maxObjects: Int) {
@@ -61,7 +65,12 @@ struct ManifestValidator {
         guard let metadata = object["metadata"]?.objectValue else {
             throw invalid("metadata is missing or not a mapping; \(required)")
         }
-        guard let name = metadata["name"]?.stringValue, !name.isEmpty else {
+        let annotations = metadata["annotations"]?.objectValue ?? JSONObject()
+        let generateName = metadata["generateName"]?.stringValue ?? ""
+        let isHook = Self.hookAnnotations.contains { annotations[$0] != nil }
+        guard let name = metadata["name"]?.stringValue ?? (isHook && !generateName.isEmpty ? generateName : nil),
+            !name.isEmpty
+        else {
             if metadata["generateName"] != nil {
                 throw invalid(
                     "metadata.generateName is not supported: Moor cannot track objects whose name the "
@@ -70,7 +79,8 @@ struct ManifestValidator {
             throw invalid("metadata.name is missing or not a string; \(required)")
         }
         let group = ObjectRef.split(apiVersion: apiVersion).group
-        if let problem = NameRule.for(group: group, kind: kind).problem(with: name) {
+        // A generateName is no name yet (it may end in '-'); the server checks the name it makes of it.
+        if metadata["name"] != nil, let problem = NameRule.for(group: group, kind: kind).problem(with: name) {
             throw invalid("metadata.name \(quoted(name)) is not a valid \(kind) name: \(problem)")
         }
         var namespace = ""

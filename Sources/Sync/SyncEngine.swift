@@ -19,10 +19,12 @@ public struct SyncEngine: Sendable {
     public var concurrency = 8
     /// How long a wave may take to become healthy before the next one starts.
     public var waveTimeout: Duration = .seconds(300)
-    /// How long a hook may run.
+    /// How long a hook may take to complete (`--hook-timeout`); one that has not completed by then failed.
     public var hookTimeout: Duration = .seconds(300)
     /// How often health and hooks are polled.
     public var pollInterval: Duration = .milliseconds(500)
+    /// How often a sync that waits for a hook or a wave reports it (``SyncProgress/waiting(what:elapsed:timeout:)``).
+    public var progressInterval: Duration = .seconds(10)
     let logger: Logger
 
     /// Creates an engine.

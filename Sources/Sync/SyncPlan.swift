@@ -17,6 +17,11 @@ public struct PlannedObject: Sendable, Hashable {
     public var annotations: SyncAnnotations
     /// The application's sync options with the object's own on top.
     public var options: SyncOptions
+
+    /// Whether the object is created under a name the server generates (a hook written with
+    /// `metadata.generateName`): each run creates a new object, and ``ref`` names them all by the
+    /// `generateName`.
+    public var generatesName: Bool { object[path: "metadata", "name"] == nil }
 }
 
 /// The objects of one wave, in batches by kind rank: a batch applies in parallel, batches in order.
@@ -38,13 +43,13 @@ public struct SyncPlan: Sendable, Hashable {
     public var namespaceToCreate: JSONValue?
     /// Namespaces and CustomResourceDefinitions: applied first, CRDs waited for until established.
     public var bootstrap: [PlannedObject]
-    /// Hooks that run before anything else.
+    /// Hooks that run before anything else, by wave (see ``groupedByWave(_:)``).
     public var preSyncHooks: [PlannedObject]
     /// The waves, lowest first (Sync hooks included in theirs).
     public var waves: [SyncWave]
-    /// Hooks that run after every wave is healthy.
+    /// Hooks that run after every wave is healthy, by wave.
     public var postSyncHooks: [PlannedObject]
-    /// Hooks that run when the sync fails.
+    /// Hooks that run when the sync fails, by wave.
     public var syncFailHooks: [PlannedObject]
     /// Tracked objects Git no longer holds, in delete order (reverse of apply order).
     public var prune: [ObjectRef]
@@ -56,6 +61,20 @@ public struct SyncPlan: Sendable, Hashable {
     /// Every object that is kept in sync (bootstrap and waves, hooks excluded).
     public var syncedObjects: [PlannedObject] {
         bootstrap + waves.flatMap(\.objects).filter { !$0.annotations.isHook }
+    }
+
+    /// The hooks of one phase, ordered by wave as the plan holds them, in groups of one wave each:
+    /// a group runs at once and completes before the next one starts, as Argo CD runs them.
+    static func groupedByWave(_ hooks: [PlannedObject]) -> [[PlannedObject]] {
+        var groups: [[PlannedObject]] = []
+        for hook in hooks {
+            if groups.last?.last?.annotations.wave == hook.annotations.wave {
+                groups[groups.count - 1].append(hook)
+            } else {
+                groups.append([hook])
+            }
+        }
+        return groups
     }
 }
 

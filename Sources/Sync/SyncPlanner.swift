@@ -30,10 +30,14 @@ public struct SyncPlanner: Sendable {
         throws(SyncPlanError) -> SyncPlan
     {
         let appName = application.name
-        let trackedRefs = tracked.compactMap { object -> ObjectRef? in
-            guard let id = TrackingID(object: object), id.application == appName, id.matches(object) else { return nil }
-            return ObjectRef(object: object)?.identity
+        // Hooks are not application objects: a finished one is never extraneous, pruned or counted.
+        let tracked = tracked.filter { object in
+            guard let id = TrackingID(object: object), id.application == appName, id.matches(object) else {
+                return false
+            }
+            return (try? SyncAnnotations(object: object))?.isHook != true
         }
+        let trackedRefs = tracked.compactMap { ObjectRef(object: $0)?.identity }
         if desired.isEmpty, !trackedRefs.isEmpty {
             throw SyncPlanError(
                 code: .emptyRender,
@@ -44,14 +48,17 @@ public struct SyncPlanner: Sendable {
         var planned: [PlannedObject] = []
         var seen: [ObjectRef: SourceLocation] = [:]
         for manifest in desired {
-            guard var ref = manifest.ref else { continue }
             let annotations: SyncAnnotations
             do {
                 annotations = try SyncAnnotations(object: manifest.object)
             } catch {
-                throw SyncPlanError(code: .badAnnotation, message: "\(manifest.source): \(ref): \(error.message)")
+                let name = manifest.ref.map { "\($0): " } ?? ""
+                throw SyncPlanError(code: .badAnnotation, message: "\(manifest.source): \(name)\(error.message)")
             }
-            if annotations.isSkipped { continue }
+            guard var ref = manifest.ref ?? (annotations.isHook ? Self.generatedHookRef(manifest.object) : nil)
+            else { continue }
+            // Skipped objects and hooks a sync never runs (Helm's tests, delete hooks) are not planned.
+            if annotations.isSkipped || (annotations.isHook && annotations.hooks.isEmpty) { continue }
             guard let namespaced = isNamespaced(ref.group, ref.kind) ?? crdScopes["\(ref.group)/\(ref.kind)"] else {
                 throw SyncPlanError(
                     code: .unknownKind,
@@ -89,7 +96,12 @@ public struct SyncPlanner: Sendable {
             !object.annotations.isHook
                 && (object.ref.kind == "Namespace" || object.ref.kind == "CustomResourceDefinition")
         }
-        let hooks = { (phase: HookPhase) in planned.filter { $0.annotations.hooks.contains(phase) } }
+        let hooks = { (phase: HookPhase) in
+            planned.filter { $0.annotations.hooks.contains(phase) }.sorted {
+                $0.annotations.wave != $1.annotations.wave
+                    ? $0.annotations.wave < $1.annotations.wave : Self.applyOrder($0, $1)
+            }
+        }
         let waveObjects = planned.filter {
             !isBootstrap($0) && (!$0.annotations.isHook || $0.annotations.hooks.contains(.sync))
         }
@@ -99,9 +111,7 @@ public struct SyncPlanner: Sendable {
 
         let desiredRefs = Set(planned.filter { !$0.annotations.isHook }.map(\.ref.identity))
         let extraneous = tracked.filter { object in
-            guard let id = TrackingID(object: object), id.application == appName, id.matches(object),
-                let ref = ObjectRef(object: object)
-            else { return false }
+            guard let ref = ObjectRef(object: object) else { return false }
             return !desiredRefs.contains(ref.identity)
         }
         var pruneRefs: [ObjectRef] = []
@@ -143,6 +153,17 @@ public struct SyncPlanner: Sendable {
         case "orphan": .orphan
         default: .background
         }
+    }
+
+    /// The ref of a hook written with `metadata.generateName` and no name: its name is the
+    /// `generateName`, standing for every object the hook's runs create.
+    private static func generatedHookRef(_ object: JSONValue) -> ObjectRef? {
+        guard let generateName = object[path: "metadata", "generateName"]?.stringValue, !generateName.isEmpty else {
+            return nil
+        }
+        var named = object
+        named[path: "metadata", "name"] = .string(generateName)
+        return ObjectRef(object: named)
     }
 
     /// Scopes of kinds defined by CRDs in the render (`group/Kind` → namespaced).

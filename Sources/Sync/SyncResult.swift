@@ -111,4 +111,8 @@ public enum SyncProgress: Sendable, Hashable {
     case phaseStarted(String, objects: Int)
     /// One object finished.
     case objectFinished(ObjectResult)
+    /// The sync waits for `what` (a hook to complete, a wave to be healthy), `elapsed` of at most
+    /// `timeout` so far; reported at the first poll still waiting, then every
+    /// ``SyncEngine/progressInterval`` while the wait lasts.
+    case waiting(what: String, elapsed: Duration, timeout: Duration)
 }

@@ -53,7 +53,7 @@ struct SyncRun: Sendable {
 
         if !plan.preSyncHooks.isEmpty {
             progress(.phaseStarted("PreSync", objects: plan.preSyncHooks.count))
-            let hooks = await runHooks(plan.preSyncHooks)
+            let hooks = await runPhase(plan.preSyncHooks)
             outcome.objects += hooks
             if failed(hooks) { return await failing(outcome) }
         }
@@ -78,7 +78,7 @@ struct SyncRun: Sendable {
 
         if !plan.postSyncHooks.isEmpty {
             progress(.phaseStarted("PostSync", objects: plan.postSyncHooks.count))
-            let hooks = await runHooks(plan.postSyncHooks)
+            let hooks = await runPhase(plan.postSyncHooks)
             outcome.objects += hooks
             if failed(hooks) { return await failing(outcome) }
         }
@@ -104,7 +104,7 @@ struct SyncRun: Sendable {
         var outcome = outcome
         guard !plan.syncFailHooks.isEmpty else { return outcome }
         progress(.phaseStarted("SyncFail", objects: plan.syncFailHooks.count))
-        outcome.objects += await runHooks(plan.syncFailHooks)
+        outcome.objects += await runPhase(plan.syncFailHooks)
         return outcome
     }
 
@@ -156,7 +156,19 @@ struct SyncRun: Sendable {
 
     // MARK: Hooks
 
-    private func runHooks(_ hooks: [PlannedObject], wave: Int? = nil) async -> [ObjectResult] {
+    /// Runs the hooks of a phase one wave after the other (``SyncPlan/groupedByWave(_:)``), stopping
+    /// after a wave in which a hook failed.
+    private func runPhase(_ hooks: [PlannedObject]) async -> [ObjectResult] {
+        var results: [ObjectResult] = []
+        for group in SyncPlan.groupedByWave(hooks) {
+            let finished = await runHooks(group, wave: group.first?.annotations.wave)
+            results += finished
+            if finished.contains(where: { $0.action == .hookFailed }) { break }
+        }
+        return results
+    }
+
+    private func runHooks(_ hooks: [PlannedObject], wave: Int?) async -> [ObjectResult] {
         await boundedMap(hooks, limit: engine.concurrency) { hook in
             let result = await runHook(hook, wave: wave)
             progress(.objectFinished(result))
@@ -164,6 +176,9 @@ struct SyncRun: Sendable {
         }
     }
 
+    /// Runs one hook: deletes the previous run (BeforeHookCreation), creates the hook (applied when
+    /// it has a name, created for the server to name it otherwise), follows the object until it
+    /// completes and applies its delete policy. The result names the object this run created.
     private func runHook(_ hook: PlannedObject, wave: Int?) async -> ObjectResult {
         var result = ObjectResult(ref: hook.ref, action: .hookSucceeded, source: hook.source, wave: wave)
         if options.dryRun {
@@ -172,10 +187,15 @@ struct SyncRun: Sendable {
             return result
         }
         let policies = hook.annotations.deletePolicies
+        var created: ObjectRef?
         do {
-            if policies.contains(.beforeHookCreation) { try await deleteAndWait(hook.ref) }
-            _ = try await client.apply(hook.object, fieldManager: engine.fieldManager, force: true)
-            let (status, message) = try await waitForHook(hook.ref)
+            if policies.contains(.beforeHookCreation) {
+                if hook.generatesName { try await deletePreviousRuns(hook) } else { try await deleteAndWait(hook.ref) }
+            }
+            let ref = try await create(hook)
+            created = ref
+            result.ref = ref
+            let (status, message) = try await waitForHook(ref)
             result.health = status.rawValue
             result.message = message
             if status != .healthy { result.action = .hookFailed }
@@ -184,23 +204,44 @@ struct SyncRun: Sendable {
             result.message = (error as? KubeAPIError)?.detail ?? "\(error)"
         }
         let succeeded = result.action == .hookSucceeded
-        if (succeeded && policies.contains(.hookSucceeded)) || (!succeeded && policies.contains(.hookFailed)) {
-            try? await client.delete(hook.ref, propagation: .background)
+        let deleted = succeeded ? policies.contains(.hookSucceeded) : policies.contains(.hookFailed)
+        if let created, deleted {
+            try? await client.delete(created, propagation: .background)
         }
         return result
     }
 
+    /// Creates a run of `hook`: applied when it has a name, created for the server to name otherwise.
+    /// Returns the ref of the object the server stored.
+    private func create(_ hook: PlannedObject) async throws(KubeAPIError) -> ObjectRef {
+        let stored: JSONValue
+        if hook.generatesName {
+            stored = try await client.create(hook.object, fieldManager: engine.fieldManager)
+        } else {
+            stored = try await client.apply(hook.object, fieldManager: engine.fieldManager, force: true)
+        }
+        guard let ref = ObjectRef(object: stored) else {
+            throw KubeAPIError(code: .transport, status: 0, message: "the server answered without the object's name")
+        }
+        return ref
+    }
+
     /// Polls a hook until it completes: Healthy is success, Degraded failure; kinds without a
-    /// health notion complete once created.
+    /// health notion complete once created. Reports the wait (``SyncProgress/waiting(what:elapsed:timeout:)``).
     private func waitForHook(_ ref: ObjectRef) async throws -> (HealthStatus, String) {
-        let deadline = ContinuousClock.now + engine.hookTimeout
-        while ContinuousClock.now < deadline {
+        var wait = Wait(timeout: engine.hookTimeout, interval: engine.progressInterval)
+        while !wait.expired {
             let live = try await client.get(ref)
             guard let (status, message) = SyncEngine.health(of: live) else { return (.healthy, "created") }
             if status == .healthy || status == .degraded { return (status, message) }
+            wait.report("hook \(ref)", to: progress)
             try await Task.sleep(for: engine.pollInterval)
         }
-        return (.degraded, "did not complete within \(engine.hookTimeout)")
+        return (
+            .degraded,
+            "did not complete within \(Wait.seconds(engine.hookTimeout)); if it needs longer, sync again with a "
+                + "longer --hook-timeout"
+        )
     }
 
     private func deleteAndWait(_ ref: ObjectRef) async throws {
@@ -221,12 +262,35 @@ struct SyncRun: Sendable {
         throw KubeAPIError(code: .timeout, status: 0, message: "the previous run was not deleted in time", object: ref)
     }
 
+    /// Deletes the objects earlier runs of a `generateName` hook created: those of its kind and
+    /// namespace whose tracking id and `generateName` are the hook's. Each run has a name of its own,
+    /// so nothing needs to be gone before the next run is created.
+    private func deletePreviousRuns(_ hook: PlannedObject) async throws {
+        let resource = try await client.resource(for: hook.ref)
+        let id = hook.object[path: "metadata", "annotations", TrackingID.annotation]
+        let generateName = hook.object[path: "metadata", "generateName"]
+        let listed = try await client.listAll(
+            resource, namespace: resource.namespaced ? hook.ref.namespace : nil,
+            options: ListOptions(labelSelector: TrackingID.managedBySelector))
+        for run in listed.items
+        where run[path: "metadata", "annotations", TrackingID.annotation] == id
+            && run[path: "metadata", "generateName"] == generateName
+        {
+            guard let ref = ObjectRef(object: run) else { continue }
+            do {
+                try await client.delete(ref, propagation: .background)
+            } catch {
+                if error.code != .notFound { throw error }
+            }
+        }
+    }
+
     // MARK: Waiting
 
     /// Waits until every object of a wave is healthy (or has no health notion); returns a
     /// message when one degrades or the timeout passes.
     private func waitHealthy(_ objects: [PlannedObject], wave: Int) async -> String? {
-        let deadline = ContinuousClock.now + engine.waveTimeout
+        var wait = Wait(timeout: engine.waveTimeout, interval: engine.progressInterval)
         var pending = objects.map(\.ref)
         while !pending.isEmpty {
             let states = await boundedMap(pending, limit: engine.concurrency) { ref -> (ObjectRef, HealthStatus?, String) in
@@ -242,9 +306,14 @@ struct SyncRun: Sendable {
                 return status != .healthy && status != .suspended
             }.map(\.0)
             if pending.isEmpty { return nil }
-            guard ContinuousClock.now < deadline else {
-                return "wave \(wave) not healthy after \(engine.waveTimeout): \(pending.map(\.description).joined(separator: ", "))"
+            guard !wait.expired else {
+                let names = pending.map(\.description).joined(separator: ", ")
+                return "wave \(wave) not healthy after \(Wait.seconds(engine.waveTimeout)): \(names)"
             }
+            let shown = pending.prefix(3).map(\.description).joined(separator: ", ")
+            wait.report(
+                "wave \(wave) to be healthy: \(shown)\(pending.count > 3 ? " and \(pending.count - 3) more" : "")",
+                to: progress)
             try? await Task.sleep(for: engine.pollInterval)
         }
         return nil
@@ -284,6 +353,37 @@ struct SyncRun: Sendable {
         }
         return result
     }
+}
+
+/// One wait of a sync, for a hook or a wave: when it times out, and when to report it next.
+/// The first report comes at the first poll still waiting, then one every `interval`.
+struct Wait {
+    /// How long the wait may last.
+    let timeout: Duration
+    /// The time between two reports.
+    let interval: Duration
+    private let started = ContinuousClock.now
+    private var reported: ContinuousClock.Instant?
+
+    /// A wait starting now.
+    init(timeout: Duration, interval: Duration) {
+        self.timeout = timeout
+        self.interval = interval
+    }
+
+    /// Whether the timeout has passed.
+    var expired: Bool { started.duration(to: .now) >= timeout }
+
+    /// Reports that the sync waits for `what`, unless the last report is younger than the interval.
+    mutating func report(_ what: String, to progress: (SyncProgress) -> Void) {
+        let now = ContinuousClock.now
+        if let reported, reported.duration(to: now) < interval { return }
+        reported = now
+        progress(.waiting(what: what, elapsed: started.duration(to: now), timeout: timeout))
+    }
+
+    /// `300 s`: a duration in whole seconds, for messages.
+    static func seconds(_ duration: Duration) -> String { "\(duration.components.seconds) s" }
 }
 
 /// Maps `items` with at most `limit` transforms running at once, keeping the input order.

@@ -77,6 +77,9 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("grace-period"), help: "Seconds a sync in flight may take to finish after SIGTERM.")
     var gracePeriod: Double = 30
 
+    @Option(name: .customLong("hook-timeout"), help: "Seconds a hook may take to complete before it counts as failed.")
+    var hookTimeout = 300
+
     @OptionGroup var sourceAccess: AppSourceFlags
 
     @Flag(name: .customLong("leader-elect"), help: "Work only while holding a Lease, so one of several replicas acts.")
@@ -110,6 +113,7 @@ struct ControllerCommand: AsyncParsableCommand {
                 "--poll-interval must be positive, and --grace-period and --resync-interval not negative")
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard hookTimeout > 0 else { throw ValidationError("--hook-timeout must be positive (seconds)") }
         try sharding.validate(leaderElect: leaderElect, identity: identity)
     }
 
@@ -182,8 +186,10 @@ struct ControllerCommand: AsyncParsableCommand {
             pollInterval: .seconds(pollInterval), concurrency: concurrency, credentials: try SourceLoader.credentials(),
             verifyKeyring: sourceAccess.verifyKeyring, clusterSecretNamespace: sourceAccess.clusterNamespace,
             resyncInterval: .seconds(resyncInterval))
+        var engine = SyncEngine(client: client)
+        engine.hookTimeout = .seconds(hookTimeout)
         let controller = ApplicationController(
-            engine: SyncEngine(client: client), fetcher: fetcher, configuration: configuration, logger: logger)
+            engine: engine, fetcher: fetcher, configuration: configuration, logger: logger)
         await controller.assign(sharding.initialAssignment)
         await controller.start()
         do {

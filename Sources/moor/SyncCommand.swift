@@ -27,8 +27,17 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(name: .customLong("wave-timeout"), help: "Seconds a wave may take to become healthy.")
     var waveTimeout = 300
 
+    @Option(name: .customLong("hook-timeout"), help: "Seconds a hook may take to complete before it counts as failed.")
+    var hookTimeout = 300
+
     @Option(name: [.customShort("o"), .long], help: "Output format: table or json.")
     var output: OutputFormat = .table
+
+    func validate() throws {
+        guard waveTimeout > 0, hookTimeout > 0 else {
+            throw ValidationError("--wave-timeout and --hook-timeout must be positive (seconds)")
+        }
+    }
 
     func run() async throws {
         let client = try app.client()
@@ -43,6 +52,7 @@ struct SyncCommand: AsyncParsableCommand {
         var engine = SyncEngine(client: client)
         engine.concurrency = concurrency
         engine.waveTimeout = .seconds(waveTimeout)
+        engine.hookTimeout = .seconds(hookTimeout)
         let reporter = ProgressReporter(enabled: output == .table)
         let options = SyncEngine.RunOptions(
             prune: prune || application.spec.syncPolicy.automated?.prune == true, dryRun: dryRun,
@@ -68,7 +78,8 @@ struct SyncCommand: AsyncParsableCommand {
     }
 }
 
-/// Prints sync progress: a live line on a terminal, plain lines in a pipe.
+/// Prints sync progress: a live line on a terminal, plain lines in a pipe; a sync that waits (for a
+/// hook, a wave's health) says what for and for how long, every ``SyncEngine/progressInterval``.
 final class ProgressReporter: @unchecked Sendable {
     private let enabled: Bool
     private let terminal = isatty(STDERR_FILENO) == 1
@@ -99,6 +110,9 @@ final class ProgressReporter: @unchecked Sendable {
             } else {
                 write("  \(result.ref) \(result.action.rawValue)\(result.message.isEmpty ? "" : ": \(result.message)")\n")
             }
+        case .waiting(let what, let elapsed, let timeout):
+            let line = "waiting for \(what) (\(elapsed.components.seconds) s of \(timeout.components.seconds) s)"
+            write(terminal ? "\r\u{1B}[2K\(phase): \(line)" : "  \(line)\n")
         }
     }
 

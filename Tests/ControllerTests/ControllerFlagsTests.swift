@@ -14,6 +14,7 @@ struct ControllerFlagsTests {
             (["--apps", "a.yaml", "--shards", "auto", "--leader-elect"], "exclude each other"),
             (["--apps", "a.yaml", "--shards", "auto", "--identity", "Pod_1"], "cannot name a Lease"),
             (["--apps", "a.yaml", "--apps-from-git", "https://example.com/r.git"], "name where applications come from"),
+            (["--apps", "a.yaml", "--hook-timeout", "0"], "--hook-timeout must be positive"),
         ])
     func refused(arguments: [String], message: String) throws {
         let run = try MoorCommand.run(["controller"] + arguments)

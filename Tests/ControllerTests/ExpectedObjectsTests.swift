@@ -49,6 +49,17 @@ struct ExpectedObjectsTests {
         #expect(ExpectedObjects().needsReconcile(Self.change(Self.configMap("git"))))
     }
 
+    @Test(
+        "a change to a hook, Helm's included, needs no reconcile: hooks are not application objects",
+        arguments: ["argocd.argoproj.io/hook": "PreSync", "moor.dev/hook": "PostSync", "helm.sh/hook": "test"])
+    func hookChange(annotation: String, phase: String) {
+        var hook = Self.configMap("run")
+        hook[path: "metadata", "annotations", annotation] = .string(phase)
+        #expect(!Self.expected().needsReconcile(Self.change(hook)))
+        #expect(!Self.expected().needsReconcile(Self.change(hook, kind: .deleted)))
+        #expect(!ExpectedObjects().needsReconcile(Self.change(hook)))
+    }
+
     @Test("a change only to a field ignoreDifferences ignores needs no reconcile")
     func ignoredField() {
         let expected = Self.expected(ignore: [["kind": "ConfigMap", "jsonPointers": ["/data/key"]]])

@@ -67,6 +67,26 @@ struct ManifestValidatorTests {
         #expect(error?.description == expected)
     }
 
+    @Test(
+        "a hook may have a generateName instead of a name",
+        arguments: ["argocd.argoproj.io/hook: PreSync", "moor.dev/hook: PostSync", "helm.sh/hook: pre-install"])
+    func generateNameHook(annotation: String) async throws {
+        let tree = try TestTree([
+            "hook.yaml": """
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              generateName: schema-migrate-
+              annotations:
+                \(annotation)
+            """
+        ])
+        defer { tree.remove() }
+        let objects = try await tree.render()
+        #expect(objects.count == 1)
+        #expect(objects.first?.object[path: "metadata", "generateName"] == "schema-migrate-")
+    }
+
     @Test("the line is the document's line in a multi-document file")
     func lineOfLaterDocument() async throws {
         let tree = try TestTree([

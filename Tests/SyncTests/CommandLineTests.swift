@@ -109,6 +109,36 @@ struct CommandLineTests {
         }
     }
 
+    @Test("--hook-timeout bounds a hook's wait, and the wait is printed while it lasts")
+    func hookTimeout() async throws {
+        try await withRepository { repository, ns, environment, _ in
+            try await repository.commit("hook", files: [
+                "app/migrate.yaml": """
+                apiVersion: batch/v1
+                kind: Job
+                metadata:
+                  generateName: schema-migrate-
+                  annotations: {argocd.argoproj.io/hook: PreSync}
+                spec:
+                  backoffLimit: 0
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: migrate, image: "busybox:1.36", command: ["true"]}]
+                """,
+            ])
+            let app = ["--name", "hooked", "--repo", repository.fileURL, "--path", "app", "--dest-namespace", ns]
+            let sync = try MoorCommand.run(["sync", "--hook-timeout", "1"] + app, environment: environment)
+            #expect(sync.status == 1)
+            #expect(sync.error.contains("  waiting for hook Job \(ns)/schema-migrate-"), "\(sync.error)")
+            #expect(sync.error.contains(" s of 1 s)"))
+            #expect((sync.output + sync.error).contains("did not complete within 1 s"))
+            let refused = try MoorCommand.run(["sync", "--hook-timeout", "0"] + app, environment: environment)
+            #expect(refused.status != 0)
+            #expect(refused.error.contains("--hook-timeout must be positive"), "\(refused.error)")
+        }
+    }
+
     @Test("moor install prints the CRDs, RBAC, controller Deployment and Service, which the API server accepts")
     func install() async throws {
         let crds = try MoorCommand.run(["install", "--crds-only"])

@@ -312,9 +312,14 @@ struct SyncEngineTests {
                 ---
                 \(Self.configMap("next", annotations: "    moor.dev/sync-wave: \"1\""))
                 """)
-            let result = try await impatient.sync(Self.application("waits", namespace: ns), desired: desired)
+            let recorder = EventRecorder()
+            let result = try await impatient.sync(Self.application("waits", namespace: ns), desired: desired) {
+                recorder.record($0)
+            }
             #expect(!result.succeeded)
             #expect(result.message.contains("wave 0 not healthy"))
+            #expect(recorder.waits().first?.what == "wave 0 to be healthy: Deployment \(ns)/never-ready")
+            #expect(recorder.waits().first?.timeout == .seconds(2))
             let next = await #expect(throws: KubeAPIError.self) {
                 _ = try await client.get(Self.ref("ConfigMap", "next", namespace: ns))
             }
@@ -540,5 +545,11 @@ final class EventRecorder: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return events.compactMap { if case .phaseStarted(let name, _) = $0 { name } else { nil } }
+    }
+
+    func waits() -> [(what: String, timeout: Duration)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return events.compactMap { if case .waiting(let what, _, let timeout) = $0 { (what: what, timeout: timeout) } else { nil } }
     }
 }

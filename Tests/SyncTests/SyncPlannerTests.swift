@@ -110,6 +110,82 @@ struct SyncPlannerTests {
         #expect(plan.syncedObjects.map(\.ref.name) == ["app"])
     }
 
+    @Test("Helm hooks run at their mapped phase; test hooks are never applied nor application objects")
+    func helmHooks() throws {
+        let plan = try Self.planner().plan(
+            desired: [
+                Self.object("Job", "db-migrate", apiVersion: "batch/v1",
+                            annotations: ["helm.sh/hook": "pre-install,pre-upgrade", "helm.sh/hook-weight": "-5",
+                                          "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded"]),
+                Self.object("Job", "notify", apiVersion: "batch/v1", annotations: ["helm.sh/hook": "post-upgrade"]),
+                Self.object("Pod", "web-test-x7k2p", annotations: ["helm.sh/hook": "test"]),
+                Self.object("Job", "drop-db", apiVersion: "batch/v1", annotations: ["helm.sh/hook": "pre-delete"]),
+                Self.object("ConfigMap", "app"),
+            ], tracked: [], prune: false)
+        #expect(plan.preSyncHooks.map(\.ref.name) == ["db-migrate"])
+        #expect(plan.preSyncHooks.first?.annotations.wave == -5)
+        #expect(plan.postSyncHooks.map(\.ref.name) == ["notify"])
+        #expect(plan.waves.flatMap(\.objects).map(\.ref.name) == ["app"])
+        #expect(plan.syncedObjects.map(\.ref.name) == ["app"])
+        #expect(plan.bootstrap.isEmpty && plan.syncFailHooks.isEmpty)
+    }
+
+    @Test("hooks of a phase are ordered by wave or Helm weight, each wave a group of its own")
+    func hookWaves() throws {
+        let job = { (name: String, annotations: [String: String]) in
+            Self.object("Job", name, apiVersion: "batch/v1", annotations: annotations)
+        }
+        let plan = try Self.planner().plan(
+            desired: [
+                job("last", ["argocd.argoproj.io/hook": "PreSync", "argocd.argoproj.io/sync-wave": "5"]),
+                job("seed", ["helm.sh/hook": "pre-install"]),
+                job("schema", ["helm.sh/hook": "pre-install", "helm.sh/hook-weight": "-5"]),
+                job("backup", ["moor.dev/hook": "PreSync", "moor.dev/sync-wave": "-5"]),
+            ], tracked: [], prune: false)
+        #expect(plan.preSyncHooks.map(\.ref.name) == ["backup", "schema", "seed", "last"])
+        #expect(SyncPlan.groupedByWave(plan.preSyncHooks).map { $0.map(\.ref.name) }
+            == [["backup", "schema"], ["seed"], ["last"]])
+    }
+
+    @Test("a hook with generateName is planned under its generateName, to be created without a name")
+    func generateNameHook() throws {
+        var hook = Self.object(
+            "Job", "unused", apiVersion: "batch/v1", annotations: ["argocd.argoproj.io/hook": "PreSync"])
+        hook.object[path: "metadata", "name"] = nil
+        hook.object[path: "metadata", "generateName"] = "schema-migrate-"
+        let plan = try Self.planner().plan(desired: [hook, Self.object("ConfigMap", "app")], tracked: [], prune: false)
+        let planned = try #require(plan.preSyncHooks.first)
+        #expect(
+            planned.ref == ObjectRef(apiVersion: "batch/v1", kind: "Job", namespace: "prod", name: "schema-migrate-"))
+        #expect(planned.generatesName)
+        #expect(planned.object[path: "metadata", "name"] == nil)
+        #expect(planned.object[path: "metadata", "namespace"] == "prod")
+        #expect(
+            planned.object[path: "metadata", "annotations", "moor.dev/tracking-id"]
+                == "shop:batch/Job:prod/schema-migrate-")
+        #expect(plan.syncedObjects.map(\.ref.name) == ["app"])
+    }
+
+    /// Live hooks as earlier syncs leave them: each carries this application's tracking id.
+    static let liveHooks: [JSONValue] = [
+        tracked("Job", "migrate", apiVersion: "batch/v1", annotations: ["argocd.argoproj.io/hook": "PreSync"]),
+        tracked("ConfigMap", "marker", annotations: ["moor.dev/hook": "PostSync"]),
+        tracked("Job", "db-migrate", apiVersion: "batch/v1", annotations: ["helm.sh/hook": "pre-install,pre-upgrade"]),
+        tracked("Pod", "web-test-x7k2p", annotations: ["helm.sh/hook": "test"]),
+    ]
+
+    @Test("a live hook is never extraneous, pruned or counted, whether Git still holds it or not",
+          arguments: liveHooks)
+    func liveHookIsNoApplicationObject(hook: JSONValue) throws {
+        let tracked = [Self.tracked("ConfigMap", "app"), Self.tracked("ConfigMap", "gone"), hook]
+        let plan = try Self.planner(Self.app(prune: 0.5)).plan(
+            desired: [Self.object("ConfigMap", "app")], tracked: tracked, prune: true)
+        #expect(plan.prune.map(\.name) == ["gone"], "one of two application objects is within the 50% cap")
+        #expect(plan.keep.isEmpty)
+        let empty = try Self.planner().plan(desired: [], tracked: [hook], prune: true)
+        #expect(empty.prune.isEmpty && empty.keep.isEmpty, "an empty render with only hooks left is no refusal")
+    }
+
     @Test("a bad annotation is refused naming the file and line")
     func badAnnotation() {
         let error = #expect(throws: SyncPlanError.self) {
