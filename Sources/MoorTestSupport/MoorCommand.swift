@@ -25,7 +25,8 @@ public enum MoorCommand {
         return found
     }
 
-    /// Runs `moor arguments…` with extra environment variables and waits for it.
+    /// Runs `moor arguments…` with extra environment variables and waits for it; standard input
+    /// is empty and not a terminal.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -40,6 +41,7 @@ public enum MoorCommand {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = try FileHandle(forWritingTo: errorFile)
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         return Run(
