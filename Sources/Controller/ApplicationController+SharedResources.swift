@@ -1,4 +1,3 @@
-internal import MoorCore
 internal import Sync
 
 extension ApplicationController {
@@ -17,14 +16,5 @@ extension ApplicationController {
         let listed = shared.prefix(5).joined(separator: ", ") + (shared.count > 5 ? ", …" : "")
         return "\(shared.count) objects belong to other applications and are not synced: \(listed); remove them "
             + "from one application, or hand them over with the sync option TransferFrom=<application>"
-    }
-
-    /// The namespaces of `previous` (a recorded previous destination) that prune may still reach at
-    /// `destination`: its namespace when both name the same cluster, none otherwise.
-    static func previousNamespaces(_ previous: ApplicationDestination?, at destination: ApplicationDestination)
-        -> Set<String>
-    {
-        guard let previous, previous.name == destination.name, previous.server == destination.server else { return [] }
-        return [previous.namespace.isEmpty ? "default" : previous.namespace]
     }
 }
