@@ -204,7 +204,7 @@ struct CommandLineTests {
         }
     }
 
-    @Test("moor delete: needs --yes without a terminal, --dry-run deletes nothing, Prune=false objects stay")
+    @Test("moor delete: asks on a terminal, needs --yes otherwise, --dry-run deletes nothing, Prune=false stays")
     func delete() async throws {
         try await withRepository { repository, ns, environment, client in
             var files = Self.files(password: "x")
@@ -229,6 +229,19 @@ struct CommandLineTests {
             #expect(dryRun.output.contains("2 deleted, 1 kept"))
             for ref in [settings, db, pinned] { _ = try await client.get(ref) }
 
+            let declined = try MoorCommand.runOnTerminal(["delete"] + app, input: "n\n", environment: environment)
+            #expect(declined.status != 0)
+            #expect(declined.output.contains("Delete these 2 objects of application gone? [y/N]"), "\(declined.output)")
+            #expect(declined.output.contains("Error: not confirmed; nothing was deleted"))
+            for ref in [settings, db, pinned] { _ = try await client.get(ref) }
+            let confirmed = try MoorCommand.runOnTerminal(["delete"] + app, input: "y\n", environment: environment)
+            #expect(confirmed.status == 0, "\(confirmed.output)")
+            #expect(confirmed.output.contains("Deleted gone: 2 deleted, 1 kept"))
+            for ref in [settings, db] {
+                await #expect(throws: KubeAPIError.self) { _ = try await client.get(ref) }
+            }
+
+            #expect(try MoorCommand.run(["sync"] + app, environment: environment).status == 0)
             let deleted = try MoorCommand.run(["delete", "--yes", "-o", "json"] + app, environment: environment)
             #expect(deleted.status == 0, "\(deleted.error)")
             let report = try JSONValue(parsing: deleted.output)
