@@ -126,7 +126,7 @@ struct CommandLineTests {
     func sameNameElsewhere() async throws {
         try await withRepository { repository, ns, environment, client in
             try await repository.commit("first", files: Self.files(password: "x"))
-            let app = ["--name", "web", "--repo", repository.fileURL, "--path", "app"]
+            let app = ["--name", "twin-\(ns)", "--repo", repository.fileURL, "--path", "app"]
             let first = try MoorCommand.run(["sync"] + app + ["--dest-namespace", ns], environment: environment)
             #expect(first.status == 0)
             try await withSecondNamespace(client, ns) { second in
@@ -160,9 +160,9 @@ struct CommandLineTests {
                 .allSatisfy { $0[path: "metadata", "name"] != "settings" })
             let bad = try MoorCommand.run(["sync", "--name", "Web:1"] + app, environment: environment)
             #expect(bad.status != 0 && bad.error.contains("Error: application name \"Web:1\" is not valid"))
-            let named = try MoorCommand.run(["sync", "--name", "web"] + app, environment: environment)
+            let named = try MoorCommand.run(["sync", "--name", "named-\(ns)"] + app, environment: environment)
             #expect(named.status == 0)
-            #expect(named.error.contains("application: web\n"))
+            #expect(named.error.contains("application: named-\(ns)\n"))
             let rendered = try MoorCommand.run(["render", "--repo", repository.fileURL, "--path", "app"])
             #expect(rendered.status == 0 && rendered.error.isEmpty, "render reaches no cluster and needs no name")
         }
@@ -214,7 +214,7 @@ struct CommandLineTests {
                 metadata: {name: pinned, annotations: {moor.dev/sync-options: Prune=false}}
                 """
             try await repository.commit("first", files: files)
-            let app = ["--name", "gone", "--repo", repository.fileURL, "--path", "app", "--dest-namespace", ns]
+            let app = ["--name", "gone-\(ns)", "--repo", repository.fileURL, "--path", "app", "--dest-namespace", ns]
             #expect(try MoorCommand.run(["sync"] + app, environment: environment).status == 0)
             let settings = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: ns, name: "settings")
             let db = ObjectRef(apiVersion: "v1", kind: "Secret", namespace: ns, name: "db")
@@ -231,12 +231,12 @@ struct CommandLineTests {
 
             let declined = try MoorCommand.runOnTerminal(["delete"] + app, input: "n\n", environment: environment)
             #expect(declined.status != 0)
-            #expect(declined.output.contains("Delete these 2 objects of application gone? [y/N]"), "\(declined.output)")
+            #expect(declined.output.contains("Delete these 2 objects of application gone-\(ns)? [y/N]"))
             #expect(declined.output.contains("Error: not confirmed; nothing was deleted"))
             for ref in [settings, db, pinned] { _ = try await client.get(ref) }
             let confirmed = try MoorCommand.runOnTerminal(["delete"] + app, input: "y\n", environment: environment)
             #expect(confirmed.status == 0, "\(confirmed.output)")
-            #expect(confirmed.output.contains("Deleted gone: 2 deleted, 1 kept"))
+            #expect(confirmed.output.contains("Deleted gone-\(ns): 2 deleted, 1 kept"))
             for ref in [settings, db] {
                 await #expect(throws: KubeAPIError.self) { _ = try await client.get(ref) }
             }

@@ -440,8 +440,8 @@ struct SyncEngineTests {
     @Test("an object of another application fails, naming it; the rest applies; neither takes it from the other")
     func sharedObject() async throws {
         try await withEngine { engine, client, ns in
-            let first = Self.application("first", namespace: ns)
-            let second = Self.application("second", namespace: ns)
+            let first = Self.application("first-\(ns)", namespace: ns)
+            let second = Self.application("second-\(ns)", namespace: ns)
             let theirs = try Self.manifests(Self.configMap("shared", "one"))
             #expect(try await engine.sync(first, desired: theirs).succeeded)
             let desired = try Self.manifests(Self.configMap("shared", "two") + "\n---\n" + Self.configMap("own"))
@@ -450,12 +450,12 @@ struct SyncEngineTests {
                 #expect(!result.succeeded)
                 let shared = result.objects.first { $0.ref.name == "shared" }
                 #expect(shared?.action == .failed)
-                #expect(shared?.message.contains("belongs to application first") == true, "\(shared?.message ?? "")")
-                #expect(result.message.contains("application first"))
+                #expect(shared?.message.contains("belongs to application first-\(ns)") == true)
+                #expect(result.message.contains("application first-\(ns)"))
                 #expect(result.objects.first { $0.ref.name == "own" }?.action != .failed)
                 let live = try await client.get(Self.ref("ConfigMap", "shared", namespace: ns))
                 #expect(live["data"] == ["key": "one"])
-                #expect(TrackingID.application(of: live) == "first")
+                #expect(TrackingID.application(of: live) == first.name)
             }
             let comparison = try await engine.compare(second, desired: desired)
             #expect(comparison.sharedObjects.map(\.ref.name) == ["shared"])
@@ -467,8 +467,9 @@ struct SyncEngineTests {
     @Test("TransferFrom re-labels the object in place; the previous owner then neither prunes nor reports it")
     func transfer() async throws {
         try await withEngine { engine, client, ns in
-            let old = Self.application("old", namespace: ns, share: 1)
-            let new = Self.application("new", namespace: ns)
+            let old = Self.application("old-\(ns)", namespace: ns, share: 1)
+            let new = Self.application("new-\(ns)", namespace: ns)
+            let transfer = "    moor.dev/sync-options: TransferFrom=\(old.name)"
             let before = try await engine.sync(
                 old, desired: try Self.manifests(Self.configMap("moving", "old") + "\n---\n" + Self.configMap("stays")))
             #expect(before.succeeded)
@@ -476,13 +477,13 @@ struct SyncEngineTests {
             let moved = try await engine.sync(
                 new,
                 desired: try Self.manifests(
-                    Self.configMap("moving", "new", annotations: "    moor.dev/sync-options: TransferFrom=old")))
+                    Self.configMap("moving", "new", annotations: transfer)))
             #expect(moved.succeeded, "\(moved.message)")
             #expect(moved.objects.first?.action == .configured)
-            #expect(moved.objects.first?.message.contains("taken over from application old") == true)
+            #expect(moved.objects.first?.message.contains("taken over from application \(old.name)") == true)
             let live = try await client.get(Self.ref("ConfigMap", "moving", namespace: ns))
             #expect(live[path: "metadata", "uid"] == uid, "re-labelled in place, not recreated")
-            #expect(TrackingID.application(of: live) == "new")
+            #expect(TrackingID.application(of: live) == new.name)
             #expect(live["data"] == ["key": "new"])
 
             let after = try await engine.sync(
@@ -494,7 +495,7 @@ struct SyncEngineTests {
             let again = try await engine.sync(
                 new,
                 desired: try Self.manifests(
-                    Self.configMap("moving", "new", annotations: "    moor.dev/sync-options: TransferFrom=old")))
+                    Self.configMap("moving", "new", annotations: transfer)))
             #expect(again.succeeded && again.writes == 0)
         }
     }
