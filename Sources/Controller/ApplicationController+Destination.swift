@@ -73,6 +73,15 @@ extension ApplicationController {
         }
     }
 
+    /// The namespaces of `previous` (a recorded previous destination) that prune may still reach at
+    /// `destination`: its namespace when both name the same cluster, none otherwise.
+    static func previousNamespaces(_ previous: ApplicationDestination?, at destination: ApplicationDestination)
+        -> Set<String>
+    {
+        guard let previous, previous.name == destination.name, previous.server == destination.server else { return [] }
+        return [previous.namespace.isEmpty ? "default" : previous.namespace]
+    }
+
     /// Deletes `refs` through `client` with the propagation policy of `application`'s sync options.
     static func delete(_ refs: [ObjectRef], of application: Application, client: KubeClient) async throws {
         let propagation =

@@ -14,7 +14,8 @@ extension ApplicationController {
     /// `ComparisonError` or `SyncError` condition with the message. Without `selfHeal`, a change
     /// made in the cluster while Git stayed the same is reported OutOfSync but not synced. An
     /// application of another shard (``assign(_:)``) is left alone. Objects left at a previous
-    /// destination are pruned or reported (``leftBehind(_:_:desired:prune:)``).
+    /// destination are pruned or reported (``leftBehind(_:_:desired:prune:)``). Desired objects that
+    /// belong to other applications are reported as a `SharedResourceWarning` condition.
     func reconcile(_ name: String) async -> Bool {
         guard let application = registry[name]?.application, owns(name) else { return true }
         counts.reconciles += 1
@@ -40,8 +41,11 @@ extension ApplicationController {
         do {
             // Right after deleting what a destination change left, the cache may still hold it: list.
             let tracked = left.deleted > 0 ? nil : await cachedObjects(of: name, in: cluster)
+            let previousNamespaces = Self.previousNamespaces(
+                registry[name]?.previousDestination, at: application.spec.destination)
             var comparison = try await engine.compare(
-                application, desired: fetched.objects, tracked: tracked, prune: prune)
+                application, desired: fetched.objects, tracked: tracked, prune: prune,
+                previousNamespaces: previousNamespaces)
             var succeeded = true
             var conditions: [(type: String, message: String)] = []
             if let warning = left.warning { conditions.append((Self.orphanedResourceWarning, warning)) }
@@ -59,15 +63,20 @@ extension ApplicationController {
                     conditions.append((ApplicationStatus.syncError, gaveUp))
                 } else {
                     let (finished, result) = await sync(
-                        name, application, desired: fetched.objects, options: .init(prune: automated.prune),
+                        name, application, desired: fetched.objects,
+                        options: .init(prune: automated.prune, previousNamespaces: previousNamespaces),
                         engine: engine, tracked: tracked)
                     operation = finished
                     succeeded = finished.phase == "Succeeded"
                     noteSync(name, target: target, succeeded: succeeded)
                     if !succeeded { conditions.append((ApplicationStatus.syncError, finished.message)) }
                     comparison = try await compare(
-                        name, application, desired: fetched.objects, after: result, in: cluster, prune: prune)
+                        name, application, desired: fetched.objects, after: result, in: cluster, prune: prune,
+                        previousNamespaces: previousNamespaces)
                 }
+            }
+            if let shared = Self.sharedResourceMessage(comparison) {
+                conditions.append((Self.sharedResourceWarning, shared))
             }
             registry[name]?.expected = expectedObjects(comparison, application: application)
             registry[name]?.watchedTypes = await watchResourceTypes(of: comparison, in: cluster)
@@ -241,11 +250,12 @@ extension ApplicationController {
     /// seen those writes yet (against a fresh list while the cache is not ready).
     func compare(
         _ name: String, _ application: Application, desired: [ManifestObject], after result: SyncResult?,
-        in cluster: ClusterRegistry.Cluster, prune: Bool
+        in cluster: ClusterRegistry.Cluster, prune: Bool, previousNamespaces: Set<String> = []
     ) async throws -> ApplicationComparison {
         let cached = await cachedObjects(of: name, in: cluster)
         return try await cluster.engine.compare(
-            application, desired: desired, tracked: cached.map { result?.tracked(updating: $0) ?? $0 }, prune: prune)
+            application, desired: desired, tracked: cached.map { result?.tracked(updating: $0) ?? $0 }, prune: prune,
+            previousNamespaces: previousNamespaces)
     }
 
     /// The objects `comparison` found in sync, with their desired form and health.

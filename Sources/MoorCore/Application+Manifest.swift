@@ -48,7 +48,7 @@ extension Application {
                 throw ApplicationError(
                     "Application \(name): unknown syncOptions \(unknown.joined(separator: ", ")); "
                         + "known: Prune, Replace, ServerSideApply, CreateNamespace, ForceConflicts, Validate, "
-                        + "PrunePropagationPolicy")
+                        + "PrunePropagationPolicy, TransferFrom")
             }
             if let retry = sync["retry"], retry.objectValue != nil {
                 var value = SyncRetry()

@@ -151,6 +151,9 @@ public struct SyncOptions: Sendable, Hashable {
     public var validate = true
     /// `PrunePropagationPolicy=foreground|background|orphan`.
     public var prunePropagationPolicy = "background"
+    /// `TransferFrom=<application>`: an object whose tracking id names that application is taken
+    /// over (re-labelled in place) instead of failing as shared; empty when no transfer is allowed.
+    public var transferFrom = ""
 
     /// Creates defaults.
     public init() {}
@@ -174,6 +177,7 @@ public struct SyncOptions: Sendable, Hashable {
             case "ForceConflicts": forceConflicts = flag
             case "Validate": validate = flag
             case "PrunePropagationPolicy": prunePropagationPolicy = parts[1].lowercased()
+            case "TransferFrom": transferFrom = parts[1]
             default: unknown.append(entry)
             }
         }

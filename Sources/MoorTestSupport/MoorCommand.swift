@@ -25,21 +25,42 @@ public enum MoorCommand {
         return found
     }
 
-    /// Runs `moor arguments…` with extra environment variables and waits for it.
+    /// Runs `moor arguments…` on a pseudo-terminal (through util-linux `script`) that is fed `input`,
+    /// for commands that ask; standard output and error both arrive in ``Run/output``.
+    public static func runOnTerminal(
+        _ arguments: [String], input: String, environment: [String: String] = [:]
+    ) throws -> Run {
+        let quoted = ([try binary()] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        return try run(
+            executable: "/usr/bin/script", ["-qec", quoted.joined(separator: " "), "/dev/null"], input: input,
+            environment: environment)
+    }
+
+    /// Runs `moor arguments…` with extra environment variables and waits for it; standard input
+    /// is empty and not a terminal.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        try run(executable: try binary(), arguments, input: "", environment: environment)
+    }
+
+    private static func run(
+        executable: String, _ arguments: [String], input: String, environment: [String: String]
+    ) throws -> Run {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let outputFile = directory.appendingPathComponent("stdout")
         let errorFile = directory.appendingPathComponent("stderr")
+        let inputFile = directory.appendingPathComponent("stdin")
+        _ = FileManager.default.createFile(atPath: inputFile.path, contents: Data(input.utf8))
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try binary())
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = try FileHandle(forWritingTo: errorFile)
+        process.standardInput = try FileHandle(forReadingFrom: inputFile)
         try process.run()
         process.waitUntilExit()
         return Run(

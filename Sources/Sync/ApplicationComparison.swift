@@ -20,6 +20,8 @@ public struct ObjectComparison: Sendable, Hashable {
     public var diff: String
     /// Why a dry run could not be done (e.g. a conflict), if it failed.
     public var message: String
+    /// Whether this application may write the object (another application's is ``ObjectOwnership/shared(with:)``).
+    public var ownership: ObjectOwnership = .own
 }
 
 /// An application compared with the cluster: the plan, and the state of every object.
@@ -41,10 +43,15 @@ public struct ApplicationComparison: Sendable {
         index[ref.identity].map { objects[$0] }
     }
 
-    /// `Synced` when every object is synced and nothing extraneous is left to prune.
+    /// `Synced` when every object is synced and nothing extraneous is left to prune (nor refused).
     public var syncStatus: String {
         objects.allSatisfy({ $0.state == .synced || ($0.state == .extraneous && !plan.prune.contains($0.ref)) })
-            && plan.prune.isEmpty ? "Synced" : "OutOfSync"
+            && plan.prune.isEmpty && plan.refusedPrune == nil ? "Synced" : "OutOfSync"
+    }
+
+    /// The desired objects that belong to other applications (``ObjectOwnership/shared(with:)``).
+    public var sharedObjects: [ObjectComparison] {
+        objects.filter { if case .shared = $0.ownership { true } else { false } }
     }
 }
 
@@ -57,9 +64,13 @@ extension SyncEngine {
     ///
     /// `tracked` is the application's live objects when the caller keeps them (a controller's
     /// live-object cache); without it they are listed from the cluster (every listable resource).
+    /// `previousNamespaces` widens the ``PruneScope`` (``SyncPlanner/previousNamespaces``).
+    ///
+    /// A desired object that belongs to another application is `OutOfSync` with its
+    /// ``ObjectComparison/ownership`` saying so, and is not dry-run applied.
     public func compare(
         _ application: Application, desired: [ManifestObject], tracked trackedObjects: [JSONValue]? = nil,
-        prune: Bool = false, allowMassPrune: Bool = false
+        prune: Bool = false, allowMassPrune: Bool = false, previousNamespaces: Set<String> = []
     ) async throws -> ApplicationComparison {
         let tracked: [JSONValue]
         if let given = trackedObjects {
@@ -67,25 +78,27 @@ extension SyncEngine {
         } else {
             tracked = try await TrackedObjects.list(client: client, application: application.name)
         }
-        let planner = SyncPlanner(application: application, isNamespaced: try await scopeLookup())
+        var planner = SyncPlanner(application: application, isNamespaced: try await scopeLookup())
+        planner.previousNamespaces = previousNamespaces
         let plan = try planner.plan(desired: desired, tracked: tracked, prune: prune, allowMassPrune: allowMassPrune)
         let rules = try IgnoreRules(application.spec.ignoreDifferences)
         var live: [ObjectRef: JSONValue] = [:]
         for object in tracked { if let ref = ObjectRef(object: object) { live[ref.identity] = object } }
         let known = live
         let compared = await boundedMap(plan.syncedObjects, limit: max(concurrency, 16)) { planned in
-            await compareOne(planned, live: known[planned.ref.identity], rules: rules)
+            await compareOne(planned, of: application.name, live: known[planned.ref.identity], rules: rules)
         }
-        let extraneous = (plan.prune + plan.keep).map { ref in
+        let extraneous = plan.prune.map { ($0, "will be pruned") } + plan.keep.map { ($0.ref, $0.message) }
+        let extraneousStates = extraneous.map { ref, message in
             ObjectComparison(
                 ref: ref, state: .extraneous, source: nil, live: known[ref.identity], predicted: nil, changedPaths: [],
-                diff: "", message: plan.prune.contains(ref) ? "will be pruned" : "no longer in Git")
+                diff: "", message: message)
         }
-        return ApplicationComparison(plan: plan, objects: compared + extraneous)
+        return ApplicationComparison(plan: plan, objects: compared + extraneousStates)
     }
 
-    private func compareOne(_ planned: PlannedObject, live tracked: JSONValue?, rules: IgnoreRules) async
-        -> ObjectComparison
+    private func compareOne(_ planned: PlannedObject, of application: String, live tracked: JSONValue?,
+                            rules: IgnoreRules) async -> ObjectComparison
     {
         var result = ObjectComparison(
             ref: planned.ref, state: .missing, source: planned.source, live: tracked, predicted: planned.object,
@@ -100,6 +113,13 @@ extension SyncEngine {
             }
         }
         guard let live = result.live else { return result }
+        result.ownership = ObjectOwnership(
+            application: application, live: live, transferFrom: planned.options.transferFrom)
+        if case .shared = result.ownership {
+            result.state = .outOfSync
+            result.message = result.ownership.message
+            return result
+        }
         if rules.inSync(desired: planned.object, live: live, manager: fieldManager) {
             result.state = .synced
             result.predicted = live

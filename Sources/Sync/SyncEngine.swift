@@ -41,27 +41,38 @@ public struct SyncEngine: Sendable {
         public var dryRun: Bool
         /// Allow pruning more than the application's `maxPruneShare`.
         public var allowMassPrune: Bool
+        /// Namespaces Moor recorded the application at before, which prune may reach (``PruneScope``).
+        public var previousNamespaces: Set<String>
 
         /// Creates options.
-        public init(prune: Bool = false, dryRun: Bool = false, allowMassPrune: Bool = false) {
+        public init(
+            prune: Bool = false, dryRun: Bool = false, allowMassPrune: Bool = false,
+            previousNamespaces: Set<String> = []
+        ) {
             self.prune = prune
             self.dryRun = dryRun
             self.allowMassPrune = allowMassPrune
+            self.previousNamespaces = previousNamespaces
         }
     }
 
-    /// Makes the cluster match `desired`. `tracked` is as for ``compare(_:desired:tracked:prune:allowMassPrune:)``.
+    /// Makes the cluster match `desired`. `tracked` is as for
+    /// ``compare(_:desired:tracked:prune:allowMassPrune:previousNamespaces:)``.
     ///
     /// Throws ``SyncPlanError`` when the plan is refused (nothing written) and ``KubeAPIError``
     /// when the cluster cannot be read; failures of individual objects are reported in the result.
+    /// An object of another application fails (``ObjectOwnership``). A prune over the cap is not
+    /// thrown: everything else is applied, the objects are kept, and the result fails with the
+    /// refusal's message.
     public func sync(
         _ application: Application, desired: [ManifestObject], tracked: [JSONValue]? = nil,
         options: RunOptions = .init(),
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> SyncResult {
         let writesBefore = Self.writeCount(client.requestCounts())
-        let comparison = try await compare(application, desired: desired, tracked: tracked, prune: options.prune,
-                                           allowMassPrune: options.allowMassPrune)
+        let comparison = try await compare(
+            application, desired: desired, tracked: tracked, prune: options.prune,
+            allowMassPrune: options.allowMassPrune, previousNamespaces: options.previousNamespaces)
         let run = SyncRun(engine: self, comparison: comparison, options: options, progress: progress)
         let outcome = await run.execute()
         let writes = Self.writeCount(client.requestCounts()) - writesBefore
@@ -77,9 +88,11 @@ public struct SyncEngine: Sendable {
                 .compactMap { action in counts[action].map { "\($0) \(action.rawValue)" } }
                 .joined(separator: ", ")
         }
+        let refused = comparison.plan.refusedPrune?.message
         return SyncResult(
-            application: application.name, succeeded: failed.isEmpty && outcome.message == nil,
-            message: outcome.message ?? summary, objects: outcome.objects, dryRun: options.dryRun, writes: writes,
+            application: application.name, succeeded: failed.isEmpty && outcome.message == nil && refused == nil,
+            message: outcome.message ?? (failed.isEmpty ? refused : nil) ?? summary, objects: outcome.objects,
+            dryRun: options.dryRun, writes: writes,
             health: health.rawValue)
     }
 

@@ -55,8 +55,13 @@ public struct SyncPlan: Sendable, Hashable {
     public var prune: [ObjectRef]
     /// How pruned objects' dependents are deleted.
     public var prunePropagation: KubePropagation
-    /// Tracked objects Git no longer holds that stay (`Prune=false`, or prune not enabled).
-    public var keep: [ObjectRef]
+    /// Tracked objects Git no longer holds that stay, each with the reason.
+    public var keep: [KeptObject]
+    /// Where prune may delete.
+    public var pruneScope: PruneScope
+    /// The prune the cap refused (``SyncPlanError/Code/pruneCapExceeded``): its objects are in
+    /// ``keep``, everything else is applied, and the sync fails with this message.
+    public var refusedPrune: SyncPlanError?
 
     /// Every object that is kept in sync (bootstrap and waves, hooks excluded).
     public var syncedObjects: [PlannedObject] {
@@ -78,13 +83,36 @@ public struct SyncPlan: Sendable, Hashable {
     }
 }
 
+/// A tracked object Git no longer holds that a sync (or `moor delete`) leaves in place.
+public struct KeptObject: Sendable, Hashable {
+    /// Why an object is kept.
+    public enum Reason: Sendable, Hashable {
+        /// Prune is not enabled for this sync.
+        case pruneOff
+        /// The object's or the application's `Prune=false`.
+        case pruneFalse
+        /// Its namespace is outside the ``PruneScope``.
+        case outsideScope
+        /// The prune cap refused the prune (``SyncPlan/refusedPrune``).
+        case pruneRefused
+    }
+
+    /// The object.
+    public var ref: ObjectRef
+    /// Why it is kept.
+    public var reason: Reason
+    /// The reason as a report says it.
+    public var message: String
+}
+
 /// Why a sync was refused before anything was written; the message says what to do.
 public struct SyncPlanError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of refusal.
     public enum Code: String, Sendable, Hashable {
         /// The render produced no objects while the application still tracks some.
         case emptyRender
-        /// Pruning would delete more than the allowed share of the application's objects.
+        /// Pruning would delete more than the allowed share of the application's objects (the sync
+        /// applies everything else, keeps those objects and fails with this message).
         case pruneCapExceeded
         /// Two rendered objects are the same object once namespaces are settled.
         case duplicateObject

@@ -4,7 +4,9 @@ public import MoorCore
 ///
 /// Safety rules enforced here: an empty render never prunes (it is refused when the application
 /// still tracks objects); only live objects whose tracking id names this application are prune
-/// candidates; pruning more than `maxPruneShare` of the tracked objects needs `allowMassPrune`;
+/// candidates, and only inside the ``PruneScope`` (the rest are kept and reported); pruning more
+/// than `maxPruneShare` of the tracked objects in scope needs `allowMassPrune` (without it the
+/// prune is refused, ``SyncPlan/refusedPrune``, and everything else still applies);
 /// `Prune=false` objects are kept.
 public struct SyncPlanner: Sendable {
     /// Whether a group/kind is namespaced, from discovery; `nil` for kinds the cluster does not serve.
@@ -14,6 +16,9 @@ public struct SyncPlanner: Sendable {
     public var application: Application
     /// Scope lookup from discovery.
     public var isNamespaced: ScopeLookup
+    /// Namespaces Moor recorded the application at before (the controller's previous destination,
+    /// on the same cluster): prune may reach them too (``PruneScope``).
+    public var previousNamespaces: Set<String> = []
 
     /// Creates a planner.
     public init(application: Application, isNamespaced: @escaping ScopeLookup) {
@@ -25,7 +30,8 @@ public struct SyncPlanner: Sendable {
     ///
     /// - Parameters:
     ///   - prune: whether extraneous objects are deleted (CLI `--prune` or `syncPolicy.automated.prune`).
-    ///   - allowMassPrune: override of the prune cap.
+    ///   - allowMassPrune: override of the prune cap (without it, a prune over the cap is refused in
+    ///     ``SyncPlan/refusedPrune``, not thrown).
     public func plan(desired: [ManifestObject], tracked: [JSONValue], prune: Bool, allowMassPrune: Bool = false)
         throws(SyncPlanError) -> SyncPlan
     {
@@ -110,26 +116,28 @@ public struct SyncPlanner: Sendable {
         }
 
         let desiredRefs = Set(planned.filter { !$0.annotations.isHook }.map(\.ref.identity))
+        let scope = PruneScope(
+            destination: application.spec.destination.namespace, rendered: planned.map(\.ref),
+            previousNamespaces: previousNamespaces)
         let extraneous = tracked.filter { object in
             guard let ref = ObjectRef(object: object) else { return false }
             return !desiredRefs.contains(ref.identity)
         }
-        var pruneRefs: [ObjectRef] = []
-        var keepRefs: [ObjectRef] = []
-        for object in extraneous {
-            guard let ref = ObjectRef(object: object) else { continue }
-            var options = application.spec.syncPolicy.syncOptions
-            options.apply((try? SyncAnnotations(object: object))?.options ?? [])
-            if prune && options.prune { pruneRefs.append(ref) } else { keepRefs.append(ref) }
-        }
-        pruneRefs.sort { Self.rankOrder($1, $0) }
-        let share = trackedRefs.isEmpty ? 0 : Double(pruneRefs.count) / Double(trackedRefs.count)
+        var (pruneRefs, keep) = removal(of: extraneous, scope: scope, prune: prune)
+        let inScope = trackedRefs.filter(scope.contains).count
+        let share = inScope == 0 ? 0 : Double(pruneRefs.count) / Double(inScope)
+        var refusedPrune: SyncPlanError?
         if share > application.spec.syncPolicy.maxPruneShare && !allowMassPrune {
-            throw SyncPlanError(
+            let refusal = SyncPlanError(
                 code: .pruneCapExceeded,
-                message: "pruning \(pruneRefs.count) of \(trackedRefs.count) objects of \(appName) exceeds the "
-                    + "allowed share (\(Int(application.spec.syncPolicy.maxPruneShare * 100))%); nothing was changed. "
+                message: "prune refused: pruning \(pruneRefs.count) of \(inScope) objects of \(appName) exceeds the "
+                    + "allowed share (\(Int(application.spec.syncPolicy.maxPruneShare * 100))%); nothing was pruned. "
                     + "If this is intended, sync again with --allow-mass-prune (or raise syncPolicy.maxPruneShare)")
+            keep += pruneRefs.map {
+                KeptObject(ref: $0, reason: .pruneRefused, message: "prune refused (see the sync's message)")
+            }
+            pruneRefs = []
+            refusedPrune = refusal
         }
 
         var namespaceToCreate: JSONValue?
@@ -144,7 +152,7 @@ public struct SyncPlanner: Sendable {
             preSyncHooks: hooks(.preSync), waves: waves, postSyncHooks: hooks(.postSync),
             syncFailHooks: hooks(.syncFail), prune: pruneRefs,
             prunePropagation: Self.propagation(application.spec.syncPolicy.syncOptions.prunePropagationPolicy),
-            keep: keepRefs.sorted())
+            keep: keep.sorted { $0.ref < $1.ref }, pruneScope: scope, refusedPrune: refusedPrune)
     }
 
     private static func propagation(_ name: String) -> KubePropagation {

@@ -22,6 +22,8 @@ public enum SyncAction: String, Sendable, Hashable {
     case unchanged
     /// Deleted because Git no longer holds it.
     case pruned
+    /// Deleted by `moor delete`.
+    case deleted
     /// Left in place although Git no longer holds it (prune off, or `Prune=false`).
     case kept
     /// A hook ran and succeeded.

@@ -89,10 +89,8 @@ struct SyncRun: Sendable {
             progress(.objectFinished(result))
             outcome.objects.append(result)
         }
-        for ref in plan.keep {
-            let result = ObjectResult(
-                ref: ref, action: .kept,
-                message: options.prune ? "Prune=false: left in place" : "no longer in Git; prune is off")
+        for kept in plan.keep {
+            let result = ObjectResult(ref: kept.ref, action: .kept, message: kept.message)
             progress(.objectFinished(result))
             outcome.objects.append(result)
         }
@@ -132,6 +130,11 @@ struct SyncRun: Sendable {
         case .outOfSync?, .extraneous?:
             result.action = .configured
         }
+        if case .shared? = state?.ownership {
+            result.action = .failed
+            return result
+        }
+        if case .transfer? = state?.ownership { result.message = state?.ownership.message ?? "" }
         if options.dryRun {
             result.health = (state?.predicted).flatMap(SyncEngine.health(of:))?.status.rawValue
             return result
@@ -341,17 +344,7 @@ struct SyncRun: Sendable {
     // MARK: Prune
 
     private func prune(_ ref: ObjectRef) async -> ObjectResult {
-        var result = ObjectResult(ref: ref, action: .pruned)
-        if options.dryRun { return result }
-        do {
-            try await client.delete(ref, propagation: plan.prunePropagation)
-        } catch where error.code == .notFound {
-            result.message = "already gone"
-        } catch {
-            result.action = .failed
-            result.message = error.detail
-        }
-        return result
+        await engine.remove(ref, as: .pruned, propagation: plan.prunePropagation, dryRun: options.dryRun)
     }
 }
 

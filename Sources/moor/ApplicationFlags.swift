@@ -8,21 +8,26 @@ import MoorYAML
 import Render
 
 /// Which application a command works on: `-f app.yaml`, or flags that describe one.
+///
+/// With flags, `--name` is required by every command that reaches a cluster (the name goes into
+/// every tracking id; a name guessed from the path would let two applications prune each other's
+/// objects). With `-f`, `--name` and `--repo` are refused (the file names the application and its
+/// repository), and the other flags override the file's fields (``ApplicationOverrides``).
 struct ApplicationFlags: ParsableArguments {
     @Option(name: [.customShort("f"), .long], help: "An Application manifest (moor.dev/v1alpha1 or Argo CD's).")
     var file: String?
 
-    @Option(help: "Application name (with flags instead of -f).")
+    @Option(help: "Application name (required with --repo, except for render).")
     var name: String?
 
     @Option(help: "Repository URL, or a local directory to render without Git.")
     var repo: String?
 
-    @Option(help: "Branch, tag, commit, semver constraint or HEAD.")
-    var revision: String = "HEAD"
+    @Option(help: "Branch, tag, commit, semver constraint or HEAD (default HEAD; overrides the file's).")
+    var revision: String?
 
-    @Option(help: "Directory inside the repository.")
-    var path: String = "."
+    @Option(help: "Directory inside the repository (default .; overrides the file's).")
+    var path: String?
 
     @Option(name: .customLong("dest-namespace"), help: "Namespace for namespaced objects that name none.")
     var destinationNamespace: String?
@@ -46,12 +51,15 @@ struct ApplicationFlags: ParsableArguments {
             throw ValidationError("name an application with -f FILE, or with --name and --repo")
         }
         if file != nil, repo != nil || name != nil {
-            throw ValidationError("-f and --name/--repo exclude each other")
+            throw ValidationError(
+                "-f and --name/--repo exclude each other: the file names the application and its repository")
         }
+        if let name { try ApplicationName.validate(name) }
     }
 
-    /// The application described.
-    func application(renderOptions: JSONValue = .emptyObject) throws -> Application {
+    /// The application described, and what `-f` flags overrode (empty with flags only). Without
+    /// `named`, flags need no `--name` (for `moor render`, which reaches no cluster).
+    func application(renderOptions: JSONValue = .emptyObject, named: Bool = true) throws -> (Application, [String]) {
         if let file {
             let text: String
             do {
@@ -63,32 +71,43 @@ struct ApplicationFlags: ParsableArguments {
             guard documents.count == 1, let manifest = documents.first?.value else {
                 throw ValidationError("\(file) must hold exactly one Application")
             }
-            var application = try Application(manifest: manifest)
-            let unknown = application.spec.syncPolicy.syncOptions.apply(syncOptions)
-            guard unknown.isEmpty else { throw ValidationError("unknown sync options: \(unknown.joined(separator: ", "))") }
-            if let destinationNamespace { application.spec.destination.namespace = destinationNamespace }
-            return application
+            let overrides = ApplicationOverrides(
+                targetRevision: revision, path: path, destinationNamespace: destinationNamespace,
+                syncOptions: syncOptions, source: renderOptions)
+            return try Application(manifest: manifest).overridden(by: overrides)
+        }
+        guard let name = name ?? (named ? nil : "render") else {
+            throw ValidationError(
+                "--name is required with --repo: the name goes into every object's tracking id, and two "
+                    + "applications of one name prune each other's objects (e.g. --name web-prod)")
         }
         var source = renderOptions
         source["repoURL"] = .string(repo ?? "")
-        source["targetRevision"] = .string(revision)
-        source["path"] = .string(path)
+        source["targetRevision"] = .string(revision ?? "HEAD")
+        source["path"] = .string(path ?? ".")
         var manifest: JSONValue = [
             "apiVersion": .string(Application.apiVersion), "kind": "Application",
-            "metadata": ["name": .string(name ?? Self.defaultName(path: path, repo: repo ?? ""))],
+            "metadata": ["name": .string(name)],
             "spec": ["source": source, "destination": ["namespace": .string(destinationNamespace ?? "")]],
         ]
         if !syncOptions.isEmpty {
             manifest[path: "spec", "syncPolicy", "syncOptions"] = .array(syncOptions.map(JSONValue.string))
         }
-        return try Application(manifest: manifest)
+        return (try Application(manifest: manifest), [])
     }
 
     /// The application with `render`'s options, fetched (signature checked with `--verify-keyring`) and
     /// rendered for its destination: Helm sees the destination namespace and, with `client`, the
-    /// destination cluster's version and API versions as `.Capabilities`.
-    func load(_ render: RenderFlags, client: KubeClient? = nil) async throws -> (Application, SourceFetcher.Fetched) {
-        let application = try application(renderOptions: render.sourceOptions())
+    /// destination cluster's version and API versions as `.Capabilities`. First prints to standard
+    /// error which application it is and which of the file's fields flags overrode (for `moor render`,
+    /// `named` false, only when flags overrode some); warns when the render yields no object.
+    func load(
+        _ render: RenderFlags, named: Bool = true, client: KubeClient? = nil
+    ) async throws -> (Application, SourceFetcher.Fetched) {
+        let (application, overridden) = try self.application(renderOptions: render.sourceOptions(), named: named)
+        if named || !overridden.isEmpty {
+            FileHandle.standardError.write(Data((announcement(application, overridden) + "\n").utf8))
+        }
         var environment = RenderEnvironment(namespace: application.spec.destination.namespace)
         if let client { environment = try await RenderEnvironment.destination(of: application, client: client) }
         let fetched = try await SourceLoader.load(
@@ -104,13 +123,11 @@ struct ApplicationFlags: ParsableArguments {
         return (application, fetched)
     }
 
-    /// A name from the path's last component (or the repository's).
-    static func defaultName(path: String, repo: String) -> String {
-        let base = path == "." || path.isEmpty ? repo : path
-        let last = base.split(separator: "/").last.map(String.init) ?? "app"
-        let cleaned = String(last.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
-            .trimmingCharacters(in: CharacterSet(charactersIn: "-"))
-        return cleaned.isEmpty ? "app" : cleaned
+    /// `application: NAME`, with the file it came from and the fields flags overrode.
+    func announcement(_ application: Application, _ overridden: [String]) -> String {
+        guard let file else { return "application: \(application.name)" }
+        let flags = overridden.isEmpty ? "" : "; flags override \(overridden.joined(separator: ", "))"
+        return "application: \(application.name) (from \(file)\(flags))"
     }
 
     /// A client for the destination cluster.

@@ -25,7 +25,7 @@ struct RenderCommand: AsyncParsableCommand {
     func run() async throws {
         let objects: [ManifestObject]
         do {
-            objects = try await app.load(render).1.objects
+            objects = try await app.load(render, named: false).1.objects
         } catch let error as RenderError {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode.failure

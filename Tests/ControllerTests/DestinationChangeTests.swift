@@ -1,9 +1,10 @@
-import Controller
 import Foundation
 import KubeClient
 import MoorCore
 import MoorTestSupport
 import Testing
+
+@testable import Controller
 
 /// An application whose destination changes: what it left at the old one is pruned or reported.
 @Suite("Destination change")
@@ -18,6 +19,20 @@ struct DestinationChangeTests {
     @Test("a destination changed while no controller ran is found from the status, and so is what was left")
     func changeWhileDown() async throws {
         try await Self.withSecondNamespace { harness, moved in try await Self.moveWhileDown(harness, to: moved) }
+    }
+
+    /// A recorded previous destination, the destination now, and the namespaces prune may reach besides.
+    static let previousCases: [(ApplicationDestination?, ApplicationDestination, [String])] = [
+        (nil, ApplicationDestination(namespace: "b"), []),
+        (ApplicationDestination(namespace: "a"), ApplicationDestination(namespace: "b"), ["a"]),
+        (ApplicationDestination(), ApplicationDestination(namespace: "b"), ["default"]),
+        (ApplicationDestination(name: "east", namespace: "a"), ApplicationDestination(namespace: "a"), []),
+        (ApplicationDestination(server: "https://x", namespace: "a"), ApplicationDestination(namespace: "a"), []),
+    ]
+
+    @Test("prune reaches the recorded previous namespace only on the same cluster", arguments: previousCases)
+    func previousNamespaces(previous: ApplicationDestination?, now: ApplicationDestination, expected: [String]) {
+        #expect(ApplicationController.previousNamespaces(previous, at: now) == Set(expected))
     }
 
     /// Runs `body` with a harness and a second namespace, `<harness namespace>-moved`, deleted afterwards.

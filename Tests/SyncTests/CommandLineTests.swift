@@ -139,6 +139,155 @@ struct CommandLineTests {
         }
     }
 
+    /// Runs `body` with a second namespace, deleted afterwards.
+    func withSecondNamespace(_ client: KubeClient, _ ns: String, _ body: (String) async throws -> Void) async throws {
+        let second = "\(ns)-b"
+        _ = try await client.create(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(second)]])
+        do {
+            try await body(second)
+        } catch {
+            try? await client.delete(ObjectRef(apiVersion: "v1", kind: "Namespace", name: second))
+            throw error
+        }
+        try? await client.delete(ObjectRef(apiVersion: "v1", kind: "Namespace", name: second))
+    }
+
+    @Test("two applications of one name in two namespaces: the second's prune keeps the first's objects, naming where")
+    func sameNameElsewhere() async throws {
+        try await withRepository { repository, ns, environment, client in
+            try await repository.commit("first", files: Self.files(password: "x"))
+            let app = ["--name", "twin-\(ns)", "--repo", repository.fileURL, "--path", "app"]
+            let first = try MoorCommand.run(["sync"] + app + ["--dest-namespace", ns], environment: environment)
+            #expect(first.status == 0)
+            try await withSecondNamespace(client, ns) { second in
+                let other = try MoorCommand.run(
+                    ["sync", "--prune"] + app + ["--dest-namespace", second], environment: environment)
+                #expect(other.status == 0, "\(other.output)\(other.error)")
+                #expect(other.output.contains("namespace \(ns) is outside"), "\(other.output)")
+                #expect(!other.output.contains("pruned"))
+                for (kind, name) in [("ConfigMap", "settings"), ("Secret", "db")] {
+                    _ = try await client.get(ObjectRef(apiVersion: "v1", kind: kind, namespace: ns, name: name))
+                }
+                _ = try await client.get(
+                    ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: second, name: "settings"))
+            }
+        }
+    }
+
+    @Test("flags without --name are refused before anything is written; the name used is printed")
+    func nameRequired() async throws {
+        try await withRepository { repository, ns, environment, client in
+            try await repository.commit("first", files: Self.files(password: "x"))
+            let app = ["--repo", repository.fileURL, "--path", "app", "--dest-namespace", ns]
+            for command in ["sync", "diff", "status", "delete"] {
+                let unnamed = try MoorCommand.run([command] + app + ["--yes"].filter { _ in command == "delete" },
+                                                  environment: environment)
+                #expect(unnamed.status != 0)
+                #expect(unnamed.error.hasPrefix("Error: --name is required"), "\(command): \(unnamed.error)")
+            }
+            let configMaps = try await client.resource(apiVersion: "v1", kind: "ConfigMap")
+            #expect(try await client.list(configMaps, namespace: ns).items
+                .allSatisfy { $0[path: "metadata", "name"] != "settings" })
+            let bad = try MoorCommand.run(["sync", "--name", "Web:1"] + app, environment: environment)
+            #expect(bad.status != 0 && bad.error.contains("Error: application name \"Web:1\" is not valid"))
+            let named = try MoorCommand.run(["sync", "--name", "named-\(ns)"] + app, environment: environment)
+            #expect(named.status == 0)
+            #expect(named.error.contains("application: named-\(ns)\n"))
+            let rendered = try MoorCommand.run(["render", "--repo", repository.fileURL, "--path", "app"])
+            #expect(rendered.status == 0 && rendered.error.isEmpty, "render reaches no cluster and needs no name")
+        }
+    }
+
+    @Test("flags with -f override the file's fields and say so; --name and --repo with -f are refused")
+    func fileWithFlags() async throws {
+        try await withRepository { repository, ns, environment, client in
+            try await repository.commit("first", files: Self.files(password: "x"))
+            try await repository.commit(
+                "next", files: ["next/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\n"])
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("moor-app-\(UUID()).yaml")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try """
+                apiVersion: moor.dev/v1alpha1
+                kind: Application
+                metadata: {name: filed}
+                spec:
+                  source: {repoURL: "\(repository.fileURL)", targetRevision: main, path: app}
+                  destination: {namespace: \(ns)}
+                """.write(to: file, atomically: true, encoding: .utf8)
+            let sync = try MoorCommand.run(
+                ["sync", "-f", file.path, "--include", "*config.yaml"], environment: environment)
+            #expect(sync.status == 0, "\(sync.error)")
+            #expect(
+                sync.error.contains("application: filed (from \(file.path); flags override source.directory.include)"))
+            _ = try await client.get(ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: ns, name: "settings"))
+            await #expect(throws: KubeAPIError.self, "--include kept the Secret out") {
+                _ = try await client.get(ObjectRef(apiVersion: "v1", kind: "Secret", namespace: ns, name: "db"))
+            }
+            let rendered = try MoorCommand.run(["render", "-f", file.path, "--path", "next"], environment: environment)
+            #expect(rendered.output.contains("name: extra") && !rendered.output.contains("name: settings"))
+            #expect(rendered.error.contains("flags override source.path"))
+            for flag in [["--name", "other"], ["--repo", repository.fileURL]] {
+                let refused = try MoorCommand.run(["sync", "-f", file.path] + flag, environment: environment)
+                #expect(refused.status != 0)
+                #expect(refused.error.contains("Error: -f and --name/--repo exclude each other"))
+            }
+        }
+    }
+
+    @Test("moor delete: asks on a terminal, needs --yes otherwise, --dry-run deletes nothing, Prune=false stays")
+    func delete() async throws {
+        try await withRepository { repository, ns, environment, client in
+            var files = Self.files(password: "x")
+            files["app/pinned.yaml"] = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: pinned, annotations: {moor.dev/sync-options: Prune=false}}
+                """
+            try await repository.commit("first", files: files)
+            let app = ["--name", "gone-\(ns)", "--repo", repository.fileURL, "--path", "app", "--dest-namespace", ns]
+            #expect(try MoorCommand.run(["sync"] + app, environment: environment).status == 0)
+            let settings = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: ns, name: "settings")
+            let db = ObjectRef(apiVersion: "v1", kind: "Secret", namespace: ns, name: "db")
+            let pinned = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: ns, name: "pinned")
+
+            let unconfirmed = try MoorCommand.run(["delete"] + app, environment: environment)
+            #expect(unconfirmed.status != 0)
+            #expect(unconfirmed.error.hasPrefix("Error: standard input is not a terminal"), "\(unconfirmed.error)")
+            let dryRun = try MoorCommand.run(["delete", "--dry-run"] + app, environment: environment)
+            #expect(dryRun.status == 0, "\(dryRun.error)")
+            #expect(dryRun.output.contains("dry run: nothing was deleted"))
+            #expect(dryRun.output.contains("2 deleted, 1 kept"))
+            for ref in [settings, db, pinned] { _ = try await client.get(ref) }
+
+            let declined = try MoorCommand.runOnTerminal(["delete"] + app, input: "n\n", environment: environment)
+            #expect(declined.status != 0)
+            #expect(declined.output.contains("Delete these 2 objects of application gone-\(ns)? [y/N]"))
+            #expect(declined.output.contains("Error: not confirmed; nothing was deleted"))
+            for ref in [settings, db, pinned] { _ = try await client.get(ref) }
+            let confirmed = try MoorCommand.runOnTerminal(["delete"] + app, input: "y\n", environment: environment)
+            #expect(confirmed.status == 0, "\(confirmed.output)")
+            #expect(confirmed.output.contains("Deleted gone-\(ns): 2 deleted, 1 kept"))
+            for ref in [settings, db] {
+                await #expect(throws: KubeAPIError.self) { _ = try await client.get(ref) }
+            }
+
+            #expect(try MoorCommand.run(["sync"] + app, environment: environment).status == 0)
+            let deleted = try MoorCommand.run(["delete", "--yes", "-o", "json"] + app, environment: environment)
+            #expect(deleted.status == 0, "\(deleted.error)")
+            let report = try JSONValue(parsing: deleted.output)
+            let actions = report["objects"]?.arrayValue?.compactMap { object -> String? in
+                guard let name = object[path: "ref", "name"]?.stringValue, let action = object["action"]?.stringValue
+                else { return nil }
+                return "\(name) \(action)"
+            }
+            #expect(actions == ["settings deleted", "db deleted", "pinned kept"], "reverse apply order")
+            for ref in [settings, db] {
+                await #expect(throws: KubeAPIError.self) { _ = try await client.get(ref) }
+            }
+            _ = try await client.get(pinned)
+        }
+    }
+
     @Test("moor install prints the CRDs, RBAC, controller Deployment and Service, which the API server accepts")
     func install() async throws {
         let crds = try MoorCommand.run(["install", "--crds-only"])

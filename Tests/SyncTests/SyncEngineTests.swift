@@ -421,10 +421,14 @@ struct SyncEngineTests {
                 _ = try await engine.sync(app, desired: [], options: .init(prune: true))
             }
             #expect(empty?.code == .emptyRender)
-            let capped = await #expect(throws: SyncPlanError.self) {
-                _ = try await engine.sync(app, desired: Array(all.prefix(1)), options: .init(prune: true))
-            }
-            #expect(capped?.code == .pruneCapExceeded)
+            // A prune over the cap is refused, but the rest of the sync still applies.
+            let capped = try await engine.sync(
+                app, desired: try Self.manifests(Self.configMap("cm1", "changed")), options: .init(prune: true))
+            #expect(!capped.succeeded)
+            #expect(capped.message.contains("prune refused") && capped.message.contains("--allow-mass-prune"))
+            #expect(capped.objects.first { $0.ref.name == "cm1" }?.action == .configured)
+            #expect(capped.objects.filter { $0.action == .kept }.map(\.ref.name) == ["cm2", "cm3", "cm4"])
+            #expect(try await client.get(Self.ref("ConfigMap", "cm1", namespace: ns))["data"] == ["key": "changed"])
             let names = { try await client.list(try await client.resource(apiVersion: "v1", kind: "ConfigMap"),
                                                 namespace: ns).items.compactMap { $0[path: "metadata", "name"]?.stringValue } }
             #expect(Set(try await names()).isSuperset(of: ["cm1", "cm2", "cm3", "cm4", "copy-of-cm4"]))
@@ -435,6 +439,69 @@ struct SyncEngineTests {
             #expect(try await names().contains("copy-of-cm4"))
             let withoutPrune = try await engine.sync(app, desired: Array(all.prefix(2)))
             #expect(withoutPrune.objects.filter { $0.action == .kept }.map(\.ref.name) == ["cm3"])
+        }
+    }
+
+    @Test("an object of another application fails, naming it; the rest applies; neither takes it from the other")
+    func sharedObject() async throws {
+        try await withEngine { engine, client, ns in
+            let first = Self.application("first-\(ns)", namespace: ns)
+            let second = Self.application("second-\(ns)", namespace: ns)
+            let theirs = try Self.manifests(Self.configMap("shared", "one"))
+            #expect(try await engine.sync(first, desired: theirs).succeeded)
+            let desired = try Self.manifests(Self.configMap("shared", "two") + "\n---\n" + Self.configMap("own"))
+            for _ in 0..<2 {
+                let result = try await engine.sync(second, desired: desired)
+                #expect(!result.succeeded)
+                let shared = result.objects.first { $0.ref.name == "shared" }
+                #expect(shared?.action == .failed)
+                #expect(shared?.message.contains("belongs to application first-\(ns)") == true)
+                #expect(result.message.contains("application first-\(ns)"))
+                #expect(result.objects.first { $0.ref.name == "own" }?.action != .failed)
+                let live = try await client.get(Self.ref("ConfigMap", "shared", namespace: ns))
+                #expect(live["data"] == ["key": "one"])
+                #expect(TrackingID.application(of: live) == first.name)
+            }
+            let comparison = try await engine.compare(second, desired: desired)
+            #expect(comparison.sharedObjects.map(\.ref.name) == ["shared"])
+            #expect(comparison.syncStatus == "OutOfSync")
+            #expect(try await engine.sync(first, desired: theirs).writes == 0, "the owner is still in sync")
+        }
+    }
+
+    @Test("TransferFrom re-labels the object in place; the previous owner then neither prunes nor reports it")
+    func transfer() async throws {
+        try await withEngine { engine, client, ns in
+            let old = Self.application("old-\(ns)", namespace: ns, share: 1)
+            let new = Self.application("new-\(ns)", namespace: ns)
+            let transfer = "    moor.dev/sync-options: TransferFrom=\(old.name)"
+            let before = try await engine.sync(
+                old, desired: try Self.manifests(Self.configMap("moving", "old") + "\n---\n" + Self.configMap("stays")))
+            #expect(before.succeeded)
+            let uid = try await client.get(Self.ref("ConfigMap", "moving", namespace: ns))[path: "metadata", "uid"]
+            let moved = try await engine.sync(
+                new,
+                desired: try Self.manifests(
+                    Self.configMap("moving", "new", annotations: transfer)))
+            #expect(moved.succeeded, "\(moved.message)")
+            #expect(moved.objects.first?.action == .configured)
+            #expect(moved.objects.first?.message.contains("taken over from application \(old.name)") == true)
+            let live = try await client.get(Self.ref("ConfigMap", "moving", namespace: ns))
+            #expect(live[path: "metadata", "uid"] == uid, "re-labelled in place, not recreated")
+            #expect(TrackingID.application(of: live) == new.name)
+            #expect(live["data"] == ["key": "new"])
+
+            let after = try await engine.sync(
+                old, desired: try Self.manifests(Self.configMap("stays")), options: .init(prune: true))
+            #expect(after.succeeded, "\(after.message)")
+            #expect(!after.objects.contains { $0.ref.name == "moving" }, "the previous owner no longer sees it")
+            #expect(after.writes == 0)
+            _ = try await client.get(Self.ref("ConfigMap", "moving", namespace: ns))
+            let again = try await engine.sync(
+                new,
+                desired: try Self.manifests(
+                    Self.configMap("moving", "new", annotations: transfer)))
+            #expect(again.succeeded && again.writes == 0)
         }
     }
 

@@ -209,11 +209,12 @@ struct SyncPlannerTests {
         let plan = try Self.planner(Self.app(prune: 1)).plan(
             desired: [Self.object("ConfigMap", "keep-me")], tracked: tracked, prune: true)
         #expect(plan.prune.map(\.name) == ["gone-too", "gone"])
-        #expect(plan.keep.map(\.name) == ["pinned"])
+        #expect(plan.keep.map(\.ref.name) == ["pinned"])
+        #expect(plan.keep.map(\.reason) == [.pruneFalse])
         let noPrune = try Self.planner(Self.app(prune: 1)).plan(
             desired: [Self.object("ConfigMap", "keep-me")], tracked: tracked, prune: false)
         #expect(noPrune.prune.isEmpty)
-        #expect(Set(noPrune.keep.map(\.name)) == ["gone", "gone-too", "pinned"])
+        #expect(Set(noPrune.keep.map(\.ref.name)) == ["gone", "gone-too", "pinned"])
     }
 
     @Test("an empty render never prunes when objects are tracked")
@@ -226,21 +227,119 @@ struct SyncPlannerTests {
         #expect(fresh.prune.isEmpty && fresh.syncedObjects.isEmpty)
     }
 
-    @Test("pruning above the share cap needs the override")
+    @Test("pruning above the share cap is refused, not thrown: the rest is planned and the objects are kept")
     func pruneCap() throws {
         let tracked = (0..<4).map { Self.tracked("ConfigMap", "cm\($0)") }
         let desired = [Self.object("ConfigMap", "cm0")]
-        let error = #expect(throws: SyncPlanError.self) {
-            try Self.planner().plan(desired: desired, tracked: tracked, prune: true)
-        }
-        #expect(error?.code == .pruneCapExceeded)
-        #expect(error?.message.contains("3 of 4") == true)
+        let refused = try Self.planner().plan(desired: desired, tracked: tracked, prune: true)
+        #expect(refused.refusedPrune?.code == .pruneCapExceeded)
+        #expect(refused.refusedPrune?.message.contains("3 of 4") == true)
+        #expect(refused.refusedPrune?.message.contains("--allow-mass-prune") == true)
+        #expect(refused.prune.isEmpty)
+        #expect(refused.keep.map(\.ref.name) == ["cm1", "cm2", "cm3"])
+        #expect(refused.keep.allSatisfy { $0.reason == .pruneRefused })
+        #expect(refused.syncedObjects.map(\.ref.name) == ["cm0"])
         let allowed = try Self.planner().plan(desired: desired, tracked: tracked, prune: true, allowMassPrune: true)
-        #expect(allowed.prune.count == 3)
+        #expect(allowed.prune.count == 3 && allowed.refusedPrune == nil)
         let underCap = try Self.planner().plan(desired: Array(desired + [Self.object("ConfigMap", "cm1"),
                                                                          Self.object("ConfigMap", "cm2")]),
                                                tracked: tracked, prune: true)
         #expect(underCap.prune.map(\.name) == ["cm3"])
+        #expect(underCap.refusedPrune == nil)
+    }
+
+    /// Where an extraneous tracked object is, and whether prune may delete it.
+    static let scopeCases: [(namespace: String, kind: String, pruned: Bool)] = [
+        ("prod", "ConfigMap", true),  // the destination namespace
+        ("", "ClusterRole", true),  // cluster-scoped
+        ("monitoring", "ConfigMap", true),  // a namespace the render puts an object in
+        ("owned", "ConfigMap", true),  // a Namespace the render defines
+        ("before", "ConfigMap", true),  // the recorded previous destination
+        ("staging", "ConfigMap", false),  // anywhere else: an application of the same name elsewhere
+    ]
+
+    @Test("prune reaches the destination, cluster scope, the render's and the previous namespaces only",
+          arguments: scopeCases)
+    func pruneScope(namespace: String, kind: String, pruned: Bool) throws {
+        var planner = Self.planner(Self.app(prune: 1))
+        planner.previousNamespaces = ["before"]
+        let apiVersion = kind == "ClusterRole" ? "rbac.authorization.k8s.io/v1" : "v1"
+        let desired = [
+            Self.object("ConfigMap", "keep"), Self.object("ConfigMap", "alerts", namespace: "monitoring"),
+            Self.object("Namespace", "owned"),
+        ]
+        let stale = Self.tracked(kind, "stale", namespace: namespace, apiVersion: apiVersion)
+        let plan = try planner.plan(desired: desired, tracked: [stale], prune: true)
+        #expect(plan.prune.map(\.name) == (pruned ? ["stale"] : []))
+        #expect(plan.keep.map(\.reason) == (pruned ? [] : [.outsideScope]))
+        if !pruned {
+            #expect(plan.keep.first?.message.contains("namespace staging") == true)
+            #expect(plan.keep.first?.message.contains("(prod)") == true)
+        }
+    }
+
+    @Test("objects of a same-named application elsewhere neither count towards the cap nor get pruned")
+    func pruneScopeAndCap() throws {
+        let elsewhere = (0..<9).map { Self.tracked("ConfigMap", "theirs\($0)", namespace: "staging") }
+        let plan = try Self.planner().plan(
+            desired: [Self.object("ConfigMap", "a")], tracked: elsewhere + [Self.tracked("ConfigMap", "b")],
+            prune: true)
+        #expect(plan.refusedPrune?.message.contains("1 of 1") == true, "only the object in scope counts")
+        #expect(plan.keep.filter { $0.reason == .outsideScope }.count == 9)
+    }
+
+    @Test("moor delete: every tracked object in scope in reverse apply order; Prune=false, elsewhere and others' kept")
+    func deletion() throws {
+        let tracked = [
+            Self.tracked("ConfigMap", "settings"), Self.tracked("Service", "web"),
+            Self.tracked("Deployment", "web", apiVersion: "apps/v1"),
+            Self.tracked("ConfigMap", "pinned", annotations: ["moor.dev/sync-options": "Prune=false"]),
+            Self.tracked("ConfigMap", "theirs", app: "other"),
+            Self.tracked("ConfigMap", "far", namespace: "staging"),
+            Self.tracked("ClusterRole", "reader", namespace: "", apiVersion: "rbac.authorization.k8s.io/v1"),
+        ]
+        let plan = try Self.planner().deletion(desired: [Self.object("ConfigMap", "settings")], tracked: tracked)
+        #expect(plan.delete.map(\.kind) == ["Deployment", "Service", "ClusterRole", "ConfigMap"])
+        #expect(plan.keep.map(\.ref.name) == ["pinned", "far"])
+        #expect(plan.keep.map(\.reason) == [.pruneFalse, .outsideScope])
+    }
+
+    /// The live object's owner, the object's `TransferFrom`, and what the sync may do.
+    static let ownershipCases: [(owner: String?, transferFrom: String, expected: ObjectOwnership)] = [
+        (nil, "", .own),  // not tracked by anyone: adopted
+        ("shop", "", .own),  // already this application's
+        ("shop", "old", .own),  // a stale TransferFrom changes nothing
+        ("other", "", .shared(with: "other")),  // another application's
+        ("other", "old", .shared(with: "other")),  // a transfer from a third application does not apply
+        ("old", "old", .transfer(from: "old")),  // handed over explicitly
+    ]
+
+    @Test("an object tracked by another application is shared unless TransferFrom names that application",
+          arguments: ownershipCases)
+    func ownership(owner: String?, transferFrom: String, expected: ObjectOwnership) {
+        let live = owner.map { Self.tracked("ConfigMap", "a", app: $0) } ?? Self.object("ConfigMap", "a").object
+        #expect(ObjectOwnership(application: "shop", live: live, transferFrom: transferFrom) == expected)
+        if case .shared = expected {
+            #expect(expected.message.contains("application other"))
+            #expect(expected.message.contains("TransferFrom=other"))
+        }
+    }
+
+    @Test("a tracking id copied onto another object makes it nobody's, and a missing object is own")
+    func ownershipOfCopies() {
+        var copy = Self.tracked("ConfigMap", "a", app: "other")
+        copy[path: "metadata", "name"] = "b"
+        #expect(ObjectOwnership(application: "shop", live: copy, transferFrom: "") == .own)
+        #expect(ObjectOwnership(application: "shop", live: nil, transferFrom: "") == .own)
+    }
+
+    @Test("TransferFrom is read from the application's options and the object's annotation")
+    func transferOption() throws {
+        let plan = try Self.planner(Self.app(options: ["TransferFrom=old"])).plan(
+            desired: [Self.object("ConfigMap", "a"),
+                      Self.object("ConfigMap", "b", annotations: ["moor.dev/sync-options": "TransferFrom=older"])],
+            tracked: [], prune: false)
+        #expect(plan.syncedObjects.map(\.options.transferFrom) == ["old", "older"])
     }
 
     @Test("duplicates after namespace defaulting and unknown kinds are refused")
