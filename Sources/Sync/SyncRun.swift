@@ -233,13 +233,15 @@ struct SyncRun: Sendable {
     /// health notion complete once created. Reports the wait (``SyncProgress/waiting(what:elapsed:timeout:)``).
     private func waitForHook(_ ref: ObjectRef) async throws -> (HealthStatus, String) {
         var wait = Wait(timeout: engine.hookTimeout, interval: engine.progressInterval)
-        while !wait.expired {
+        // At least one look, and one report of the wait, however slow the hook's creation was.
+        repeat {
             let live = try await client.get(ref)
             guard let (status, message) = SyncEngine.health(of: live) else { return (.healthy, "created") }
             if status == .healthy || status == .degraded { return (status, message) }
             wait.report("hook \(ref)", to: progress)
+            if wait.expired { break }
             try await Task.sleep(for: engine.pollInterval)
-        }
+        } while !wait.expired
         return (
             .degraded,
             "did not complete within \(Wait.seconds(engine.hookTimeout)); if it needs longer, sync again with a "
@@ -309,14 +311,14 @@ struct SyncRun: Sendable {
                 return status != .healthy && status != .suspended
             }.map(\.0)
             if pending.isEmpty { return nil }
-            guard !wait.expired else {
-                let names = pending.map(\.description).joined(separator: ", ")
-                return "wave \(wave) not healthy after \(Wait.seconds(engine.waveTimeout)): \(names)"
-            }
             let shown = pending.prefix(3).map(\.description).joined(separator: ", ")
             wait.report(
                 "wave \(wave) to be healthy: \(shown)\(pending.count > 3 ? " and \(pending.count - 3) more" : "")",
                 to: progress)
+            guard !wait.expired else {
+                let names = pending.map(\.description).joined(separator: ", ")
+                return "wave \(wave) not healthy after \(Wait.seconds(engine.waveTimeout)): \(names)"
+            }
             try? await Task.sleep(for: engine.pollInterval)
         }
         return nil
