@@ -69,6 +69,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "ChartArchive", dependencies: ["MoorCore", "CZlib"], swiftSettings: strict),
+        .target(
+            name: "ChartSource",
+            dependencies: [
+                "MoorCore", "MoorYAML", "ChartArchive",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "KubeCache",
             dependencies: ["MoorCore", "KubeClient", .product(name: "Logging", package: "swift-log")],
@@ -87,7 +102,7 @@ let package = Package(
         .target(
             name: "Controller",
             dependencies: [
-                "MoorCore", "KubeClient", "KubeCache", "GitSource", "Render", "Sync", "Health", "Diff",
+                "MoorCore", "KubeClient", "KubeCache", "GitSource", "Render", "ChartSource", "Sync", "Health", "Diff",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -116,8 +131,8 @@ let package = Package(
         .executableTarget(
             name: "moor",
             dependencies: [
-                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "Health", "Diff", "Sync", "Controller",
-                "Server",
+                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "ChartSource", "Health", "Diff", "Sync",
+                "Controller", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -143,7 +158,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ControllerTests",
-            dependencies: ["Controller", "MoorCore", "MoorYAML", "KubeClient", "KubeCache", "Sync", "MoorTestSupport"],
+            dependencies: [
+                "Controller", "ChartSource", "MoorCore", "MoorYAML", "KubeClient", "KubeCache", "Sync", "MoorTestSupport",
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -156,6 +173,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "ChartArchiveTests", dependencies: ["ChartArchive", "MoorCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ChartSourceTests", dependencies: ["ChartSource", "MoorCore", "MoorTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -177,7 +177,7 @@ extension ApplicationController {
         await record(name) { status in
             status.operationState = operation
             status.addHistory(.init(operation, fetched: fetched, source: application.spec.source))
-            if let comparison { status.summarize(comparison, revision: fetched.commit?.sha ?? "") }
+            if let comparison { status.summarize(comparison, revision: fetched.revision ?? "") }
         }
         return SyncOutcome(operation: operation, result: result, dryRun: false)
     }

@@ -34,7 +34,7 @@ extension ApplicationController {
             return await failed(name, type: ApplicationStatus.comparisonError, error: error)
         }
         let target = SyncTarget(spec: application.spec, revision: Self.revision(of: fetched))
-        let revision = fetched.commit?.sha ?? ""
+        let revision = fetched.revision ?? ""
         let automated = application.spec.syncPolicy.automated
         let prune = automated?.prune ?? false
         let left = await leftBehind(name, application, desired: fetched.objects, prune: prune)
@@ -302,9 +302,11 @@ extension ApplicationController {
             + "\(limit)); a new commit or a change to the spec tries again"
     }
 
-    /// The commit, or for a local directory a fingerprint of the rendered objects.
+    /// The commit, a remote chart's version and digest, or for a local directory a fingerprint of the
+    /// rendered objects.
     static func revision(of fetched: SourceFetcher.Fetched) -> String {
         if let commit = fetched.commit { return commit.sha }
+        if let chart = fetched.chart { return "\(chart.version)@\(chart.digest)" }
         var hasher = Hasher()
         for object in fetched.objects { hasher.combine(object.object) }
         return "directory:\(hasher.finalize())"
@@ -315,9 +317,10 @@ extension ApplicationStatus.HistoryEntry {
     /// The entry for a finished sync of `source` as `fetched` (its id is set when it is added).
     init(_ operation: ApplicationStatus.OperationState, fetched: SourceFetcher.Fetched, source: ApplicationSource) {
         let commit = fetched.commit
+        let chart = fetched.chart.map { "chart \($0.reference.chart) \($0.version) from \($0.reference.repositoryURL)" }
         self.init(
-            id: 0, revision: commit?.sha ?? "", author: commit.map { "\($0.authorName) <\($0.authorEmail)>" } ?? "",
-            subject: commit?.subject ?? "", deployedAt: operation.finishedAt ?? operation.startedAt,
+            id: 0, revision: fetched.revision ?? "", author: commit.map { "\($0.authorName) <\($0.authorEmail)>" } ?? "",
+            subject: commit?.subject ?? chart ?? "", deployedAt: operation.finishedAt ?? operation.startedAt,
             result: operation.phase, source: source)
     }
 }

@@ -1,3 +1,4 @@
+public import ChartSource
 internal import Foundation
 public import GitSource
 public import MoorCore
@@ -11,13 +12,30 @@ public import Render
 /// of that repository (see ``GitSourceCache/resolve(_:revision:credentials:listedSince:)``); a commit is
 /// exported once for all the applications that render it; and the objects rendered at one commit with one
 /// set of options are kept in ``renders``, so fetching again at the same commit neither exports nor renders.
+///
+/// A source that names a remote chart (`chart`, or an `oci://` `repoURL`) is fetched through ``charts``
+/// instead (see ``ChartCache``), with the credential ``repositoryCredentials`` holds for its URL, and
+/// rendered with Helm; its renders are cached by the archive's digest.
 public struct SourceFetcher: Sendable {
-    /// The rendered objects and their commit.
+    /// The rendered objects and the revision they came from.
     public struct Fetched: Sendable {
-        /// The commit rendered; `nil` for a local directory.
+        /// The commit rendered; `nil` for a local directory or a remote chart.
         public var commit: GitCommit?
+        /// The remote chart rendered; `nil` for a Git repository or a local directory.
+        public var chart: ChartCache.Fetched?
         /// The desired objects.
         public var objects: [ManifestObject]
+
+        /// Creates a result.
+        public init(commit: GitCommit? = nil, chart: ChartCache.Fetched? = nil, objects: [ManifestObject]) {
+            self.commit = commit
+            self.chart = chart
+            self.objects = objects
+        }
+
+        /// The revision rendered, as status and history record it: the commit's SHA, or the chart's
+        /// version; `nil` for a local directory.
+        public var revision: String? { commit?.sha ?? chart?.version }
     }
 
     /// The Git mirror cache.
@@ -29,18 +47,25 @@ public struct SourceFetcher: Sendable {
     /// How old a listing of a repository's refs may be and still serve a fetch: a fetch may miss a commit
     /// pushed this long before it.
     public let listingReuse: Duration
+    /// The remote chart cache; `nil` refuses sources that name a remote chart.
+    public let charts: ChartCache?
+    /// Where repository credentials (for remote charts) come from.
+    public let repositoryCredentials: RepositoryCredentialSource
     /// The exported trees renders read, one per commit.
     private let checkouts: CheckoutCache
 
     /// Creates a fetcher over a cache and a renderer.
     public init(
         cache: GitSourceCache, renderer: Renderer = Renderer(), renders: RenderCache? = RenderCache(),
-        listingReuse: Duration = .seconds(1)
+        listingReuse: Duration = .seconds(1), charts: ChartCache? = nil,
+        repositoryCredentials: RepositoryCredentialSource = .none
     ) {
         self.cache = cache
         self.renderer = renderer
         self.renders = renders
         self.listingReuse = listingReuse
+        self.charts = charts
+        self.repositoryCredentials = repositoryCredentials
         checkouts = CheckoutCache(git: cache)
     }
 
@@ -64,12 +89,16 @@ public struct SourceFetcher: Sendable {
         var options = try RenderOptions(source: source.options)
         options.path = source.path
         options.environment = environment
+        if let chart = source.chart {
+            return try await fetchChart(source, chart: chart, options: options)
+        }
         if let directory = Self.localDirectory(source) {
             return Fetched(commit: nil, objects: try await renderer.render(directory: directory, options: options))
         }
         let url = try GitRepositoryURL(source.repoURL)
         let commit = try await cache.resolve(
-            url, revision: source.targetRevision, credentials: credentials,
+            url, revision: source.targetRevision,
+            credentials: try await gitCredentials(source.repoURL, fallback: credentials),
             listedSince: listedSince ?? .now - listingReuse)
         if let verifyKeyring { _ = try await cache.verifySignature(url, commit: commit.sha, keyring: verifyKeyring) }
         let key = RenderCache.Key(repository: url.normalized, commit: commit.sha, options: options)
@@ -92,10 +121,42 @@ public struct SourceFetcher: Sendable {
     public func resolve(
         _ source: ApplicationSource, credentials: GitCredentials = .none, listedSince: ContinuousClock.Instant
     ) async throws -> GitCommit? {
-        guard Self.localDirectory(source) == nil else { return nil }
+        guard Self.localDirectory(source) == nil, source.chart == nil else { return nil }
         return try await cache.resolve(
-            try GitRepositoryURL(source.repoURL), revision: source.targetRevision, credentials: credentials,
-            listedSince: listedSince)
+            try GitRepositoryURL(source.repoURL), revision: source.targetRevision,
+            credentials: try await gitCredentials(source.repoURL, fallback: credentials), listedSince: listedSince)
+    }
+
+    /// The Git credentials for `repoURL`: those of the repository credential matching it (an SSH key,
+    /// checked against no known hosts unless the credential sets `insecure`; or a user name and
+    /// password), else `fallback`.
+    private func gitCredentials(_ repoURL: String, fallback: GitCredentials) async throws -> GitCredentials {
+        guard let credential = try await repositoryCredentials.current().match(repoURL) else { return fallback }
+        if !credential.sshPrivateKey.isEmpty {
+            return .ssh(privateKey: credential.sshPrivateKey, knownHosts: "", insecureIgnoreHostKey: credential.insecure)
+        }
+        if credential.hasBasicAuth { return .https(username: credential.username, password: credential.password) }
+        return fallback
+    }
+
+    /// Fetches and renders a remote chart: the chart's own directory, with Helm whatever the options say.
+    private func fetchChart(_ source: ApplicationSource, chart: String, options: RenderOptions) async throws -> Fetched {
+        guard let charts else {
+            throw ChartSourceError(.invalidReference, "remote charts are not enabled in this command")
+        }
+        let credentials = try await repositoryCredentials.current()
+        let reference = try ChartReference(
+            repoURL: source.repoURL, chart: chart, targetRevision: source.targetRevision,
+            credential: credentials.match(source.repoURL))
+        let fetched = try await charts.fetch(reference, credentials: credentials)
+        var options = options
+        options.path = fetched.chartDirectory
+        if case .helm = options.source {} else { options.source = .helm(HelmOptions()) }
+        let key = RenderCache.Key(repository: reference.repositoryURL, commit: fetched.digest, options: options)
+        if let objects = await renders?.objects(key) { return Fetched(chart: fetched, objects: objects) }
+        let objects = try await renderer.render(directory: fetched.root, options: options)
+        await renders?.store(objects, for: key)
+        return Fetched(chart: fetched, objects: objects)
     }
 
     /// `source.repoURL` when it is a plain local directory (no scheme, no `user@host:`).

@@ -59,6 +59,14 @@ public struct ApplicationSource: Sendable, Hashable {
         self.path = path.isEmpty ? "." : path
         self.options = options
     }
+
+    /// The remote chart this source names: its `chart` field, or `""` for an `oci://` `repoURL`
+    /// without one (the OCI repository is the chart itself); `nil` for a Git repository or a local
+    /// directory.
+    public var chart: String? {
+        if let chart = options["chart"]?.stringValue, !chart.isEmpty { return chart }
+        return repoURL.lowercased().hasPrefix("oci://") ? "" : nil
+    }
 }
 
 /// The cluster and default namespace an application deploys to.

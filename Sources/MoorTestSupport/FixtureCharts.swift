@@ -22,3 +22,70 @@ public enum FixtureCharts {
         return files
     }
 }
+
+extension FixtureCharts {
+    /// A packaged chart: the archive's path and SHA-256 (hex).
+    public struct Package: Sendable {
+        /// The `.tgz` file.
+        public var path: String
+        /// Its file name.
+        public var fileName: String
+        /// The chart's name and version.
+        public var name: String, version: String
+        /// The archive's SHA-256, lowercase hex.
+        public var digest: String
+
+        /// Describes a package.
+        public init(path: String, fileName: String, name: String, version: String, digest: String) {
+            self.path = path
+            self.fileName = fileName
+            self.name = name
+            self.version = version
+            self.digest = digest
+        }
+    }
+
+    /// Packages fixture chart `name` as `helm package` does (`NAME/…` inside `NAME-VERSION.tgz`, made
+    /// with `tar`), its `Chart.yaml` version set to `version` and `values.yaml` extended with `extraValues`
+    /// (to tell versions apart), into `directory`.
+    public static func package(
+        _ name: String, version: String, extraValues: String = "", into directory: String
+    ) async throws -> Package {
+        let staging = try GitTestTool.temporaryDirectory("package")
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        for (path, text) in try files(name, under: name) {
+            var contents = text
+            if path == "\(name)/Chart.yaml" {
+                contents = text.split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { $0.hasPrefix("version:") ? "version: \(version)" : String($0) }.joined(separator: "\n")
+            }
+            if path == "\(name)/values.yaml" { contents += "\n" + extraValues + "\n" }
+            let file = URL(fileURLWithPath: "\(staging)/\(path)")
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(contents.utf8).write(to: file)
+        }
+        let fileName = "\(name)-\(version).tgz"
+        let archive = "\(directory)/\(fileName)"
+        try await GitTestTool.run("tar", ["-czf", archive, "-C", staging, name])
+        let hash = try await GitTestTool.run("sha256sum", [archive])
+        return Package(
+            path: archive, fileName: fileName, name: name, version: version, digest: String(hash.prefix { $0 != " " }))
+    }
+
+    /// A Helm repository `index.yaml` listing `packages` (relative URLs unless `baseURL` is given; with
+    /// `digests` false the entries record no digest).
+    public static func index(_ packages: [Package], baseURL: String? = nil, digests: Bool = true) -> String {
+        var text = "apiVersion: v1\nentries:\n"
+        for (name, versions) in Dictionary(grouping: packages, by: \.name).sorted(by: { $0.key < $1.key }) {
+            text += "  \(name):\n"
+            for package in versions {
+                let url = baseURL.map { "\($0)/\(package.fileName)" } ?? package.fileName
+                text += "  - name: \(name)\n    version: \"\(package.version)\"\n    urls: [\"\(url)\"]\n"
+                if digests { text += "    digest: \(package.digest)\n" }
+                text += "    apiVersion: v2\n"
+            }
+        }
+        return text + "generated: \"2026-12-02T00:00:00Z\"\n"
+    }
+}

@@ -89,11 +89,8 @@ public final class GitHTTPServer: GitTestServer {
             }
             guard created else { throw GitTestSupportError(message: "fcgiwrap did not create \(socket)") }
             let port = try LoopbackPort.free()
-            try Data(nginxConfiguration(state: state, port: port, basePath: basePath).utf8)
-                .write(to: URL(fileURLWithPath: state + "/nginx.conf"))
-            let nginx = try await GitServerProcess.startListening(
-                "nginx", ["-p", state, "-c", state + "/nginx.conf", "-e", state + "/error.log"], port: port,
-                logFile: state + "/error.log")
+            let nginx = try await NginxConfiguration.start(
+                state: state, configuration: nginxConfiguration(state: state, port: port, basePath: basePath), port: port)
             return GitHTTPServer(port: port, processes: [fcgiwrap, nginx], stateDirectory: state)
         } catch {
             await fcgiwrap.stop()
@@ -112,18 +109,9 @@ public final class GitHTTPServer: GitTestServer {
     }
 
     private static func nginxConfiguration(state: String, port: Int, basePath: String) -> String {
-        let temporary = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map { "\($0)_temp_path \(state)/\($0);" }
-        return """
-            daemon off;
-            master_process on;
-            worker_processes 1;
-            pid \(state)/nginx.pid;
-            error_log \(state)/error.log info;
-            \(getuid() == 0 ? "user root root;" : "")
-            events { worker_connections 64; }
-            http {
-                access_log \(state)/access.log;
-                \(temporary.joined(separator: "\n    "))
+        NginxConfiguration.text(
+            state: state,
+            http: """
                 client_max_body_size 0;
                 server {
                     listen 127.0.0.1:\(port);
@@ -146,9 +134,40 @@ public final class GitHTTPServer: GitTestServer {
                         fastcgi_param GIT_PROTOCOL $http_git_protocol;
                     }
                 }
+                """)
+    }
+}
+
+/// nginx configurations for test servers: one worker in the foreground, every file it writes (pid,
+/// logs, temporary bodies) under the server's state directory.
+enum NginxConfiguration {
+    /// A whole configuration whose `http` block holds `http` (after the access log and temporary paths).
+    static func text(state: String, http: String, logFormat: String? = nil) -> String {
+        let temporary = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map { "\($0)_temp_path \(state)/\($0);" }
+        return """
+            daemon off;
+            master_process on;
+            worker_processes 1;
+            pid \(state)/nginx.pid;
+            error_log \(state)/error.log info;
+            \(getuid() == 0 ? "user root root;" : "")
+            events { worker_connections 64; }
+            http {
+            \(logFormat ?? "")
+            access_log \(state)/access.log\(logFormat == nil ? "" : " moor");
+            \(temporary.joined(separator: "\n"))
+            \(http)
             }
 
             """
+    }
+
+    /// Starts nginx with `configuration` written into `state` and waits until it listens on `port`.
+    static func start(state: String, configuration: String, port: Int) async throws -> GitServerProcess {
+        try Data(configuration.utf8).write(to: URL(fileURLWithPath: state + "/nginx.conf"))
+        return try await GitServerProcess.startListening(
+            "nginx", ["-p", state, "-c", state + "/nginx.conf", "-e", state + "/error.log"], port: port,
+            logFile: state + "/error.log")
     }
 }
 

@@ -3,8 +3,8 @@ public import MoorCore
 extension RenderOptions {
     /// Reads the options from the `source` object of an Argo CD Application.
     ///
-    /// Reads `path`, `directory`, `kustomize` and `helm`; `repoURL`, `targetRevision`, `ref` and
-    /// `name` belong to the fetch and are ignored. A source type is chosen explicitly when exactly
+    /// Reads `path`, `directory`, `kustomize` and `helm`; `repoURL`, `targetRevision`, `chart`, `ref`
+    /// and `name` belong to the fetch and are ignored. A source type is chosen explicitly when exactly
     /// one of `directory`, `kustomize` and `helm` sets a non-default option (as Argo CD does);
     /// otherwise it is detected at render time. Throws ``RenderError/Code-swift.struct/invalidOptions``
     /// naming the field for a field of the wrong type, an option Moor does not support (instead of
@@ -12,15 +12,11 @@ extension RenderOptions {
     /// than one source type.
     public init(source: JSONValue) throws(RenderError) {
         let fields = try SourceFields(source, at: "source")
-        if fields.has("chart") {
-            throw fields.error(
-                "chart", "is not supported: Moor renders charts from Git; set source.path to the chart directory")
-        }
         if fields.has("plugin") {
             throw fields.error("plugin", "is not supported: Moor has no config management plugins")
         }
         try fields.rejectUnknown(
-            known: ["repoURL", "targetRevision", "ref", "name", "path", "directory", "kustomize", "helm"])
+            known: ["repoURL", "targetRevision", "ref", "name", "chart", "path", "directory", "kustomize", "helm"])
         var kinds: [(name: String, kind: SourceKind)] = []
         if let directory = try fields.object("directory").map(DirectoryOptions.init(fields:)),
             directory != DirectoryOptions()

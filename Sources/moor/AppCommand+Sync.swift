@@ -113,13 +113,26 @@ struct AppSourceFlags: ParsableArguments {
         help: "Namespace of the cluster Secrets (label moor.dev/secret-type=cluster); default: the context's.")
     var clusterNamespace: String?
 
-    /// Access to Application resources through `client` and to their sources through the Git cache.
+    @Option(
+        name: .customLong("repo-credentials"),
+        help: "Repository credential Secrets in Argo CD's format, besides the cluster-namespace's.")
+    var repositoryCredentials: String?
+
+    /// Access to Application resources through `client` and to their sources through the caches.
     func access(_ client: KubeClient) throws -> ApplicationController.ResourceAccess {
         ApplicationController.ResourceAccess(
-            engine: SyncEngine(client: client),
-            fetcher: SourceFetcher(cache: try GitSourceCache(directory: SourceLoader.cacheDirectory)),
+            engine: SyncEngine(client: client), fetcher: try fetcher(client),
             credentials: try SourceLoader.credentials(), verifyKeyring: verifyKeyring,
             clusterSecretNamespace: clusterNamespace)
+    }
+
+    /// A fetcher whose repository credentials are `--repo-credentials`' and the credential Secrets in
+    /// the cluster-namespace (by default the context's namespace).
+    func fetcher(_ client: KubeClient) throws -> SourceFetcher {
+        try SourceLoader.fetcher(
+            credentials: .secrets(
+                client: client, namespace: clusterNamespace ?? client.connection.namespace,
+                base: try SourceLoader.repositoryCredentials(file: repositoryCredentials)))
     }
 }
 

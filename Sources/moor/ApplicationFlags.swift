@@ -23,6 +23,9 @@ struct ApplicationFlags: ParsableArguments {
     @Option(help: "Repository URL, or a local directory to render without Git.")
     var repo: String?
 
+    @Option(help: "A chart to take from --repo as a Helm repository or OCI registry (Argo CD's source.chart).")
+    var chart: String?
+
     @Option(help: "Branch, tag, commit, semver constraint or HEAD (default HEAD; overrides the file's).")
     var revision: String?
 
@@ -40,6 +43,11 @@ struct ApplicationFlags: ParsableArguments {
         help: "Refuse commits not signed by a key in this GnuPG home directory (trusted public keys).")
     var verifyKeyring: String?
 
+    @Option(
+        name: .customLong("repo-credentials"),
+        help: "Repository credential Secrets in Argo CD's format (default: $MOOR_REPO_CREDENTIALS_FILE).")
+    var repositoryCredentials: String?
+
     @Option(name: .customLong("kubeconfig"), help: "Kubeconfig file(s), colon-separated (default: $KUBECONFIG).")
     var kubeconfig: String?
 
@@ -50,9 +58,9 @@ struct ApplicationFlags: ParsableArguments {
         if file == nil, repo == nil {
             throw ValidationError("name an application with -f FILE, or with --name and --repo")
         }
-        if file != nil, repo != nil || name != nil {
+        if file != nil, repo != nil || name != nil || chart != nil {
             throw ValidationError(
-                "-f and --name/--repo exclude each other: the file names the application and its repository")
+                "-f and --name/--repo/--chart exclude each other: the file names the application and its repository")
         }
         if let name { try ApplicationName.validate(name) }
     }
@@ -83,6 +91,7 @@ struct ApplicationFlags: ParsableArguments {
         }
         var source = renderOptions
         source["repoURL"] = .string(repo ?? "")
+        if let chart { source["chart"] = .string(chart) }
         source["targetRevision"] = .string(revision ?? "HEAD")
         source["path"] = .string(path ?? ".")
         var manifest: JSONValue = [
@@ -111,10 +120,11 @@ struct ApplicationFlags: ParsableArguments {
         var environment = RenderEnvironment(namespace: application.spec.destination.namespace)
         if let client { environment = try await RenderEnvironment.destination(of: application, client: client) }
         let fetched = try await SourceLoader.load(
-            application.spec.source, verifyKeyring: verifyKeyring, environment: environment)
+            application.spec.source, verifyKeyring: verifyKeyring, repositoryCredentialsFile: repositoryCredentials,
+            environment: environment)
         if fetched.objects.isEmpty {
             let source = application.spec.source
-            let revision = fetched.commit.map { " at \($0.sha.prefix(12))" } ?? ""
+            let revision = fetched.revision.map { " at \($0.prefix(12))" } ?? ""
             let repository = (try? GitRepositoryURL(source.repoURL))?.description ?? source.repoURL
             let message = "Warning: 0 objects: path '\(source.path)' of \(repository)\(revision) rendered none; "
                 + "check the path and revision\n"

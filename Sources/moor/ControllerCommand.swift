@@ -181,7 +181,7 @@ struct ControllerCommand: AsyncParsableCommand {
     private func startController(
         client: KubeClient, manifests: (applications: [Application], sets: [ApplicationSet])?, logger: Logger
     ) async throws -> ApplicationController {
-        let fetcher = SourceFetcher(cache: try GitSourceCache(directory: SourceLoader.cacheDirectory))
+        let fetcher = try sourceAccess.fetcher(client)
         let configuration = ApplicationController.Configuration(
             pollInterval: .seconds(pollInterval), concurrency: concurrency, credentials: try SourceLoader.credentials(),
             verifyKeyring: sourceAccess.verifyKeyring, clusterSecretNamespace: sourceAccess.clusterNamespace,

@@ -1,18 +1,56 @@
+import ArgumentParser
+import ChartSource
 import Controller
 import Foundation
 import GitSource
 import MoorCore
+import MoorYAML
 import Render
 
 /// The command-line tool's view of sources: the cache directory and credentials come from the
 /// environment.
 enum SourceLoader {
     /// Where bare mirrors are kept between runs.
-    static var cacheDirectory: String {
+    static var cacheDirectory: String { cacheBase + "/git" }
+
+    /// Where unpacked remote charts are kept between runs.
+    static var chartCacheDirectory: String { cacheBase + "/charts" }
+
+    /// `$MOOR_CACHE_DIR`, else `$XDG_CACHE_HOME/moor` (by default `~/.cache/moor`).
+    private static var cacheBase: String {
         let environment = ProcessInfo.processInfo.environment
-        if let explicit = environment["MOOR_CACHE_DIR"], !explicit.isEmpty { return explicit + "/git" }
-        let base = environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
-        return base + "/moor/git"
+        if let explicit = environment["MOOR_CACHE_DIR"], !explicit.isEmpty { return explicit }
+        return (environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")) + "/moor"
+    }
+
+    /// A fetcher over the process's caches, taking repository credentials from `credentials`.
+    static func fetcher(credentials: RepositoryCredentialSource = .none) throws -> SourceFetcher {
+        SourceFetcher(
+            cache: try GitSourceCache(directory: cacheDirectory),
+            charts: try ChartCache(directory: chartCacheDirectory), repositoryCredentials: credentials)
+    }
+
+    /// The repository credentials in `file`, else in `$MOOR_REPO_CREDENTIALS_FILE`: Secret manifests in
+    /// Argo CD's format (labelled `argocd.argoproj.io/secret-type: repository` or `repo-creds`), as
+    /// `kubectl` would apply them; none without either.
+    static func repositoryCredentials(file: String?) throws -> RepositoryCredentials {
+        guard let path = file ?? ProcessInfo.processInfo.environment["MOOR_REPO_CREDENTIALS_FILE"], !path.isEmpty else {
+            return RepositoryCredentials()
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot read the repository credentials file \(path): \(error.localizedDescription)")
+        }
+        let documents: [YAMLDocument]
+        do {
+            documents = try YAMLReader.documents(text)
+        } catch {
+            // The parser's message may quote the text, which holds secrets.
+            throw ValidationError("the repository credentials file \(path) is not valid YAML (line \(error.line))")
+        }
+        return try RepositoryCredentials(secrets: documents.map(\.value))
     }
 
     /// Credentials from the environment: `MOOR_GIT_USERNAME` + `MOOR_GIT_PASSWORD` for HTTPS, or
@@ -34,9 +72,10 @@ enum SourceLoader {
 
     /// Fetches and renders `source` for `environment` with the process environment's cache and credentials.
     static func load(
-        _ source: ApplicationSource, verifyKeyring: String? = nil, environment: RenderEnvironment
+        _ source: ApplicationSource, verifyKeyring: String? = nil, repositoryCredentialsFile: String? = nil,
+        environment: RenderEnvironment
     ) async throws -> SourceFetcher.Fetched {
-        let fetcher = SourceFetcher(cache: try GitSourceCache(directory: cacheDirectory))
+        let fetcher = try fetcher(credentials: .fixed(try repositoryCredentials(file: repositoryCredentialsFile)))
         return try await fetcher.fetch(
             source, credentials: try credentials(), verifyKeyring: verifyKeyring, environment: environment)
     }

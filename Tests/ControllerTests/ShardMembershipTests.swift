@@ -43,17 +43,20 @@ struct ShardMembershipTests {
                 engine: engine, fetcher: SourceFetcher(cache: try GitSourceCache(directory: directory.path)),
                 configuration: .init(pollInterval: .milliseconds(500)))
             let survivor = harness.controller
-            // A lease long enough that a loaded machine's slow renewals never look like a death.
-            let membership = { (identity: String, client: KubeClient) in
+            // Leases long enough that a loaded machine's slow renewals never look like a death (a member
+            // that misses renewals for a lease duration rightly loses its applications to the other, and
+            // then both have reconciled them). The dying member's last renewal shortens its lease, so
+            // that the survivor notices the death soon after it.
+            let membership = { (identity: String, client: KubeClient, duration: Duration) in
                 ShardMembership(
-                    client: client, namespace: harness.namespace, identity: identity, leaseDuration: .seconds(30),
+                    client: client, namespace: harness.namespace, identity: identity, leaseDuration: duration,
                     retryPeriod: .seconds(1))
             }
             // Lease clients of their own, so that renewals never queue behind a controller's requests.
             let survivorLeases = try cluster.adminClient()
             let dyingLeases = try cluster.adminClient()
-            let survivorMember = membership(survivorID, survivorLeases)
-            let dyingMember = membership(dyingID, dyingLeases)
+            let survivorMember = membership(survivorID, survivorLeases, .seconds(600))
+            let dyingMember = membership(dyingID, dyingLeases, .seconds(600))
             // Both leases exist before either member owns anything, so no application ever has two owners.
             #expect(await survivorMember.round() == .nothing)
             #expect(await dyingMember.round() == .nothing)
@@ -103,6 +106,7 @@ struct ShardMembershipTests {
             // Death: renewals stop, the lease is not released, and the process syncs nothing more.
             dyingLoop.cancel()
             await dyingLoop.value
+            #expect(await membership(dyingID, dyingLeases, .seconds(5)).round() != nil, "the last renewal")
             await dying.stop(gracePeriod: .seconds(5))
             await dyingClient.shutdown()
             await dyingLeases.shutdown()

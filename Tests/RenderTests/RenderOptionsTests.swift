@@ -105,10 +105,6 @@ struct RenderOptionsTests {
                 "source.kustomize and source.helm are both set; an application has one source type, keep one"
             ),
             ("helm: {fileParameters: []}", "source.helm.fileParameters is not supported by Moor; remove it"),
-            (
-                "chart: nginx",
-                "source.chart is not supported: Moor renders charts from Git; set source.path to the chart directory"
-            ),
             ("plugin: {name: x}", "source.plugin is not supported: Moor has no config management plugins"),
             ("directory: {recurse: 'yes please'}", "source.directory.recurse must be true or false"),
             ("helm: {valueFiles: a.yaml}", "source.helm.valueFiles must be a list of strings"),

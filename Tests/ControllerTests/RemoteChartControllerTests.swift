@@ -1,0 +1,84 @@
+import ChartSource
+import Controller
+import Foundation
+import GitSource
+import KubeClient
+import MoorCore
+import MoorTestSupport
+import Sync
+import Testing
+
+/// The controller syncing a chart from a real Helm repository (nginx on loopback, basic
+/// authentication) with its credential in an Argo CD repository Secret in the cluster.
+@Suite("Remote charts in the controller")
+struct RemoteChartControllerTests {
+    @Test("a chart from a repository Secret's repository: synced at its version; a version that does not exist changes nothing")
+    func helmRepositorySecret() async throws {
+        try await ChartRepositoryServer.start(username: "ci", password: "chart-secret").stopping { server in
+            let packages = [
+                try await FixtureCharts.package("webapp", version: "1.0.0", into: server.root),
+                try await FixtureCharts.package("webapp", version: "1.1.0", into: server.root),
+            ]
+            try Data(FixtureCharts.index(packages).utf8).write(to: URL(fileURLWithPath: server.root + "/index.yaml"))
+            try await ControllerHarness.run { harness in
+                _ = try await harness.client.create([
+                    "apiVersion": "v1", "kind": "Secret",
+                    "metadata": [
+                        "name": "charts", "namespace": .string(harness.namespace),
+                        "labels": ["argocd.argoproj.io/secret-type": "repository"],
+                    ],
+                    "stringData": ["type": "helm", "url": .string(server.url), "username": "ci", "password": "chart-secret"],
+                ])
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-remote-\(UUID())")
+                defer { try? FileManager.default.removeItem(at: directory) }
+                var engine = SyncEngine(client: harness.client)
+                engine.pollInterval = .milliseconds(100)
+                let fetcher = SourceFetcher(
+                    cache: try GitSourceCache(directory: directory.appendingPathComponent("git").path),
+                    charts: try ChartCache(directory: directory.appendingPathComponent("charts").path),
+                    repositoryCredentials: .secrets(client: harness.client, namespace: harness.namespace, reuse: .zero))
+                let controller = ApplicationController(
+                    engine: engine, fetcher: fetcher, configuration: .init(pollInterval: .milliseconds(500)))
+                await controller.start()
+                let name = "chart-\(harness.namespace)"
+                let application = { (revision: String) in
+                    Application(
+                        name: name,
+                        spec: ApplicationSpec(
+                            source: ApplicationSource(
+                                repoURL: server.url, targetRevision: revision,
+                                options: ["chart": "webapp", "helm": ["releaseName": "shop"]]),
+                            destination: ApplicationDestination(namespace: harness.namespace),
+                            syncPolicy: SyncPolicy(automated: AutomatedSync(selfHeal: true))))
+                }
+                let deployment = ObjectRef(
+                    apiVersion: "apps/v1", kind: "Deployment", namespace: harness.namespace, name: "shop-webapp")
+                do {
+                    try await controller.manage([application("1.x")])
+                    try await harness.eventually("the highest 1.x is synced and recorded") {
+                        let status = await controller.status(of: name)
+                        return status?.sync.status == "Synced" && status?.sync.revision == "1.1.0"
+                    }
+                    let live = try await harness.client.get(deployment)
+                    #expect(live[path: "metadata", "labels", "helm.sh/chart"]?.stringValue == "webapp-1.1.0")
+                    #expect(await controller.status(of: name)?.history.first?.revision == "1.1.0")
+
+                    try await controller.manage([application("5.0.0")])
+                    try await harness.eventually("a version the repository lacks is a ComparisonError") {
+                        await controller.status(of: name)?.conditions.contains {
+                            $0.type == "ComparisonError" && $0.message.contains("no version matching \"5.0.0\"")
+                        } ?? false
+                    }
+                    let after = try await harness.client.get(deployment)
+                    #expect(after[path: "metadata", "uid"] == live[path: "metadata", "uid"], "nothing was pruned")
+                    #expect(
+                        await !(controller.status(of: name)?.conditions.map(\.message).joined().contains("chart-secret") ?? true))
+                } catch {
+                    await controller.stop(gracePeriod: .seconds(5))
+                    throw error
+                }
+                await controller.stop(gracePeriod: .seconds(5))
+            }
+        }
+    }
+}
