@@ -177,7 +177,7 @@ let package = Package(
         ),
         .testTarget(name: "ChartArchiveTests", dependencies: ["ChartArchive", "MoorCore"], swiftSettings: strict),
         .testTarget(
-            name: "ChartSourceTests", dependencies: ["ChartSource", "MoorCore", "MoorTestSupport"],
+            name: "ChartSourceTests", dependencies: ["ChartSource", "MoorCore", "Render", "MoorTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -106,6 +106,7 @@ public struct SourceFetcher: Sendable {
         let checkout = try await checkouts.acquire(url, commit: commit.sha)
         let objects: [ManifestObject]
         do {
+            try await vendorDependencies(root: checkout, options: options)
             objects = try await renderer.render(directory: checkout, options: options)
         } catch {
             await checkouts.release(url, commit: commit.sha)
@@ -154,9 +155,36 @@ public struct SourceFetcher: Sendable {
         if case .helm = options.source {} else { options.source = .helm(HelmOptions()) }
         let key = RenderCache.Key(repository: reference.repositoryURL, commit: fetched.digest, options: options)
         if let objects = await renders?.objects(key) { return Fetched(chart: fetched, objects: objects) }
+        try await vendorDependencies(root: fetched.root, options: options)
         let objects = try await renderer.render(directory: fetched.root, options: options)
         await renders?.store(objects, for: key)
         return Fetched(chart: fetched, objects: objects)
+    }
+
+    /// Fetches the missing `Chart.yaml` dependencies of the Helm chart at `options.path` in `root` (an
+    /// exported commit or an unpacked remote chart) into its `charts/` (``ChartDependencies``). Nothing
+    /// for other source types, a path that leaves `root` (the render refuses it), or without ``charts``.
+    private func vendorDependencies(root: String, options: RenderOptions) async throws {
+        guard let charts else { return }
+        switch options.source {
+        case .directory, .kustomize: return
+        case .helm, nil: break
+        }
+        let base = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+        let chart = URL(fileURLWithPath: options.path, relativeTo: URL(fileURLWithPath: base + "/"))
+            .standardizedFileURL.resolvingSymlinksInPath().path
+        guard chart == base || chart.hasPrefix(base + "/"), FileManager.default.fileExists(atPath: chart + "/Chart.yaml")
+        else { return }
+        if options.source == nil, Self.hasKustomization(chart) { return }
+        try await ChartDependencies.vendor(
+            chart: chart, root: base, cache: charts, credentials: try await repositoryCredentials.current())
+    }
+
+    /// Whether `directory` holds a kustomization (which the render detects before a `Chart.yaml`).
+    private static func hasKustomization(_ directory: String) -> Bool {
+        ["kustomization.yaml", "kustomization.yml", "Kustomization"].contains {
+            FileManager.default.fileExists(atPath: directory + "/" + $0)
+        }
     }
 
     /// `source.repoURL` when it is a plain local directory (no scheme, no `user@host:`).

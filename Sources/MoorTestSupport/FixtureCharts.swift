@@ -45,18 +45,21 @@ extension FixtureCharts {
         }
     }
 
-    /// Packages fixture chart `name` as `helm package` does (`NAME/…` inside `NAME-VERSION.tgz`, made
-    /// with `tar`), its `Chart.yaml` version set to `version` and `values.yaml` extended with `extraValues`
-    /// (to tell versions apart), into `directory`.
+    /// Packages fixture chart `chart` (a directory of the fixtures, e.g. `webapp` or
+    /// `platform/charts/redis`) as `helm package` does (`NAME/…` inside `NAME-VERSION.tgz`, made with
+    /// `tar`), its `Chart.yaml` version set to `version`, `values.yaml` extended with `extraValues` and
+    /// each of `replacing` applied to every file (to tell versions apart), into `directory`.
     public static func package(
-        _ name: String, version: String, extraValues: String = "", into directory: String
+        _ chart: String, version: String, extraValues: String = "", replacing: [(String, String)] = [],
+        into directory: String
     ) async throws -> Package {
+        let name = String(chart.split(separator: "/").last ?? Substring(chart))
         let staging = try GitTestTool.temporaryDirectory("package")
         defer { try? FileManager.default.removeItem(atPath: staging) }
-        for (path, text) in try files(name, under: name) {
-            var contents = text
+        for (path, text) in try files(chart, under: name) {
+            var contents = replacing.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
             if path == "\(name)/Chart.yaml" {
-                contents = text.split(separator: "\n", omittingEmptySubsequences: false)
+                contents = contents.split(separator: "\n", omittingEmptySubsequences: false)
                     .map { $0.hasPrefix("version:") ? "version: \(version)" : String($0) }.joined(separator: "\n")
             }
             if path == "\(name)/values.yaml" { contents += "\n" + extraValues + "\n" }

@@ -113,8 +113,9 @@ struct HelmRenderer {
         throw RenderError(
             .notFound, at: chartFile.location(line: line),
             "chart \(metadata.name) depends on \(missing.name) \(missing.version)\(repository), which is "
-                + "\(missing.status == "missing" ? "not" : "\(missing.status)") in its charts/ directory; Moor does not "
-                + "fetch chart dependencies yet: run `helm dependency build` and commit charts/. Nothing was applied")
+                + "\(missing.status == "missing" ? "not" : "\(missing.status)") in its charts/ directory and could "
+                + "not be fetched (a chart in a local directory, or no repository): vendor it under charts/ (`helm "
+                + "dependency build`) or name its repository. Nothing was applied")
     }
 
     private func renderWithLibrary(

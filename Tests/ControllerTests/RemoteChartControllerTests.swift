@@ -82,3 +82,43 @@ struct RemoteChartControllerTests {
         }
     }
 }
+
+/// The fetcher fetching the dependencies of a chart committed to Git before rendering it.
+@Suite("Chart dependencies of Git charts")
+struct GitChartDependencyTests {
+    @Test("a chart in Git whose charts/ is not committed renders with its dependencies fetched from their repository")
+    func fetchedDependencies() async throws {
+        try await ChartRepositoryServer.start().stopping { server in
+            let redis = try await FixtureCharts.package("platform/charts/redis", version: "18.1.5", into: server.root)
+            try Data(FixtureCharts.index([redis]).utf8).write(to: URL(fileURLWithPath: server.root + "/index.yaml"))
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-gitdeps-\(UUID())").path
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let repository = try await GitTestRepository.create(at: directory + "/repo")
+            var files: [String: String] = [:]
+            for (path, text) in try FixtureCharts.files("platform", under: "platform")
+            where !path.contains("/charts/") && !path.hasSuffix("Chart.lock") {
+                // Only the Helm repository dependency: the exporter (disabled by its condition) goes.
+                files[path] = path.hasSuffix("platform/Chart.yaml")
+                    ? String(text[..<text.range(of: "- name: exporter")!.lowerBound])
+                        .replacingOccurrences(of: "https://charts.example.com/stable", with: server.url)
+                    : text
+            }
+            try await repository.commit("platform without charts/", files: files)
+            let source = ApplicationSource(
+                repoURL: repository.fileURL, targetRevision: "main", path: "platform",
+                options: ["helm": ["releaseName": "platform"]])
+            let git = try GitSourceCache(directory: directory + "/git")
+            let fetcher = SourceFetcher(
+                cache: git, renders: nil, charts: try ChartCache(directory: directory + "/charts"))
+            let fetched = try await fetcher.fetch(source)
+            #expect(
+                fetched.objects.compactMap { $0.ref.map { "\($0.kind)/\($0.name)" } }.sorted()
+                    == ["ResourceQuota/platform-quota", "StatefulSet/platform-cache"])
+            await #expect {
+                try await SourceFetcher(cache: git, renders: nil).fetch(source)
+            } throws: { error in
+                "\(error)".contains("depends on redis 18.1.x from \(server.url), which is not in its charts/ directory")
+            }
+        }
+    }
+}

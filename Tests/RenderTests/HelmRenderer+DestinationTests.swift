@@ -119,7 +119,7 @@ struct HelmDestinationTests {
         #expect(
             error?.message.hasPrefix(
                 "chart web depends on postgresql 12.x.x from https://charts.example.com/stable, which is not in its "
-                    + "charts/ directory; Moor does not fetch chart dependencies yet") == true)
+                    + "charts/ directory and could not be fetched") == true)
     }
 
     @Test("vendored dependencies render: a directory, or an archive as helm dependency build leaves it")
