@@ -6,6 +6,8 @@ internal import Sync
 extension ApplicationController {
     /// The condition type reporting objects an application left at its previous destination.
     static let orphanedResourceWarning = "OrphanedResourceWarning"
+    /// The condition type for an object that more than one source of a multi-source application renders.
+    static let repeatedResourceWarning = "RepeatedResourceWarning"
 
     /// What was left at a previous destination.
     struct LeftBehind {

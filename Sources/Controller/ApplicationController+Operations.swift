@@ -99,7 +99,7 @@ extension ApplicationController {
         let comparison: ApplicationComparison
         do {
             let cluster = try await destination(of: application)
-            let fetched = try await fetch(application.spec.source, for: application, on: cluster)
+            let fetched = try await fetch(application, on: cluster)
             comparison = try await cluster.engine.compare(
                 application, desired: fetched.objects, tracked: await cachedObjects(of: name, in: cluster),
                 prune: application.spec.syncPolicy.automated?.prune ?? false)
@@ -157,7 +157,7 @@ extension ApplicationController {
         } catch {
             throw OperationError(.failed, "\(name): \(error)")
         }
-        let fetched = try await fetch(application.spec.source, for: application, on: cluster)
+        let fetched = try await fetch(application, on: cluster)
         let tracked = await cachedObjects(of: name, in: cluster)
         let options = SyncEngine.RunOptions(prune: request.prune, dryRun: request.dryRun)
         guard !request.dryRun else {
@@ -176,8 +176,10 @@ extension ApplicationController {
             prune: application.spec.syncPolicy.automated?.prune ?? false)
         await record(name) { status in
             status.operationState = operation
-            status.addHistory(.init(operation, fetched: fetched, source: application.spec.source))
-            if let comparison { status.summarize(comparison, revision: fetched.revision ?? "") }
+            status.addHistory(.init(operation, fetched: fetched, spec: application.spec))
+            if let comparison {
+                status.summarize(comparison, revision: fetched.revision ?? "", revisions: fetched.revisions)
+            }
         }
         return SyncOutcome(operation: operation, result: result, dryRun: false)
     }
@@ -268,16 +270,17 @@ extension ApplicationController {
         return application
     }
 
-    /// Fetches and renders `source` for `application` on `cluster` through a listing of the remote's refs
+    /// Fetches and renders `application`'s sources on `cluster` through a listing of the remote's refs
     /// made after the request (a commit pushed just before is seen); a revision that does not resolve is
     /// an `invalidRequest`, any other failure `failed`.
     private func fetch(
-        _ source: ApplicationSource, for application: Application, on cluster: ClusterRegistry.Cluster
+        _ application: Application, on cluster: ClusterRegistry.Cluster
     ) async throws(OperationError) -> SourceFetcher.Fetched {
         let name = application.name
+        let source = application.spec.source
         do {
             return try await fetcher.fetch(
-                source, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring,
+                sources: application.spec.allSources, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring,
                 listedSince: .now,
                 environment: try await RenderEnvironment.destination(of: application, client: cluster.engine.client))
         } catch let error as GitError where error.code == .revisionNotFound || error.code == .invalidRevision {

@@ -50,11 +50,11 @@ extension ApplicationController {
     /// ``Configuration/resyncInterval``) found it in sync, and since then its spec, the commit its target
     /// revision names (through a listing younger than ``SourceFetcher/listingReuse``) and its destination
     /// cluster are the same, the live-object cache still watches every kind it has objects of, and the cache
-    /// has reported no change to its objects that may need a reconcile. Anything else — an error included —
-    /// means compare.
+    /// has reported no change to its objects that may need a reconcile. Anything else — an error included,
+    /// and an application of several sources — means compare.
     func pollFindsNothingChanged(_ name: String) async -> Bool {
         guard owns(name), let managed = registry[name], let baseline = baselines[name],
-            managed.application.spec == baseline.spec,
+            managed.application.spec == baseline.spec, managed.application.spec.sources.isEmpty,
             baseline.comparedAt.duration(to: .now) < configuration.resyncInterval
         else { return false }
         let commit = try? await fetcher.resolve(

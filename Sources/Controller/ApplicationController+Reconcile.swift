@@ -29,7 +29,7 @@ extension ApplicationController {
         let fetched: SourceFetcher.Fetched
         do {
             let environment = try await RenderEnvironment.destination(of: application, client: engine.client)
-            fetched = try await timedFetch(application.spec.source, environment: environment)
+            fetched = try await timedFetch(application.spec.allSources, environment: environment)
         } catch {
             return await failed(name, type: ApplicationStatus.comparisonError, error: error)
         }
@@ -49,6 +49,9 @@ extension ApplicationController {
             var succeeded = true
             var conditions: [(type: String, message: String)] = []
             if let warning = left.warning { conditions.append((Self.orphanedResourceWarning, warning)) }
+            if !fetched.warnings.isEmpty {
+                conditions.append((Self.repeatedResourceWarning, fetched.warnings.joined(separator: "; ")))
+            }
             var operation: ApplicationStatus.OperationState?
             if comparison.syncStatus == "Synced" {
                 registry[name]?.lastSynced = target
@@ -84,12 +87,12 @@ extension ApplicationController {
             let finalConditions = conditions
             let previousDestination = registry[name]?.previousDestination
             await record(name) { status in
-                status.summarize(comparison, revision: revision)
+                status.summarize(comparison, revision: revision, revisions: fetched.revisions)
                 status.sync.destination = application.spec.destination
                 status.sync.previousDestination = previousDestination
                 if let finalOperation {
                     status.operationState = finalOperation
-                    status.addHistory(.init(finalOperation, fetched: fetched, source: application.spec.source))
+                    status.addHistory(.init(finalOperation, fetched: fetched, spec: application.spec))
                 }
                 status.setConditions(finalConditions, now: Date())
             }
@@ -306,6 +309,7 @@ extension ApplicationController {
     /// rendered objects.
     static func revision(of fetched: SourceFetcher.Fetched) -> String {
         if let commit = fetched.commit { return commit.sha }
+        if !fetched.sources.isEmpty { return fetched.revisions.joined(separator: ",") }
         if let chart = fetched.chart { return "\(chart.version)@\(chart.digest)" }
         var hasher = Hasher()
         for object in fetched.objects { hasher.combine(object.object) }
@@ -314,14 +318,14 @@ extension ApplicationController {
 }
 
 extension ApplicationStatus.HistoryEntry {
-    /// The entry for a finished sync of `source` as `fetched` (its id is set when it is added).
-    init(_ operation: ApplicationStatus.OperationState, fetched: SourceFetcher.Fetched, source: ApplicationSource) {
+    /// The entry for a finished sync of `spec`'s sources as `fetched` (its id is set when it is added).
+    init(_ operation: ApplicationStatus.OperationState, fetched: SourceFetcher.Fetched, spec: ApplicationSpec) {
         let commit = fetched.commit
         let chart = fetched.chart.map { "chart \($0.reference.chart) \($0.version) from \($0.reference.repositoryURL)" }
         self.init(
             id: 0, revision: fetched.revision ?? "", author: commit.map { "\($0.authorName) <\($0.authorEmail)>" } ?? "",
             subject: commit?.subject ?? chart ?? "", deployedAt: operation.finishedAt ?? operation.startedAt,
-            result: operation.phase, source: source)
+            result: operation.phase, source: spec.source, sources: spec.sources, revisions: fetched.revisions)
     }
 }
 
@@ -329,9 +333,10 @@ extension ApplicationStatus {
     /// Sets the sync status and revision, health and resources from a comparison at `revision` (the
     /// destinations in ``sync`` stay). The application's health is the worst of its desired objects',
     /// a missing object counting as `Missing`.
-    mutating func summarize(_ comparison: ApplicationComparison, revision: String) {
+    mutating func summarize(_ comparison: ApplicationComparison, revision: String, revisions: [String] = []) {
         sync.status = comparison.syncStatus
         sync.revision = revision
+        sync.revisions = revisions
         var worst: (health: ObjectHealth, ref: ObjectRef)?
         resources = comparison.objects.map { object in
             let health = object.live.flatMap(ObjectHealth.assess)

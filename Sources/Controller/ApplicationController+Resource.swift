@@ -58,13 +58,13 @@ extension ApplicationController {
             return try outcome.get()
         }
 
-        /// Fetches and renders `source` with the configured credentials and keyring, for `application`
-        /// on the cluster of `destination`.
-        func fetch(_ source: ApplicationSource, of application: Application, on destination: SyncEngine)
+        /// Fetches and renders `spec`'s sources with the configured credentials and keyring, for
+        /// `application` on the cluster of `destination`.
+        func fetch(_ spec: ApplicationSpec, of application: Application, on destination: SyncEngine)
             async throws -> SourceFetcher.Fetched
         {
             try await fetcher.fetch(
-                source, credentials: credentials, verifyKeyring: verifyKeyring,
+                sources: spec.allSources, credentials: credentials, verifyKeyring: verifyKeyring,
                 environment: try await RenderEnvironment.destination(of: application, client: destination.client))
         }
     }
@@ -78,7 +78,7 @@ extension ApplicationController {
         try await access.withResource(ref) { _, application, destination in
             var application = application
             if let revision { application.spec.source.targetRevision = revision }
-            let fetched = try await access.fetch(application.spec.source, of: application, on: destination)
+            let fetched = try await access.fetch(application.spec, of: application, on: destination)
             let comparison = try await destination.compare(
                 application, desired: fetched.objects, prune: application.spec.syncPolicy.automated?.prune ?? false)
             return (comparison, fetched)
@@ -109,7 +109,7 @@ extension ApplicationController {
                 }
                 application.spec.source.targetRevision = revision
             }
-            let fetched = try await access.fetch(application.spec.source, of: application, on: destination)
+            let fetched = try await access.fetch(application.spec, of: application, on: destination)
             let options = SyncEngine.RunOptions(prune: request.prune, dryRun: request.dryRun)
             var started = ApplicationStatus.OperationState(
                 phase: "Running", message: request.dryRun ? "dry run" : "syncing", startedAt: Date(), finishedAt: nil)
@@ -131,7 +131,7 @@ extension ApplicationController {
                 var status = ApplicationStatus()
                 status.history = ApplicationStatus.history(from: manifest[path: "status", "history"])
                 status.operationState = operation
-                status.addHistory(.init(operation, fetched: fetched, source: application.spec.source))
+                status.addHistory(.init(operation, fetched: fetched, spec: application.spec))
                 try await writeOperation(
                     of: status, to: ref, keys: ["operationState", "history"], engine: access.engine)
                 await record(operation.phase == "Succeeded" ? .syncSucceeded : .syncFailed, operation.message)

@@ -90,20 +90,20 @@ extension ApplicationController {
             var status = ApplicationStatus()
             status.history = ApplicationStatus.history(from: manifest[path: "status", "history"])
             let entry = try target.entry(in: status.history, of: application.name)
-            let fetched = try await access.fetch(entry.pinnedSource, of: application, on: destination)
+            var pinned = application
+            entry.pin(&pinned.spec)
+            let fetched = try await access.fetch(pinned.spec, of: application, on: destination)
             if application.spec.syncPolicy.automated != nil {
                 _ = try await access.engine.client.mergePatch(
                     ref, patch: ["spec": ["syncPolicy": ["automated": .null]]])
             }
-            var pinned = application
-            pinned.spec.source = entry.pinnedSource
             pinned.spec.syncPolicy.automated = nil
             let operation = await run(
                 destination, pinned, desired: fetched.objects, options: .init(prune: prune),
                 started: .init(phase: "Running", message: "syncing", startedAt: Date(), finishedAt: nil)
             ).operation
             status.operationState = operation
-            status.addHistory(.init(operation, fetched: fetched, source: entry.pinnedSource))
+            status.addHistory(.init(operation, fetched: fetched, spec: pinned.spec))
             status.rollback = ApplicationStatus.RollbackState(application.name, to: entry, phase: operation.phase)
             try await writeOperation(
                 of: status, to: ref, keys: ["operationState", "history", "rollback"], engine: access.engine)
@@ -119,10 +119,11 @@ extension ApplicationController {
         guard var application = registry[name]?.application, let origin = registry[name]?.origin else {
             throw ApplicationError("application \(name) is no longer managed; nothing was rolled back")
         }
-        let source = entry.pinnedSource
+        var pinned = application
+        entry.pin(&pinned.spec)
         let cluster = try await destination(of: application)
         let fetched = try await fetcher.fetch(
-            source, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring,
+            sources: pinned.spec.allSources, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring,
             environment: try await RenderEnvironment.destination(of: application, client: cluster.engine.client))
         if application.spec.syncPolicy.automated != nil {
             if case .resource(let ref) = origin {
@@ -131,8 +132,7 @@ extension ApplicationController {
             application.spec.syncPolicy.automated = nil
             registry[name]?.application = application
         }
-        var pinned = application
-        pinned.spec.source = source
+        pinned.spec.syncPolicy = application.spec.syncPolicy
         let (operation, result) = await sync(
             name, pinned, desired: fetched.objects, options: .init(prune: prune), engine: cluster.engine,
             tracked: await cachedObjects(of: name, in: cluster))
@@ -142,9 +142,9 @@ extension ApplicationController {
         let state = ApplicationStatus.RollbackState(name, to: entry, phase: operation.phase)
         await record(name) { status in
             status.operationState = operation
-            status.addHistory(.init(operation, fetched: fetched, source: source))
+            status.addHistory(.init(operation, fetched: fetched, spec: pinned.spec))
             status.rollback = state
-            if let comparison { status.summarize(comparison, revision: entry.revision) }
+            if let comparison { status.summarize(comparison, revision: entry.revision, revisions: entry.revisions) }
         }
         logger.warning("\(state.message)", metadata: ["application": "\(name)", "result": "\(operation.message)"])
         return RollbackResult(entry: entry, operation: operation, message: state.message)
@@ -152,11 +152,16 @@ extension ApplicationController {
 }
 
 extension ApplicationStatus.HistoryEntry {
-    /// The entry's source pinned to its commit.
-    var pinnedSource: ApplicationSource {
-        var source = source
-        source.targetRevision = revision
-        return source
+    /// Sets `spec`'s sources to the entry's, each pinned to the commit or chart version it synced.
+    func pin(_ spec: inout ApplicationSpec) {
+        let pinned = { (source: ApplicationSource, revision: String) in
+            var source = source
+            if !revision.isEmpty { source.targetRevision = revision }
+            return source
+        }
+        spec.sources = zip(sources, revisions).map(pinned)
+        if sources.isEmpty || sources.count != revisions.count { spec.sources = [] }
+        if spec.sources.isEmpty { spec.source = pinned(source, revision) }
     }
 }
 

@@ -34,8 +34,10 @@ public struct ApplicationStatus: Sendable, Hashable {
     public struct SyncSummary: Sendable, Hashable {
         /// `Synced`, `OutOfSync` or `Unknown`.
         public var status = "Unknown"
-        /// The commit compared.
+        /// The commit compared (for several sources, the first's).
         public var revision = ""
+        /// Each source's commit or chart version, for an application of several sources (`spec.sources`).
+        public var revisions: [String] = []
         /// The destination compared (`comparedTo.destination`, as in Argo CD).
         public var destination: ApplicationDestination?
         /// A destination the application moved away from where objects it synced are left (without
@@ -89,6 +91,10 @@ public struct ApplicationStatus: Sendable, Hashable {
         public var result: String
         /// The source rendered (its `targetRevision` as the spec named it; ``revision`` is the commit).
         public var source: ApplicationSource
+        /// For an application of several sources, all of them (``source`` is the first).
+        public var sources: [ApplicationSource] = []
+        /// For several sources, each one's commit or chart version, in order.
+        public var revisions: [String] = []
     }
 
     /// What a rollback did to the application's policy.
@@ -126,6 +132,7 @@ public struct ApplicationStatus: Sendable, Hashable {
         var object = JSONObject()
         object["sync"] = [
             "status": .string(sync.status), "revision": .string(sync.revision),
+            "revisions": sync.revisions.isEmpty ? .null : .array(sync.revisions.map(JSONValue.string)),
             "comparedTo": sync.destination.map { ["destination": $0.json] } ?? .null,
             "previousDestination": sync.previousDestination?.json ?? .null,
         ]
@@ -161,6 +168,8 @@ public struct ApplicationStatus: Sendable, Hashable {
                     "author": .string(entry.author), "subject": .string(entry.subject),
                     "deployedAt": .string(Self.timestamp(entry.deployedAt)), "result": .string(entry.result),
                     "source": entry.source.json,
+                    "sources": entry.sources.isEmpty ? .null : .array(entry.sources.map(\.json)),
+                    "revisions": entry.revisions.isEmpty ? .null : .array(entry.revisions.map(JSONValue.string)),
                 ]
             })
         object["rollback"] =
@@ -194,11 +203,19 @@ public struct ApplicationStatus: Sendable, Hashable {
             return HistoryEntry(
                 id: id, revision: revision, author: entry["author"]?.stringValue ?? "",
                 subject: entry["subject"]?.stringValue ?? "", deployedAt: deployedAt,
-                result: entry["result"]?.stringValue ?? "",
-                source: ApplicationSource(
-                    repoURL: repoURL, targetRevision: entry[path: "source", "targetRevision"]?.stringValue ?? "HEAD",
-                    path: entry[path: "source", "path"]?.stringValue ?? ".", options: entry["source"] ?? .emptyObject))
+                result: entry["result"]?.stringValue ?? "", source: Self.source(entry["source"] ?? .emptyObject, repoURL: repoURL),
+                sources: (entry["sources"]?.arrayValue ?? []).compactMap { source in
+                    source["repoURL"]?.stringValue.map { Self.source(source, repoURL: $0) }
+                },
+                revisions: (entry["revisions"]?.arrayValue ?? []).compactMap(\.stringValue))
         }
+    }
+
+    /// A source as a history entry records it.
+    private static func source(_ json: JSONValue, repoURL: String) -> ApplicationSource {
+        ApplicationSource(
+            repoURL: repoURL, targetRevision: json["targetRevision"]?.stringValue ?? "HEAD",
+            path: json["path"]?.stringValue ?? ".", options: json)
     }
 
     /// The operation in `json` (a `status.operationState` as ``json`` writes it); `nil` when absent or malformed.

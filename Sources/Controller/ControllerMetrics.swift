@@ -132,16 +132,16 @@ extension ApplicationController {
         return succeeded
     }
 
-    /// ``SourceFetcher/fetch(_:credentials:verifyKeyring:listedSince:environment:)`` with the controller's
+    /// ``SourceFetcher/fetch(sources:credentials:verifyKeyring:listedSince:environment:)`` with the controller's
     /// credentials and keyring, timed into the fetch duration histogram; Git errors are counted.
-    func timedFetch(_ source: ApplicationSource, environment: RenderEnvironment) async throws
+    func timedFetch(_ sources: [ApplicationSource], environment: RenderEnvironment) async throws
         -> SourceFetcher.Fetched
     {
         let started = ContinuousClock.now
         defer { metrics.fetchDurations.observe(.now - started) }
         do {
             return try await fetcher.fetch(
-                source, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring,
+                sources: sources, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring,
                 environment: environment)
         } catch let error as GitError {
             metrics.gitFetchErrors += 1

@@ -25,6 +25,11 @@ public struct SourceFetcher: Sendable {
         public var chart: ChartCache.Fetched?
         /// The desired objects.
         public var objects: [ManifestObject]
+        /// For a multi-source application, each source's revision in order (`ref` sources included);
+        /// empty for one source.
+        public var sources: [SourceRevision] = []
+        /// Objects that more than one source rendered (`RepeatedResourceWarning`).
+        public var warnings: [String] = []
 
         /// Creates a result.
         public init(commit: GitCommit? = nil, chart: ChartCache.Fetched? = nil, objects: [ManifestObject]) {
@@ -34,8 +39,11 @@ public struct SourceFetcher: Sendable {
         }
 
         /// The revision rendered, as status and history record it: the commit's SHA, or the chart's
-        /// version; `nil` for a local directory.
-        public var revision: String? { commit?.sha ?? chart?.version }
+        /// version (for several sources, the first's); `nil` for a local directory.
+        public var revision: String? { sources.first.map(\.revision) ?? commit?.sha ?? chart?.version }
+
+        /// Each source's revision (``sources``), empty for one source.
+        public var revisions: [String] { sources.map(\.revision) }
     }
 
     /// The Git mirror cache.
@@ -69,6 +77,16 @@ public struct SourceFetcher: Sendable {
         checkouts = CheckoutCache(git: cache)
     }
 
+    /// The exported tree of `commit`, held until ``releaseCheckout(_:commit:)``.
+    func acquireCheckout(_ url: GitRepositoryURL, commit: String) async throws -> String {
+        try await checkouts.acquire(url, commit: commit)
+    }
+
+    /// Lets go of a tree ``acquireCheckout(_:commit:)`` held.
+    func releaseCheckout(_ url: GitRepositoryURL, commit: String) async {
+        await checkouts.release(url, commit: commit)
+    }
+
     /// Deletes the exported trees no render is reading (see ``ApplicationController/stop(gracePeriod:)``).
     func removeCheckouts() async {
         await checkouts.removeUnheld()
@@ -86,13 +104,26 @@ public struct SourceFetcher: Sendable {
         _ source: ApplicationSource, credentials: GitCredentials = .none, verifyKeyring: String? = nil,
         listedSince: ContinuousClock.Instant? = nil, environment: RenderEnvironment = RenderEnvironment()
     ) async throws -> Fetched {
+        try await fetch(
+            source, credentials: credentials, verifyKeyring: verifyKeyring, listedSince: listedSince,
+            environment: environment, references: [:])
+    }
+
+    /// ``fetch(_:credentials:verifyKeyring:listedSince:environment:)`` with the checkouts of a
+    /// multi-source application's `ref` sources at hand for `$NAME/…` values files; renders are
+    /// cached by the referenced commits too.
+    func fetch(
+        _ source: ApplicationSource, credentials: GitCredentials, verifyKeyring: String?,
+        listedSince: ContinuousClock.Instant?, environment: RenderEnvironment, references: [String: Reference]
+    ) async throws -> Fetched {
         var options = try RenderOptions(source: source.options)
         options.path = source.path
         options.environment = environment
         if let chart = source.chart {
-            return try await fetchChart(source, chart: chart, options: options)
+            return try await fetchChart(source, chart: chart, options: options, references: references)
         }
         if let directory = Self.localDirectory(source) {
+            options.references = references.mapValues(\.directory)
             return Fetched(commit: nil, objects: try await renderer.render(directory: directory, options: options))
         }
         let url = try GitRepositoryURL(source.repoURL)
@@ -101,12 +132,14 @@ public struct SourceFetcher: Sendable {
             credentials: try await gitCredentials(source.repoURL, fallback: credentials),
             listedSince: listedSince ?? .now - listingReuse)
         if let verifyKeyring { _ = try await cache.verifySignature(url, commit: commit.sha, keyring: verifyKeyring) }
-        let key = RenderCache.Key(repository: url.normalized, commit: commit.sha, options: options)
+        let key = RenderCache.Key(
+            repository: url.normalized, commit: commit.sha + Self.fingerprint(references), options: options)
         if let objects = await renders?.objects(key) { return Fetched(commit: commit, objects: objects) }
         let checkout = try await checkouts.acquire(url, commit: commit.sha)
         let objects: [ManifestObject]
         do {
             try await vendorDependencies(root: checkout, options: options)
+            options.references = references.mapValues(\.directory)
             objects = try await renderer.render(directory: checkout, options: options)
         } catch {
             await checkouts.release(url, commit: commit.sha)
@@ -141,7 +174,9 @@ public struct SourceFetcher: Sendable {
     }
 
     /// Fetches and renders a remote chart: the chart's own directory, with Helm whatever the options say.
-    private func fetchChart(_ source: ApplicationSource, chart: String, options: RenderOptions) async throws -> Fetched {
+    private func fetchChart(
+        _ source: ApplicationSource, chart: String, options: RenderOptions, references: [String: Reference]
+    ) async throws -> Fetched {
         guard let charts else {
             throw ChartSourceError(.invalidReference, "remote charts are not enabled in this command")
         }
@@ -153,9 +188,11 @@ public struct SourceFetcher: Sendable {
         var options = options
         options.path = fetched.chartDirectory
         if case .helm = options.source {} else { options.source = .helm(HelmOptions()) }
-        let key = RenderCache.Key(repository: reference.repositoryURL, commit: fetched.digest, options: options)
+        let key = RenderCache.Key(
+            repository: reference.repositoryURL, commit: fetched.digest + Self.fingerprint(references), options: options)
         if let objects = await renders?.objects(key) { return Fetched(chart: fetched, objects: objects) }
         try await vendorDependencies(root: fetched.root, options: options)
+        options.references = references.mapValues(\.directory)
         let objects = try await renderer.render(directory: fetched.root, options: options)
         await renders?.store(objects, for: key)
         return Fetched(chart: fetched, objects: objects)

@@ -9,7 +9,8 @@ extension Application {
             "type": "object", "required": ["repoURL"],
             "properties": [
                 "repoURL": ["type": "string", "minLength": 1], "targetRevision": string, "path": string,
-                "chart": string, "directory": free, "kustomize": free, "helm": free, "plugin": free,
+                "chart": string, "ref": string, "name": string, "directory": free, "kustomize": free, "helm": free,
+                "plugin": free,
             ],
         ]
         let ignoreRule: JSONValue = [
@@ -36,9 +37,9 @@ extension Application {
             ],
         ]
         let spec: JSONValue = [
-            "type": "object", "required": ["source", "destination"],
+            "type": "object", "required": ["destination"],
             "properties": [
-                "project": string, "source": source,
+                "project": string, "source": source, "sources": ["type": "array", "items": source],
                 "destination": ["type": "object", "properties": ["name": string, "server": string, "namespace": string]],
                 "syncPolicy": syncPolicy, "ignoreDifferences": ["type": "array", "items": ignoreRule],
             ],

@@ -30,11 +30,29 @@ extension Application {
             throw ApplicationError("the Application has no metadata.name")
         }
         let spec = manifest["spec"] ?? .emptyObject
-        guard let source = spec["source"], source.objectValue != nil else {
-            throw ApplicationError("Application \(name): spec.source is required")
+        var sources: [ApplicationSource] = []
+        if let listed = spec["sources"]?.arrayValue, !listed.isEmpty {
+            for (index, entry) in listed.enumerated() {
+                sources.append(try Self.source(entry, at: "spec.sources[\(index)]", app: name))
+            }
+            let refs = sources.map(\.ref).filter { !$0.isEmpty }
+            guard Set(refs).count == refs.count else {
+                throw ApplicationError("Application \(name): two spec.sources have the same ref; give each its own")
+            }
+            guard sources.contains(where: \.renders) else {
+                throw ApplicationError(
+                    "Application \(name): every spec.sources entry is a ref without a path; one must render something")
+            }
+        } else {
+            guard spec["source"]?.objectValue != nil else {
+                throw ApplicationError("Application \(name): spec.source is required (or spec.sources)")
+            }
         }
-        guard let repoURL = source["repoURL"]?.stringValue, !repoURL.isEmpty else {
-            throw ApplicationError("Application \(name): spec.source.repoURL is required")
+        let source: ApplicationSource
+        if let first = sources.first {
+            source = first
+        } else {
+            source = try Self.source(spec["source"] ?? .emptyObject, at: "spec.source", app: name)
         }
         var policy = SyncPolicy()
         if let sync = spec["syncPolicy"] {
@@ -71,11 +89,20 @@ extension Application {
         self.init(
             name: name, namespace: manifest[path: "metadata", "namespace"]?.stringValue ?? "",
             spec: ApplicationSpec(
-                source: ApplicationSource(
-                    repoURL: repoURL, targetRevision: source["targetRevision"]?.stringValue ?? "HEAD",
-                    path: source["path"]?.stringValue ?? ".", options: source),
+                source: source, sources: sources,
                 destination: ApplicationDestination(json: spec["destination"] ?? .emptyObject),
                 syncPolicy: policy, ignoreDifferences: spec["ignoreDifferences"]?.arrayValue ?? []))
+    }
+
+    /// One source object, at `field` (`spec.source`, `spec.sources[1]`).
+    static func source(_ json: JSONValue, at field: String, app: String) throws(ApplicationError) -> ApplicationSource {
+        guard json.objectValue != nil else { throw ApplicationError("Application \(app): \(field) must be an object") }
+        guard let repoURL = json["repoURL"]?.stringValue, !repoURL.isEmpty else {
+            throw ApplicationError("Application \(app): \(field).repoURL is required")
+        }
+        return ApplicationSource(
+            repoURL: repoURL, targetRevision: json["targetRevision"]?.stringValue ?? "HEAD",
+            path: json["path"]?.stringValue ?? ".", options: json)
     }
 
     /// Reads a duration such as `5s`, `3m`, `1h`, `250ms` or a number of seconds.

@@ -20,8 +20,17 @@ public struct Application: Sendable, Hashable {
 
 /// What an application is made of.
 public struct ApplicationSpec: Sendable, Hashable {
-    /// Where the manifests come from.
-    public var source: ApplicationSource
+    /// Where the manifests come from; with ``sources``, the first of them (setting it sets that one).
+    public var source: ApplicationSource {
+        get { sources.first ?? single }
+        set {
+            if sources.isEmpty { single = newValue } else { sources[0] = newValue }
+        }
+    }
+    /// Argo CD's `spec.sources`: several sources rendered each on its own and combined; empty for an
+    /// application of one ``source``.
+    public var sources: [ApplicationSource]
+    private var single: ApplicationSource
     /// Where they go.
     public var destination: ApplicationDestination
     /// When and how to sync.
@@ -31,14 +40,18 @@ public struct ApplicationSpec: Sendable, Hashable {
 
     /// Creates a spec.
     public init(
-        source: ApplicationSource, destination: ApplicationDestination, syncPolicy: SyncPolicy = .init(),
-        ignoreDifferences: [JSONValue] = []
+        source: ApplicationSource, sources: [ApplicationSource] = [], destination: ApplicationDestination,
+        syncPolicy: SyncPolicy = .init(), ignoreDifferences: [JSONValue] = []
     ) {
-        self.source = source
+        self.single = source
+        self.sources = sources
         self.destination = destination
         self.syncPolicy = syncPolicy
         self.ignoreDifferences = ignoreDifferences
     }
+
+    /// Every source: ``sources``, or ``source`` alone.
+    public var allSources: [ApplicationSource] { sources.isEmpty ? [source] : sources }
 }
 
 /// A Git repository, a revision and a path, plus the renderer options.
@@ -58,6 +71,27 @@ public struct ApplicationSource: Sendable, Hashable {
         self.targetRevision = targetRevision.isEmpty ? "HEAD" : targetRevision
         self.path = path.isEmpty ? "." : path
         self.options = options
+    }
+
+    /// The name other sources of a multi-source application give this source's repository
+    /// (`$NAME/…` in `helm.valueFiles`): its `ref` field, empty when unset.
+    public var ref: String { options["ref"]?.stringValue ?? "" }
+
+    /// Whether the source renders objects: all do but a `ref` source that names no `path` or `chart`
+    /// (it only lends its files to the others), as in Argo CD.
+    public var renders: Bool {
+        ref.isEmpty || !(options["path"]?.stringValue ?? "").isEmpty || chart != nil
+    }
+
+    /// One line for people: `REPO (path P, revision R)`, with `chart C` for a remote chart and
+    /// `ref NAME` for a `ref` source.
+    public var summary: String {
+        var parts: [String] = []
+        if let chart, !chart.isEmpty { parts.append("chart \(chart)") }
+        if renders, chart == nil { parts.append("path \(path)") }
+        if !ref.isEmpty { parts.append("ref \(ref)") }
+        parts.append("revision \(targetRevision)")
+        return "\(repoURL) (\(parts.joined(separator: ", ")))"
     }
 
     /// The remote chart this source names: its `chart` field, or `""` for an `oci://` `repoURL`

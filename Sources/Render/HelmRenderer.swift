@@ -21,6 +21,8 @@ struct HelmRenderer {
     let root: SourceRoot
     let options: HelmOptions
     let environment: RenderEnvironment
+    /// The checkouts of `ref` sources, for `$NAME/…` values files.
+    let references: [String: String]
     let runner: ToolRunner
     let engine: RenderConfiguration.HelmEngine
     let logger: Logger
@@ -45,7 +47,9 @@ struct HelmRenderer {
         if let kubeVersion = capabilities.kubeVersion {
             try metadata.checkKubeVersion(kubeVersion, origin: capabilities.origin, file: chartFile)
         }
-        let values = JSONValue.object(try HelmValues.combined(options, chart: chart, root: root)).jsonString()
+        let values = JSONValue.object(
+            try HelmValues.combined(options, chart: chart, root: root, references: references)
+        ).jsonString()
         let release = try releaseName(chart)
         let files: [HelmLibrary.RenderedFile]
         do {

@@ -9,19 +9,20 @@ enum HelmValues {
 
     /// Reads the values files (confined to the checkout, relative to `chart`), the inline values
     /// and the parameters of `options`, and combines them in that order.
+    /// `$NAME/path` entries of `helm.valueFiles` read `path` from the root of the checkout
+    /// `references[NAME]` (a multi-source application's `ref` source), confined to that checkout.
     static func combined(
-        _ options: HelmOptions, chart: ConfinedPath, root: SourceRoot
+        _ options: HelmOptions, chart: ConfinedPath, root: SourceRoot, references: [String: String] = [:]
     ) throws(RenderError) -> JSONObject {
         var values = JSONObject()
         for path in options.valueFiles {
-            if path.contains("://") || path.hasPrefix("$") {
+            if path.contains("://") {
                 throw RenderError(
                     .invalidOptions,
                     "helm.valueFiles entry \(quoted(path)) is not supported: values files must be paths in the "
-                        + "application's repository")
+                        + "application's repository, or $REF/path in a ref source's")
             }
-            let file = try root.resolve(path, from: chart, what: "values file")
-            let text = try root.readText(file, what: "values file")
+            let (file, text) = try read(path, chart: chart, root: root, references: references)
             let document: JSONValue
             do {
                 document = try YAMLReader.value(text)
@@ -45,6 +46,27 @@ enum HelmValues {
         var tree = JSONValue.object(values)
         for parameter in options.parameters { try set(parameter, in: &tree) }
         return tree.objectValue ?? JSONObject()
+    }
+
+    /// The values file `path`: relative to `chart` in `root`, or `$NAME/…` in reference `NAME`.
+    private static func read(
+        _ path: String, chart: ConfinedPath, root: SourceRoot, references: [String: String]
+    ) throws(RenderError) -> (ConfinedPath, String) {
+        guard path.hasPrefix("$") else {
+            let file = try root.resolve(path, from: chart, what: "values file")
+            return (file, try root.readText(file, what: "values file"))
+        }
+        let name = String(path.dropFirst().prefix { $0 != "/" })
+        guard let directory = references[name] else {
+            let known = references.keys.sorted().map { "$" + $0 }.joined(separator: ", ")
+            throw RenderError(
+                .invalidOptions,
+                "helm.valueFiles entry \(quoted(path)) names ref \(quoted(name)), which no source of the application "
+                    + "sets" + (known.isEmpty ? "" : " (refs: \(known))"))
+        }
+        let reference = try SourceRoot(directory, maxFileSize: root.maxFileSize)
+        let file = try reference.resolve(String(path.dropFirst(name.count + 1).drop { $0 == "/" }), what: "values file")
+        return (file, try reference.readText(file, what: "values file"))
     }
 
     /// `overrides` merged into `base`: mappings merge key by key, anything else is replaced.

@@ -13,12 +13,19 @@ public struct RenderOptions: Sendable, Hashable {
     /// Where the objects go (destination namespace, cluster capabilities); part of what a render
     /// depends on, so two destinations never share a cached render.
     public var environment: RenderEnvironment
+    /// The checkouts of a multi-source application's `ref` sources, by ref name: a `helm.valueFiles`
+    /// entry `$NAME/path` reads `path` from the root of ref `NAME`'s checkout, confined to it.
+    public var references: [String: String]
 
     /// Creates options for the application at `path`.
-    public init(path: String = ".", source: SourceKind? = nil, environment: RenderEnvironment = RenderEnvironment()) {
+    public init(
+        path: String = ".", source: SourceKind? = nil, environment: RenderEnvironment = RenderEnvironment(),
+        references: [String: String] = [:]
+    ) {
         self.path = path
         self.source = source
         self.environment = environment
+        self.references = references
     }
 }
 

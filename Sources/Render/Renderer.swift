@@ -54,7 +54,8 @@ public struct Renderer: Sendable {
             try validator.add(try await renderer.render(application))
         case .helm(let helm):
             let renderer = HelmRenderer(
-                root: root, options: helm, environment: options.environment, runner: runner,
+                root: root, options: helm, environment: options.environment, references: options.references,
+                runner: runner,
                 engine: configuration.helm, logger: logger)
             try validator.add(try await renderer.render(application))
         }

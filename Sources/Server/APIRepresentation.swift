@@ -16,10 +16,8 @@ enum APIRepresentation {
         let automated = spec.syncPolicy.automated
         return [
             "name": .string(snapshot.application.name), "namespace": .string(snapshot.application.namespace),
-            "source": [
-                "repoURL": .string(spec.source.repoURL), "targetRevision": .string(spec.source.targetRevision),
-                "path": .string(spec.source.path),
-            ],
+            "source": source(spec.source),
+            "sources": spec.sources.isEmpty ? .null : .array(spec.sources.map(source)),
             "destination": destination,
             "automated": .bool(automated != nil), "prune": .bool(automated?.prune ?? false),
             "selfHeal": .bool(automated?.selfHeal ?? false),
@@ -27,6 +25,17 @@ enum APIRepresentation {
             "operation": status["operationState"] ?? .null, "conditions": status["conditions"] ?? [],
             "reconciledAt": status["reconciledAt"] ?? .null,
         ]
+    }
+
+    /// `Source`: `repoURL`, `targetRevision`, `path`, and `chart` and `ref` when set.
+    private static func source(_ source: ApplicationSource) -> JSONValue {
+        var json: JSONValue = [
+            "repoURL": .string(source.repoURL), "targetRevision": .string(source.targetRevision),
+            "path": .string(source.path),
+        ]
+        if let chart = source.chart, !chart.isEmpty { json["chart"] = .string(chart) }
+        if !source.ref.isEmpty { json["ref"] = .string(source.ref) }
+        return json
     }
 
     /// The summary plus `resources`, `history` and `rollback`.

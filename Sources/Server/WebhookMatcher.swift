@@ -1,8 +1,8 @@
 import GitSource
 import MoorCore
 
-/// Which applications a push concerns: those whose source repository is one the push names and whose
-/// `targetRevision` follows a pushed ref.
+/// Which applications a push concerns: those with a Git source (any of `spec.sources`) whose
+/// repository is one the push names and whose `targetRevision` follows a pushed ref.
 ///
 /// Repositories compare by ``GitRepositoryURL/normalized`` form, ignoring case and SSH user names,
 /// so `git@github.com:org/repo.git`, `ssh://github.com/org/repo` and `https://GitHub.com/org/repo`
@@ -17,9 +17,12 @@ enum WebhookMatcher {
         let pushed = Set(push.repositoryURLs.compactMap(repositoryKey))
         guard !pushed.isEmpty else { return [] }
         return applications.filter { _, application in
-            let source = application.spec.source
-            guard let key = repositoryKey(source.repoURL), pushed.contains(key) else { return false }
-            return push.refs.contains { follows(source.targetRevision, ref: $0, defaultBranch: push.defaultBranch) }
+            application.spec.allSources.contains { source in
+                guard source.chart == nil, let key = repositoryKey(source.repoURL), pushed.contains(key) else {
+                    return false
+                }
+                return push.refs.contains { follows(source.targetRevision, ref: $0, defaultBranch: push.defaultBranch) }
+            }
         }.keys.sorted()
     }
 

@@ -206,8 +206,19 @@ struct AppSummary {
     /// Source, policy, status, conditions, then the objects as a table.
     func details() -> String {
         var out = "Application: \(string("metadata", "namespace"))/\(string("metadata", "name"))\n"
-        out += "Source:      \(string("spec", "source", "repoURL")) (path \(string("spec", "source", "path")), "
-        out += "revision \(string("spec", "source", "targetRevision")))\n"
+        let sources = manifest[path: "spec", "sources"]?.arrayValue ?? []
+        let revisions = (manifest[path: "status", "sync", "revisions"]?.arrayValue ?? []).compactMap(\.stringValue)
+        if sources.isEmpty {
+            out += "Source:      \(string("spec", "source", "repoURL")) (path \(string("spec", "source", "path")), "
+            out += "revision \(string("spec", "source", "targetRevision")))\n"
+        }
+        for (index, json) in sources.enumerated() {
+            let source = ApplicationSource(
+                repoURL: json["repoURL"]?.stringValue ?? "", targetRevision: json["targetRevision"]?.stringValue ?? "HEAD",
+                path: json["path"]?.stringValue ?? ".", options: json)
+            let synced = index < revisions.count && !revisions[index].isEmpty ? " at \(revisions[index].prefix(12))" : ""
+            out += "Source \(index + 1):\(index < 9 ? "    " : "   ")\(source.summary)\(synced)\n"
+        }
         out += "Automated:   \(automated)\n"
         let revision = string("status", "sync", "revision").prefix(12)
         out += "Sync status: \(string("status", "sync", "status")) (\(revision))\n"

@@ -86,8 +86,14 @@ struct ApplicationStatusReport {
 
     func text() -> String {
         var out = "Application: \(application.name)\n"
-        out += "Source:      \(application.spec.source.repoURL) (path \(application.spec.source.path))\n"
-        if let commit { out += "Revision:    \(commit.sha.prefix(12)) \(commit.subject)\n" }
+        if application.spec.sources.isEmpty {
+            out += "Source:      \(application.spec.source.summary)\n"
+            if let commit { out += "Revision:    \(commit.sha.prefix(12)) \(commit.subject)\n" }
+        } else {
+            for (index, source) in application.spec.sources.enumerated() {
+                out += "Source \(index + 1):\(index < 9 ? "    " : "   ")\(source.summary)\n"
+            }
+        }
         out += "Sync status: \(comparison.syncStatus)\n"
         out += "Health:      \(health.rawValue)\n\n"
         var table = TextTable("KIND", "NAMESPACE", "NAME", "SYNC", "HEALTH", "MESSAGE")

@@ -57,7 +57,7 @@ struct WebhookMatcherTests {
         )
     }
 
-    @Test("Only the applications of the pushed repository and ref are refreshed")
+    @Test("Only the applications with a source of the pushed repository and ref are refreshed, ref sources included")
     func selection() {
         let push = WebhookPush(
             repositoryURLs: ["https://github.com/octo-org/moor-demo.git"], refs: ["refs/heads/main"],
@@ -71,11 +71,28 @@ struct WebhookMatcherTests {
             "pinned": Self.application(
                 "https://github.com/octo-org/moor-demo", String(repeating: "a", count: 40)),
             "local": Self.application("/srv/manifests", "main"),
+            "values-ref": Self.multiSource(
+                ApplicationSource(repoURL: "https://charts.example.com", options: ["chart": "web"]),
+                ApplicationSource(
+                    repoURL: "https://github.com/octo-org/moor-demo", targetRevision: "main",
+                    options: ["ref": "values"])),
+            "values-elsewhere": Self.multiSource(
+                ApplicationSource(repoURL: "https://github.com/octo-org/other", targetRevision: "main"),
+                ApplicationSource(
+                    repoURL: "https://github.com/octo-org/moor-demo", targetRevision: "develop",
+                    options: ["ref": "values"])),
         ]
-        #expect(WebhookMatcher.applications(applications, matching: push) == ["head", "main"])
+        #expect(WebhookMatcher.applications(applications, matching: push) == ["head", "main", "values-ref"])
         let none = WebhookPush(
             repositoryURLs: ["not a url"], refs: ["refs/heads/main"], defaultBranch: nil)
         #expect(WebhookMatcher.applications(applications, matching: none).isEmpty)
+    }
+
+    static func multiSource(_ sources: ApplicationSource...) -> Application {
+        Application(
+            name: "app",
+            spec: ApplicationSpec(
+                source: sources[0], sources: sources, destination: ApplicationDestination(namespace: "default")))
     }
 
     static func application(_ repoURL: String, _ revision: String) -> Application {

@@ -42,12 +42,55 @@ struct ApplicationTests {
         #expect(app.spec.ignoreDifferences.count == 1)
     }
 
+    @Test("spec.sources as Argo CD writes them: source ignored, ref sources lend files and render nothing without a path")
+    func readsSources() throws {
+        let app = try Application(
+            manifest: try YAMLReader.value(
+                """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Application
+                metadata: {name: web, namespace: argocd}
+                spec:
+                  source: {repoURL: https://ignored.example.com/repo.git, path: x}
+                  sources:
+                  - repoURL: https://charts.example.com
+                    chart: webapp
+                    targetRevision: 1.4.*
+                    helm: {valueFiles: [$values/envs/prod.yaml]}
+                  - repoURL: https://github.com/org/config.git
+                    targetRevision: main
+                    ref: values
+                  - repoURL: https://github.com/org/config.git
+                    targetRevision: main
+                    path: extras
+                    ref: extras
+                  destination: {namespace: web}
+                """))
+        #expect(app.spec.sources.map(\.repoURL) == [
+            "https://charts.example.com", "https://github.com/org/config.git", "https://github.com/org/config.git",
+        ])
+        #expect(app.spec.source == app.spec.sources[0], "source is the first of sources")
+        #expect(app.spec.allSources == app.spec.sources)
+        #expect(app.spec.sources.map(\.ref) == ["", "values", "extras"])
+        #expect(app.spec.sources.map(\.renders) == [true, false, true])
+        #expect(app.spec.sources[0].chart == "webapp")
+        var spec = app.spec
+        spec.source.targetRevision = "1.4.2"
+        #expect(spec.sources[0].targetRevision == "1.4.2", "setting source sets the first of sources")
+    }
+
     @Test("bad manifests are refused with the field named", arguments: [
         ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}", "expected apiVersion moor.dev/v1alpha1"),
         ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {}", "metadata.name"),
         ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {}", "spec.source is required"),
         ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {source: {path: x}}",
          "spec.source.repoURL is required"),
+        ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {sources: [{repoURL: x}, {path: y}]}",
+         "spec.sources[1].repoURL is required"),
+        ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {sources: [{repoURL: r1, ref: v}, {repoURL: r2, ref: v, path: a}]}",
+         "two spec.sources have the same ref"),
+        ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {sources: [{repoURL: x, ref: v}]}",
+         "every spec.sources entry is a ref without a path"),
         ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {source: {repoURL: x}, syncPolicy: {syncOptions: [Bogus=true]}}",
          "unknown syncOptions Bogus=true"),
         ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {source: {repoURL: x}, syncPolicy: {retry: {backoff: {duration: soon}}}}",

@@ -141,12 +141,23 @@ function summary(application) {
   const destination = application.destination ?? {};
   const operation = application.operation;
   const on = (value) => (value ? "on" : "off");
+  const synced = (revision) =>
+    revision ? h("span", { class: "sha", title: revision }, ` → ${shortSHA(revision)}`) : null;
+  const sources = application.sources ?? [];
+  const sourceRows = sources.length === 0
+    ? [
+      ["Repository", h("span", { class: "repo" }, source.repoURL ?? "")],
+      source.chart ? ["Chart", source.chart] : ["Path", source.path || "."],
+      ["Revision", `${source.targetRevision ?? "HEAD"}`, synced(application.sync?.revision)],
+    ]
+    : sources.map((each, index) => [
+      `Source ${index + 1}`, h("span", { class: "repo" }, each.repoURL ?? ""),
+      ` ${each.chart ? `chart ${each.chart}` : each.path ? `path ${each.path}` : ""}` +
+        `${each.ref ? ` ref ${each.ref}` : ""} @ ${each.targetRevision ?? "HEAD"}`,
+      synced(application.sync?.revisions?.[index]),
+    ]);
   const rows = [
-    ["Repository", h("span", { class: "repo" }, source.repoURL ?? "")],
-    ["Path", source.path || "."],
-    ["Revision", `${source.targetRevision ?? "HEAD"}`,
-      application.sync?.revision ? h("span", { class: "sha", title: application.sync.revision },
-        ` → ${shortSHA(application.sync.revision)}`) : null],
+    ...sourceRows,
     ["Destination", `${clusterName(destination)} / ${destination.namespace ?? ""}`],
     ["Policy", `automated ${on(application.automated)}, prune ${on(application.prune)}, ` +
       `self-heal ${on(application.selfHeal)}`],

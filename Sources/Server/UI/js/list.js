@@ -91,7 +91,9 @@ function row(application) {
     h("td", {}, badge("health", application.health?.status, application.health?.message)),
     h("td", { class: "source" },
       h("span", { class: "repo" }, source.repoURL ?? ""),
-      h("span", { class: "muted" }, ` ${source.path ?? ""} @ ${source.targetRevision ?? "HEAD"}`)),
+      h("span", { class: "muted" }, ` ${source.chart ? `chart ${source.chart}` : source.path ?? ""} @ ` +
+        `${source.targetRevision ?? "HEAD"}` +
+        ((application.sources?.length ?? 0) > 1 ? ` (+${application.sources.length - 1} more sources)` : ""))),
     h("td", {}, h("div", {}, destination.namespace ?? ""),
       h("div", { class: "muted small" }, clusterName(destination))),
     h("td", {}, time(application.reconciledAt)));
