@@ -177,7 +177,8 @@ let package = Package(
         ),
         .testTarget(name: "ChartArchiveTests", dependencies: ["ChartArchive", "MoorCore"], swiftSettings: strict),
         .testTarget(
-            name: "ChartSourceTests", dependencies: ["ChartSource", "MoorCore", "Render", "MoorTestSupport"],
+            name: "ChartSourceTests",
+            dependencies: ["ChartSource", "ChartArchive", "MoorCore", "Render", "MoorTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -92,3 +92,43 @@ extension FixtureCharts {
         return text + "generated: \"2026-12-02T00:00:00Z\"\n"
     }
 }
+
+extension FixtureCharts {
+    /// A chart archive `evil-1.0.0.tgz` in `directory` that a safe unpacker refuses: beside a valid
+    /// ConfigMap template (`evil`), `templates/passwd.yaml` is a symlink to `/etc/passwd`.
+    public static func linkArchive(into directory: String) async throws -> Package {
+        let staging = try GitTestTool.temporaryDirectory("hostile")
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        try FileManager.default.createDirectory(atPath: staging + "/evil/templates", withIntermediateDirectories: true)
+        try Data("apiVersion: v2\nname: evil\nversion: 1.0.0\n".utf8)
+            .write(to: URL(fileURLWithPath: staging + "/evil/Chart.yaml"))
+        try Data("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: evil}\ndata: {a: b}\n".utf8)
+            .write(to: URL(fileURLWithPath: staging + "/evil/templates/configmap.yaml"))
+        try FileManager.default.createSymbolicLink(
+            atPath: staging + "/evil/templates/passwd.yaml", withDestinationPath: "/etc/passwd")
+        return try await archive(staging, top: "evil", into: directory)
+    }
+
+    /// A decompression bomb `bomb-1.0.0.tgz` in `directory`: a chart whose one file is `megabytes` MiB
+    /// of zeros, which gzip shrinks about a thousandfold.
+    public static func bombArchive(megabytes: Int, into directory: String) async throws -> Package {
+        let staging = try GitTestTool.temporaryDirectory("bomb")
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        try FileManager.default.createDirectory(atPath: staging + "/bomb/templates", withIntermediateDirectories: true)
+        try Data("apiVersion: v2\nname: bomb\nversion: 1.0.0\n".utf8)
+            .write(to: URL(fileURLWithPath: staging + "/bomb/Chart.yaml"))
+        try await GitTestTool.run(
+            "truncate", ["-s", "\(megabytes)M", staging + "/bomb/templates/zeros.yaml"])
+        return try await archive(staging, top: "bomb", into: directory)
+    }
+
+    /// `top` (a directory in `staging`) as `top-1.0.0.tgz` in `directory`.
+    private static func archive(_ staging: String, top: String, into directory: String) async throws -> Package {
+        let fileName = "\(top)-1.0.0.tgz"
+        try await GitTestTool.run("tar", ["-czf", "\(directory)/\(fileName)", "-C", staging, top])
+        let hash = try await GitTestTool.run("sha256sum", ["\(directory)/\(fileName)"])
+        return Package(
+            path: "\(directory)/\(fileName)", fileName: fileName, name: top, version: "1.0.0",
+            digest: String(hash.prefix { $0 != " " }))
+    }
+}

@@ -1,3 +1,4 @@
+import ChartArchive
 import ChartSource
 import Foundation
 import MoorTestSupport
@@ -135,22 +136,7 @@ struct HelmRepositoryTests {
             let genuine = try await FixtureCharts.package("webapp", version: "1.0.0", into: server.root)
             var tampered = genuine
             tampered.digest = String(repeating: "ab", count: 32)
-            // An archive with a link out of the chart, made with tar.
-            let staging = FileManager.default.temporaryDirectory.appendingPathComponent("moor-hostile-\(UUID())").path
-            defer { try? FileManager.default.removeItem(atPath: staging) }
-            try FileManager.default.createDirectory(atPath: staging + "/evil/templates", withIntermediateDirectories: true)
-            try Data("apiVersion: v2\nname: evil\nversion: 1.0.0\n".utf8)
-                .write(to: URL(fileURLWithPath: staging + "/evil/Chart.yaml"))
-            try FileManager.default.createSymbolicLink(
-                atPath: staging + "/evil/templates/passwd.yaml", withDestinationPath: "/etc/passwd")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
-            process.arguments = ["-czf", server.root + "/evil-1.0.0.tgz", "-C", staging, "evil"]
-            try process.run()
-            process.waitUntilExit()
-            let hostile = FixtureCharts.Package(
-                path: server.root + "/evil-1.0.0.tgz", fileName: "evil-1.0.0.tgz", name: "evil", version: "1.0.0",
-                digest: "")
+            let hostile = try await FixtureCharts.linkArchive(into: server.root)
             try Data(FixtureCharts.index([tampered]).utf8).write(to: URL(fileURLWithPath: server.root + "/index.yaml"))
             try await Self.withCache { cache, directory in
                 await #expect {
@@ -174,6 +160,30 @@ struct HelmRepositoryTests {
                 }
                 #expect(Self.unpacked(directory).isEmpty)
                 #expect(((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).isEmpty, "no staging left")
+            }
+        }
+    }
+
+    @Test("a decompression bomb stops at the uncompressed limit, and an archive over the compressed limit is not read")
+    func bomb() async throws {
+        try await ChartRepositoryServer.start().stopping { server in
+            let bomb = try await FixtureCharts.bombArchive(megabytes: 64, into: server.root)
+            try Data(FixtureCharts.index([bomb]).utf8).write(to: URL(fileURLWithPath: server.root + "/index.yaml"))
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-bomb-\(UUID())").path
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let reference = try ChartReference(repoURL: server.url, chart: "bomb", targetRevision: "1.0.0")
+            for (limits, message) in [
+                (ChartArchive.Limits(maxUncompressedBytes: 8 << 20), "8388608"),
+                (ChartArchive.Limits(maxCompressedBytes: 4096), "larger than the limit of 4096 bytes"),
+            ] {
+                let cache = try ChartCache(directory: directory, limits: limits)
+                await #expect {
+                    try await cache.fetch(reference)
+                } throws: { error in
+                    let error = error as? ChartSourceError
+                    return error?.code == .archive && error?.message.contains(message) == true
+                }
+                #expect(Self.unpacked(directory).isEmpty)
             }
         }
     }

@@ -60,6 +60,24 @@ struct RemoteChartSyncCommandTests {
         }
     }
 
+    @Test("a chart archive with a link out of the chart is refused before anything is applied")
+    func hostileArchive() async throws {
+        try await ChartRepositoryServer.start().stopping { server in
+            let hostile = try await FixtureCharts.linkArchive(into: server.root)
+            try Data(FixtureCharts.index([hostile]).utf8).write(to: URL(fileURLWithPath: server.root + "/index.yaml"))
+            try await CommandLineTests().withRepository { _, ns, environment, client in
+                let sync = try MoorCommand.run(
+                    ["sync", "--name", "\(ns)-evil", "--repo", server.url, "--chart", "evil", "--dest-namespace", ns],
+                    environment: environment)
+                #expect(sync.status != 0)
+                #expect(sync.error.contains("templates/passwd.yaml"), "\(sync.error)")
+                await #expect(throws: KubeAPIError.self, "the chart's ConfigMap was not applied") {
+                    try await client.get(ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: ns, name: "evil"))
+                }
+            }
+        }
+    }
+
     @Test("an Argo CD Application of an OCI chart (oci:// repoURL naming the chart) syncs from a plain-HTTP registry")
     func ociApplication() async throws {
         try await OCIRegistryServer.start(username: "ci", password: "registry-secret").stopping { registry in
