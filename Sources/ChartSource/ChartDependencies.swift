@@ -47,7 +47,7 @@ public enum ChartDependencies {
 
     /// The dependencies `chartYAML` declares.
     public static func dependencies(chartYAML: String) throws(ChartSourceError) -> [Dependency] {
-        try entries(chartYAML, file: "Chart.yaml")
+        entries(try document(chartYAML, file: "Chart.yaml"))
     }
 
     /// Which of `chart`'s dependencies to fetch, and at which version, given the `Chart.lock`'s (if
@@ -81,11 +81,15 @@ public enum ChartDependencies {
     public static func vendor(
         chart: String, root: String, cache: ChartCache, credentials: RepositoryCredentials
     ) async throws(ChartSourceError) -> [String] {
-        guard let chartYAML = try? String(contentsOfFile: chart + "/Chart.yaml", encoding: .utf8) else { return [] }
-        let declared = try dependencies(chartYAML: chartYAML)
+        // A Chart.yaml that cannot be read is the render's to report, with its file and line.
+        guard let chartYAML = try? String(contentsOfFile: chart + "/Chart.yaml", encoding: .utf8),
+            let metadata = try? document(chartYAML, file: "Chart.yaml")
+        else { return [] }
+        let declared = entries(metadata)
         guard !declared.isEmpty else { return [] }
+        let name = metadata["name"]?.stringValue ?? "in \(chart)"
         let lock = try (try? String(contentsOfFile: chart + "/Chart.lock", encoding: .utf8))
-            .map { text throws(ChartSourceError) in try entries(text, file: "Chart.lock") }
+            .map { text throws(ChartSourceError) in entries(try document(text, file: "Chart.lock")) }
         let charts = chart + "/charts"
         let listing = (try? FileManager.default.contentsOfDirectory(atPath: charts)) ?? []
         let fetches = try plan(chart: declared, lock: lock) { dependency in
@@ -94,7 +98,8 @@ public enum ChartDependencies {
         guard !fetches.isEmpty else { return [] }
         var sources: [(fetch: Fetch, directory: String, version: String)] = []
         for fetch in fetches {
-            let resolved = try await resolve(fetch, chart: chart, root: root, cache: cache, credentials: credentials)
+            let resolved = try await resolve(
+                fetch, of: name, chart: chart, root: root, cache: cache, credentials: credentials)
             sources.append((fetch, resolved.directory, resolved.version))
         }
         do {
@@ -119,10 +124,11 @@ public enum ChartDependencies {
     /// The directory of one dependency's chart and its version: fetched through `cache`, or for
     /// `file://` the directory itself, confined to `root`.
     private static func resolve(
-        _ fetch: Fetch, chart: String, root: String, cache: ChartCache, credentials: RepositoryCredentials
+        _ fetch: Fetch, of name: String, chart: String, root: String, cache: ChartCache,
+        credentials: RepositoryCredentials
     ) async throws(ChartSourceError) -> (directory: String, version: String) {
         let dependency = fetch.dependency
-        let what = "dependency \(dependency.name) \(fetch.version)"
+        let what = "chart \(name) depends on \(dependency.name) \(fetch.version)"
         var repository = dependency.repository
         if repository.hasPrefix("file://") {
             let relative = String(repository.dropFirst("file://".count))
@@ -157,19 +163,22 @@ public enum ChartDependencies {
             let fetched = try await cache.fetch(reference, credentials: credentials)
             return (fetched.root + "/" + fetched.chartDirectory, fetched.version)
         } catch {
-            throw ChartSourceError(error.code, "\(what) from \(repository): \(error.message)")
+            throw ChartSourceError(error.code, "\(what) from \(repository), which could not be fetched: \(error.message)")
+        }
+    }
+
+    /// A `Chart.yaml` or `Chart.lock`.
+    private static func document(_ text: String, file: String) throws(ChartSourceError) -> JSONValue {
+        do {
+            return try YAMLReader.value(text)
+        } catch {
+            throw ChartSourceError(.invalidReference, "\(file) is not valid YAML (line \(error.line))")
         }
     }
 
     /// The `dependencies` of a `Chart.yaml` or `Chart.lock`.
-    private static func entries(_ text: String, file: String) throws(ChartSourceError) -> [Dependency] {
-        let value: JSONValue
-        do {
-            value = try YAMLReader.value(text)
-        } catch {
-            throw ChartSourceError(.invalidReference, "\(file) is not valid YAML (line \(error.line))")
-        }
-        return (value["dependencies"]?.arrayValue ?? []).compactMap { entry in
+    private static func entries(_ value: JSONValue) -> [Dependency] {
+        (value["dependencies"]?.arrayValue ?? []).compactMap { entry in
             guard let name = entry["name"]?.stringValue, !name.isEmpty else { return nil }
             let version = entry["version"].map { $0.stringValue ?? $0.jsonString() } ?? "*"
             return Dependency(name: name, version: version, repository: entry["repository"]?.stringValue ?? "")

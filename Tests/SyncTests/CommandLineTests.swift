@@ -229,7 +229,7 @@ struct CommandLineTests {
             for flag in [["--name", "other"], ["--repo", repository.fileURL]] {
                 let refused = try MoorCommand.run(["sync", "-f", file.path] + flag, environment: environment)
                 #expect(refused.status != 0)
-                #expect(refused.error.contains("Error: -f and --name/--repo exclude each other"))
+                #expect(refused.error.contains("Error: -f and --name/--repo/--chart exclude each other"))
             }
         }
     }

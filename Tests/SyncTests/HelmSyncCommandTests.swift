@@ -99,7 +99,7 @@ struct HelmSyncCommandTests {
         }
     }
 
-    @Test("a dependency missing from charts/ fails the sync and prunes nothing")
+    @Test("a dependency missing from charts/ that cannot be fetched fails the sync and prunes nothing")
     func missingDependency() async throws {
         try await withRepository { repository, ns, environment, client in
             try await repository.commit("platform", files: try Self.chartFiles("platform"))
@@ -112,8 +112,8 @@ struct HelmSyncCommandTests {
             #expect(second.status != 0)
             #expect(
                 second.error.contains(
-                    "chart platform depends on exporter ~0.3.0 from oci://registry.example.com/charts, which is not "
-                        + "in its charts/ directory"), "\(second.error)")
+                    "chart platform depends on exporter 0.3.1 from oci://registry.example.com/charts, which could "
+                        + "not be fetched: the manifest of chart exporter 0.3.1"), "\(second.error)")
             let quota = try await client.get(
                 ObjectRef(apiVersion: "v1", kind: "ResourceQuota", namespace: ns, name: "base-quota"))
             #expect(quota[path: "metadata", "name"] == "base-quota")
