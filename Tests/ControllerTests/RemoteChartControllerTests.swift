@@ -122,3 +122,41 @@ struct GitChartDependencyTests {
         }
     }
 }
+
+/// Repository credentials (Argo CD's repository Secrets) serving Git repositories too.
+@Suite("Repository credentials for Git")
+struct GitRepositoryCredentialTests {
+    @Test("a repository credential's user name and password reach git for its repository, and only there")
+    func basicAuthentication() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-gitcreds-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let repository = try await GitTestRepository.create(at: directory + "/repos/app")
+        try await repository.commit("cm", files: ["c.yaml": ControllerHarness.configMap("c", "v1")])
+        let password = "git-Secret-4711"
+        try await GitHTTPServer.start(basePath: directory + "/repos", username: "deploy", password: password)
+            .stopping { server in
+                let source = ApplicationSource(repoURL: server.url(for: "app"), targetRevision: "main")
+                let git = try GitSourceCache(directory: directory + "/git")
+                let secret: JSONValue = [
+                    "apiVersion": "v1", "kind": "Secret",
+                    "metadata": ["name": "app", "labels": ["argocd.argoproj.io/secret-type": "repo-creds"]],
+                    "stringData": [
+                        "type": "git", "url": .string(server.url(for: "")), "username": "deploy",
+                        "password": .string(password),
+                    ],
+                ]
+                let credentials = try RepositoryCredentials(secrets: [secret])
+                let fetched = try await SourceFetcher(cache: git, repositoryCredentials: .fixed(credentials))
+                    .fetch(source)
+                #expect(fetched.objects.map { $0.ref?.name } == ["c"])
+                let elsewhere = RepositoryCredentials([
+                    RepositoryCredential(url: "http://127.0.0.1:1/other", kind: .git, username: "deploy", password: password)
+                ])
+                await #expect {
+                    try await SourceFetcher(cache: git, repositoryCredentials: .fixed(elsewhere)).fetch(source)
+                } throws: { error in
+                    (error as? GitError)?.code == .authenticationFailed && !"\(error)".contains(password)
+                }
+            }
+    }
+}
