@@ -111,3 +111,40 @@ struct OCIRegistryTests {
         }
     }
 }
+
+extension OCIRegistryTests {
+    @Test("token authentication: the token is asked from the registry's realm with the credential, then kept")
+    func tokenAuthentication() async throws {
+        try await OCIRegistryServer.start(username: "ci", password: "token-secret", tokenAuthentication: true)
+            .stopping { registry in
+                let digests = try await Self.push(["2.0.0"], to: registry)
+                let pushTokens = registry.tokenRequests().count
+                try await HelmRepositoryTests.withCache { cache, _ in
+                    let credentials = { (password: String) in
+                        RepositoryCredentials([
+                            RepositoryCredential(
+                                url: "oci://\(registry.host)", scope: .prefix, username: "ci", password: password,
+                                insecureOCIForceHTTP: true)
+                        ])
+                    }
+                    let reference = try ChartReference(
+                        repoURL: "oci://\(registry.host)/charts/webapp", chart: "", targetRevision: "2.0.0",
+                        credential: credentials("token-secret").match("oci://\(registry.host)/charts/webapp"))
+                    await #expect {
+                        try await cache.fetch(reference, credentials: credentials("wrong"))
+                    } throws: { error in
+                        let error = error as? ChartSourceError
+                        return error?.code == .unauthorized && error?.message.contains("registry token") == true
+                            && error?.message.contains("wrong") == false
+                    }
+                    let fetched = try await cache.fetch(reference, credentials: credentials("token-secret"))
+                    #expect(fetched.digest == digests["2.0.0"])
+                    let before = await cache.statistics
+                    _ = try await cache.fetch(reference, credentials: credentials("token-secret"))
+                    let after = await cache.statistics
+                    #expect(after.requests - before.requests == 1, "the kept token serves the manifest GET")
+                    #expect(Array(registry.tokenRequests().dropFirst(pushTokens)) == [401, 200])
+                }
+            }
+    }
+}
