@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "GitSource", targets: ["GitSource"]),
         .library(name: "Render", targets: ["Render"]),
+        .library(name: "ChartSource", targets: ["ChartSource"]),
         .library(name: "Sync", targets: ["Sync"]),
         .library(name: "Controller", targets: ["Controller"]),
         .library(name: "Server", targets: ["Server"]),
@@ -34,6 +35,10 @@ let package = Package(
     targets: [
         .target(name: "MoorCore", swiftSettings: strict),
         .target(
+            name: "ProcessRunner", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "MoorYAML",
             dependencies: ["MoorCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
@@ -47,26 +52,18 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
+                "ProcessRunner",
             ],
             swiftSettings: strict
         ),
         .target(
             name: "GitSource",
-            dependencies: [
-                "MoorCore",
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["MoorCore", "ProcessRunner", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
             name: "Render",
-            dependencies: [
-                "MoorCore", "MoorYAML",
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["MoorCore", "MoorYAML", "ProcessRunner", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -175,6 +172,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "ProcessRunnerTests", dependencies: ["ProcessRunner"], swiftSettings: strict),
         .testTarget(name: "ChartArchiveTests", dependencies: ["ChartArchive", "MoorCore"], swiftSettings: strict),
         .testTarget(
             name: "ChartSourceTests",

@@ -1,6 +1,6 @@
 internal import Foundation
 internal import Logging
-internal import Subprocess
+internal import ProcessRunner
 
 /// How a git command ended and what it printed.
 struct GitCommandResult: Sendable {
@@ -79,19 +79,12 @@ struct GitCommandRunner: Sendable {
         let redactedURL = remote?.url.redacted ?? ""
         logger.debug("running git", metadata: ["command": "\(command)", "url": "\(redactedURL)"])
         let variables = baseEnvironment.merging(material.environment) { $1 }.merging(environment) { $1 }
-        let timeout = self.timeout
-        let outcome = try await Self.withTimeout(timeout) {
-            try await Self.execute(fullArguments, environment: variables, outputLimit: outputLimit, command: command)
-        }
-        guard var result = outcome else {
-            let target = redactedURL.isEmpty ? "" : " for \(redactedURL)"
-            throw GitError(
-                .timeout,
-                "git \(command)\(target) did not finish within \(timeout) and was killed; "
-                    + "check that the server is reachable and responsive, or raise the command timeout")
-        }
-        result.standardError = Self.scrub(result.standardError, secrets: remote?.credentials.secrets ?? [])
-        return result
+        let result = try await Self.execute(
+            fullArguments, environment: variables, timeout: timeout, outputLimit: outputLimit, command: command,
+            target: redactedURL)
+        return GitCommandResult(
+            succeeded: result.succeeded, standardOutput: result.outputText,
+            standardError: Self.scrub(result.errorText, secrets: remote?.credentials.secrets ?? []))
     }
 
     /// Removes URL user information and every secret from `text`.
@@ -116,42 +109,29 @@ struct GitCommandRunner: Sendable {
         return variables
     }
 
+    /// Runs git through ``ProcessRunner`` (its own session, the whole group stopped on timeout).
     private static func execute(
-        _ arguments: [String], environment: [String: String], outputLimit: Int, command: String
-    ) async throws -> GitCommandResult {
-        var options = PlatformOptions()
-        options.createSession = true
-        options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1))]
-        var keyed: [Environment.Key: String] = [:]
-        for (name, value) in environment {
-            if let key = Environment.Key(rawValue: name) { keyed[key] = value }
-        }
+        _ arguments: [String], environment: [String: String], timeout: Duration, outputLimit: Int, command: String,
+        target: String
+    ) async throws -> ProcessResult {
         do {
-            let result = try await Subprocess.run(
-                .name("git"), arguments: Arguments(arguments), environment: .custom(keyed),
-                platformOptions: options, output: .string(limit: outputLimit), error: .string(limit: 1 << 20))
-            return GitCommandResult(
-                succeeded: result.terminationStatus.isSuccess, standardOutput: result.standardOutput,
-                standardError: result.standardError)
-        } catch let error as SubprocessError where error.code == .executableNotFound {
-            throw GitError(.commandFailed, "git is not installed or not on PATH: install git 2.39 or newer")
-        } catch let error as SubprocessError where error.code == .outputLimitExceeded {
-            throw GitError(.commandFailed, "git \(command) printed more than \(outputLimit) bytes and was stopped")
-        }
-    }
-
-    /// Runs `operation`, cancelling it after `timeout`; `nil` when the timeout won.
-    private static func withTimeout<T: Sendable>(
-        _ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T
-    ) async throws -> T? {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
+            return try await ProcessRunner.run(
+                ProcessCommand(.name("git"), arguments: arguments, environment: environment, inheritsEnvironment: false),
+                limits: ProcessLimits(timeout: timeout, gracePeriod: .seconds(1), maxOutput: outputLimit))
+        } catch {
+            switch error.code {
+            case .executableNotFound:
+                throw GitError(.commandFailed, "git is not installed or not on PATH: install git 2.39 or newer")
+            case .outputLimitExceeded:
+                throw GitError(.commandFailed, "git \(command) printed more than \(outputLimit) bytes and was stopped")
+            case .timedOut:
+                throw GitError(
+                    .timeout,
+                    "git \(command)\(target.isEmpty ? "" : " for \(target)") did not finish within \(timeout) and was "
+                        + "killed; check that the server is reachable and responsive, or raise the command timeout")
+            case .cancelled: throw CancellationError()
+            case .couldNotStart: throw GitError(.commandFailed, "git \(command) could not be run: \(error)")
             }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
         }
     }
 }

@@ -1,6 +1,6 @@
 internal import Foundation
 internal import MoorCore
-internal import Subprocess
+internal import ProcessRunner
 
 /// What one request presents to the API server.
 struct RequestCredentials: Sendable {
@@ -90,48 +90,34 @@ actor CredentialProvider {
         return info.jsonString()
     }
 
+    /// Runs an exec plugin through ``ProcessRunner`` (its own process group, stopped with its children
+    /// after ``execTimeout``) and reads the `ExecCredential` it prints.
     private func runPlugin(_ plugin: KubeConfig.ExecPlugin) async throws(KubeAPIError) -> RequestCredentials {
-        var environment: [Environment.Key: String?] = [:]
-        for (key, value) in plugin.env { environment[Environment.Key(stringLiteral: key)] = value }
+        var environment = plugin.env
         environment["KUBERNETES_EXEC_INFO"] = execInfo(plugin)
-        let processEnvironment = Environment.inherit.updating(environment)
-        let executable: Executable = plugin.command.contains("/") ? .path(.init(plugin.command)) : .name(plugin.command)
-        let output: String
+        let command = ProcessCommand(
+            plugin.command.contains("/") ? .path(plugin.command) : .name(plugin.command), arguments: plugin.args,
+            environment: environment)
+        let result: ProcessResult
         do {
-            output = try await withThrowingTaskGroup(of: String?.self) { group in
-                group.addTask {
-                    let result = try await Subprocess.run(
-                        executable, arguments: Arguments(plugin.args), environment: processEnvironment,
-                        output: .string(limit: 1 << 20), error: .string(limit: 1 << 16))
-                    guard result.terminationStatus.isSuccess else {
-                        let stderr = result.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
-                        throw KubeAPIError(
-                            code: .unauthorized, status: 0,
-                            message: "exec credential plugin \(plugin.command) failed (\(result.terminationStatus))"
-                                + (stderr.isEmpty ? "" : ": \(stderr.prefix(300))"))
-                    }
-                    return result.standardOutput
-                }
-                group.addTask {
-                    try await Task.sleep(for: Self.execTimeout)
-                    return nil
-                }
-                let first = try await group.next()!
-                group.cancelAll()
-                guard let first else {
-                    throw KubeAPIError(
-                        code: .unauthorized, status: 0,
-                        message: "exec credential plugin \(plugin.command) did not finish in \(Self.execTimeout)")
-                }
-                return first
-            }
-        } catch let error as KubeAPIError {
-            throw error
+            result = try await ProcessRunner.run(
+                command, limits: ProcessLimits(timeout: Self.execTimeout, maxOutput: 1 << 20, maxErrorOutput: 1 << 16))
+        } catch where error.code == .timedOut {
+            throw KubeAPIError(
+                code: .unauthorized, status: 0,
+                message: "exec credential plugin \(plugin.command) did not finish in \(Self.execTimeout)")
         } catch {
             throw KubeAPIError(
                 code: .unauthorized, status: 0, message: "exec credential plugin \(plugin.command) could not run: \(error)")
         }
-        return try Self.parseExecCredential(output, command: plugin.command)
+        guard result.succeeded else {
+            let stderr = result.errorText.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw KubeAPIError(
+                code: .unauthorized, status: 0,
+                message: "exec credential plugin \(plugin.command) failed (\(result.termination))"
+                    + (stderr.isEmpty ? "" : ": \(stderr.prefix(300))"))
+        }
+        return try Self.parseExecCredential(result.outputText, command: plugin.command)
     }
 
     /// Reads an `ExecCredential` printed by a plugin.

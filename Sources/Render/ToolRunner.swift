@@ -1,16 +1,10 @@
 import Foundation
 import MoorCore
-import Subprocess
+import ProcessRunner
 
-#if canImport(System)
-    import System
-#else
-    import SystemPackage
-#endif
-
-/// Runs the renderers' tools (`kustomize`, `kubectl`, `jsonnet`, `helm`): an argument array, never
-/// a shell; in its own process group, killed with all its children when it overruns the timeout;
-/// output bounded.
+/// Runs the renderers' tools (`kustomize`, `kubectl`, `jsonnet`, `helm`) through ``ProcessRunner``:
+/// an argument array, never a shell; in its own process group, stopped with all its children when
+/// it overruns the timeout; output bounded.
 struct ToolRunner: Sendable {
     /// How long one run may take.
     let timeout: Duration
@@ -31,57 +25,33 @@ struct ToolRunner: Sendable {
         _ tool: String, executable: String, arguments: [String], in workingDirectory: String? = nil,
         root: SourceRoot, about location: SourceLocation?
     ) async throws(RenderError) -> [UInt8] {
-        var options = PlatformOptions()
-        options.processGroupID = 0
-        options.teardownSequence = [
-            .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .seconds(2))
-        ]
-        let configuration = Configuration(
-            executable: .path(FilePath(executable)), arguments: Arguments(arguments),
-            workingDirectory: workingDirectory.map { FilePath($0) }, platformOptions: options)
-        let limit = maxOutput
-        let timeout = timeout
-        let outcome: (TerminationStatus, [UInt8], [UInt8])?
+        let result: ProcessResult
         do {
-            outcome = try await withThrowingTaskGroup(of: (TerminationStatus, [UInt8], [UInt8])?.self) { group in
-                group.addTask {
-                    let result = try await Subprocess.run(
-                        configuration, output: .bytes(limit: limit), error: .bytes(limit: Self.maxErrorOutput))
-                    return (result.terminationStatus, result.standardOutput, result.standardError)
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                return try await group.next() ?? nil
-            }
-        } catch let error as SubprocessError where error.code == .outputLimitExceeded {
-            throw RenderError(
-                .limitExceeded, at: location, "\(tool) printed more than \(limit.byteDescription), the limit")
-        } catch is CancellationError {
-            throw RenderError(.timedOut, at: location, "\(tool) was cancelled")
+            result = try await ProcessRunner.run(
+                ProcessCommand(.path(executable), arguments: arguments, workingDirectory: workingDirectory),
+                limits: ProcessLimits(timeout: timeout, maxOutput: maxOutput, maxErrorOutput: Self.maxErrorOutput))
         } catch {
-            throw RenderError(.toolUnavailable, at: location, "could not run \(tool): \(error)")
+            switch error.code {
+            case .outputLimitExceeded:
+                throw RenderError(
+                    .limitExceeded, at: location, "\(tool) printed more than \(maxOutput.byteDescription), the limit")
+            case .timedOut:
+                throw RenderError(
+                    .timedOut, at: location, "\(tool) did not finish within \(timeout.seconds)s and was stopped")
+            case .cancelled: throw RenderError(.timedOut, at: location, "\(tool) was cancelled")
+            case .executableNotFound, .couldNotStart:
+                throw RenderError(.toolUnavailable, at: location, "could not run \(tool): \(error)")
+            }
         }
-        guard let (status, output, errorOutput) = outcome else {
-            throw RenderError(
-                .timedOut, at: location, "\(tool) did not finish within \(timeout.seconds)s and was stopped")
-        }
-        guard status.isSuccess else {
-            let stderr = root.redact(String(decoding: errorOutput, as: UTF8.self))
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard result.succeeded else {
+            let stderr = root.redact(result.errorText).trimmingCharacters(in: .whitespacesAndNewlines)
             let shown =
                 stderr.count > Self.quotedErrorLength ? stderr.prefix(Self.quotedErrorLength) + "…" : stderr[...]
-            let reason =
-                switch status {
-                case .exited(let code): "exit status \(code)"
-                case .signaled(let signal): "killed by signal \(signal)"
-                }
             throw RenderError(
-                .toolFailed, at: location, "\(tool) failed (\(reason))\(shown.isEmpty ? "" : ": \(shown)")")
+                .toolFailed, at: location,
+                "\(tool) failed (\(result.termination))\(shown.isEmpty ? "" : ": \(shown)")")
         }
-        return output
+        return result.output
     }
 }
 
