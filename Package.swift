@@ -107,7 +107,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Controller", "Sync", "Diff", "Health", "Render",
+                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Controller", "Sync", "Health",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -128,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "moor",
             dependencies: [
-                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "ChartSource", "Health", "Diff", "Sync",
+                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "ChartSource", "Health", "Sync",
                 "Controller", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -107,9 +107,6 @@ public actor LeaderElector {
         election = LeaseElection(identity: identity)
     }
 
-    /// Whether this process holds the lease now.
-    public var isLeader: Bool { leading }
-
     /// Tries once to take or renew the lease; returns whether this process leads afterwards.
     public func tryAcquireOrRenew() async -> Bool {
         let now = ContinuousClock.now

@@ -229,13 +229,6 @@ public final class KubeClient: Sendable {
             KubeRequest(method: .PUT, path: path, query: query, body: object.jsonBytes(), verb: "update", object: ref))
     }
 
-    /// Replaces the `status` subresource of an object.
-    public func updateStatus(_ object: JSONValue) async throws(KubeAPIError) -> JSONValue {
-        let (ref, path) = try await locate(object)
-        return try await transport.json(
-            KubeRequest(method: .PUT, path: path + "/status", body: object.jsonBytes(), verb: "update", object: ref))
-    }
-
     /// Applies a JSON merge patch (RFC 7386) to an object, or to its `status` with `subresource: "status"`.
     public func mergePatch(_ ref: ObjectRef, patch: JSONValue, subresource: String? = nil)
         async throws(KubeAPIError) -> JSONValue

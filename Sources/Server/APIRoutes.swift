@@ -3,7 +3,6 @@ import Hummingbird
 import Logging
 import MoorCore
 import NIOCore
-import Render
 
 /// The JSON API under `/api/v1` (docs/openapi.yaml): applications, their diff, sync, refresh,
 /// history, rollback and object tree, the caller's session and a live event stream. Every route

@@ -1,5 +1,5 @@
 import Crypto
-import Render
+import MoorCore
 
 /// One API token of the token store: who holds it and what it may do. Holds the SHA-256 digest of
 /// the token, never the token itself.

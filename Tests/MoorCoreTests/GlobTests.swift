@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Render
+@testable import MoorCore
 
 @Suite("Glob patterns (Argo CD include/exclude semantics)")
 struct GlobTests {
