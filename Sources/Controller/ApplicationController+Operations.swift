@@ -1,4 +1,4 @@
-internal import Diff
+public import Diff
 internal import Foundation
 internal import GitSource
 public import MoorCore

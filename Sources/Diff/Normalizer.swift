@@ -38,12 +38,12 @@ public struct Normalizer: Sendable, Hashable {
         "volume.beta.kubernetes.io/storage-provisioner",
         "volume.kubernetes.io/selected-node",
     ]
-    /// The label Moor puts on every object it applies.
-    public static let trackingLabel = "app.kubernetes.io/managed-by"
+    /// The label Moor puts on every object it applies (``TrackingID/managedByLabel``).
+    public static let trackingLabel = TrackingID.managedByLabel
     /// The value of ``trackingLabel`` that marks Moor's objects (the label is kept with other values).
-    public static let trackingLabelValue = "moor"
-    /// The annotation naming the application that owns an object.
-    public static let trackingAnnotation = "moor.dev/tracking-id"
+    public static let trackingLabelValue = TrackingID.managedByValue
+    /// The annotation naming the application that owns an object (``TrackingID/annotation``).
+    public static let trackingAnnotation = TrackingID.annotation
 
     /// Whether Moor's tracking label and annotation are removed too.
     public var ignoresTracking: Bool

@@ -1,16 +1,9 @@
+public import Diff
 public import MoorCore
 
-/// How a desired object compares with the cluster.
-public enum ObjectSyncState: String, Sendable, Hashable, Codable {
-    /// Live equals desired (after normalisation and ignore rules).
-    case synced = "Synced"
-    /// Live differs from desired.
-    case outOfSync = "OutOfSync"
-    /// Not in the cluster.
-    case missing = "Missing"
-    /// Tracked in the cluster but no longer in Git (a prune candidate).
-    case extraneous = "Extraneous"
-}
+/// How one object compares with Git: the Diff module's ``ObjectDiff/State``, under the name the
+/// Sync module has always used.
+public typealias ObjectSyncState = ObjectDiff.State
 
 /// What a sync did to one object.
 public enum SyncAction: String, Sendable, Hashable {
