@@ -186,6 +186,21 @@ def check_application(d, args):
             raise UIFailure(f"a viewer is offered {testid}")
 
 
+def check_sources(d, args):
+    d.begin("viewer sees every source of a multi-source application")
+    open_application(d, args.synced_app)
+
+    def facts():
+        terms = d.browser.find_elements(By.CSS_SELECTOR, "dl.facts dt")
+        return {term.text: term.find_element(By.XPATH, "following-sibling::dd[1]").text for term in terms}
+
+    shown = d.wait("both sources are listed", lambda: (f := facts()) and "Source 1" in f and "Source 2" in f and f)
+    if "path billing" not in shown["Source 1"] or "ref values" not in shown["Source 2"]:
+        raise UIFailure(f"the sources are shown as {shown['Source 1']!r} and {shown['Source 2']!r}")
+    if "Repository" in shown:
+        raise UIFailure("a multi-source application is shown with a single Repository")
+
+
 def outcome(d):
     """The outcome of an action the page shows now: (result text, error text), or None while none
     is shown or the action is still running. An element read just as the page re-renders can be
@@ -319,6 +334,9 @@ def run(d, args):
     d.begin("commit links derive from GitHub, GitLab, Gitea and Bitbucket URLs, and only from those")
     check_commit_links(d)
     check_console(d)
+    d.click_testid("back")
+    d.wait("the list is shown again", lambda: d.visible("app-table") and args.synced_app in d.rows())
+    check_sources(d, args)
     d.click_testid("back")
     d.wait("the list is shown again", lambda: d.visible("app-table") and args.synced_app in d.rows())
     d.browser.execute_script("window.moorUITestMarker = 'not reloaded'")

@@ -16,7 +16,8 @@ import Testing
     /// The value of guestbook's Secret after the Git change; the UI must never show it.
     static let secretValue = "hunter2-\(UUID().uuidString.prefix(8))"
 
-    /// Three applications: `billing` (automated, Synced); `guestbook` (manual, synced once, then changed in
+    /// Three applications: `billing` (automated, Synced, of two sources: its path and its repository as a
+    /// `ref`); `guestbook` (manual, synced once, then changed in
     /// Git: OutOfSync, with a Deployment → ReplicaSet → Pod tree, a ConfigMap diff and a Secret whose new
     /// value must stay hidden); `payments`, whose path the repository lacks (a ComparisonError). The driver
     /// checks them as a viewer, then syncs guestbook as an operator.
@@ -30,7 +31,7 @@ import Testing
             try await harness.repository.commit("guestbook and billing", files: Self.files(theme: "blue", secret: "s1"))
             try await harness.controller.manage([
                 harness.application("guestbook", path: "guestbook", automated: nil),
-                harness.application("billing", path: "billing", automated: AutomatedSync()),
+                Self.multiSource(harness.application("billing", path: "billing", automated: AutomatedSync())),
                 harness.application("payments", path: "payments", automated: AutomatedSync()),
             ])
             let first = try await harness.controller.sync("guestbook", .init())
@@ -56,6 +57,16 @@ import Testing
             let tokens = [ServerHarness.Holder.viewer.token, ServerHarness.Holder.operator.token]
             #expect(!tokens.contains { run.output.contains($0) || run.error.contains($0) }, "no token is printed")
         }
+    }
+
+    /// `application` with a second source: its own repository as `ref: values` (which renders nothing).
+    static func multiSource(_ application: Application) -> Application {
+        var application = application
+        var values = application.spec.source
+        values.path = "."
+        values.options = ["ref": "values"]
+        application.spec.sources = [application.spec.source, values]
+        return application
     }
 
     /// Runs Tests/Browser/ui_test.py against `url`; the tokens go through the environment.
