@@ -62,8 +62,9 @@ public actor SecretCredentials {
     }
 
     /// The credentials, listed again when the last listing is older than ``reuse``. A listing that
-    /// fails keeps the last one (and is an error when there is none); a malformed credential Secret
-    /// is an error naming it.
+    /// fails (the API server is down, or Secrets may not be listed there) keeps the last one, or
+    /// without one the base credentials alone, with a warning, until the next try ``reuse`` later; a
+    /// malformed credential Secret is an error naming it.
     func current() async throws -> RepositoryCredentials {
         if let last, last.at.duration(to: .now) < reuse { return last.credentials }
         do {
@@ -79,11 +80,12 @@ public actor SecretCredentials {
             last = (credentials, .now)
             return credentials
         } catch let error as KubeAPIError {
-            guard let last else { throw error }
+            let kept = last?.credentials ?? base
             logger.warning(
                 "listing repository credential Secrets failed; using the last listing",
                 metadata: ["namespace": "\(namespace)", "error": "\(error)"])
-            return last.credentials
+            last = (kept, .now)
+            return kept
         }
     }
 }
