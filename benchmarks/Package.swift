@@ -21,6 +21,7 @@ let package = Package(
                 .product(name: "Render", package: "moor"),
                 .product(name: "Sync", package: "moor"),
                 .product(name: "GitSource", package: "moor"),
+                .product(name: "ChartSource", package: "moor"),
                 .product(name: "Controller", package: "moor"),
                 .product(name: "Server", package: "moor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -25,6 +25,22 @@ func shell(_ arguments: [String], environment: [String: String] = [:]) throws ->
     return process.terminationStatus
 }
 
+/// The standard output of a command that must succeed.
+func shellOutput(_ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw BenchError("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+    }
+    return String(decoding: output, as: UTF8.self)
+}
+
 func namespaceObject(_ name: String) -> JSONValue {
     ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]
 }

@@ -1,6 +1,6 @@
 // moor-bench: measures Moor against a public peer on the same control plane, alternating runs,
-// and prints both medians and their ratio. Usage: moor-bench apply|sync|render|controller|webhook|api [--objects N]
-//   [--runs R] [--parallel P] [--kubeconfig FILE] [--apps N] [--poll S] [--steady S] [--concurrency C] [--resync S]
+// and prints both medians and their ratio. Usage: moor-bench apply|sync|render|controller|webhook|api|charts
+//   [--objects N] [--runs R] [--parallel P] [--kubeconfig FILE] [--apps N] [--poll S] [--steady S] [--concurrency C] [--resync S]
 import Foundation
 
 struct Options {
@@ -49,8 +49,9 @@ case "controller":
     try await benchController(controllerOptions)
 case "webhook": try await benchWebhook(options)
 case "api": try await benchAPI(options)
+case "charts": try await benchCharts(options)
 default:
-    let known = "apply, sync, render, controller, webhook, api"
+    let known = "apply, sync, render, controller, webhook, api, charts"
     FileHandle.standardError.write(Data("unknown benchmark \(options.benchmark); known: \(known)\n".utf8))
     exit(2)
 }
