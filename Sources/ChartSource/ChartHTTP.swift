@@ -33,13 +33,14 @@ struct ChartHTTP: Sendable {
     }
 
     /// One client for the process (never shut down): redirects followed (at most 10, no cycles;
-    /// `Authorization` dropped when one leaves the origin), 10 s to connect, 60 s between reads, and a
+    /// `Authorization` dropped when one leaves the origin), 30 s to connect (TCP and TLS handshake; a
+    /// loaded 2-core machine has needed more than 10), 60 s between reads, and a
     /// connection that cannot be made (refused, TLS verification failed) failing the request at once
     /// rather than being retried until the deadline; the controller retries the reconcile.
     private static let shared: HTTPClient = {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .follow(max: 10, allowCycles: false),
-            timeout: .init(connect: .seconds(10), read: .seconds(60)))
+            timeout: .init(connect: .seconds(30), read: .seconds(60)))
         configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
@@ -105,6 +106,9 @@ struct ChartHTTP: Sendable {
 
     /// An error's text without anything a server sent: transport errors name their kind only.
     private static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError, error == .connectTimeout {
+            return "the connection (TCP and TLS handshake) did not complete within 30 s"
+        }
         if let error = error as? NIOSSLError { return "TLS failed (\(error)); set insecure only for a test server" }
         if error is NIOSSLExtraError || "\(type(of: error))".contains("BoringSSL") {
             return "TLS certificate verification failed; is the server's certificate trusted?"
