@@ -160,3 +160,19 @@ struct GitRepositoryCredentialTests {
             }
     }
 }
+
+/// Credential Secrets that cannot be listed.
+@Suite("Repository credential Secrets out of reach")
+struct UnreachableCredentialSecretsTests {
+    @Test("Secrets that cannot be listed leave the file's credentials instead of failing every fetch")
+    func unreachable() async throws {
+        let client = try KubeClient(
+            connection: ClusterConnection(server: "http://127.0.0.1:\(try LoopbackPort.free())"), retry: .none,
+            requestTimeout: .seconds(2))
+        let base = RepositoryCredentials([RepositoryCredential(url: "https://charts.example.com", username: "ci")])
+        let source = RepositoryCredentialSource.secrets(client: client, namespace: "moor", base: base)
+        #expect(try await source.current() == base)
+        #expect(try await source.current() == base, "and again from what was kept, without a new listing")
+        await client.shutdown()
+    }
+}
