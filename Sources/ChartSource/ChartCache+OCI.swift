@@ -140,9 +140,12 @@ extension ChartCache {
                 .compactMap { name, value in value.map { "\(name)=\(Self.percentEncoded($0))" } }
             if parsed.parameters["scope"] == nil { query.append("scope=repository:\(session.repository):pull") }
             let tokenURL = realm + (realm.contains("?") ? "&" : "?") + query.joined(separator: "&")
-            // The registry names its token service: the credential goes there, as every registry client sends it.
+            // The registry names its token service: the credential goes there, as every registry client
+            // sends it, but never in clear text to another host.
+            let authorization =
+                Self.mayReceiveCredential(realm: realm, registry: session.base) ? Self.basic(session.credential) : nil
             let response = try await send(
-                tokenURL, authorization: Self.basic(session.credential), origin: ChartHTTP.origin(of: realm),
+                tokenURL, authorization: authorization, origin: ChartHTTP.origin(of: realm),
                 credential: session.credential, maxBytes: Self.maxRegistryDocumentBytes,
                 what: "the registry token for \(what)")
             try Self.check(response, what: "the registry token for \(what)", credential: session.credential)
@@ -156,6 +159,15 @@ extension ChartCache {
         default:
             throw ChartSourceError(.unauthorized, "\(what): the registry asks for an unsupported authentication scheme")
         }
+    }
+
+    /// Whether the token service at `realm` may receive the credential of the registry at `registry`
+    /// (both URLs): over HTTPS, or on the registry's own host.
+    static func mayReceiveCredential(realm: String, registry: String) -> Bool {
+        let host = { (url: String) in
+            ChartHTTP.origin(of: url).split(separator: "/").last.map { $0.split(separator: ":").first ?? $0 }
+        }
+        return realm.lowercased().hasPrefix("https://") || (host(realm) != nil && host(realm) == host(registry))
     }
 
     /// Whether a target revision is one tag rather than a constraint to match against the tag list: a

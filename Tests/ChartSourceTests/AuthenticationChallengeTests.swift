@@ -23,4 +23,16 @@ struct AuthenticationChallengeTests {
     func exactTags(version: String, exact: Bool) {
         #expect(ChartCache.isExactTag(version) == exact)
     }
+
+    @Test(
+        "a token service gets the registry's credential over HTTPS or on the registry's host, never in clear text elsewhere",
+        arguments: [
+            ("https://auth.example.com/token", "https://registry.example.com/v2/charts", true),
+            ("http://registry.example.com:5001/token", "http://registry.example.com:5000/v2/charts", true),
+            ("http://auth.example.com/token", "https://registry.example.com/v2/charts", false),
+            ("http://127.0.0.1:9/token", "http://localhost:5000/v2/charts", false),
+        ])
+    func realmCredential(realm: String, registry: String, sent: Bool) {
+        #expect(ChartCache.mayReceiveCredential(realm: realm, registry: registry) == sent)
+    }
 }
