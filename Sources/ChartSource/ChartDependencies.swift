@@ -131,11 +131,7 @@ public enum ChartDependencies {
         let what = "chart \(name) depends on \(dependency.name) \(fetch.version)"
         var repository = dependency.repository
         if repository.hasPrefix("file://") {
-            let relative = String(repository.dropFirst("file://".count))
-            let directory = URL(fileURLWithPath: relative, relativeTo: URL(fileURLWithPath: chart + "/"))
-                .standardizedFileURL.resolvingSymlinksInPath().path
-            let confined = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
-            guard directory == confined || directory.hasPrefix(confined + "/") else {
+            guard let directory = confined(String(repository.dropFirst("file://".count)), from: chart, in: root) else {
                 throw ChartSourceError(
                     .invalidReference, "\(what) names \(repository), which leaves the repository; refusing it")
             }
@@ -165,6 +161,15 @@ public enum ChartDependencies {
         } catch {
             throw ChartSourceError(error.code, "\(what) from \(repository), which could not be fetched: \(error.message)")
         }
+    }
+
+    /// `path` (relative to the directory `base`) resolved, symlinks included, when it stays inside
+    /// `root` (or is `root`); `nil` when it leaves it.
+    public static func confined(_ path: String, from base: String, in root: String) -> String? {
+        let resolved = { (url: URL) in url.standardizedFileURL.resolvingSymlinksInPath().path }
+        let top = resolved(URL(fileURLWithPath: root))
+        let target = resolved(URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: base + "/")))
+        return target == top || target.hasPrefix(top + "/") ? target : nil
     }
 
     /// A `Chart.yaml` or `Chart.lock`.

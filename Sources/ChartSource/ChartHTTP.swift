@@ -109,9 +109,8 @@ struct ChartHTTP: Sendable {
         if let error = error as? HTTPClientError, error == .connectTimeout {
             return "the connection (TCP and TLS handshake) did not complete within 30 s"
         }
-        if let error = error as? NIOSSLError { return "TLS failed (\(error)); set insecure only for a test server" }
-        if error is NIOSSLExtraError || "\(type(of: error))".contains("BoringSSL") {
-            return "TLS certificate verification failed; is the server's certificate trusted?"
+        if error is NIOSSLError || error is NIOSSLExtraError {
+            return "TLS failed (\(error)); is the server's certificate trusted? (insecure only for a test server)"
         }
         return "\(error)"
     }

@@ -33,8 +33,7 @@ public struct HelmRepositoryIndex: Sendable, Hashable {
         var entries: [String: [Entry]] = [:]
         for (name, versions) in charts {
             entries[name] = (versions.arrayValue ?? []).compactMap { item in
-                guard let version = item["version"]?.stringValue ?? item["version"].map({ "\($0.jsonString())" })
-                else { return nil }
+                guard let version = item["version"].map({ $0.stringValue ?? $0.jsonString() }) else { return nil }
                 let urls = (item["urls"]?.arrayValue ?? []).compactMap(\.stringValue)
                 return Entry(version: version, urls: urls, digest: item["digest"].flatMap(Self.digest))
             }

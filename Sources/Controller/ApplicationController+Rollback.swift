@@ -159,9 +159,12 @@ extension ApplicationStatus.HistoryEntry {
             if !revision.isEmpty { source.targetRevision = revision }
             return source
         }
-        spec.sources = zip(sources, revisions).map(pinned)
-        if sources.isEmpty || sources.count != revisions.count { spec.sources = [] }
-        if spec.sources.isEmpty { spec.source = pinned(source, revision) }
+        if !sources.isEmpty, sources.count == revisions.count {
+            spec.sources = zip(sources, revisions).map(pinned)
+        } else {
+            spec.sources = []
+            spec.source = pinned(source, revision)
+        }
     }
 }
 

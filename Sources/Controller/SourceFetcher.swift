@@ -207,14 +207,12 @@ public struct SourceFetcher: Sendable {
         case .directory, .kustomize: return
         case .helm, nil: break
         }
-        let base = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
-        let chart = URL(fileURLWithPath: options.path, relativeTo: URL(fileURLWithPath: base + "/"))
-            .standardizedFileURL.resolvingSymlinksInPath().path
-        guard chart == base || chart.hasPrefix(base + "/"), FileManager.default.fileExists(atPath: chart + "/Chart.yaml")
+        guard let chart = ChartDependencies.confined(options.path, from: root, in: root),
+            FileManager.default.fileExists(atPath: chart + "/Chart.yaml")
         else { return }
         if options.source == nil, Self.hasKustomization(chart) { return }
         try await ChartDependencies.vendor(
-            chart: chart, root: base, cache: charts, credentials: try await repositoryCredentials.current())
+            chart: chart, root: root, cache: charts, credentials: try await repositoryCredentials.current())
     }
 
     /// Whether `directory` holds a kustomization (which the render detects before a `Chart.yaml`).
