@@ -10,12 +10,14 @@ import Testing
 /// The sync engine against a real API server: every test works in its own namespace.
 @Suite("Sync engine against a real API server")
 struct SyncEngineTests {
+    /// An application named `<name>-<namespace>`: the engine finds an application's objects by its label in
+    /// every namespace, so two tests of the same run must never share an application name.
     static func application(_ name: String, namespace: String, options: [String] = [], share: Double = 0.5,
                             ignore: [JSONValue] = []) -> Application {
         var policy = SyncPolicy(maxPruneShare: share)
         policy.syncOptions.apply(options)
         return Application(
-            name: name,
+            name: "\(name)-\(namespace)",
             spec: ApplicationSpec(
                 source: ApplicationSource(repoURL: "file:///unused"),
                 destination: ApplicationDestination(namespace: namespace), syncPolicy: policy,
@@ -111,7 +113,7 @@ struct SyncEngineTests {
             #expect(first.objects.map(\.action) == [.created, .created, .created])
             #expect(first.objects.map(\.ref.kind) == ["ConfigMap", "Service", "Deployment"])
             let live = try await client.get(Self.ref("ConfigMap", "settings", namespace: ns))
-            #expect(live[path: "metadata", "annotations", "moor.dev/tracking-id"] == .string("web:/ConfigMap:\(ns)/settings"))
+            #expect(live[path: "metadata", "annotations", "moor.dev/tracking-id"] == .string("\(app.name):/ConfigMap:\(ns)/settings"))
             #expect(live[path: "metadata", "labels", "app.kubernetes.io/managed-by"] == "moor")
 
             let comparison = try await engine.compare(app, desired: desired)
@@ -445,8 +447,8 @@ struct SyncEngineTests {
     @Test("an object of another application fails, naming it; the rest applies; neither takes it from the other")
     func sharedObject() async throws {
         try await withEngine { engine, client, ns in
-            let first = Self.application("first-\(ns)", namespace: ns)
-            let second = Self.application("second-\(ns)", namespace: ns)
+            let first = Self.application("first", namespace: ns)
+            let second = Self.application("second", namespace: ns)
             let theirs = try Self.manifests(Self.configMap("shared", "one"))
             #expect(try await engine.sync(first, desired: theirs).succeeded)
             let desired = try Self.manifests(Self.configMap("shared", "two") + "\n---\n" + Self.configMap("own"))
@@ -472,8 +474,8 @@ struct SyncEngineTests {
     @Test("TransferFrom re-labels the object in place; the previous owner then neither prunes nor reports it")
     func transfer() async throws {
         try await withEngine { engine, client, ns in
-            let old = Self.application("old-\(ns)", namespace: ns, share: 1)
-            let new = Self.application("new-\(ns)", namespace: ns)
+            let old = Self.application("old", namespace: ns, share: 1)
+            let new = Self.application("new", namespace: ns)
             let transfer = "    moor.dev/sync-options: TransferFrom=\(old.name)"
             let before = try await engine.sync(
                 old, desired: try Self.manifests(Self.configMap("moving", "old") + "\n---\n" + Self.configMap("stays")))
