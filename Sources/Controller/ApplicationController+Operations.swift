@@ -169,7 +169,7 @@ extension ApplicationController {
         let (operation, result) = await sync(
             name, application, desired: fetched.objects, options: options, engine: cluster.engine, tracked: tracked)
         if operation.phase == "Succeeded" {
-            registry[name]?.lastSynced = SyncTarget(spec: application.spec, revision: Self.revision(of: fetched))
+            registry[name]?.memory.noteSynced(SyncTarget(spec: application.spec, revision: Self.revision(of: fetched)))
         }
         let comparison = try? await compare(
             name, application, desired: fetched.objects, after: result, in: cluster,
@@ -242,7 +242,7 @@ extension ApplicationController {
         let work = Task { () -> Result<T, OperationError> in
             let outcome: Result<T, OperationError>
             do throws(OperationError) { outcome = .success(try await body()) } catch { outcome = .failure(error) }
-            self.finish(name, succeeded: true)
+            self.finish(name, .succeeded)
             return outcome
         }
         running[name] = Task { _ = await work.value }
@@ -251,7 +251,7 @@ extension ApplicationController {
 
     /// Claims `name` for an operation: waits until the reconcile (or operation) in flight finishes,
     /// keeping new reconciles from starting meanwhile. `false` when the application is no longer
-    /// managed, or the controller stopped, before it could be claimed. Release it with ``finish(_:succeeded:)``.
+    /// managed, or the controller stopped, before it could be claimed. Release it with ``finish(_:_:)``.
     func claimForOperation(_ name: String) async -> Bool {
         queue.reserve(name)
         defer { queue.unreserve(name) }

@@ -25,7 +25,7 @@ extension ApplicationController {
     /// request — one listing serves every application of the repository asked for at once, such as by one
     /// webhook — and the reconcile's fetch reuses it. When the reconcile finds the application in sync at a
     /// commit, its ``PollBaseline`` is recorded; otherwise the next poll compares again.
-    func reconcileRecordingBaseline(_ name: String) async -> Bool {
+    func reconcileRecordingBaseline(_ name: String) async -> ReconcileOutcome {
         let started = ContinuousClock.now
         let spec = registry[name]?.application.spec
         let changes = liveChanges[name, default: 0]
@@ -34,16 +34,16 @@ extension ApplicationController {
             // A failure here is the reconcile's to report, when its own fetch fails the same way.
             _ = try? await fetcher.resolve(spec.source, credentials: configuration.credentials, listedSince: requested)
         }
-        let succeeded = await timedReconcile(name)
-        guard succeeded, owns(name), let spec, let managed = registry[name], managed.application.spec == spec,
+        let outcome = await timedReconcile(name)
+        guard outcome == .succeeded, owns(name), let spec, let managed = registry[name], managed.application.spec == spec,
             managed.status.sync.status == "Synced", managed.status.conditions.isEmpty,
             !managed.status.sync.revision.isEmpty, let cluster = managed.cluster,
             let generation = subscribedCaches[cluster]
-        else { return succeeded }
+        else { return outcome }
         baselines[name] = PollBaseline(
             spec: spec, revision: managed.status.sync.revision, cluster: cluster, generation: generation,
             changes: changes, comparedAt: started)
-        return succeeded
+        return outcome
     }
 
     /// Whether a poll of `name` can skip the comparison: its last full reconcile (younger than

@@ -6,18 +6,19 @@ internal import Render
 internal import Sync
 
 extension ApplicationController {
-    /// One reconcile of `name`: fetch and render at the target revision, compare, sync when the
-    /// policy says so, watch the application's resource types, record status. Returns `false`
-    /// when something failed (the work queue then retries after a backoff).
+    /// One reconcile of `name`: fetch and render at the target revision, compare, sync when
+    /// ``SyncMemory/decide(target:inSync:clusterChanges:)`` says so, watch the application's resource
+    /// types, record status. The outcome tells the work queue whether to retry after a backoff.
     ///
     /// A failed fetch or render and a refused plan write nothing to the cluster; they record a
-    /// `ComparisonError` or `SyncError` condition with the message. Without `selfHeal`, a change
-    /// made in the cluster while Git stayed the same is reported OutOfSync but not synced. An
-    /// application of another shard (``assign(_:)``) is left alone. Objects left at a previous
-    /// destination are pruned or reported (``leftBehind(_:_:desired:prune:)``). Desired objects that
-    /// belong to other applications are reported as a `SharedResourceWarning` condition.
-    func reconcile(_ name: String) async -> Bool {
-        guard let application = registry[name]?.application, owns(name) else { return true }
+    /// `ComparisonError` or `SyncError` condition with the message. A refused plan and a refused
+    /// prune are ``ReconcileOutcome/refused``: not retried with backoff, and a refused prune is not
+    /// synced again until the commit, the spec or the application's objects change. An application
+    /// of another shard (``assign(_:)``) is left alone. Objects left at a previous destination are
+    /// pruned or reported (``leftBehind(_:_:desired:prune:)``). Desired objects that belong to other
+    /// applications are reported as a `SharedResourceWarning` condition.
+    func reconcile(_ name: String) async -> ReconcileOutcome {
+        guard let application = registry[name]?.application, owns(name) else { return .succeeded }
         counts.reconciles += 1
         let cluster: ClusterRegistry.Cluster
         do {
@@ -35,8 +36,7 @@ extension ApplicationController {
         }
         let target = SyncTarget(spec: application.spec, revision: Self.revision(of: fetched))
         let revision = fetched.revision ?? ""
-        let automated = application.spec.syncPolicy.automated
-        let prune = automated?.prune ?? false
+        let prune = application.spec.syncPolicy.automated?.prune ?? false
         let left = await leftBehind(name, application, desired: fetched.objects, prune: prune)
         do {
             // Right after deleting what a destination change left, the cache may still hold it: list.
@@ -46,37 +46,43 @@ extension ApplicationController {
             var comparison = try await engine.compare(
                 application, desired: fetched.objects, tracked: tracked, prune: prune,
                 previousNamespaces: previousNamespaces)
-            var succeeded = true
+            var outcome = ReconcileOutcome.succeeded
             var conditions: [(type: String, message: String)] = []
             if let warning = left.warning { conditions.append((Self.orphanedResourceWarning, warning)) }
             if !fetched.warnings.isEmpty {
                 conditions.append((Self.repeatedResourceWarning, fetched.warnings.joined(separator: "; ")))
             }
             var operation: ApplicationStatus.OperationState?
-            if comparison.syncStatus == "Synced" {
-                registry[name]?.lastSynced = target
-                registry[name]?.driftReported = false
-            } else if registry[name]?.lastSynced == target {
-                await reportDrift(name, comparison)
-            }
-            if comparison.syncStatus != "Synced", let automated,
-                automated.selfHeal || registry[name]?.lastSynced != target
-            {
-                if let gaveUp = retriesExhausted(name, target: target) {
-                    conditions.append((ApplicationStatus.syncError, gaveUp))
-                } else {
-                    let (finished, result) = await sync(
-                        name, application, desired: fetched.objects,
-                        options: .init(prune: automated.prune, previousNamespaces: previousNamespaces),
-                        engine: engine, tracked: tracked)
-                    operation = finished
-                    succeeded = finished.phase == "Succeeded"
-                    noteSync(name, target: target, succeeded: succeeded)
-                    if !succeeded { conditions.append((ApplicationStatus.syncError, finished.message)) }
-                    comparison = try await compare(
-                        name, application, desired: fetched.objects, after: result, in: cluster, prune: prune,
-                        previousNamespaces: previousNamespaces)
+            let changes = liveChanges[name, default: 0]
+            guard let decision = registry[name]?.memory.decide(
+                target: target, inSync: comparison.syncStatus == "Synced", clusterChanges: changes)
+            else { return .succeeded }
+            if decision.reportDrift { await reportDrift(name, comparison) }
+            switch decision.sync {
+            case .inSync, .manual, .selfHealOff:
+                break
+            case .gaveUp(let message):
+                conditions.append((ApplicationStatus.syncError, message))
+            case .refused(let message):
+                conditions.append((ApplicationStatus.syncError, message))
+                outcome = .refused
+            case .now(let prune):
+                let (finished, result) = await sync(
+                    name, application, desired: fetched.objects,
+                    options: .init(prune: prune, previousNamespaces: previousNamespaces),
+                    engine: engine, tracked: tracked)
+                operation = finished
+                let ending = Self.ending(finished, result)
+                registry[name]?.memory.noteSync(target, ending, clusterChanges: changes)
+                switch ending {
+                case .succeeded: break
+                case .failed: outcome = .failed
+                case .refused: outcome = .refused
                 }
+                if ending != .succeeded { conditions.append((ApplicationStatus.syncError, finished.message)) }
+                comparison = try await compare(
+                    name, application, desired: fetched.objects, after: result, in: cluster, prune: prune,
+                    previousNamespaces: previousNamespaces)
             }
             if let shared = Self.sharedResourceMessage(comparison) {
                 conditions.append((Self.sharedResourceWarning, shared))
@@ -102,7 +108,7 @@ extension ApplicationController {
                     "application": "\(name)", "sync": "\(comparison.syncStatus)", "revision": "\(revision.prefix(12))",
                     "synced": "\(operation != nil)",
                 ])
-            return succeeded
+            return outcome
         } catch let error as SyncPlanError {
             return await failed(name, type: ApplicationStatus.syncError, error: error)
         } catch {
@@ -110,17 +116,26 @@ extension ApplicationController {
         }
     }
 
+    /// How the sync that finished as `operation` with `result` ended, for retrying it.
+    static func ending(_ operation: ApplicationStatus.OperationState, _ result: SyncResult?) -> SyncEnding {
+        if operation.phase == "Succeeded" { return .succeeded }
+        return result?.refusal.map { .refused($0.message) } ?? .failed
+    }
+
     /// Records a failure as a condition, leaving the rest of the status as it was but the sync
-    /// status `Unknown`. Returns `false`.
-    private func failed(_ name: String, type: String, error: any Error) async -> Bool {
+    /// status `Unknown`; logged as an error when the condition is new (the same failure again is
+    /// logged at debug level). Returns the outcome for the error (``ReconcileOutcome/init(_:)``).
+    private func failed(_ name: String, type: String, error: any Error) async -> ReconcileOutcome {
         let message = "\(error)"
-        logger.error(
-            "reconcile failed", metadata: ["application": "\(name)", "condition": "\(type)", "error": "\(message)"])
+        let known = registry[name]?.status.conditions.contains { $0.type == type && $0.message == message } ?? false
+        logger.log(
+            level: known ? .debug : .error, "reconcile failed",
+            metadata: ["application": "\(name)", "condition": "\(type)", "error": "\(message)"])
         await record(name) { status in
             status.sync.status = "Unknown"
             status.setConditions([(type, message)], now: Date())
         }
-        return false
+        return ReconcileOutcome(error)
     }
 
     /// Updates the status of `name`; when it says something new, stamps `reconciledAt` and, for an
@@ -275,34 +290,11 @@ extension ApplicationController {
             entries, ignoreDifferences: application.spec.ignoreDifferences, fieldManager: engine.fieldManager)
     }
 
-    /// Reports drift (the cluster changed while the target stayed the same) by an event, once per episode.
+    /// Reports drift (the cluster changed while the target stayed the same) by an event.
     private func reportDrift(_ name: String, _ comparison: ApplicationComparison) async {
-        guard registry[name]?.driftReported == false else { return }
-        registry[name]?.driftReported = true
         let drifted = comparison.objects.filter { $0.state != .synced }.map { "\($0.ref)" }
         logger.info("drift detected", metadata: ["application": "\(name)", "objects": "\(drifted)"])
         await recordEvent(name, .driftDetected, "changed in the cluster: " + drifted.joined(separator: ", "))
-    }
-
-    /// Counts a finished sync of `target` towards `syncPolicy.retry.limit` (a success resets the count).
-    private func noteSync(_ name: String, target: SyncTarget, succeeded: Bool) {
-        guard !succeeded else {
-            registry[name]?.lastSynced = target
-            registry[name]?.failedSyncs = nil
-            return
-        }
-        let previous = registry[name]?.failedSyncs.flatMap { $0.target == target ? $0.count : nil } ?? 0
-        registry[name]?.failedSyncs = (target, previous + 1)
-    }
-
-    /// Why no further sync of `target` is tried: `syncPolicy.retry.limit` failed syncs of this same
-    /// target (a negative limit never gives up); `nil` while a sync may still be tried.
-    private func retriesExhausted(_ name: String, target: SyncTarget) -> String? {
-        guard let limit = target.spec.syncPolicy.retry?.limit, limit >= 0,
-            let failed = registry[name]?.failedSyncs, failed.target == target, failed.count >= limit
-        else { return nil }
-        return "gave up after \(failed.count) failed syncs of \(target.revision.prefix(12)) (syncPolicy.retry.limit "
-            + "\(limit)); a new commit or a change to the spec tries again"
     }
 
     /// The commit, a remote chart's version and digest, or for a local directory a fingerprint of the

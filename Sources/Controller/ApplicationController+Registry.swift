@@ -157,7 +157,7 @@ extension ApplicationController {
     /// this controller has not synced it yet and the spec names another: the destination changed while
     /// no controller ran, so the next reconcile prunes or reports what is left there.
     private func adoptDestination(of application: Application, from status: JSONValue?) {
-        guard let managed = registry[application.name], managed.lastSynced == nil, managed.previousDestination == nil,
+        guard let managed = registry[application.name], managed.memory.lastSynced == nil, managed.previousDestination == nil,
             let synced = ApplicationStatus.syncedDestination(from: status), synced != application.spec.destination
         else { return }
         registry[application.name]?.previousDestination = synced

@@ -115,7 +115,7 @@ extension ApplicationController {
     private func rollingBack(_ name: String, to entry: ApplicationStatus.HistoryEntry, prune: Bool) async throws
         -> RollbackResult
     {
-        defer { finish(name, succeeded: true) }
+        defer { finish(name, .succeeded) }
         guard var application = registry[name]?.application, let origin = registry[name]?.origin else {
             throw ApplicationError("application \(name) is no longer managed; nothing was rolled back")
         }
@@ -136,7 +136,7 @@ extension ApplicationController {
         let (operation, result) = await sync(
             name, pinned, desired: fetched.objects, options: .init(prune: prune), engine: cluster.engine,
             tracked: await cachedObjects(of: name, in: cluster))
-        registry[name]?.lastSynced = SyncTarget(spec: pinned.spec, revision: entry.revision)
+        registry[name]?.memory.lastSynced = SyncTarget(spec: pinned.spec, revision: entry.revision)
         let comparison = try? await compare(
             name, pinned, desired: fetched.objects, after: result, in: cluster, prune: false)
         let state = ApplicationStatus.RollbackState(name, to: entry, phase: operation.phase)

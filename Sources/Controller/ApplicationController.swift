@@ -104,32 +104,22 @@ public actor ApplicationController {
         var status = ApplicationStatus()
         /// The status last written to the Application resource.
         var written: ApplicationStatus?
-        /// The spec and revision the cluster was last seen in sync with (or synced to).
-        var lastSynced: SyncTarget?
         /// The objects the last comparison found in sync, to tell drift from echoes of Moor's writes.
         var expected = ExpectedObjects()
+        /// What its reconciles remember of its syncs (``SyncMemory``: where automated sync and
+        /// self-heal are decided).
+        var memory = SyncMemory()
         var poll: Task<Void, Never>
         /// The `uid` of the Application resource, for the events about it.
         var resourceUID = ""
         /// Refresh annotations on the Application resource, removed after the next reconcile.
         var refreshAnnotations: [String] = []
-        /// Whether the current drift was already reported by an event.
-        var driftReported = false
-        /// Consecutive failed syncs of one target, for `syncPolicy.retry.limit`.
-        var failedSyncs: (target: SyncTarget, count: Int)?
         /// The cluster its destination named at the last reconcile; only changes seen there queue it.
         var cluster: String?
         /// The resource types the live-object cache watches for it (every kind it had objects of).
         var watchedTypes: [APIResource] = []
         /// A destination it left objects at (without prune), checked again at every reconcile until empty.
         var previousDestination: ApplicationDestination?
-    }
-
-    /// What a sync made the cluster match: the spec and the commit (or, for a local directory, a
-    /// fingerprint of the rendered objects).
-    struct SyncTarget: Hashable {
-        var spec: ApplicationSpec
-        var revision: String
     }
 
     let engine: SyncEngine
@@ -261,7 +251,7 @@ public actor ApplicationController {
 
     /// Counts a change to an application's objects that may need a reconcile (a poll then compares
     /// again) and queues the application for drift. A change to an application being reconciled
-    /// waits for the reconcile to end (``finish(_:succeeded:)``): its comparison may already have
+    /// waits for the reconcile to end (``finish(_:_:)``): its comparison may already have
     /// read the cache, and what it expects of the objects is known only at its end.
     private func received(_ change: CacheChange, cluster: String) {
         for name in change.applications where registry[name]?.cluster == cluster {
@@ -315,34 +305,36 @@ public actor ApplicationController {
     /// Reconciles `name` for `trigger` — or, for a poll that finds nothing changed, only notes the poll
     /// (see ``pollFindsNothingChanged(_:)``) — then marks the work done.
     private func process(_ name: String, _ trigger: Trigger) async {
-        let succeeded: Bool
+        let outcome: ReconcileOutcome
         if trigger == .poll, await pollFindsNothingChanged(name) {
             counts.reconciles += 1
             counts.skippedComparisons += 1
-            succeeded = true
+            outcome = .succeeded
         } else {
-            succeeded = await reconcileRecordingBaseline(name)
+            outcome = await reconcileRecordingBaseline(name)
         }
         await clearRefreshRequest(name)
-        finish(name, succeeded: succeeded)
+        finish(name, outcome)
     }
 
-    /// Marks the work on `name` done (retried after the application's `syncPolicy.retry` backoff, or
-    /// the configured one, when it failed) and starts what can run next.
+    /// Marks the work on `name` done and starts what can run next. A ``ReconcileOutcome/failed``
+    /// reconcile is retried after the application's `syncPolicy.retry` backoff, or the configured one;
+    /// a ``ReconcileOutcome/refused`` one is not.
     ///
     /// Changes to its objects received meanwhile count, and queue it again for drift, when they do
     /// not match what the reconcile's comparison expects (the echo of its own sync matches, so a sync
-    /// is followed by no reconcile of its own); after a failure any change queues it again.
-    func finish(_ name: String, succeeded: Bool) {
+    /// is followed by no reconcile of its own); after a failure or refusal any change queues it again.
+    func finish(_ name: String, _ outcome: ReconcileOutcome) {
         let retry = registry[name]?.application.spec.syncPolicy.retry
-        queue.done(name, succeeded: succeeded, now: .now, backoff: retry.map(Backoff.init))
+        let succeeded = outcome == .succeeded
+        queue.done(name, succeeded: !outcome.retries, now: .now, backoff: retry.map(Backoff.init))
         running[name] = nil
         if let changes = changedWhileRunning.removeValue(forKey: name), let expected = registry[name]?.expected {
             let needing = changes.filter(expected.needsReconcile).count
             liveChanges[name, default: 0] += needing
             if needing > 0 || !succeeded { enqueue(name, .drift) }
         }
-        if !succeeded {
+        if outcome.retries {
             logger.info(
                 "will retry", metadata: ["application": "\(name)", "failures": "\(queue.failureCount(of: name))"])
         }

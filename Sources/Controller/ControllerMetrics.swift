@@ -125,11 +125,11 @@ extension ApplicationController {
     }
 
     /// ``reconcile(_:)``, timed into the reconcile duration histogram.
-    func timedReconcile(_ name: String) async -> Bool {
+    func timedReconcile(_ name: String) async -> ReconcileOutcome {
         let started = ContinuousClock.now
-        let succeeded = await reconcile(name)
+        let outcome = await reconcile(name)
         metrics.reconcileDurations.observe(.now - started)
-        return succeeded
+        return outcome
     }
 
     /// ``SourceFetcher/fetch(sources:credentials:verifyKeyring:listedSince:environment:)`` with the controller's

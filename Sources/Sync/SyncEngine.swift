@@ -92,8 +92,8 @@ public struct SyncEngine: Sendable {
         return SyncResult(
             application: application.name, succeeded: failed.isEmpty && outcome.message == nil && refused == nil,
             message: outcome.message ?? (failed.isEmpty ? refused : nil) ?? summary, objects: outcome.objects,
-            dryRun: options.dryRun, writes: writes,
-            health: health.rawValue)
+            dryRun: options.dryRun, writes: writes, health: health.rawValue,
+            refusal: failed.isEmpty && outcome.message == nil ? comparison.plan.refusedPrune : nil)
     }
 
     static func writeCount(_ counts: [String: Int]) -> Int {

@@ -130,4 +130,10 @@ public struct SyncPlanError: Error, Sendable, Hashable, CustomStringConvertible 
     public var message: String
 
     public var description: String { message }
+
+    /// A refusal of kind `code` saying `message`.
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
 }

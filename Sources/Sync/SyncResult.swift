@@ -77,6 +77,9 @@ public struct SyncResult: Sendable, Hashable {
     public var writes: Int
     /// The application's health after the sync (worst of its objects).
     public var health: String
+    /// The prune cap's refusal, when it is the only reason the sync failed (everything else applied): no
+    /// retry gets past it, only a new commit, a change to the spec or an allowed mass prune.
+    public var refusal: SyncPlanError? = nil
 
     /// `tracked`, an application's live objects as read before this sync, with the sync's writes
     /// applied: what it stored replaces or joins them, what it pruned leaves them. A comparison
