@@ -1,6 +1,7 @@
 public import Diff
 internal import Foundation
 internal import GitSource
+internal import KubeClient
 public import MoorCore
 internal import Render
 public import Sync
@@ -93,7 +94,7 @@ extension ApplicationController {
 
     /// Compares application `name` with its destination cluster now (fetching and rendering its
     /// source, writing nothing) and returns its sync status and the objects that differ.
-    public func differences(of name: String) async throws(OperationError) -> (sync: String, objects: [ObjectDifference])
+    public func differences(of name: String) async throws(OperationError) -> (sync: SyncStatus, objects: [ObjectDifference])
     {
         let application = try registered(name)
         let comparison: ApplicationComparison
@@ -159,16 +160,16 @@ extension ApplicationController {
         }
         let fetched = try await fetch(application, on: cluster)
         let tracked = await cachedObjects(of: name, in: cluster)
-        let options = SyncEngine.RunOptions(prune: request.prune, dryRun: request.dryRun)
+        let options = SyncRunOptions(prune: request.prune, dryRun: request.dryRun)
         guard !request.dryRun else {
             let (operation, result) = await Self.run(
                 cluster.engine, application, desired: fetched.objects, tracked: tracked, options: options,
-                started: .init(phase: "Running", message: "dry run", startedAt: Date(), finishedAt: nil))
+                started: .init(phase: .running, message: "dry run", startedAt: Date(), finishedAt: nil))
             return SyncOutcome(operation: operation, result: result, dryRun: true)
         }
         let (operation, result) = await sync(
             name, application, desired: fetched.objects, options: options, engine: cluster.engine, tracked: tracked)
-        if operation.phase == "Succeeded" {
+        if operation.phase == .succeeded {
             registry[name]?.memory.noteSynced(SyncTarget(spec: application.spec, revision: Self.revision(of: fetched)))
         }
         let comparison = try? await compare(
@@ -190,21 +191,21 @@ extension ApplicationController {
     /// through `engine` (the destination cluster's). `tracked`, the application's live objects from the
     /// live-object cache, spares the sync listing them; `nil` lists them.
     func sync(
-        _ name: String, _ application: Application, desired: [ManifestObject], options: SyncEngine.RunOptions,
-        engine: SyncEngine, tracked: [JSONValue]? = nil
+        _ name: String, _ application: Application, desired: [ManifestObject], options: SyncRunOptions,
+        engine: SyncEngine<KubeClient>, tracked: [JSONValue]? = nil
     ) async -> (operation: ApplicationStatus.OperationState, result: SyncResult?) {
         counts.syncs += 1
         let running = ApplicationStatus.OperationState(
-            phase: "Running", message: "syncing", startedAt: Date(), finishedAt: nil)
+            phase: .running, message: "syncing", startedAt: Date(), finishedAt: nil)
         await record(name) { $0.operationState = running }
         logger.info("syncing", metadata: ["application": "\(name)", "prune": "\(options.prune)"])
         await recordEvent(name, .syncStarted, "syncing \(application.spec.source.targetRevision)")
         let (operation, result) = await Self.run(
             engine, application, desired: desired, tracked: tracked, options: options, started: running)
         countSync(operation)
-        await recordEvent(name, operation.phase == "Succeeded" ? .syncSucceeded : .syncFailed, operation.message)
+        await recordEvent(name, operation.phase == .succeeded ? .syncSucceeded : .syncFailed, operation.message)
         logger.log(
-            level: operation.phase == "Succeeded" ? .info : .error, "sync \(operation.phase.lowercased())",
+            level: operation.phase == .succeeded ? .info : .error, "sync \(operation.phase.rawValue.lowercased())",
             metadata: ["application": "\(name)", "result": "\(operation.message)"])
         return (operation, result)
     }
@@ -213,18 +214,18 @@ extension ApplicationController {
     /// the summary or the first failure) and the per-object results (`nil` when the sync threw); `tracked`
     /// as for ``SyncEngine/sync(_:desired:tracked:options:progress:)``.
     static func run(
-        _ engine: SyncEngine, _ application: Application, desired: [ManifestObject], tracked: [JSONValue]? = nil,
-        options: SyncEngine.RunOptions, started: ApplicationStatus.OperationState
+        _ engine: SyncEngine<KubeClient>, _ application: Application, desired: [ManifestObject], tracked: [JSONValue]? = nil,
+        options: SyncRunOptions, started: ApplicationStatus.OperationState
     ) async -> (operation: ApplicationStatus.OperationState, result: SyncResult?) {
         var operation = started
         var result: SyncResult?
         do {
             let finished = try await engine.sync(application, desired: desired, tracked: tracked, options: options)
-            operation.phase = finished.succeeded ? "Succeeded" : "Failed"
+            operation.phase = OperationPhase(succeeded: finished.succeeded)
             operation.message = finished.message
             result = finished
         } catch {
-            operation.phase = "Failed"
+            operation.phase = .failed
             operation.message = "\(error)"
         }
         operation.finishedAt = Date()

@@ -36,7 +36,7 @@ extension ApplicationController {
         }
         let outcome = await timedReconcile(name)
         guard outcome == .succeeded, owns(name), let spec, let managed = registry[name], managed.application.spec == spec,
-            managed.status.sync.status == "Synced", managed.status.conditions.isEmpty,
+            managed.status.sync.status == .synced, managed.status.conditions.isEmpty,
             !managed.status.sync.revision.isEmpty, let cluster = managed.cluster,
             let generation = subscribedCaches[cluster]
         else { return outcome }

@@ -55,7 +55,7 @@ extension ApplicationController {
             var operation: ApplicationStatus.OperationState?
             let changes = liveChanges[name, default: 0]
             guard let decision = registry[name]?.memory.decide(
-                target: target, inSync: comparison.syncStatus == "Synced", clusterChanges: changes)
+                target: target, inSync: comparison.syncStatus == .synced, clusterChanges: changes)
             else { return .succeeded }
             if decision.reportDrift { await reportDrift(name, comparison) }
             switch decision.sync {
@@ -118,7 +118,7 @@ extension ApplicationController {
 
     /// How the sync that finished as `operation` with `result` ended, for retrying it.
     static func ending(_ operation: ApplicationStatus.OperationState, _ result: SyncResult?) -> SyncEnding {
-        if operation.phase == "Succeeded" { return .succeeded }
+        if operation.phase == .succeeded { return .succeeded }
         return result?.refusal.map { .refused($0.message) } ?? .failed
     }
 
@@ -132,7 +132,7 @@ extension ApplicationController {
             level: known ? .debug : .error, "reconcile failed",
             metadata: ["application": "\(name)", "condition": "\(type)", "error": "\(message)"])
         await record(name) { status in
-            status.sync.status = "Unknown"
+            status.sync.status = .unknown
             status.setConditions([(type, message)], now: Date())
         }
         return ReconcileOutcome(error)
@@ -284,7 +284,7 @@ extension ApplicationController {
                 continue
             }
             entries[planned.ref] = ExpectedObjects.Entry(
-                desired: planned.object, health: ObjectHealth.assess(live)?.status.rawValue ?? "")
+                desired: planned.object, health: ObjectHealth.assess(live)?.status)
         }
         return ExpectedObjects(
             entries, ignoreDifferences: application.spec.ignoreDifferences, fieldManager: engine.fieldManager)
@@ -336,10 +336,10 @@ extension ApplicationStatus {
             if object.state != .extraneous, let health, health.status > (worst?.health.status ?? .healthy) {
                 worst = (health, object.ref)
             }
-            return ResourceStatus(ref: object.ref, status: object.state.rawValue, health: health?.status.rawValue ?? "")
+            return ResourceStatus(ref: object.ref, status: object.state, health: health?.status)
         }
         health = HealthSummary(
-            status: (worst?.health.status ?? .healthy).rawValue,
+            status: worst?.health.status ?? .healthy,
             message: worst.map { "\($0.ref): \($0.health.message)" } ?? "")
     }
 }

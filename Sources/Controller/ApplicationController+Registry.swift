@@ -126,7 +126,7 @@ extension ApplicationController {
             "type": .string(ApplicationStatus.invalidSpecError), "message": .string(message),
             "lastTransitionTime": .string(ApplicationStatus.timestamp(Date())),
         ]
-        let patch: JSONValue = ["status": ["sync": ["status": "Unknown"], "conditions": [condition]]]
+        let patch: JSONValue = ["status": ["sync": ["status": .string(SyncStatus.unknown.rawValue)], "conditions": [condition]]]
         let (client, logger) = (client, logger)
         Task {
             do {

@@ -1,7 +1,7 @@
 internal import Foundation
 public import GitSource
 internal import KubeCache
-internal import KubeClient
+public import KubeClient
 internal import Logging
 public import MoorCore
 internal import Render
@@ -12,7 +12,7 @@ extension ApplicationController {
     /// `moor app` commands do).
     public struct ResourceAccess: Sendable {
         /// The engine of the controller's cluster, where the Application resource lives.
-        public var engine: SyncEngine
+        public var engine: SyncEngine<KubeClient>
         /// Fetches and renders sources.
         public var fetcher: SourceFetcher
         /// Git credentials for the source.
@@ -24,7 +24,7 @@ extension ApplicationController {
 
         /// Creates the access.
         public init(
-            engine: SyncEngine, fetcher: SourceFetcher, credentials: GitCredentials = .none,
+            engine: SyncEngine<KubeClient>, fetcher: SourceFetcher, credentials: GitCredentials = .none,
             verifyKeyring: String? = nil, clusterSecretNamespace: String? = nil
         ) {
             self.engine = engine
@@ -39,7 +39,7 @@ extension ApplicationController {
         /// that cluster's engine. Throws before `body` runs for a resource that does not exist or does
         /// not parse, or an unknown destination.
         func withResource<T: Sendable>(
-            _ ref: ObjectRef, _ body: (JSONValue, Application, SyncEngine) async throws -> T
+            _ ref: ObjectRef, _ body: (JSONValue, Application, SyncEngine<KubeClient>) async throws -> T
         ) async throws -> T {
             let manifest = try await engine.client.get(ref)
             let application = try Application(manifest: manifest)
@@ -60,7 +60,7 @@ extension ApplicationController {
 
         /// Fetches and renders `spec`'s sources with the configured credentials and keyring, for
         /// `application` on the cluster of `destination`.
-        func fetch(_ spec: ApplicationSpec, of application: Application, on destination: SyncEngine)
+        func fetch(_ spec: ApplicationSpec, of application: Application, on destination: SyncEngine<KubeClient>)
             async throws -> SourceFetcher.Fetched
         {
             try await fetcher.fetch(
@@ -110,9 +110,9 @@ extension ApplicationController {
                 application.spec.source.targetRevision = revision
             }
             let fetched = try await access.fetch(application.spec, of: application, on: destination)
-            let options = SyncEngine.RunOptions(prune: request.prune, dryRun: request.dryRun)
+            let options = SyncRunOptions(prune: request.prune, dryRun: request.dryRun)
             var started = ApplicationStatus.OperationState(
-                phase: "Running", message: request.dryRun ? "dry run" : "syncing", startedAt: Date(), finishedAt: nil)
+                phase: .running, message: request.dryRun ? "dry run" : "syncing", startedAt: Date(), finishedAt: nil)
             let uid = manifest[path: "metadata", "uid"]?.stringValue ?? ""
             let record = { (reason: EventReason, message: String) async in
                 let event = Self.event(about: ref, uid: uid, reason, message, component: "moor")
@@ -134,14 +134,14 @@ extension ApplicationController {
                 status.addHistory(.init(operation, fetched: fetched, spec: application.spec))
                 try await writeOperation(
                     of: status, to: ref, keys: ["operationState", "history"], engine: access.engine)
-                await record(operation.phase == "Succeeded" ? .syncSucceeded : .syncFailed, operation.message)
+                await record(operation.phase == .succeeded ? .syncSucceeded : .syncFailed, operation.message)
             }
             return (SyncOutcome(operation: started, result: result, dryRun: request.dryRun), fetched)
         }
     }
 
     /// Writes the `keys` of `status` to the status subresource of the Application resource `ref`.
-    static func writeOperation(of status: ApplicationStatus, to ref: ObjectRef, keys: [String], engine: SyncEngine)
+    static func writeOperation(of status: ApplicationStatus, to ref: ObjectRef, keys: [String], engine: SyncEngine<KubeClient>)
         async throws
     {
         let json = status.json

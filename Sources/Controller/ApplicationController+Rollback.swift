@@ -100,7 +100,7 @@ extension ApplicationController {
             pinned.spec.syncPolicy.automated = nil
             let operation = await run(
                 destination, pinned, desired: fetched.objects, options: .init(prune: prune),
-                started: .init(phase: "Running", message: "syncing", startedAt: Date(), finishedAt: nil)
+                started: .init(phase: .running, message: "syncing", startedAt: Date(), finishedAt: nil)
             ).operation
             status.operationState = operation
             status.addHistory(.init(operation, fetched: fetched, spec: pinned.spec))
@@ -170,11 +170,11 @@ extension ApplicationStatus.HistoryEntry {
 
 extension ApplicationStatus.RollbackState {
     /// The note for a rollback of `application` to `entry` whose sync ended in `phase`.
-    init(_ application: String, to entry: ApplicationStatus.HistoryEntry, phase: String) {
+    init(_ application: String, to entry: ApplicationStatus.HistoryEntry, phase: OperationPhase) {
         self.init(
             historyID: entry.id, revision: entry.revision,
             message: "rolled back \(application) to \(entry.revision.prefix(12)) (history entry \(entry.id), "
-                + "\"\(entry.subject)\"): sync \(phase.lowercased()); automated sync is off for \(application) "
+                + "\"\(entry.subject)\"): sync \(phase.rawValue.lowercased()); automated sync is off for \(application) "
                 + "until spec.syncPolicy.automated is set again")
     }
 }

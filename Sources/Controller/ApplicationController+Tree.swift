@@ -1,3 +1,4 @@
+public import Diff
 public import Health
 internal import KubeClient
 public import MoorCore
@@ -12,9 +13,8 @@ extension ApplicationController {
         public var ref: ObjectRef
         /// Its health; `nil` for kinds without one.
         public var health: ObjectHealth?
-        /// For a managed object its sync state (`Synced`, `OutOfSync`, `Missing`, `Extraneous`);
-        /// `nil` for an object it owns.
-        public var sync: String?
+        /// For a managed object how it compares with Git; `nil` for an object it owns.
+        public var sync: ObjectDiff.State?
         /// The uids of its owners in the tree (`ownerReferences`); empty for a managed object.
         public var parents: [String]
     }
@@ -43,7 +43,7 @@ extension ApplicationController {
         var namespaces: Set<String> = []
         for resource in resources {
             var live = await cluster.cache.object(resource.ref)
-            if live == nil, resource.status != ObjectSyncState.missing.rawValue {
+            if live == nil, resource.status != .missing {
                 live = try? await cluster.engine.client.get(resource.ref)
             }
             if !resource.ref.namespace.isEmpty { namespaces.insert(resource.ref.namespace) }

@@ -122,7 +122,7 @@ public actor ApplicationController {
         var previousDestination: ApplicationDestination?
     }
 
-    let engine: SyncEngine
+    let engine: SyncEngine<KubeClient>
     let fetcher: SourceFetcher
     let cache: LiveObjectCache
     /// The clusters destinations name, each with its engine and live-object cache.
@@ -162,7 +162,7 @@ public actor ApplicationController {
     /// Creates a controller syncing through `engine` (whose client also feeds the live-object
     /// cache and receives status writes) with sources from `fetcher`. Nothing runs until ``start()``.
     public init(
-        engine: SyncEngine, fetcher: SourceFetcher, configuration: Configuration = Configuration(),
+        engine: SyncEngine<KubeClient>, fetcher: SourceFetcher, configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "moor.controller")
     ) {
         self.engine = engine

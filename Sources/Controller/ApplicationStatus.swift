@@ -1,4 +1,6 @@
+public import Diff
 public import Foundation
+public import Health
 public import MoorCore
 
 /// What the controller last found out about one application, as written to the `status` of its
@@ -7,7 +9,7 @@ public import MoorCore
 /// Two statuses are equal when they say the same thing; ``reconciledAt`` is when that last
 /// changed, not when the application was last looked at, so an unchanged application needs no write.
 public struct ApplicationStatus: Sendable, Hashable {
-    /// `Synced`, `OutOfSync` or `Unknown`, and the commit compared (empty for a local directory).
+    /// Whether the objects match Git, and the commit compared (empty for a local directory).
     public var sync = SyncSummary()
     /// The worst health of the application's objects.
     public var health = HealthSummary()
@@ -32,8 +34,8 @@ public struct ApplicationStatus: Sendable, Hashable {
 
     /// Sync status and revision, and where the application's objects are.
     public struct SyncSummary: Sendable, Hashable {
-        /// `Synced`, `OutOfSync` or `Unknown`.
-        public var status = "Unknown"
+        /// Whether the objects match Git.
+        public var status = SyncStatus.unknown
         /// The commit compared (for several sources, the first's).
         public var revision = ""
         /// Each source's commit or chart version, for an application of several sources (`spec.sources`).
@@ -47,8 +49,8 @@ public struct ApplicationStatus: Sendable, Hashable {
 
     /// Health status and message.
     public struct HealthSummary: Sendable, Hashable {
-        /// `Healthy`, `Progressing`, `Degraded`, `Suspended`, `Missing` or `Unknown`.
-        public var status = "Unknown"
+        /// The worst health of the application's objects.
+        public var status = HealthStatus.unknown
         /// Why, when not healthy.
         public var message = ""
     }
@@ -57,16 +59,16 @@ public struct ApplicationStatus: Sendable, Hashable {
     public struct ResourceStatus: Sendable, Hashable {
         /// The object.
         public var ref: ObjectRef
-        /// `Synced`, `OutOfSync`, `Missing` or `Extraneous`.
-        public var status: String
-        /// Its health, empty for kinds without one.
-        public var health: String
+        /// How it compares with Git.
+        public var status: ObjectDiff.State
+        /// Its health; `nil` for kinds without one.
+        public var health: HealthStatus?
     }
 
     /// One sync the controller ran.
     public struct OperationState: Sendable, Hashable {
-        /// `Running`, `Succeeded` or `Failed`.
-        public var phase: String
+        /// Running, or how it ended.
+        public var phase: OperationPhase
         /// A summary, or the first failure.
         public var message: String
         /// When it started.
@@ -87,8 +89,8 @@ public struct ApplicationStatus: Sendable, Hashable {
         public var subject: String
         /// When the sync finished.
         public var deployedAt: Date
-        /// `Succeeded` or `Failed`.
-        public var result: String
+        /// How it ended: ``OperationPhase/succeeded`` or ``OperationPhase/failed``.
+        public var result: OperationPhase
         /// The source rendered (its `targetRevision` as the spec named it; ``revision`` is the commit).
         public var source: ApplicationSource
         /// For an application of several sources, all of them (``source`` is the first).
@@ -131,25 +133,25 @@ public struct ApplicationStatus: Sendable, Hashable {
     public var json: JSONValue {
         var object = JSONObject()
         object["sync"] = [
-            "status": .string(sync.status), "revision": .string(sync.revision),
+            "status": .string(sync.status.rawValue), "revision": .string(sync.revision),
             "revisions": sync.revisions.isEmpty ? .null : .array(sync.revisions.map(JSONValue.string)),
             "comparedTo": sync.destination.map { ["destination": $0.json] } ?? .null,
             "previousDestination": sync.previousDestination?.json ?? .null,
         ]
-        object["health"] = ["status": .string(health.status), "message": .string(health.message)]
+        object["health"] = ["status": .string(health.status.rawValue), "message": .string(health.message)]
         object["resources"] = .array(
             resources.map { resource in
                 [
                     "group": .string(resource.ref.group), "version": .string(resource.ref.version),
                     "kind": .string(resource.ref.kind), "namespace": .string(resource.ref.namespace),
-                    "name": .string(resource.ref.name), "status": .string(resource.status),
-                    "health": .string(resource.health),
+                    "name": .string(resource.ref.name), "status": .string(resource.status.rawValue),
+                    "health": .string(resource.health?.rawValue ?? ""),
                 ]
             })
         object["operationState"] =
             operationState.map { operation in
                 [
-                    "phase": .string(operation.phase), "message": .string(operation.message),
+                    "phase": .string(operation.phase.rawValue), "message": .string(operation.message),
                     "startedAt": .string(Self.timestamp(operation.startedAt)),
                     "finishedAt": operation.finishedAt.map { .string(Self.timestamp($0)) } ?? .null,
                 ]
@@ -166,7 +168,7 @@ public struct ApplicationStatus: Sendable, Hashable {
                 [
                     "id": .int(entry.id), "revision": .string(entry.revision),
                     "author": .string(entry.author), "subject": .string(entry.subject),
-                    "deployedAt": .string(Self.timestamp(entry.deployedAt)), "result": .string(entry.result),
+                    "deployedAt": .string(Self.timestamp(entry.deployedAt)), "result": .string(entry.result.rawValue),
                     "source": entry.source.json,
                     "sources": entry.sources.isEmpty ? .null : .array(entry.sources.map(\.json)),
                     "revisions": entry.revisions.isEmpty ? .null : .array(entry.revisions.map(JSONValue.string)),
@@ -198,12 +200,13 @@ public struct ApplicationStatus: Sendable, Hashable {
         (json?.arrayValue ?? []).compactMap { entry in
             guard let id = entry["id"]?.intValue, let revision = entry["revision"]?.stringValue,
                 let deployedAt = entry["deployedAt"]?.stringValue.flatMap({ try? Date($0, strategy: .iso8601) }),
-                let repoURL = entry[path: "source", "repoURL"]?.stringValue
+                let repoURL = entry[path: "source", "repoURL"]?.stringValue,
+                let result = entry["result"]?.stringValue.flatMap(OperationPhase.init(rawValue:))
             else { return nil }
             return HistoryEntry(
                 id: id, revision: revision, author: entry["author"]?.stringValue ?? "",
                 subject: entry["subject"]?.stringValue ?? "", deployedAt: deployedAt,
-                result: entry["result"]?.stringValue ?? "", source: Self.source(entry["source"] ?? .emptyObject, repoURL: repoURL),
+                result: result, source: Self.source(entry["source"] ?? .emptyObject, repoURL: repoURL),
                 sources: (entry["sources"]?.arrayValue ?? []).compactMap { source in
                     source["repoURL"]?.stringValue.map { Self.source(source, repoURL: $0) }
                 },
@@ -220,7 +223,7 @@ public struct ApplicationStatus: Sendable, Hashable {
 
     /// The operation in `json` (a `status.operationState` as ``json`` writes it); `nil` when absent or malformed.
     public static func operationState(from json: JSONValue?) -> OperationState? {
-        guard let json, let phase = json["phase"]?.stringValue,
+        guard let json, let phase = json["phase"]?.stringValue.flatMap(OperationPhase.init(rawValue:)),
             let startedAt = json["startedAt"]?.stringValue.flatMap({ try? Date($0, strategy: .iso8601) })
         else { return nil }
         return OperationState(

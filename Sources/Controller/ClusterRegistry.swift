@@ -26,7 +26,7 @@ actor ClusterRegistry {
         /// The name destinations use (``ClusterRegistry/inClusterName`` for the controller's own).
         let name: String
         /// Syncs to it; its client is the cluster's.
-        let engine: SyncEngine
+        let engine: SyncEngine<KubeClient>
         /// The live-object cache of the cluster.
         let cache: LiveObjectCache
         /// Changes whenever the cluster gets a new client (and cache), so subscribers re-subscribe.
@@ -66,7 +66,7 @@ actor ClusterRegistry {
 
     /// A registry whose own cluster is `engine`'s, with its `cache`, reading Secrets in `namespace`.
     init(
-        local engine: SyncEngine, cache: LiveObjectCache, namespace: String, relistInterval: Duration = .seconds(1),
+        local engine: SyncEngine<KubeClient>, cache: LiveObjectCache, namespace: String, relistInterval: Duration = .seconds(1),
         logger: Logger
     ) {
         local = Cluster(name: Self.inClusterName, engine: engine, cache: cache, generation: 0)

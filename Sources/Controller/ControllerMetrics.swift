@@ -1,6 +1,7 @@
 internal import GitSource
+public import Health
 public import KubeClient
-internal import MoorCore
+public import MoorCore
 internal import Render
 
 /// A Prometheus-style histogram of durations in seconds: how many observations fell at or below
@@ -44,8 +45,8 @@ struct ControllerMetrics: Sendable {
     var fetchDurations = DurationHistogram()
     /// Fetches that failed with a Git error (render errors are not counted).
     var gitFetchErrors = 0
-    /// Finished syncs by operation phase (`Succeeded`, `Failed`).
-    var syncs: [String: Int] = [:]
+    /// Finished syncs by operation phase.
+    var syncs: [OperationPhase: Int] = [:]
     /// Whether the controller has been ready once since it started (see ``ApplicationController/isReady()``).
     var becameReady = false
 }
@@ -56,16 +57,16 @@ public struct ControllerMetricsSnapshot: Sendable {
     public struct ApplicationState: Sendable, Hashable {
         /// The application's name.
         public var name: String
-        /// `Synced`, `OutOfSync` or `Unknown`.
-        public var syncStatus: String
-        /// `Healthy`, `Progressing`, `Degraded`, `Suspended`, `Missing` or `Unknown`.
-        public var healthStatus: String
+        /// Whether its objects match Git.
+        public var syncStatus: SyncStatus
+        /// Its health.
+        public var healthStatus: HealthStatus
     }
 
     /// Every registered application, sorted by name.
     public var applications: [ApplicationState]
-    /// Finished syncs by operation phase (`Succeeded`, `Failed`).
-    public var syncs: [String: Int]
+    /// Finished syncs by operation phase.
+    public var syncs: [OperationPhase: Int]
     /// Reconciles started since the controller was created.
     public var reconciles: Int
     /// How long reconciles took.

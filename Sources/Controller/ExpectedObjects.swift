@@ -13,8 +13,8 @@ struct ExpectedObjects: Sendable {
     struct Entry: Sendable {
         /// The desired object as planned (namespace set, tracking id stamped).
         var desired: JSONValue
-        /// Its health then (empty for kinds without one).
-        var health: String
+        /// Its health then (`nil` for kinds without one).
+        var health: HealthStatus?
     }
 
     private let policy: DiffPolicy?
@@ -43,7 +43,7 @@ struct ExpectedObjects: Sendable {
     func needsReconcile(_ change: CacheChange) -> Bool {
         if (try? SyncAnnotations(object: change.object))?.isHook == true { return false }
         guard change.kind != .deleted, let policy, let entry = entries[change.ref.identity] else { return true }
-        let health = ObjectHealth.assess(change.object)?.status.rawValue ?? ""
+        let health = ObjectHealth.assess(change.object)?.status
         let matches = policy.isDesiredSubsetOfLive(desired: entry.desired, live: change.object)
             && !policy.dropsOwnedFields(desired: entry.desired, live: change.object, manager: fieldManager)
         return !matches || health != entry.health

@@ -120,4 +120,11 @@ public struct ObjectList: Sendable, Hashable {
     public var resourceVersion: String
     /// Token for the next page; `nil` on the last page.
     public var continueToken: String?
+
+    /// A list of `items` at `resourceVersion`, with the token for the next page if there is one.
+    public init(items: [JSONValue], resourceVersion: String, continueToken: String?) {
+        self.items = items
+        self.resourceVersion = resourceVersion
+        self.continueToken = continueToken
+    }
 }

@@ -85,9 +85,9 @@ enum APIRepresentation {
     }
 
     /// The answer to a diff: the sync status and each object that differs, with its diff.
-    static func diff(sync: String, objects: [ApplicationController.ObjectDifference]) -> JSONValue {
+    static func diff(sync: SyncStatus, objects: [ApplicationController.ObjectDifference]) -> JSONValue {
         [
-            "sync": .string(sync),
+            "sync": .string(sync.rawValue),
             "objects": .array(
                 objects.map { difference in
                     var json = object(difference.ref)
@@ -106,7 +106,7 @@ enum APIRepresentation {
                     var json = object(node.ref)
                     json["uid"] = .string(node.uid)
                     json["health"] = health(node.health)
-                    json["sync"] = node.sync.map(JSONValue.string) ?? .null
+                    json["sync"] = node.sync.map { .string($0.rawValue) } ?? .null
                     json["parents"] = .array(node.parents.map(JSONValue.string))
                     return json
                 })

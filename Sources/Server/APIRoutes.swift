@@ -9,7 +9,7 @@ import NIOCore
 /// needs a bearer token (``TokenAuthenticator``); an application outside the token's globs is 404.
 struct APIRoutes: Sendable {
     /// The controller the API drives.
-    let controller: ApplicationController
+    let controller: any ApplicationService
     /// The tokens in force.
     let access: AccessControl
     /// How often the event stream sends a keep-alive comment.
@@ -97,8 +97,8 @@ struct APIRoutes: Sendable {
         var first = true
         for snapshot in snapshots
         where caller.canSee(snapshot.application.name) && (glob?.matches(snapshot.application.name) ?? true)
-            && (sync.map { $0 == snapshot.status.sync.status } ?? true)
-            && (health.map { $0 == snapshot.status.health.status } ?? true)
+            && (sync.map { $0 == snapshot.status.sync.status.rawValue } ?? true)
+            && (health.map { $0 == snapshot.status.health.status.rawValue } ?? true)
         {
             if !first { body.writeString(",") }
             first = false

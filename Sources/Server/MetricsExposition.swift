@@ -9,13 +9,13 @@ enum MetricsExposition {
         let applications = snapshot.applications
         text.gauge(
             "moor_app_sync_status", help: "The application's sync status (1 for the current one).",
-            applications.map { ([("name", $0.name), ("sync_status", $0.syncStatus)], 1) })
+            applications.map { ([("name", $0.name), ("sync_status", $0.syncStatus.rawValue)], 1) })
         text.gauge(
             "moor_app_health_status", help: "The application's health status (1 for the current one).",
-            applications.map { ([("name", $0.name), ("health_status", $0.healthStatus)], 1) })
+            applications.map { ([("name", $0.name), ("health_status", $0.healthStatus.rawValue)], 1) })
         text.counter(
             "moor_app_syncs", help: "Syncs run, by result (the operation's phase).",
-            snapshot.syncs.sorted { $0.key < $1.key }.map { ([("result", $0.key)], Double($0.value)) })
+            snapshot.syncs.sorted { $0.key.rawValue < $1.key.rawValue }.map { ([("result", $0.key.rawValue)], Double($0.value)) })
         text.counter("moor_app_reconciles", help: "Reconciles started.", value: Double(snapshot.reconciles))
         histogram(
             &text, "moor_app_reconcile_duration_seconds",

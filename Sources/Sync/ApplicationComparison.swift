@@ -44,9 +44,9 @@ public struct ApplicationComparison: Sendable {
     }
 
     /// `Synced` when every object is synced and nothing extraneous is left to prune (nor refused).
-    public var syncStatus: String {
+    public var syncStatus: SyncStatus {
         objects.allSatisfy({ $0.state == .synced || ($0.state == .extraneous && !plan.prune.contains($0.ref)) })
-            && plan.prune.isEmpty && plan.refusedPrune == nil ? "Synced" : "OutOfSync"
+            && plan.prune.isEmpty && plan.refusedPrune == nil ? .synced : .outOfSync
     }
 
     /// The desired objects that belong to other applications (``ObjectOwnership/shared(with:)``).

@@ -40,7 +40,7 @@ extension SyncEngine {
             message: failed.first.map { "\($0.ref): \($0.message)" }
                 ?? (summary.isEmpty ? "nothing to delete" : summary.joined(separator: ", ")),
             objects: objects, dryRun: dryRun, writes: Self.writeCount(client.requestCounts()) - writesBefore,
-            health: "")
+            health: nil)
     }
 
     /// Deletes one object for prune (`action` ``SyncAction/pruned``) or `moor delete`

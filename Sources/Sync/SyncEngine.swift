@@ -10,9 +10,12 @@ internal import Health
 /// failed or empty render (the plan is refused first); a failing object fails the sync, while
 /// the other objects of its wave still report their own results; later waves are not attempted
 /// after a failure, and SyncFail hooks run.
-public struct SyncEngine: Sendable {
+///
+/// `API` is the cluster's API: ``KubeClient`` for a real cluster, an in-memory one in unit tests of
+/// the orchestration.
+public struct SyncEngine<API: KubernetesAPI>: Sendable {
     /// The cluster.
-    public let client: KubeClient
+    public let client: API
     /// Field manager for server-side apply.
     public var fieldManager = "moor"
     /// Objects applied at once within a batch.
@@ -28,32 +31,9 @@ public struct SyncEngine: Sendable {
     let logger: Logger
 
     /// Creates an engine.
-    public init(client: KubeClient, logger: Logger = Logger(label: "moor.sync")) {
+    public init(client: API, logger: Logger = Logger(label: "moor.sync")) {
         self.client = client
         self.logger = logger
-    }
-
-    /// Options of one sync run.
-    public struct RunOptions: Sendable, Hashable {
-        /// Delete tracked objects Git no longer holds.
-        public var prune: Bool
-        /// Do everything except persisting.
-        public var dryRun: Bool
-        /// Allow pruning more than the application's `maxPruneShare`.
-        public var allowMassPrune: Bool
-        /// Namespaces Moor recorded the application at before, which prune may reach (``PruneScope``).
-        public var previousNamespaces: Set<String>
-
-        /// Creates options.
-        public init(
-            prune: Bool = false, dryRun: Bool = false, allowMassPrune: Bool = false,
-            previousNamespaces: Set<String> = []
-        ) {
-            self.prune = prune
-            self.dryRun = dryRun
-            self.allowMassPrune = allowMassPrune
-            self.previousNamespaces = previousNamespaces
-        }
     }
 
     /// Makes the cluster match `desired`. `tracked` is as for
@@ -66,7 +46,7 @@ public struct SyncEngine: Sendable {
     /// refusal's message.
     public func sync(
         _ application: Application, desired: [ManifestObject], tracked: [JSONValue]? = nil,
-        options: RunOptions = .init(),
+        options: SyncRunOptions = .init(),
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> SyncResult {
         let writesBefore = Self.writeCount(client.requestCounts())
@@ -78,7 +58,7 @@ public struct SyncEngine: Sendable {
         let writes = Self.writeCount(client.requestCounts()) - writesBefore
         let failed = outcome.objects.filter { $0.action == .failed || $0.action == .hookFailed }
         let health = HealthStatus.aggregate(
-            outcome.objects.map { $0.health.flatMap(HealthStatus.init(rawValue:)).map { ObjectHealth(status: $0) } })
+            outcome.objects.map { $0.health.map { ObjectHealth(status: $0) } })
         let summary: String
         if let first = failed.first {
             summary = "\(first.ref): \(first.message)"
@@ -92,10 +72,11 @@ public struct SyncEngine: Sendable {
         return SyncResult(
             application: application.name, succeeded: failed.isEmpty && outcome.message == nil && refused == nil,
             message: outcome.message ?? (failed.isEmpty ? refused : nil) ?? summary, objects: outcome.objects,
-            dryRun: options.dryRun, writes: writes, health: health.rawValue,
+            dryRun: options.dryRun, writes: writes, health: health,
             refusal: failed.isEmpty && outcome.message == nil ? comparison.plan.refusedPrune : nil)
     }
 
+    /// The write requests (apply, create, update, patch, delete) among `counts` (``KubernetesAPI/requestCounts()``).
     static func writeCount(_ counts: [String: Int]) -> Int {
         ["apply", "create", "update", "patch", "delete"].reduce(0) { $0 + counts[$1, default: 0] }
     }
@@ -120,10 +101,27 @@ public struct SyncEngine: Sendable {
         let scopes = table
         return { group, kind in scopes["\(group)/\(kind)"] }
     }
+}
 
-    /// The health of one live object, as a status name and message (nil for kinds without health).
-    static func health(of object: JSONValue) -> (status: HealthStatus, message: String)? {
-        guard let assessed = ObjectHealth.assess(object) else { return nil }
-        return (assessed.status, assessed.message)
+/// Options of one sync run.
+public struct SyncRunOptions: Sendable, Hashable {
+    /// Delete tracked objects Git no longer holds.
+    public var prune: Bool
+    /// Do everything except persisting.
+    public var dryRun: Bool
+    /// Allow pruning more than the application's `maxPruneShare`.
+    public var allowMassPrune: Bool
+    /// Namespaces Moor recorded the application at before, which prune may reach (``PruneScope``).
+    public var previousNamespaces: Set<String>
+
+    /// Creates options.
+    public init(
+        prune: Bool = false, dryRun: Bool = false, allowMassPrune: Bool = false,
+        previousNamespaces: Set<String> = []
+    ) {
+        self.prune = prune
+        self.dryRun = dryRun
+        self.allowMassPrune = allowMassPrune
+        self.previousNamespaces = previousNamespaces
     }
 }

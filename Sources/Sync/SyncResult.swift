@@ -1,4 +1,5 @@
 public import Diff
+public import Health
 public import MoorCore
 
 /// How one object compares with Git: the Diff module's ``ObjectDiff/State``, under the name the
@@ -35,8 +36,8 @@ public struct ObjectResult: Sendable, Hashable {
     public var ref: ObjectRef
     /// What happened.
     public var action: SyncAction
-    /// Health after the step, when known (`Healthy`, `Progressing`, …).
-    public var health: String?
+    /// Health after the step, when known.
+    public var health: HealthStatus?
     /// Details: the error, the hook outcome, or the fields that changed.
     public var message: String
     /// Where the object was written in Git (none for pruned objects).
@@ -49,7 +50,7 @@ public struct ObjectResult: Sendable, Hashable {
 
     /// Creates a result.
     public init(
-        ref: ObjectRef, action: SyncAction, health: String? = nil, message: String = "", source: SourceLocation? = nil,
+        ref: ObjectRef, action: SyncAction, health: HealthStatus? = nil, message: String = "", source: SourceLocation? = nil,
         wave: Int? = nil
     ) {
         self.ref = ref
@@ -75,8 +76,9 @@ public struct SyncResult: Sendable, Hashable {
     public var dryRun: Bool
     /// Write requests sent to the API server (apply, create, update, patch, delete).
     public var writes: Int
-    /// The application's health after the sync (worst of its objects).
-    public var health: String
+    /// The application's health after the sync (worst of its objects); `nil` after `moor delete`,
+    /// which leaves nothing to assess.
+    public var health: HealthStatus?
     /// The prune cap's refusal, when it is the only reason the sync failed (everything else applied): no
     /// retry gets past it, only a new commit, a change to the spec or an allowed mass prune.
     public var refusal: SyncPlanError? = nil

@@ -4,10 +4,10 @@ internal import Health
 
 /// The execution of one sync plan: bootstrap, PreSync hooks, waves (with Sync hooks), health
 /// waits between waves, PostSync hooks, prune; SyncFail hooks when a step fails.
-struct SyncRun: Sendable {
-    let engine: SyncEngine
+struct SyncRun<API: KubernetesAPI>: Sendable {
+    let engine: SyncEngine<API>
     let comparison: ApplicationComparison
-    let options: SyncEngine.RunOptions
+    let options: SyncRunOptions
     let progress: @Sendable (SyncProgress) -> Void
 
     /// Per-object results, and the failure message of a step that is not about one object.
@@ -16,7 +16,7 @@ struct SyncRun: Sendable {
         var message: String?
     }
 
-    private var client: KubeClient { engine.client }
+    private var client: API { engine.client }
     private var plan: SyncPlan { comparison.plan }
 
     func execute() async -> Outcome {
@@ -123,7 +123,7 @@ struct SyncRun: Sendable {
             ref: planned.ref, action: .unchanged, message: state?.message ?? "", source: planned.source, wave: wave)
         switch state?.state {
         case .synced?:
-            result.health = state?.live.flatMap(SyncEngine.health(of:))?.status.rawValue
+            result.health = state?.live.flatMap(ObjectHealth.assess)?.status
             return result
         case .missing?, nil:
             result.action = .created
@@ -136,7 +136,7 @@ struct SyncRun: Sendable {
         }
         if case .transfer? = state?.ownership { result.message = state?.ownership.message ?? "" }
         if options.dryRun {
-            result.health = (state?.predicted).flatMap(SyncEngine.health(of:))?.status.rawValue
+            result.health = (state?.predicted).flatMap(ObjectHealth.assess)?.status
             return result
         }
         do {
@@ -148,7 +148,7 @@ struct SyncRun: Sendable {
             } else {
                 stored = try await engine.apply(planned)
             }
-            result.health = SyncEngine.health(of: stored)?.status.rawValue
+            result.health = ObjectHealth.assess(stored)?.status
             result.stored = stored
         } catch {
             result.action = .failed
@@ -199,7 +199,7 @@ struct SyncRun: Sendable {
             created = ref
             result.ref = ref
             let (status, message) = try await waitForHook(ref)
-            result.health = status.rawValue
+            result.health = status
             result.message = message
             if status != .healthy { result.action = .hookFailed }
         } catch {
@@ -236,8 +236,8 @@ struct SyncRun: Sendable {
         // At least one look, and one report of the wait, however slow the hook's creation was.
         repeat {
             let live = try await client.get(ref)
-            guard let (status, message) = SyncEngine.health(of: live) else { return (.healthy, "created") }
-            if status == .healthy || status == .degraded { return (status, message) }
+            guard let health = ObjectHealth.assess(live) else { return (.healthy, "created") }
+            if health.status == .healthy || health.status == .degraded { return (health.status, health.message) }
             wait.report("hook \(ref)", to: progress)
             if wait.expired { break }
             try await Task.sleep(for: engine.pollInterval)
@@ -300,7 +300,7 @@ struct SyncRun: Sendable {
         while !pending.isEmpty {
             let states = await boundedMap(pending, limit: engine.concurrency) { ref -> (ObjectRef, HealthStatus?, String) in
                 guard let live = try? await client.get(ref) else { return (ref, .missing, "not found") }
-                let health = SyncEngine.health(of: live)
+                let health = ObjectHealth.assess(live)
                 return (ref, health?.status, health?.message ?? "")
             }
             if let degraded = states.first(where: { $0.1 == .degraded }) {
@@ -330,7 +330,7 @@ struct SyncRun: Sendable {
         for ref in refs {
             while true {
                 let live = try? await client.get(ref)
-                if SyncEngine.health(of: live ?? .null)?.status == .healthy { break }
+                if ObjectHealth.assess(live ?? .null)?.status == .healthy { break }
                 guard ContinuousClock.now < deadline else { return "\(ref) was not established in time" }
                 try? await Task.sleep(for: .milliseconds(100))
             }

@@ -6,7 +6,7 @@ public import MoorCore
 /// application and describes the object itself are kept.
 public enum TrackedObjects {
     /// The application's tracked live objects.
-    public static func list(client: KubeClient, application: String) async throws(KubeAPIError) -> [JSONValue] {
+    public static func list(client: some KubernetesAPI, application: String) async throws(KubeAPIError) -> [JSONValue] {
         let resources = try await client.listableResources()
         let options = ListOptions(labelSelector: TrackingID.managedBySelector)
         do {

@@ -42,7 +42,7 @@ extension AppCommand {
             }
             comparison.print(
                 cluster.output, commit: fetched.commit, colored: !noColor && (color || isatty(STDOUT_FILENO) == 1))
-            if comparison.syncStatus != "Synced" { throw ExitCode(1) }
+            if comparison.syncStatus != .synced { throw ExitCode(1) }
         }
     }
 
@@ -84,7 +84,7 @@ extension AppCommand {
             switch cluster.output {
             case .json:
                 var json = outcome.result?.json(commit: fetched.commit) ?? ["application": .string(name)]
-                json["phase"] = .string(outcome.operation.phase)
+                json["phase"] = .string(outcome.operation.phase.rawValue)
                 json["message"] = .string(outcome.operation.message)
                 print(json.prettyJSONString())
             case .table:
@@ -95,7 +95,7 @@ extension AppCommand {
                 }
                 if !dryRun { print("recorded in the status of \(name) (operation and history) and its events") }
             }
-            if outcome.operation.phase != "Succeeded" { throw ExitCode(1) }
+            if outcome.operation.phase != .succeeded { throw ExitCode(1) }
         }
     }
 }
@@ -159,7 +159,7 @@ extension SyncResult {
         let revision = commit.map { " at \($0.sha.prefix(12)) (\($0.subject))" } ?? ""
         let mode = dryRun ? " (dry run: nothing was persisted)" : ""
         // Health is reported only when some object has one: a sync that applied nothing has no health.
-        let health = objects.contains { $0.health != nil } ? "health: \(health); " : ""
+        let health = objects.contains { $0.health != nil } ? health.map { "health: \($0); " } ?? "" : ""
         return table() + "\(succeeded ? "Synced" : "Sync FAILED") \(application)\(revision)\(mode): \(message)\n"
             + "\(health)write requests: \(writes)"
     }

@@ -78,7 +78,7 @@ struct AppCommand: AsyncParsableCommand {
                 for entry in ApplicationStatus.history(from: history) {
                     table.add([
                         "\(entry.id)", String(entry.revision.prefix(12)), entry.deployedAt.formatted(.iso8601),
-                        entry.result, entry.author, entry.subject,
+                        entry.result.rawValue, entry.author, entry.subject,
                     ])
                 }
                 print(table.render(), terminator: "")
@@ -121,13 +121,13 @@ struct AppCommand: AsyncParsableCommand {
             case .json:
                 let json: JSONValue = [
                     "application": .string(name), "historyID": .int(result.entry.id),
-                    "revision": .string(result.entry.revision), "phase": .string(result.operation.phase),
+                    "revision": .string(result.entry.revision), "phase": .string(result.operation.phase.rawValue),
                     "result": .string(result.operation.message), "automated": false, "message": .string(result.message),
                 ]
                 print(json.prettyJSONString())
             case .table: print("\(result.message)\n\(result.operation.message)")
             }
-            if result.operation.phase != "Succeeded" { throw ExitCode(1) }
+            if result.operation.phase != .succeeded { throw ExitCode(1) }
         }
     }
 }

@@ -31,7 +31,7 @@ struct DiffCommand: AsyncParsableCommand {
         }
         let (result, loaded) = comparison
         result.print(output, commit: loaded.commit, colored: !noColor && (color || isatty(STDOUT_FILENO) == 1))
-        if result.syncStatus != "Synced" { throw ExitCode(1) }
+        if result.syncStatus != .synced { throw ExitCode(1) }
     }
 }
 

@@ -26,7 +26,7 @@ extension SyncResult {
     func table() -> String {
         var table = TextTable("KIND", "NAMESPACE", "NAME", "ACTION", "HEALTH", "MESSAGE")
         for object in objects {
-            table.add(object.ref.cells + [object.action.rawValue, object.health ?? "-", object.message])
+            table.add(object.ref.cells + [object.action.rawValue, object.health?.rawValue ?? "-", object.message])
         }
         return table.render()
     }
@@ -34,11 +34,11 @@ extension SyncResult {
     func json(commit: GitCommit?) -> JSONValue {
         [
             "application": .string(application), "succeeded": .bool(succeeded), "message": .string(message),
-            "dryRun": .bool(dryRun), "writes": .int(writes), "health": .string(health),
+            "dryRun": .bool(dryRun), "writes": .int(writes), "health": health.map { .string($0.rawValue) } ?? .null,
             "revision": commit?.json ?? .null,
             "objects": .array(objects.map { object in
                 ["ref": object.ref.json, "action": .string(object.action.rawValue),
-                 "health": object.health.map(JSONValue.string) ?? .null, "message": .string(object.message),
+                 "health": object.health.map { .string($0.rawValue) } ?? .null, "message": .string(object.message),
                  "source": object.source.map { .string($0.description) } ?? .null,
                  "wave": object.wave.map(JSONValue.int) ?? .null]
             }),
@@ -59,7 +59,7 @@ extension ApplicationComparison {
 
     func json(commit: GitCommit?) -> JSONValue {
         [
-            "syncStatus": .string(syncStatus), "revision": commit?.json ?? .null,
+            "syncStatus": .string(syncStatus.rawValue), "revision": commit?.json ?? .null,
             "objects": .array(objects.map { object in
                 ["ref": object.ref.json, "state": .string(object.state.rawValue),
                  "changedPaths": .array(object.changedPaths.map(JSONValue.string)), "diff": .string(object.diff),
@@ -106,7 +106,7 @@ struct ApplicationStatusReport {
 
     func json() -> JSONValue {
         [
-            "application": .string(application.name), "syncStatus": .string(comparison.syncStatus),
+            "application": .string(application.name), "syncStatus": .string(comparison.syncStatus.rawValue),
             "health": .string(health.rawValue), "revision": commit?.json ?? .null,
             "objects": .array(rows.map { object, assessed in
                 ["ref": object.ref.json, "sync": .string(object.state.rawValue),

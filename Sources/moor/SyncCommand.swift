@@ -54,7 +54,7 @@ struct SyncCommand: AsyncParsableCommand {
         engine.waveTimeout = .seconds(waveTimeout)
         engine.hookTimeout = .seconds(hookTimeout)
         let reporter = ProgressReporter(enabled: output == .table)
-        let options = SyncEngine.RunOptions(
+        let options = SyncRunOptions(
             prune: prune || application.spec.syncPolicy.automated?.prune == true, dryRun: dryRun,
             allowMassPrune: allowMassPrune)
         let result: SyncResult

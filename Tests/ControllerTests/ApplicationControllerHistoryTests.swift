@@ -26,7 +26,7 @@ struct ApplicationControllerHistoryTests {
             #expect(history.map(\.revision) == [second, first])
             #expect(history.map(\.id) == [2, 1])
             #expect(history.map(\.subject) == ["second", "first"])
-            #expect(history.map(\.result) == ["Succeeded", "Succeeded"])
+            #expect(history.map(\.result) == [.succeeded, .succeeded])
             #expect(history.map(\.author) == ["Moor Test <test@moor.invalid>", "Moor Test <test@moor.invalid>"])
             #expect(history[0].source.repoURL == harness.repository.fileURL)
             #expect(history[0].source.targetRevision == "main")
@@ -52,7 +52,7 @@ struct ApplicationControllerHistoryTests {
 
             let result = try await harness.controller.rollback("back", to: .revision(String(first.prefix(8))))
             #expect(result.entry.revision == first)
-            #expect(result.operation.phase == "Succeeded", "\(result.operation.message)")
+            #expect(result.operation.phase == .succeeded, "\(result.operation.message)")
             #expect(result.message.contains("automated sync is off for back"), "\(result.message)")
             #expect(try await harness.value(of: "a") == "one")
             #expect(await harness.controller.applications()["back"]?.spec.syncPolicy.automated == nil)
@@ -64,7 +64,7 @@ struct ApplicationControllerHistoryTests {
 
             try await harness.waitForReconciles(2)
             #expect(try await harness.value(of: "a") == "one", "automated sync stays off")
-            #expect(await harness.controller.status(of: "back")?.sync.status == "OutOfSync")
+            #expect(await harness.controller.status(of: "back")?.sync.status == .outOfSync)
 
             try await harness.controller.manage([harness.application("back", automated: AutomatedSync())])
             try await harness.eventually("turned on again, the newest commit is applied") {
@@ -107,7 +107,7 @@ struct ApplicationControllerHistoryTests {
             }
 
             let result = try await harness.controller.rollback(ref.name, to: .history(1))
-            #expect(result.operation.phase == "Succeeded", "\(result.operation.message)")
+            #expect(result.operation.phase == .succeeded, "\(result.operation.message)")
             #expect(try await harness.value(of: "a") == "one")
             let resource = try await harness.other.get(ref)
             #expect(resource[path: "spec", "syncPolicy", "automated"] == nil)

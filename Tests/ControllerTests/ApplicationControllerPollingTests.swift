@@ -65,7 +65,7 @@ struct ApplicationControllerPollingTests {
                 await harness.controller.status(of: "polling-commit")?.sync.revision == second
             }
             try await Self.waitForSkippedPolls(1, harness)
-            #expect(await harness.controller.status(of: "polling-commit")?.sync.status == "Synced")
+            #expect(await harness.controller.status(of: "polling-commit")?.sync.status == .synced)
         }
     }
 
@@ -96,12 +96,12 @@ struct ApplicationControllerPollingTests {
             try await Self.waitForSkippedPolls(1, harness)
             try await harness.edit("a", to: "by hand")
             try await harness.eventually("the drift is reported") {
-                await harness.controller.status(of: "polling-report")?.sync.status == "OutOfSync"
+                await harness.controller.status(of: "polling-report")?.sync.status == .outOfSync
             }
             let skipped = await harness.controller.statistics().skippedComparisons
             try await harness.waitForReconciles(3)
             #expect(await harness.controller.statistics().skippedComparisons == skipped)
-            #expect(await harness.controller.status(of: "polling-report")?.sync.status == "OutOfSync")
+            #expect(await harness.controller.status(of: "polling-report")?.sync.status == .outOfSync)
         }
     }
 
@@ -181,7 +181,7 @@ struct ApplicationControllerPollingTests {
             let lists = harness.client.requestCounts()["list", default: 0]
             try await harness.controller.manage([first, Self.application("polling-first-b", path: "other", harness)])
             try await harness.eventually("the second application is applied and Synced") {
-                await harness.controller.status(of: "polling-first-b")?.sync.status == "Synced"
+                await harness.controller.status(of: "polling-first-b")?.sync.status == .synced
             }
             #expect(try await harness.value(of: "b") == "one")
             // Listing the cluster for it would list every kind; a watch that the other tests' etcd
@@ -201,7 +201,7 @@ struct ApplicationControllerPollingTests {
                 return await harness.controller.statistics().cacheChanges > 0
                     && snapshot.queued == 0 && snapshot.inProgress == 0
             }
-            #expect(await harness.controller.status(of: "polling-echo")?.sync.status == "Synced")
+            #expect(await harness.controller.status(of: "polling-echo")?.sync.status == .synced)
             #expect(await harness.controller.statistics().reconciles == 1)
             #expect(await harness.controller.pollFindsNothingChanged("polling-echo"))
         }

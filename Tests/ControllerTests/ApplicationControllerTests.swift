@@ -23,13 +23,13 @@ struct ApplicationControllerTests {
             try await harness.eventually("the second commit is applied") { try await harness.value(of: "a") == "two" }
             try await harness.eventually("the status names the second commit as synced") {
                 let status = await harness.controller.status(of: "commit")
-                return status?.sync.status == "Synced" && status?.sync.revision == second
+                return status?.sync.status == .synced && status?.sync.revision == second
             }
             let status = try #require(await harness.controller.status(of: "commit"))
-            #expect(status.health.status == "Healthy")
+            #expect(status.health.status == .healthy)
             #expect(status.resources.map(\.ref.name) == ["a"])
-            #expect(status.resources.map(\.status) == ["Synced"])
-            #expect(status.operationState?.phase == "Succeeded")
+            #expect(status.resources.map(\.status) == [.synced])
+            #expect(status.operationState?.phase == .succeeded)
             #expect(status.conditions.isEmpty)
         }
     }
@@ -58,7 +58,7 @@ struct ApplicationControllerTests {
             // No poll either: the status must not keep what a comparison that read the cache before the
             // heal's own write arrived there said.
             try await harness.eventually("the status says Synced again") {
-                await harness.controller.status(of: "heal")?.sync.status == "Synced"
+                await harness.controller.status(of: "heal")?.sync.status == .synced
             }
             let syncs = await harness.controller.statistics().syncs
             #expect(syncs == 2)
@@ -71,17 +71,17 @@ struct ApplicationControllerTests {
             try await harness.repository.commit("first", files: ["app/a.yaml": Harness.configMap("a", "git")])
             try await harness.controller.manage([harness.application("report", automated: AutomatedSync())])
             try await harness.eventually("the commit is applied") {
-                await harness.controller.status(of: "report")?.sync.status == "Synced"
+                await harness.controller.status(of: "report")?.sync.status == .synced
             }
             try await harness.edit("a", to: "by hand")
             try await harness.eventually("the drift is reported") {
-                await harness.controller.status(of: "report")?.sync.status == "OutOfSync"
+                await harness.controller.status(of: "report")?.sync.status == .outOfSync
             }
             try await harness.waitForReconciles(2)
             #expect(try await harness.value(of: "a") == "by hand")
             let status = try #require(await harness.controller.status(of: "report"))
-            #expect(status.sync.status == "OutOfSync")
-            #expect(status.resources.map(\.status) == ["OutOfSync"])
+            #expect(status.sync.status == .outOfSync)
+            #expect(status.resources.map(\.status) == [.outOfSync])
             #expect(await harness.controller.statistics().syncs == 1)
         }
     }

@@ -98,7 +98,7 @@ struct ApplicationControllerTriggerTests {
                 harness.application("backoff", automated: AutomatedSync(), retry: retry)
             ])
             try await harness.eventually("the first sync fails") {
-                await harness.controller.status(of: "backoff")?.operationState?.phase == "Failed"
+                await harness.controller.status(of: "backoff")?.operationState?.phase == .failed
             }
             // The controller's own backoff (200 ms) and the poll (500 ms) would both retry within this time.
             try await Task.sleep(for: .seconds(2))

@@ -12,11 +12,11 @@ struct ApplicationStatusTests {
     @Test("the JSON holds every field, so a merge patch also clears what no longer holds")
     func json() {
         var status = ApplicationStatus()
-        status.sync = .init(status: "Synced", revision: "abc")
+        status.sync = .init(status: .synced, revision: "abc")
         status.resources = [
             .init(
-                ref: ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: "web", name: "a"), status: "Synced",
-                health: ""),
+                ref: ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: "web", name: "a"), status: .synced,
+                health: nil),
         ]
         let json = status.json
         #expect(json[path: "sync", "revision"] == "abc")
@@ -35,7 +35,7 @@ struct ApplicationStatusTests {
     func times() {
         var status = ApplicationStatus()
         status.operationState = .init(
-            phase: "Succeeded", message: "1 created", startedAt: Self.then, finishedAt: Self.then)
+            phase: .succeeded, message: "1 created", startedAt: Self.then, finishedAt: Self.then)
         #expect(status.json[path: "operationState", "startedAt"] == "2023-11-14T22:13:20Z")
         #expect(status.json[path: "operationState", "finishedAt"] == "2023-11-14T22:13:20Z")
     }
@@ -59,7 +59,7 @@ struct ApplicationStatusTests {
         var later = status
         later.reconciledAt = Self.then + 60
         #expect(!later.differs(from: status))
-        later.sync.status = "OutOfSync"
+        later.sync.status = .outOfSync
         #expect(later.differs(from: status))
         #expect(status.differs(from: nil))
     }
@@ -67,7 +67,7 @@ struct ApplicationStatusTests {
     static func entry(_ revision: String) -> ApplicationStatus.HistoryEntry {
         .init(
             id: 0, revision: revision, author: "A <a@example.com>", subject: "change \(revision)", deployedAt: then,
-            result: "Succeeded",
+            result: .succeeded,
             source: ApplicationSource(
                 repoURL: "https://git.example/ops.git", targetRevision: "main", path: "web",
                 options: ["helm": ["releaseName": "web"]]))
@@ -103,7 +103,7 @@ struct ApplicationStatusTests {
     @Test("the operation is read back as written; a malformed one is none")
     func operationJSON() {
         var status = ApplicationStatus()
-        status.operationState = .init(phase: "Succeeded", message: "1 created", startedAt: Self.then, finishedAt: Self.then)
+        status.operationState = .init(phase: .succeeded, message: "1 created", startedAt: Self.then, finishedAt: Self.then)
         #expect(ApplicationStatus.operationState(from: status.json["operationState"]) == status.operationState)
         status.operationState?.finishedAt = nil
         #expect(ApplicationStatus.operationState(from: status.json["operationState"]) == status.operationState)

@@ -75,7 +75,7 @@ struct ClusterDestinationTests {
             try await harness.eventually("both applications are synced") {
                 let named = await harness.controller.status(of: byName.name)?.sync.status
                 let byURL = await harness.controller.status(of: byServer.name)?.sync.status
-                return named == "Synced" && byURL == "Synced"
+                return named == .synced && byURL == .synced
             }
             #expect(try await second.get(a)[path: "data", "key"] == "one")
             #expect(try await second.get(b)[path: "data", "key"] == "two")
@@ -100,7 +100,7 @@ struct ClusterDestinationTests {
             try await harness.controller.manage([moved, byServer])
             try await harness.eventually("the application is synced into the controller's cluster") {
                 let status = await harness.controller.status(of: moved.name)
-                return status?.sync.status == "Synced" && status?.sync.destination == moved.spec.destination
+                return status?.sync.status == .synced && status?.sync.destination == moved.spec.destination
             }
             #expect(try await harness.client.get(a)[path: "data", "key"] == "one")
             try await harness.eventually("the object left in the second cluster is pruned") {
@@ -140,7 +140,7 @@ struct ClusterDestinationTests {
             try await harness.registerCluster(
                 "later", kubeconfig: String(contentsOfFile: cluster.adminKubeconfig, encoding: .utf8))
             try await harness.eventually("the application is synced once its cluster is registered") {
-                await harness.controller.status(of: application.name)?.sync.status == "Synced"
+                await harness.controller.status(of: application.name)?.sync.status == .synced
             }
             #expect(try await harness.client.get(a)[path: "data", "key"] == "one")
             #expect(await harness.controller.status(of: application.name)?.conditions.isEmpty == true)

@@ -118,7 +118,7 @@ struct ControllerFaultTests {
             #expect(contents == Dictionary(uniqueKeysWithValues: expected), "every object has its content")
             let history = ApplicationStatus.history(from: try await harness.other.get(ref)[path: "status", "history"])
             #expect(!history.isEmpty && Set(history.map(\.id)).count == history.count, "\(history)")
-            #expect(history.first?.result == "Succeeded" && history.first?.revision == commit)
+            #expect(history.first?.result == .succeeded && history.first?.revision == commit)
             #expect(history.allSatisfy { $0.revision == commit })
             second.end(SIGTERM)
             #expect(second.process.terminationStatus == 0, "\(second.output.suffix(2000))")

@@ -78,7 +78,7 @@ struct ControllerHarness {
 
     /// A controller as the tests use it: a short backoff (200 ms doubling up to 1 s), not started.
     static func controller(
-        engine: SyncEngine, cache: GitSourceCache, pollInterval: Duration, clusterSecretNamespace: String? = nil,
+        engine: SyncEngine<KubeClient>, cache: GitSourceCache, pollInterval: Duration, clusterSecretNamespace: String? = nil,
         resyncInterval: Duration = .seconds(300)
     ) -> ApplicationController {
         ApplicationController(

@@ -1,3 +1,4 @@
+import Health
 import KubeCache
 import MoorCore
 import Testing
@@ -22,7 +23,7 @@ struct ExpectedObjectsTests {
         ]
     }
 
-    static func expected(health: String = "", ignore: [JSONValue] = []) -> ExpectedObjects {
+    static func expected(health: HealthStatus? = nil, ignore: [JSONValue] = []) -> ExpectedObjects {
         var desired = configMap("git")
         desired[path: "metadata", "resourceVersion"] = nil
         return ExpectedObjects(
@@ -43,7 +44,7 @@ struct ExpectedObjectsTests {
         let expected = Self.expected()
         #expect(expected.needsReconcile(Self.change(Self.configMap("by hand"))))
         #expect(expected.needsReconcile(Self.change(Self.configMap("git"), kind: .deleted)))
-        #expect(Self.expected(health: "Progressing").needsReconcile(Self.change(Self.configMap("git"))))
+        #expect(Self.expected(health: .progressing).needsReconcile(Self.change(Self.configMap("git"))))
         let other = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: "web", name: "other")
         #expect(expected.needsReconcile(Self.change(Self.configMap("git"), ref: other)))
         #expect(ExpectedObjects().needsReconcile(Self.change(Self.configMap("git"))))

@@ -46,7 +46,7 @@ struct InvalidApplicationTests {
                 let first = try await harness.createApplicationResource(name, syncPolicy: .emptyObject)
                 try await harness.controller.watchApplications(namespace: harness.namespace)
                 try await harness.eventually("the first one is managed") {
-                    await harness.controller.status(of: name)?.sync.status == "OutOfSync"
+                    await harness.controller.status(of: name)?.sync.status == .outOfSync
                 }
                 let second = try await harness.createApplicationResource(name, in: other, syncPolicy: .emptyObject)
                 try await harness.controller.watchApplications(namespace: other)
@@ -56,7 +56,7 @@ struct InvalidApplicationTests {
                         && message?.contains(harness.namespace) == true
                 }
                 #expect(try await harness.other.get(first)[path: "status", "conditions"] == [])
-                #expect(await harness.controller.status(of: name)?.sync.status == "OutOfSync", "the first stays managed")
+                #expect(await harness.controller.status(of: name)?.sync.status == .outOfSync, "the first stays managed")
             } catch {
                 try? await harness.other.delete(ObjectRef(apiVersion: "v1", kind: "Namespace", namespace: "", name: other))
                 throw error

@@ -108,7 +108,7 @@ struct MultiSourceTests {
                     ])
                     try await harness.eventually("synced at the chart version and the values commit") {
                         let status = await controller.status(of: name)
-                        return status?.sync.revisions == ["1.4.0", first] && status?.sync.status == "Synced"
+                        return status?.sync.revisions == ["1.4.0", first] && status?.sync.status == .synced
                     }
                     #expect(try await harness.client.get(deployment)[path: "spec", "replicas"]?.intValue == 4)
                     let second = try await repository.commit("two", files: ["envs/prod.yaml": "replicaCount: 2\n"])
@@ -122,7 +122,7 @@ struct MultiSourceTests {
                     #expect(history.first?.sources.map(\.repoURL) == [server.url, repository.fileURL])
 
                     let rolledBack = try await controller.rollback(name, to: .history(history[1].id))
-                    #expect(rolledBack.operation.phase == "Succeeded", "\(rolledBack.operation.message)")
+                    #expect(rolledBack.operation.phase == .succeeded, "\(rolledBack.operation.message)")
                     #expect(try await harness.client.get(deployment)[path: "spec", "replicas"]?.intValue == 4)
                     #expect(await controller.status(of: name)?.history.first?.revisions == ["1.4.0", first])
                 } catch {

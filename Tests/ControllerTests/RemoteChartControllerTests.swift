@@ -57,7 +57,7 @@ struct RemoteChartControllerTests {
                     try await controller.manage([application("1.x")])
                     try await harness.eventually("the highest 1.x is synced and recorded") {
                         let status = await controller.status(of: name)
-                        return status?.sync.status == "Synced" && status?.sync.revision == "1.1.0"
+                        return status?.sync.status == .synced && status?.sync.revision == "1.1.0"
                     }
                     let live = try await harness.client.get(deployment)
                     #expect(live[path: "metadata", "labels", "helm.sh/chart"]?.stringValue == "webapp-1.1.0")

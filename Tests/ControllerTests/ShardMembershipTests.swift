@@ -57,75 +57,82 @@ struct ShardMembershipTests {
             let dyingLeases = try cluster.adminClient()
             let survivorMember = membership(survivorID, survivorLeases, .seconds(600))
             let dyingMember = membership(dyingID, dyingLeases, .seconds(600))
-            // Both leases exist before either member owns anything, so no application ever has two owners.
-            #expect(await survivorMember.round() == .nothing)
-            #expect(await dyingMember.round() == .nothing)
-            await survivor.assign(.nothing)
-            await dying.assign(.nothing)
-            await dying.start()
-            try await survivor.manage(applications)
-            try await dying.manage(applications)
-            let survivorLoop = Task { await survivorMember.run(assigning: survivor) }
-            // The dying member renews by hand (as run(assigning:) does), so that cancelling it stops
-            // renewals without releasing.
-            let dyingLoop = Task {
-                while !Task.isCancelled {
-                    if let assignment = await dyingMember.round() { await dying.assign(assignment) }
-                    try? await Task.sleep(for: .seconds(1))
+            // A failure part way must still stop the dying controller and close every client it made.
+            do {
+                // Both leases exist before either member owns anything, so no application ever has two owners.
+                #expect(await survivorMember.round() == .nothing)
+                #expect(await dyingMember.round() == .nothing)
+                await survivor.assign(.nothing)
+                await dying.assign(.nothing)
+                await dying.start()
+                try await survivor.manage(applications)
+                try await dying.manage(applications)
+                let survivorLoop = Task { await survivorMember.run(assigning: survivor) }
+                // The dying member renews by hand (as run(assigning:) does), so that cancelling it stops
+                // renewals without releasing.
+                let dyingLoop = Task {
+                    while !Task.isCancelled {
+                        if let assignment = await dyingMember.round() { await dying.assign(assignment) }
+                        try? await Task.sleep(for: .seconds(1))
+                    }
                 }
-            }
-            defer {
-                survivorLoop.cancel()
-                dyingLoop.cancel()
-            }
+                defer {
+                    survivorLoop.cancel()
+                    dyingLoop.cancel()
+                }
 
-            try await harness.eventually("every application is applied and recorded Synced by one of the replicas") {
-                for index in 0..<count where try await harness.value(of: "c-\(index)") != "v1" { return false }
+                try await harness.eventually("every application is applied and recorded Synced by one of the replicas") {
+                    for index in 0..<count where try await harness.value(of: "c-\(index)") != "v1" { return false }
+                    for application in applications {
+                        let synced = [
+                            await survivor.status(of: application.name), await dying.status(of: application.name),
+                        ].contains { $0?.sync.status == .synced }
+                        if !synced { return false }
+                    }
+                    return true
+                }
+                let survivorApps = await survivor.ownedApplications()
+                let dyingApps = await dying.ownedApplications()
+                #expect(!survivorApps.isEmpty && !dyingApps.isEmpty)
+                #expect(Set(survivorApps).isDisjoint(with: dyingApps))
+                #expect(Set(survivorApps + dyingApps) == Set(applications.map(\.name)))
                 for application in applications {
-                    let synced = [
-                        await survivor.status(of: application.name), await dying.status(of: application.name),
-                    ].contains { $0?.sync.status == "Synced" }
-                    if !synced { return false }
+                    let owner = survivorApps.contains(application.name) ? survivor : dying
+                    let other = owner === survivor ? dying : survivor
+                    #expect(await owner.status(of: application.name)?.sync.status == .synced, "\(application.name)")
+                    #expect(
+                        await other.status(of: application.name)?.reconciledAt == nil,
+                        "\(application.name) was reconciled by the replica that does not own it")
                 }
-                return true
-            }
-            let survivorApps = await survivor.ownedApplications()
-            let dyingApps = await dying.ownedApplications()
-            #expect(!survivorApps.isEmpty && !dyingApps.isEmpty)
-            #expect(Set(survivorApps).isDisjoint(with: dyingApps))
-            #expect(Set(survivorApps + dyingApps) == Set(applications.map(\.name)))
-            for application in applications {
-                let owner = survivorApps.contains(application.name) ? survivor : dying
-                let other = owner === survivor ? dying : survivor
-                #expect(await owner.status(of: application.name)?.sync.status == "Synced", "\(application.name)")
-                #expect(
-                    await other.status(of: application.name)?.reconciledAt == nil,
-                    "\(application.name) was reconciled by the replica that does not own it")
-            }
 
-            // Death: renewals stop, the lease is not released, and the process syncs nothing more.
-            dyingLoop.cancel()
-            await dyingLoop.value
-            #expect(await membership(dyingID, dyingLeases, .seconds(5)).round() != nil, "the last renewal")
-            await dying.stop(gracePeriod: .seconds(5))
-            await dyingClient.shutdown()
-            await dyingLeases.shutdown()
-            files = [:]
-            for index in 0..<count { files["app-\(index)/c.yaml"] = ControllerHarness.configMap("c-\(index)", "v2") }
-            try await harness.repository.commit("second", files: files)
-            try await harness.eventually("the survivor takes over and applies every application's commit") {
-                for index in 0..<count where try await harness.value(of: "c-\(index)") != "v2" { return false }
-                return true
+                // Death: renewals stop, the lease is not released, and the process syncs nothing more.
+                dyingLoop.cancel()
+                await dyingLoop.value
+                #expect(await membership(dyingID, dyingLeases, .seconds(5)).round() != nil, "the last renewal")
+                await dying.stop(gracePeriod: .seconds(5))
+                await dyingClient.shutdown()
+                await dyingLeases.shutdown()
+                files = [:]
+                for index in 0..<count { files["app-\(index)/c.yaml"] = ControllerHarness.configMap("c-\(index)", "v2") }
+                try await harness.repository.commit("second", files: files)
+                try await harness.eventually("the survivor takes over and applies every application's commit") {
+                    for index in 0..<count where try await harness.value(of: "c-\(index)") != "v2" { return false }
+                    return true
+                }
+                #expect(await survivor.ownedApplications() == applications.map(\.name).sorted())
+                survivorLoop.cancel()
+                await survivorLoop.value
+                await survivorLeases.shutdown()
+                let lease = try await harness.other.get(
+                    ObjectRef(
+                        group: "coordination.k8s.io", version: "v1", kind: "Lease", namespace: harness.namespace,
+                        name: ShardMembership.leaseName(group: "moor-controller", identity: survivorID)))
+                #expect(lease[path: "spec", "holderIdentity"] == "", "a member that stops releases its lease")
+            } catch {
+                await dying.stop(gracePeriod: .seconds(5))
+                for client in [dyingClient, survivorLeases, dyingLeases] { await client.shutdown() }
+                throw error
             }
-            #expect(await survivor.ownedApplications() == applications.map(\.name).sorted())
-            survivorLoop.cancel()
-            await survivorLoop.value
-            await survivorLeases.shutdown()
-            let lease = try await harness.other.get(
-                ObjectRef(
-                    group: "coordination.k8s.io", version: "v1", kind: "Lease", namespace: harness.namespace,
-                    name: ShardMembership.leaseName(group: "moor-controller", identity: survivorID)))
-            #expect(lease[path: "spec", "holderIdentity"] == "", "a member that stops releases its lease")
         }
     }
 

@@ -51,11 +51,11 @@ struct StatusAdoptionTests {
         let ref = try await harness.createApplicationResource("\(prefix)-\(harness.namespace)", syncPolicy: syncPolicy)
         let now = Date()
         var status = ApplicationStatus()
-        status.operationState = .init(phase: "Succeeded", message: "rolled back by hand", startedAt: now, finishedAt: now)
+        status.operationState = .init(phase: .succeeded, message: "rolled back by hand", startedAt: now, finishedAt: now)
         status.addHistory(
             .init(
                 id: 0, revision: commit, author: "Moor Test <test@moor.invalid>", subject: "first", deployedAt: now,
-                result: "Succeeded",
+                result: .succeeded,
                 source: ApplicationSource(repoURL: harness.repository.fileURL, targetRevision: "main", path: "app")))
         status.rollback = .init(historyID: 1, revision: commit, message: "rolled back to history entry 1")
         let written = status.json

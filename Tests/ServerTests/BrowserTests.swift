@@ -35,7 +35,7 @@ import Testing
                 harness.application("payments", path: "payments", automated: AutomatedSync()),
             ])
             let first = try await harness.controller.sync("guestbook", .init())
-            try #require(first.operation.phase == "Succeeded", "guestbook's first sync: \(first.operation.message)")
+            try #require(first.operation.phase == .succeeded, "guestbook's first sync: \(first.operation.message)")
             let second = try await harness.repository.commit(
                 "A green theme and a new password", files: Self.files(theme: "green", secret: Self.secretValue))
             await harness.controller.refresh("guestbook")
@@ -44,8 +44,8 @@ import Testing
             try await harness.eventually("guestbook is OutOfSync and billing Synced at the new commit") {
                 let guestbook = await harness.controller.status(of: "guestbook")?.sync
                 let billing = await harness.controller.status(of: "billing")?.sync
-                return guestbook?.status == "OutOfSync" && guestbook?.revision == second
-                    && billing?.status == "Synced" && billing?.revision == second
+                return guestbook?.status == .outOfSync && guestbook?.revision == second
+                    && billing?.status == .synced && billing?.revision == second
             }
 
             let run = try await Self.runDriver(url: harness.baseURL + "/")

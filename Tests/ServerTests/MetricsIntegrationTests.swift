@@ -29,7 +29,7 @@ struct MetricsIntegrationTests {
             }
             try await harness.controller.manage([harness.application("metrics-demo", automated: nil)])
             try await harness.eventually("the application is compared (OutOfSync: nothing deployed yet)") {
-                await harness.controller.status(of: "metrics-demo")?.sync.status == "OutOfSync"
+                await harness.controller.status(of: "metrics-demo")?.sync.status == .outOfSync
             }
             let before = try await metrics(harness)
             #expect(value(before, "moor_app_sync_status", ["name": "metrics-demo", "sync_status": "OutOfSync"]) == 1)
@@ -46,10 +46,10 @@ struct MetricsIntegrationTests {
             #expect(Set(before.map(\.type)) == ["gauge", "counter", "histogram"])
 
             let synced = try await harness.controller.sync("metrics-demo", .init())
-            try #require(synced.operation.phase == "Succeeded", "\(synced.operation.message)")
+            try #require(synced.operation.phase == .succeeded, "\(synced.operation.message)")
             try await harness.eventually("the application is Synced, and the sync was followed by a reconcile") {
                 let count = value(try await metrics(harness), "moor_app_reconcile_duration_seconds_count") ?? 0
-                return await harness.controller.status(of: "metrics-demo")?.sync.status == "Synced"
+                return await harness.controller.status(of: "metrics-demo")?.sync.status == .synced
                     && count > reconcilesBefore
             }
             let after = try await metrics(harness)

@@ -207,7 +207,7 @@ struct ServerHarness {
     func manageSynced(_ names: [String]) async throws {
         try await controller.manage(names.map { application($0, path: $0, automated: AutomatedSync()) })
         for name in names {
-            try await eventually("\(name) is Synced") { await controller.status(of: name)?.sync.status == "Synced" }
+            try await eventually("\(name) is Synced") { await controller.status(of: name)?.sync.status == .synced }
         }
     }
 }

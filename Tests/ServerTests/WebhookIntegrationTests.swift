@@ -71,7 +71,7 @@ struct WebhookIntegrationTests {
             try await harness.controller.manage([harness.application("webhook-demo", automated: AutomatedSync())])
             try await harness.eventually("the first commit is applied") { try await harness.webhookDemoValue() == "one" }
             try await harness.eventually("the application is Synced") {
-                await harness.controller.status(of: "webhook-demo")?.sync.status == "Synced"
+                await harness.controller.status(of: "webhook-demo")?.sync.status == .synced
             }
             try await harness.repository.commit("two", files: ["app/cm.yaml": ServerHarness.configMap("webhook-demo", "two")])
 

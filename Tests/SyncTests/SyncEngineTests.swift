@@ -66,7 +66,7 @@ struct SyncEngineTests {
         ObjectRef(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
     }
 
-    func withEngine(_ body: (SyncEngine, KubeClient, String) async throws -> Void) async throws {
+    func withEngine(_ body: (SyncEngine<KubeClient>, KubeClient, String) async throws -> Void) async throws {
         let cluster = try await TestCluster.shared()
         let client = try cluster.adminClient()
         var engine = SyncEngine(client: client)
@@ -117,7 +117,7 @@ struct SyncEngineTests {
             #expect(live[path: "metadata", "labels", "app.kubernetes.io/managed-by"] == "moor")
 
             let comparison = try await engine.compare(app, desired: desired)
-            #expect(comparison.syncStatus == "Synced")
+            #expect(comparison.syncStatus == .synced)
             let before = client.requestCounts()
             let second = try await engine.sync(app, desired: desired)
             let after = client.requestCounts()
@@ -125,7 +125,7 @@ struct SyncEngineTests {
             #expect(second.objects.allSatisfy { $0.action == .unchanged })
             #expect(second.writes == 0)
             #expect(after["apply-dry-run", default: 0] == before["apply-dry-run", default: 0], "an in-sync app needs no dry runs")
-            #expect(SyncEngine.writeCount(after) == SyncEngine.writeCount(before))
+            #expect(SyncEngine<KubeClient>.writeCount(after) == SyncEngine<KubeClient>.writeCount(before))
         }
     }
 
@@ -136,7 +136,7 @@ struct SyncEngineTests {
             let initial = try Self.manifests(Self.configMap("a") + "\n---\n" + Self.configMap("b"))
             let missing = try await engine.compare(app, desired: initial)
             #expect(missing.objects.map(\.state) == [.missing, .missing])
-            #expect(missing.syncStatus == "OutOfSync")
+            #expect(missing.syncStatus == .outOfSync)
             _ = try await engine.sync(app, desired: initial)
             let changed = try Self.manifests(Self.configMap("a", "changed"))
             let comparison = try await engine.compare(app, desired: changed, prune: true, allowMassPrune: true)
@@ -166,11 +166,11 @@ struct SyncEngineTests {
                     spec: {containers: [{name: api, image: "nginx:1.27"}]}
                 """)
             _ = try await engine.sync(app, desired: desired)
-            #expect(try await engine.compare(app, desired: desired).syncStatus == "Synced")
+            #expect(try await engine.compare(app, desired: desired).syncStatus == .synced)
             _ = try await client.mergePatch(Self.ref("Deployment", "api", namespace: ns, apiVersion: "apps/v1"),
                                             patch: ["spec": ["replicas": 5]])
             let drifted = try await engine.compare(app, desired: desired)
-            #expect(drifted.syncStatus == "OutOfSync")
+            #expect(drifted.syncStatus == .outOfSync)
             #expect(drifted.objects.first?.changedPaths == ["spec.replicas"])
             let healed = try await engine.sync(app, desired: desired)
             #expect(healed.objects.map(\.action) == [.configured])
@@ -199,18 +199,18 @@ struct SyncEngineTests {
                 data: {key: v}
                 """)
             let comparison = try await engine.compare(app, desired: unlabelled)
-            #expect(comparison.syncStatus == "OutOfSync")
+            #expect(comparison.syncStatus == .outOfSync)
             #expect(comparison.objects.first?.changedPaths == ["metadata.labels.tier"])
             _ = try await engine.sync(app, desired: unlabelled)
             let live = try await client.get(Self.ref("ConfigMap", "cfg", namespace: ns))
             #expect(live[path: "metadata", "labels", "tier"] == nil)
-            #expect(try await engine.compare(app, desired: unlabelled).syncStatus == "Synced")
+            #expect(try await engine.compare(app, desired: unlabelled).syncStatus == .synced)
 
             _ = try await client.mergePatch(Self.ref("ConfigMap", "cfg", namespace: ns), patch: ["data": ["key": "hand-edited"]])
             let ignoring = Self.application("removal", namespace: ns,
                                             ignore: [["kind": "ConfigMap", "jsonPointers": ["/data/key"]]])
-            #expect(try await engine.compare(ignoring, desired: unlabelled).syncStatus == "Synced")
-            #expect(try await engine.compare(app, desired: unlabelled).syncStatus == "OutOfSync")
+            #expect(try await engine.compare(ignoring, desired: unlabelled).syncStatus == .synced)
+            #expect(try await engine.compare(app, desired: unlabelled).syncStatus == .outOfSync)
         }
     }
 
@@ -466,7 +466,7 @@ struct SyncEngineTests {
             }
             let comparison = try await engine.compare(second, desired: desired)
             #expect(comparison.sharedObjects.map(\.ref.name) == ["shared"])
-            #expect(comparison.syncStatus == "OutOfSync")
+            #expect(comparison.syncStatus == .outOfSync)
             #expect(try await engine.sync(first, desired: theirs).writes == 0, "the owner is still in sync")
         }
     }

@@ -120,7 +120,7 @@ struct SyncHookTests {
             }
             #expect(testPod?.code == .notFound, "a helm test hook is not an application object")
             let comparison = try await engine.compare(app, desired: desired, prune: true)
-            #expect(comparison.syncStatus == "Synced")
+            #expect(comparison.syncStatus == .synced)
             #expect(comparison.objects.map(\.ref.name) == ["app"])
         }
     }
@@ -135,7 +135,7 @@ struct SyncHookTests {
             let first = try await engine.sync(app, desired: desired, options: .init(prune: true))
             #expect(first.succeeded, "\(first.message)")
             let comparison = try await engine.compare(app, desired: desired, prune: true)
-            #expect(comparison.syncStatus == "Synced")
+            #expect(comparison.syncStatus == .synced)
             #expect(!comparison.objects.contains { $0.state == .extraneous })
             let second = try await engine.sync(app, desired: desired, options: .init(prune: true))
             #expect(second.succeeded, "\(second.message)")
@@ -156,7 +156,7 @@ struct SyncHookTests {
             #expect(first.objects.first?.ref == Self.job(firstRun, namespace: ns))
             #expect(first.objects.first?.action == .hookSucceeded)
             #expect(firstRun != "schema-migrate-")
-            #expect(try await engine.compare(app, desired: desired, prune: true).syncStatus == "Synced")
+            #expect(try await engine.compare(app, desired: desired, prune: true).syncStatus == .synced)
 
             let (second, secondRun) = try await Self.completing(
                 client, ns, prefix: "schema-migrate-", previous: [firstRun], sync)

@@ -27,7 +27,7 @@ struct SyncResultTests {
                 ObjectResult(ref: Self.ref("c"), action: .pruned), created,
                 ObjectResult(ref: Self.ref("e"), action: .failed, message: "denied"),
             ],
-            dryRun: false, writes: 3, health: "Healthy")
+            dryRun: false, writes: 3, health: .healthy)
         let before = [
             Self.configMap("a", "old"), Self.configMap("b", "same"), Self.configMap("c", "gone"),
             Self.configMap("e", "old"),

@@ -1,0 +1,185 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MoorCore
+import Testing
+
+@testable import Controller
+@testable import Server
+
+/// The API's own rules — tokens, roles, application globs, request bodies — in process, against a
+/// controller stand-in that records what reaches it. ``APIAccessTests`` checks the same rules through a
+/// real controller and server; these also prove that a refused request never reaches the controller.
+@Suite("API rules in process")
+struct APIRulesTests {
+    /// Stands in for the controller: two applications, and a log of every operation asked of it.
+    actor RecordingService: ApplicationService {
+        private(set) var calls: [String] = []
+        private let applications: [String: ApplicationController.Snapshot]
+
+        init(_ names: [String]) {
+            applications = Dictionary(
+                uniqueKeysWithValues: names.map { name in
+                    let application = Application(
+                        name: name,
+                        spec: ApplicationSpec(
+                            source: ApplicationSource(repoURL: "https://git.example/\(name).git"),
+                            destination: ApplicationDestination(namespace: name)))
+                    return (name, ApplicationController.Snapshot(application: application, status: ApplicationStatus()))
+                })
+        }
+
+        func snapshots() -> [ApplicationController.Snapshot] {
+            applications.keys.sorted().compactMap { applications[$0] }
+        }
+
+        func snapshot(of name: String) -> ApplicationController.Snapshot? { applications[name] }
+
+        func differences(of name: String) throws(ApplicationController.OperationError)
+            -> (sync: SyncStatus, objects: [ApplicationController.ObjectDifference])
+        {
+            calls.append("diff \(name)")
+            return (.synced, [])
+        }
+
+        func tree(of name: String) throws(ApplicationController.OperationError) -> [ApplicationController.TreeNode] {
+            calls.append("tree \(name)")
+            return []
+        }
+
+        func sync(_ name: String, _ request: ApplicationController.SyncRequest)
+            throws(ApplicationController.OperationError) -> ApplicationController.SyncOutcome
+        {
+            calls.append("sync \(name) prune=\(request.prune) dryRun=\(request.dryRun) revision=\(request.revision ?? "")")
+            let now = Date()
+            return ApplicationController.SyncOutcome(
+                operation: .init(phase: .succeeded, message: "synced", startedAt: now, finishedAt: now), result: nil,
+                dryRun: request.dryRun)
+        }
+
+        func refresh(_ name: String) { calls.append("refresh \(name)") }
+
+        func rollback(_ name: String, to target: ApplicationController.RollbackTarget, prune: Bool) throws
+            -> ApplicationController.RollbackResult
+        {
+            calls.append("rollback \(name) to \(target)")
+            throw ApplicationError("no history entry \(target)")
+        }
+
+        func statusChanges() -> AsyncStream<ApplicationController.Snapshot> { AsyncStream { $0.finish() } }
+    }
+
+    static let tokens = """
+        tokens:
+          - {name: reader, token: reader-token-0123456789, role: viewer}
+          - {name: team-a, token: team-a-token-0123456789, role: operator, applications: ["team-a-*"]}
+        """
+
+    /// Runs `body` against the API's routes over `service`, with the tokens above.
+    static func withAPI(
+        _ service: RecordingService, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let store = try TokenStore(document: tokens, source: "tokens.yaml") { _ in nil }
+        let router = Router(context: MoorRequestContext.self)
+        APIRoutes(
+            controller: service, access: AccessControl(source: nil, store: store), keepAliveInterval: .seconds(15),
+            logger: Logger(label: "moor.test")
+        ).add(to: router)
+        try await Application(router: router).test(.router) { client in try await body(client) }
+    }
+
+    /// Sends `method uri` with `token` (none for `nil`) and `body`; returns the status code.
+    static func status(
+        _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, token: String?,
+        body: String? = nil
+    ) async throws -> Int {
+        var headers = HTTPFields()
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if body != nil { headers[.contentType] = "application/json" }
+        let response = try await client.execute(
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        return Int(response.status.code)
+    }
+
+    /// Expects `method uri` with `token` and `body` to answer `expected`.
+    static func expect(
+        _ expected: Int, _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String,
+        token: String?, body: String? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) async throws {
+        let code = try await status(client, method, uri, token: token, body: body)
+        #expect(code == expected, "\(method) \(uri) \(body ?? "")", sourceLocation: sourceLocation)
+    }
+
+    static let operations: [(HTTPRequest.Method, String, String?)] = [
+        (.post, "sync", "{}"), (.post, "refresh", nil), (.post, "rollback", #"{"id": 1}"#),
+    ]
+
+    @Test("without a valid token every route is 401 and nothing reaches the controller")
+    func unauthenticated() async throws {
+        let service = RecordingService(["team-a-web"])
+        try await Self.withAPI(service) { client in
+            for token in [nil, "not-a-token-0123456789"] {
+                try await Self.expect(401, client, .get, "/api/v1/applications", token: token)
+                for (method, operation, body) in Self.operations {
+                    let uri = "/api/v1/applications/team-a-web/\(operation)"
+                    try await Self.expect(401, client, method, uri, token: token, body: body)
+                }
+            }
+        }
+        #expect(await service.calls.isEmpty)
+    }
+
+    @Test("a viewer reads diffs and trees, but sync, refresh and rollback are 403 and never reach the controller")
+    func viewer() async throws {
+        let service = RecordingService(["team-a-web"])
+        try await Self.withAPI(service) { client in
+            let token = "reader-token-0123456789"
+            try await Self.expect(200, client, .get, "/api/v1/applications/team-a-web/diff", token: token)
+            try await Self.expect(200, client, .get, "/api/v1/applications/team-a-web/tree", token: token)
+            for (method, operation, body) in Self.operations {
+                let uri = "/api/v1/applications/team-a-web/\(operation)"
+                try await Self.expect(403, client, method, uri, token: token, body: body)
+            }
+        }
+        #expect(await service.calls == ["diff team-a-web", "tree team-a-web"])
+    }
+
+    @Test("a token limited by globs acts on its applications; any other is 404 for every route, even one it may not do")
+    func globs() async throws {
+        let service = RecordingService(["team-a-web", "team-b-web"])
+        try await Self.withAPI(service) { client in
+            let token = "team-a-token-0123456789"
+            for route in ["", "/diff", "/tree", "/history"] {
+                let uri = "/api/v1/applications/team-b-web\(route)"
+                try await Self.expect(404, client, .get, uri, token: token)
+            }
+            for (method, operation, body) in Self.operations {
+                let uri = "/api/v1/applications/team-b-web/\(operation)"
+                try await Self.expect(404, client, method, uri, token: token, body: body)
+            }
+            let sync = "/api/v1/applications/team-a-web/sync"
+            let body = #"{"prune": true, "dryRun": true, "revision": "v2"}"#
+            try await Self.expect(200, client, .post, sync, token: token, body: body)
+            try await Self.expect(202, client, .post, "/api/v1/applications/team-a-web/refresh", token: token)
+        }
+        #expect(await service.calls == ["sync team-a-web prune=true dryRun=true revision=v2", "refresh team-a-web"])
+    }
+
+    @Test("a request body with unknown fields, wrong types or a revision like an option is 400 and reaches nothing")
+    func badBodies() async throws {
+        let service = RecordingService(["team-a-web"])
+        try await Self.withAPI(service) { client in
+            let token = "team-a-token-0123456789"
+            let sync = "/api/v1/applications/team-a-web/sync"
+            for body in [#"{"purge": true}"#, #"{"prune": "yes"}"#, #"{"revision": "--upload-pack=x"}"#, "not json"] {
+                try await Self.expect(400, client, .post, sync, token: token, body: body)
+            }
+            let rollback = "/api/v1/applications/team-a-web/rollback"
+            for body in ["{}", #"{"id": 1, "revision": "abc"}"#] {
+                try await Self.expect(400, client, .post, rollback, token: token, body: body)
+            }
+        }
+        #expect(await service.calls.isEmpty)
+    }
+}
