@@ -14,8 +14,10 @@ internal import MoorYAML
 ///   `file://PATH` a directory relative to the chart that must stay inside `root` (the checkout).
 ///   A dependency without a repository must be vendored.
 /// - With a `Chart.lock`, each dependency takes the exact version the lock records (the lock must
-///   name every dependency of `Chart.yaml` with the same repository, else it is out of sync, as
-///   Helm says); without one, the highest version satisfying its constraint.
+///   name every dependency of `Chart.yaml` with the same repository and record Helm's digest of
+///   both, else it is out of sync, as Helm says); without one, the highest version satisfying its
+///   constraint. A lock is consulted only when something must be fetched, as Helm's own render
+///   reads only `charts/`.
 /// - Conditions and tags are not consulted (Helm fetches every dependency and applies them when
 ///   rendering). A fetched dependency is copied to `charts/NAME`, atomically; nothing is written
 ///   when any dependency cannot be resolved.
@@ -89,13 +91,16 @@ public enum ChartDependencies {
         guard !declared.isEmpty else { return [] }
         let name = metadata["name"]?.stringValue ?? "in \(chart)"
         let lock = try (try? String(contentsOfFile: chart + "/Chart.lock", encoding: .utf8))
-            .map { text throws(ChartSourceError) in entries(try document(text, file: "Chart.lock")) }
+            .map { text throws(ChartSourceError) in try document(text, file: "Chart.lock") }
         let charts = chart + "/charts"
         let listing = (try? FileManager.default.contentsOfDirectory(atPath: charts)) ?? []
-        let fetches = try plan(chart: declared, lock: lock) { dependency in
+        let fetches = try plan(chart: declared, lock: lock.map(entries)) { dependency in
             listing.contains(dependency.name) || listing.contains { $0.hasPrefix(dependency.name + "-") && $0.hasSuffix(".tgz") }
         }
         guard !fetches.isEmpty else { return [] }
+        if let lock {
+            try checkLock(chart: metadata, lock: lock, name: name) { credentials.named($0)?.url }
+        }
         var sources: [(fetch: Fetch, directory: String, version: String)] = []
         for fetch in fetches {
             let resolved = try await resolve(
@@ -140,8 +145,7 @@ public enum ChartDependencies {
             }
             return (directory, fetch.version)
         }
-        if repository.hasPrefix("@") || repository.hasPrefix("alias:") {
-            let name = repository.hasPrefix("@") ? String(repository.dropFirst()) : String(repository.dropFirst(6))
+        if let name = namedRepository(repository) {
             guard let named = credentials.named(name) else {
                 throw ChartSourceError(
                     .notFound, "\(what) names repository \(repository), but no Helm repository credential is called \(name)")
@@ -173,7 +177,7 @@ public enum ChartDependencies {
     }
 
     /// A `Chart.yaml` or `Chart.lock`.
-    private static func document(_ text: String, file: String) throws(ChartSourceError) -> JSONValue {
+    static func document(_ text: String, file: String) throws(ChartSourceError) -> JSONValue {
         do {
             return try YAMLReader.value(text)
         } catch {
