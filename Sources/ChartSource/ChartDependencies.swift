@@ -4,8 +4,8 @@ internal import MoorYAML
 
 /// Fetches the dependencies a chart's `Chart.yaml` declares and its `charts/` directory lacks, as
 /// `helm dependency build` does, so that the chart renders as Helm would render it after that
-/// command. Pure planning (``plan(chart:lock:present:)``) is separate from fetching and writing
-/// (``vendor(chart:root:cache:credentials:)``).
+/// command. Pure planning (``plan(chart:lock:repositoryURL:present:)``) is separate from fetching
+/// and writing (``vendor(chart:root:cache:credentials:)``).
 ///
 /// - A dependency is present when `charts/` holds a directory or `NAME-*.tgz` for it (vendored
 ///   dependencies are never replaced).
@@ -54,16 +54,22 @@ public enum ChartDependencies {
 
     /// Which of `chart`'s dependencies to fetch, and at which version, given the `Chart.lock`'s (if
     /// any) and whether each is `present`. Each distinct chart (name and repository) is fetched once,
-    /// however many aliases name it.
+    /// however many aliases name it. A lock entry matches a dependency from `@name` or `alias:name`
+    /// also when it records that repository's URL (`repositoryURL` of the name), as Helm writes it.
     public static func plan(
-        chart: [Dependency], lock: [Dependency]?, present: (Dependency) -> Bool
+        chart: [Dependency], lock: [Dependency]?, repositoryURL: (String) -> String? = { _ in nil },
+        present: (Dependency) -> Bool
     ) throws(ChartSourceError) -> [Fetch] {
         var fetches: [Fetch] = []
         for dependency in chart where !present(dependency) {
             guard !fetches.contains(where: { $0.dependency.name == dependency.name }) else { continue }
             var version = dependency.version
             if let lock {
-                guard let locked = lock.first(where: { $0.name == dependency.name && $0.repository == dependency.repository })
+                let url = namedRepository(dependency.repository).flatMap(repositoryURL)
+                guard
+                    let locked = lock.first(where: {
+                        $0.name == dependency.name && ($0.repository == dependency.repository || $0.repository == url)
+                    })
                 else {
                     throw ChartSourceError(
                         .invalidReference,
@@ -94,12 +100,13 @@ public enum ChartDependencies {
             .map { text throws(ChartSourceError) in try document(text, file: "Chart.lock") }
         let charts = chart + "/charts"
         let listing = (try? FileManager.default.contentsOfDirectory(atPath: charts)) ?? []
-        let fetches = try plan(chart: declared, lock: lock.map(entries)) { dependency in
+        let repositoryURL = { (name: String) in credentials.named(name)?.url }
+        let fetches = try plan(chart: declared, lock: lock.map(entries), repositoryURL: repositoryURL) { dependency in
             listing.contains(dependency.name) || listing.contains { $0.hasPrefix(dependency.name + "-") && $0.hasSuffix(".tgz") }
         }
         guard !fetches.isEmpty else { return [] }
         if let lock {
-            try checkLock(chart: metadata, lock: lock, name: name) { credentials.named($0)?.url }
+            try checkLock(chart: metadata, lock: lock, name: name, repositoryURL: repositoryURL)
         }
         var sources: [(fetch: Fetch, directory: String, version: String)] = []
         for fetch in fetches {

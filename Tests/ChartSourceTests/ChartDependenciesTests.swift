@@ -100,8 +100,8 @@ struct ChartDependenciesTests {
                 == "sha256:d3ea925fc2ea24352c927328e159f615030d1d65194ed2a3eae7acc40189ac59")
     }
 
-    @Test("a repository named @name counts as the named repository's URL in the digest, as Helm substitutes it")
-    func digestOfNamedRepository() throws {
+    @Test("a repository named @name counts as the named repository's URL in the digest and the lock's entries, as Helm writes them")
+    func namedRepositoryLock() throws {
         let chart = { (repository: String) in
             "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n"
                 + "- {name: redis, version: 18.1.x, repository: \"\(repository)\"}\n"
@@ -113,6 +113,14 @@ struct ChartDependenciesTests {
         }
         #expect(named == byURL)
         #expect(try ChartDependencies.lockDigest(chartYAML: chart("@stable"), lockYAML: lock) != byURL)
+
+        let declared = [Dependency(name: "redis", version: "18.1.x", repository: "@stable")]
+        let locked = [Dependency(name: "redis", version: "18.1.5", repository: "https://charts.example.com")]
+        let fetches = try ChartDependencies.plan(
+            chart: declared, lock: locked, repositoryURL: { $0 == "stable" ? "https://charts.example.com" : nil }
+        ) { _ in false }
+        #expect(fetches.map(\.version) == ["18.1.5"])
+        #expect(throws: ChartSourceError.self) { try ChartDependencies.plan(chart: declared, lock: locked) { _ in false } }
     }
 
     @Test("a Chart.lock Helm wrote is honoured; once Chart.yaml changes, it is refused naming the chart and nothing is written")
