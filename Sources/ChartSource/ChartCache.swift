@@ -114,12 +114,17 @@ public actor ChartCache {
         return (root, entries[0])
     }
 
+    /// `bytes`' digest as Helm and OCI write it: `sha256:` and the SHA-256 in lowercase hex.
+    static func digest(of bytes: some DataProtocol) -> String {
+        "sha256:" + SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Checks `archive` against `digest` (`sha256:…`) and unpacks it under its digest.
     func unpack(
         _ archive: [UInt8], digest expected: String?, reference: ChartReference, version: String
     ) throws(ChartSourceError) -> (root: String, chart: String, digest: String) {
         statistics.archiveDownloads += 1
-        let digest = "sha256:" + SHA256.hash(data: archive).map { String(format: "%02x", $0) }.joined()
+        let digest = Self.digest(of: archive)
         if let expected, expected.lowercased() != digest {
             throw ChartSourceError(
                 .digestMismatch,

@@ -4,8 +4,8 @@ internal import MoorYAML
 
 /// Fetches the dependencies a chart's `Chart.yaml` declares and its `charts/` directory lacks, as
 /// `helm dependency build` does, so that the chart renders as Helm would render it after that
-/// command. Pure planning (``plan(chart:lock:present:)``) is separate from fetching and writing
-/// (``vendor(chart:root:cache:credentials:)``).
+/// command. Pure planning (``plan(chart:lock:repositoryURL:present:)``) is separate from fetching
+/// and writing (``vendor(chart:root:cache:credentials:)``).
 ///
 /// - A dependency is present when `charts/` holds a directory or `NAME-*.tgz` for it (vendored
 ///   dependencies are never replaced).
@@ -14,8 +14,10 @@ internal import MoorYAML
 ///   `file://PATH` a directory relative to the chart that must stay inside `root` (the checkout).
 ///   A dependency without a repository must be vendored.
 /// - With a `Chart.lock`, each dependency takes the exact version the lock records (the lock must
-///   name every dependency of `Chart.yaml` with the same repository, else it is out of sync, as
-///   Helm says); without one, the highest version satisfying its constraint.
+///   name every dependency of `Chart.yaml` with the same repository and record Helm's digest of
+///   both, else it is out of sync, as Helm says); without one, the highest version satisfying its
+///   constraint. A lock is consulted only when something must be fetched, as Helm's own render
+///   reads only `charts/`.
 /// - Conditions and tags are not consulted (Helm fetches every dependency and applies them when
 ///   rendering). A fetched dependency is copied to `charts/NAME`, atomically; nothing is written
 ///   when any dependency cannot be resolved.
@@ -52,16 +54,22 @@ public enum ChartDependencies {
 
     /// Which of `chart`'s dependencies to fetch, and at which version, given the `Chart.lock`'s (if
     /// any) and whether each is `present`. Each distinct chart (name and repository) is fetched once,
-    /// however many aliases name it.
+    /// however many aliases name it. A lock entry matches a dependency from `@name` or `alias:name`
+    /// also when it records that repository's URL (`repositoryURL` of the name), as Helm writes it.
     public static func plan(
-        chart: [Dependency], lock: [Dependency]?, present: (Dependency) -> Bool
+        chart: [Dependency], lock: [Dependency]?, repositoryURL: (String) -> String? = { _ in nil },
+        present: (Dependency) -> Bool
     ) throws(ChartSourceError) -> [Fetch] {
         var fetches: [Fetch] = []
         for dependency in chart where !present(dependency) {
             guard !fetches.contains(where: { $0.dependency.name == dependency.name }) else { continue }
             var version = dependency.version
             if let lock {
-                guard let locked = lock.first(where: { $0.name == dependency.name && $0.repository == dependency.repository })
+                let url = namedRepository(dependency.repository).flatMap(repositoryURL)
+                guard
+                    let locked = lock.first(where: {
+                        $0.name == dependency.name && ($0.repository == dependency.repository || $0.repository == url)
+                    })
                 else {
                     throw ChartSourceError(
                         .invalidReference,
@@ -89,13 +97,17 @@ public enum ChartDependencies {
         guard !declared.isEmpty else { return [] }
         let name = metadata["name"]?.stringValue ?? "in \(chart)"
         let lock = try (try? String(contentsOfFile: chart + "/Chart.lock", encoding: .utf8))
-            .map { text throws(ChartSourceError) in entries(try document(text, file: "Chart.lock")) }
+            .map { text throws(ChartSourceError) in try document(text, file: "Chart.lock") }
         let charts = chart + "/charts"
         let listing = (try? FileManager.default.contentsOfDirectory(atPath: charts)) ?? []
-        let fetches = try plan(chart: declared, lock: lock) { dependency in
+        let repositoryURL = { (name: String) in credentials.named(name)?.url }
+        let fetches = try plan(chart: declared, lock: lock.map(entries), repositoryURL: repositoryURL) { dependency in
             listing.contains(dependency.name) || listing.contains { $0.hasPrefix(dependency.name + "-") && $0.hasSuffix(".tgz") }
         }
         guard !fetches.isEmpty else { return [] }
+        if let lock {
+            try checkLock(chart: metadata, lock: lock, name: name, repositoryURL: repositoryURL)
+        }
         var sources: [(fetch: Fetch, directory: String, version: String)] = []
         for fetch in fetches {
             let resolved = try await resolve(
@@ -140,8 +152,7 @@ public enum ChartDependencies {
             }
             return (directory, fetch.version)
         }
-        if repository.hasPrefix("@") || repository.hasPrefix("alias:") {
-            let name = repository.hasPrefix("@") ? String(repository.dropFirst()) : String(repository.dropFirst(6))
+        if let name = namedRepository(repository) {
             guard let named = credentials.named(name) else {
                 throw ChartSourceError(
                     .notFound, "\(what) names repository \(repository), but no Helm repository credential is called \(name)")
@@ -173,7 +184,7 @@ public enum ChartDependencies {
     }
 
     /// A `Chart.yaml` or `Chart.lock`.
-    private static func document(_ text: String, file: String) throws(ChartSourceError) -> JSONValue {
+    static func document(_ text: String, file: String) throws(ChartSourceError) -> JSONValue {
         do {
             return try YAMLReader.value(text)
         } catch {

@@ -1,3 +1,4 @@
+import ChartSource
 import Controller
 import Foundation
 import GitSource
@@ -22,10 +23,12 @@ struct ControllerHarness {
     let newController: @Sendable () -> ApplicationController
 
     /// Runs `body` with a started controller that polls every `pollInterval`; stops everything afterwards.
-    /// With `clusterSecretsInNamespace`, the controller reads cluster Secrets from the test namespace.
+    /// With `clusterSecretsInNamespace`, the controller reads cluster Secrets from the test namespace;
+    /// with `fetchesCharts`, it has a chart cache and fetches remote charts and chart dependencies.
     static func run(
         pollInterval: Duration = .milliseconds(500), clusterSecretsInNamespace: Bool = false,
-        resyncInterval: Duration = .seconds(300), _ body: (ControllerHarness) async throws -> Void
+        resyncInterval: Duration = .seconds(300), fetchesCharts: Bool = false,
+        _ body: (ControllerHarness) async throws -> Void
     ) async throws {
         let cluster = try await TestCluster.shared()
         let client = try cluster.adminClient()
@@ -46,11 +49,12 @@ struct ControllerHarness {
         do {
             let repository = try await GitTestRepository.create(at: directory.appendingPathComponent("repo").path)
             let cache = try GitSourceCache(directory: directory.appendingPathComponent("cache").path)
+            let charts = fetchesCharts ? try ChartCache(directory: directory.appendingPathComponent("charts").path) : nil
             // The controller stops before the namespace goes, so it never syncs into a terminating namespace.
             try await cluster.withNamespace(other) { namespace in
                 let newController = { @Sendable in
                     Self.controller(
-                        engine: configured, cache: cache, pollInterval: pollInterval,
+                        engine: configured, cache: cache, charts: charts, pollInterval: pollInterval,
                         clusterSecretNamespace: clusterSecretsInNamespace ? namespace : nil,
                         resyncInterval: resyncInterval)
                 }
@@ -76,13 +80,14 @@ struct ControllerHarness {
         try outcome.get()
     }
 
-    /// A controller as the tests use it: a short backoff (200 ms doubling up to 1 s), not started.
+    /// A controller as the tests use it: a short backoff (200 ms doubling up to 1 s), not started;
+    /// with `charts`, it fetches remote charts and chart dependencies through that cache.
     static func controller(
-        engine: SyncEngine<KubeClient>, cache: GitSourceCache, pollInterval: Duration, clusterSecretNamespace: String? = nil,
-        resyncInterval: Duration = .seconds(300)
+        engine: SyncEngine<KubeClient>, cache: GitSourceCache, charts: ChartCache? = nil, pollInterval: Duration,
+        clusterSecretNamespace: String? = nil, resyncInterval: Duration = .seconds(300)
     ) -> ApplicationController {
         ApplicationController(
-            engine: engine, fetcher: SourceFetcher(cache: cache),
+            engine: engine, fetcher: SourceFetcher(cache: cache, charts: charts),
             configuration: .init(
                 pollInterval: pollInterval, backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
                 clusterSecretNamespace: clusterSecretNamespace, resyncInterval: resyncInterval))

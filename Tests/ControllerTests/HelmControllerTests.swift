@@ -1,3 +1,4 @@
+import ChartSource
 import Controller
 import Foundation
 import KubeClient
@@ -47,6 +48,48 @@ struct HelmControllerTests {
             await #expect(throws: KubeAPIError.self) {
                 try await harness.other.get(
                     ObjectRef(apiVersion: "apps/v1", kind: "Deployment", namespace: harness.namespace, name: "app-webapp"))
+            }
+        }
+    }
+
+    @Test("a chart dependency neither vendored nor fetchable is a ComparisonError naming it, and nothing is pruned")
+    func missingDependency() async throws {
+        try await ChartRepositoryServer.start().stopping { server in
+            // A real repository that serves another chart and lacks the dependency.
+            let other = try await FixtureCharts.package("webapp", version: "1.0.0", into: server.root)
+            try Data(FixtureCharts.index([other]).utf8).write(to: URL(fileURLWithPath: server.root + "/index.yaml"))
+            try await Harness.run(fetchesCharts: true) { harness in
+                let name = "helm-missing-dependency"
+                let chart = try Self.chart("webapp")
+                try await harness.repository.commit("webapp", files: chart)
+                try await harness.controller.manage([harness.application(name, automated: AutomatedSync(prune: true))])
+                let deployment = ObjectRef(
+                    apiVersion: "apps/v1", kind: "Deployment", namespace: harness.namespace, name: "app-webapp")
+                try await harness.eventually("the chart is synced") {
+                    let live = try? await harness.other.get(deployment)
+                    return await harness.controller.status(of: name)?.sync.status == "Synced" && live != nil
+                }
+                let synced = try await harness.other.get(deployment)
+                let objects = await harness.controller.status(of: name)?.resources.map(\.ref) ?? []
+                #expect(objects.count > 1)
+                for (repository, message) in [
+                    (server.url, "depends on redis 18.1.5 from \(server.url), which could not be fetched"),
+                    ("", "depends on redis 18.1.5 has no repository and is not in charts/"),
+                ] {
+                    var files = chart
+                    files["app/Chart.yaml"]! += "dependencies:\n- {name: redis, version: 18.1.5, repository: \"\(repository)\"}\n"
+                    try await harness.repository.commit("depend on redis from \(repository)", files: files)
+                    try await harness.eventually("the missing dependency is a ComparisonError naming it") {
+                        await harness.controller.status(of: name)?.conditions.contains {
+                            $0.type == "ComparisonError" && $0.message.contains(message)
+                        } == true
+                    }
+                    let live = try await harness.other.get(deployment)
+                    #expect(live[path: "metadata", "uid"] == synced[path: "metadata", "uid"], "nothing was pruned")
+                    for ref in objects {
+                        #expect(try await harness.other.get(ref)[path: "metadata", "name"] != nil, "\(ref.name) stays")
+                    }
+                }
             }
         }
     }

@@ -133,4 +133,72 @@ struct MultiSourceTests {
             }
         }
     }
+
+    @Test("an Application resource of four sources: the repeated object is a RepeatedResourceWarning condition, and `moor app get` lists every source at its revision")
+    func resourceWithRepeatedObject() async throws {
+        try await Self.withSources { server, repository, directory in
+            try await ControllerHarness.run(fetchesCharts: true) { harness in
+                let commit = try await repository.commit(
+                    "values",
+                    files: [
+                        "envs/prod.yaml": "replicaCount: 4\n", "extras/cm.yaml": Self.configMap("extras"),
+                        "more/cm.yaml": Self.configMap("more"),
+                    ])
+                try await harness.installApplicationDefinition()
+                let git = { (fields: JSONValue) -> JSONValue in
+                    var source = fields.objectValue ?? JSONObject()
+                    source["repoURL"] = .string(repository.fileURL)
+                    source["targetRevision"] = "main"
+                    return .object(source)
+                }
+                let sources: JSONValue = [
+                    [
+                        "repoURL": .string(server.url), "targetRevision": "1.4.0", "chart": "webapp",
+                        "helm": ["releaseName": "shop", "valueFiles": ["$values/envs/prod.yaml"]],
+                    ],
+                    git(["ref": "values"]), git(["path": "extras"]), git(["path": "more"]),
+                ]
+                let ref = ObjectRef(
+                    apiVersion: Application.apiVersion, kind: Application.kind, namespace: harness.namespace,
+                    name: "multi-get-\(harness.namespace)")
+                _ = try await harness.other.create([
+                    "apiVersion": .string(Application.apiVersion), "kind": .string(Application.kind),
+                    "metadata": ["name": .string(ref.name), "namespace": .string(harness.namespace)],
+                    "spec": [
+                        "sources": sources, "destination": ["namespace": .string(harness.namespace)],
+                        "syncPolicy": ["automated": ["prune": true]],
+                    ],
+                ])
+                try await harness.controller.watchApplications(namespace: harness.namespace)
+                try await harness.eventually("synced at one revision per source, with a RepeatedResourceWarning") {
+                    let status = try await harness.other.get(ref)[path: "status"]
+                    let conditions = status?["conditions"]?.arrayValue ?? []
+                    return status?["sync"]?["status"] == "Synced"
+                        && status?["sync"]?["revisions"] == ["1.4.0", .string(commit), .string(commit), .string(commit)]
+                        && conditions.contains {
+                            $0["type"] == "RepeatedResourceWarning"
+                                && $0["message"]?.stringValue?.contains("ConfigMap shared is rendered by more than one source") == true
+                        }
+                }
+                let shared = try await harness.other.get(
+                    ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: harness.namespace, name: "shared"))
+                #expect(shared[path: "data", "from"] == "more", "the later source wins")
+
+                let get = try await AppCommandTests.moor(
+                    ["app", "get", ref.name, "-n", harness.namespace], cache: directory + "/cli")
+                #expect(get.status == 0, "\(get.error)")
+                let lines = get.output.split(separator: "\n").map(String.init)
+                let listed = lines.filter { $0.hasPrefix("Source ") }
+                #expect(listed.count == 4, "\(get.output)")
+                #expect(listed.first?.hasPrefix("Source 1:") == true && listed.first?.contains("webapp") == true, "\(get.output)")
+                #expect(listed.first?.hasSuffix(" at 1.4.0") == true, "\(get.output)")
+                for (line, path) in zip(listed.dropFirst(), ["ref values", "path extras", "path more"]) {
+                    #expect(line.contains(repository.fileURL) && line.contains("(\(path), revision main)"), "\(line)")
+                    #expect(line.hasSuffix(" at \(commit.prefix(12))"), "\(line)")
+                }
+                #expect(lines.contains { $0.hasPrefix("Condition:   RepeatedResourceWarning: ConfigMap shared") }, "\(get.output)")
+            }
+        }
+    }
 }
+

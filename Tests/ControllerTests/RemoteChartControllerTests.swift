@@ -123,6 +123,63 @@ struct GitChartDependencyTests {
     }
 }
 
+/// The Helm options of a remote chart, as for the same chart from Git.
+@Suite("Helm options of remote charts")
+struct RemoteChartOptionsTests {
+    @Test("a chart from a Helm repository honours skipCrds, valuesObject and parameters, rendering as from Git")
+    func options() async throws {
+        try await ChartRepositoryServer.start().stopping { server in
+            let packages = [
+                try await FixtureCharts.package("webapp", version: "1.4.2", into: server.root),
+                try await FixtureCharts.package("operator", version: "1.12.0", into: server.root),
+            ]
+            try Data(FixtureCharts.index(packages).utf8).write(to: URL(fileURLWithPath: server.root + "/index.yaml"))
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-chartopts-\(UUID())").path
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let repository = try await GitTestRepository.create(at: directory + "/repo")
+            try await repository.commit(
+                "charts",
+                files: try FixtureCharts.files("webapp", under: "webapp")
+                    .merging(try FixtureCharts.files("operator", under: "operator")) { $1 })
+            let fetcher = SourceFetcher(
+                cache: try GitSourceCache(directory: directory + "/git"), renders: nil,
+                charts: try ChartCache(directory: directory + "/charts"))
+            // Each chart rendered from the repository and from Git with the same options.
+            let render = { (chart: String, version: String, helm: JSONValue) async throws -> [JSONValue] in
+                let remote = try await fetcher.fetch(
+                    ApplicationSource(
+                        repoURL: server.url, targetRevision: version, options: ["chart": .string(chart), "helm": helm]))
+                let git = try await fetcher.fetch(
+                    ApplicationSource(
+                        repoURL: repository.fileURL, targetRevision: "main", path: chart, options: ["helm": helm]))
+                #expect(remote.objects.map(\.object) == git.objects.map(\.object), "\(chart) renders as from Git")
+                return remote.objects.map(\.object)
+            }
+
+            let names = { (objects: [JSONValue]) -> [String] in
+                objects.compactMap { $0[path: "metadata", "name"]?.stringValue }
+            }
+            let crd = "issuers.operator.example.com"
+            #expect(names(try await render("operator", "1.12.0", ["releaseName": "op"])).contains(crd))
+            #expect(!names(try await render("operator", "1.12.0", ["releaseName": "op", "skipCrds": true])).contains(crd))
+
+            let objects = try await render(
+                "webapp", "1.4.2",
+                [
+                    "releaseName": "shop", "valuesObject": ["replicaCount": 5, "config": ["LOG_LEVEL": "debug"]],
+                    "parameters": [["name": "image.tag", "value": "9.9"], ["name": "service.port", "value": "9090"]],
+                ])
+            let deployment = try #require(objects.first { $0["kind"] == "Deployment" })
+            #expect(deployment[path: "spec", "replicas"] == 5)
+            let container = deployment[path: "spec", "template", "spec", "containers"]?[0]
+            #expect(container?["image"] == "registry.local/webapp:9.9")
+            #expect(container?["ports"]?[0]?["containerPort"] == 9090)
+            let config = try #require(objects.first { $0["kind"] == "ConfigMap" })
+            #expect(config[path: "data"] == ["LOG_LEVEL": "debug", "FEATURE_X": "on"])
+        }
+    }
+}
+
 /// Repository credentials (Argo CD's repository Secrets) serving Git repositories too.
 @Suite("Repository credentials for Git")
 struct GitRepositoryCredentialTests {
