@@ -8,6 +8,7 @@ public import Render
 /// reads from outside the commit (say a Kustomize remote base at a moving ref) is read again once the entry
 /// is older than ``maxAge``. The cache holds at most ``capacity`` objects in all (an empty render counts as
 /// one) and drops the least recently used entries beyond that; one render larger than the capacity is not kept.
+/// A lookup or a store costs O(1) in the number of entries, evictions included.
 public actor RenderCache {
     /// What one render is cached under.
     public struct Key: Sendable, Hashable {
@@ -29,7 +30,6 @@ public actor RenderCache {
     private struct Entry {
         var objects: [ManifestObject]
         var storedAt: ContinuousClock.Instant
-        var lastUse: Int
     }
 
     /// The most objects the cache holds, summed over its entries.
@@ -37,8 +37,8 @@ public actor RenderCache {
     /// How long an entry serves before it is rendered again.
     public let maxAge: Duration
     private var entries: [Key: Entry] = [:]
+    private var recency = RecencyList<Key>()
     private var objectCount = 0
-    private var uses = 0
     private var counters = Statistics()
 
     /// Hits and misses so far.
@@ -62,8 +62,7 @@ public actor RenderCache {
             return nil
         }
         counters.hits += 1
-        uses += 1
-        entries[key]?.lastUse = uses
+        recency.use(key)
         return entry.objects
     }
 
@@ -72,10 +71,10 @@ public actor RenderCache {
     public func store(_ objects: [ManifestObject], for key: Key, now: ContinuousClock.Instant = .now) {
         remove(key)
         guard Self.size(objects) <= capacity else { return }
-        uses += 1
-        entries[key] = Entry(objects: objects, storedAt: now, lastUse: uses)
+        entries[key] = Entry(objects: objects, storedAt: now)
+        recency.use(key)
         objectCount += Self.size(objects)
-        while objectCount > capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse })?.key {
+        while objectCount > capacity, let oldest = recency.oldest {
             remove(oldest)
         }
     }
@@ -88,6 +87,7 @@ public actor RenderCache {
 
     private func remove(_ key: Key) {
         guard let entry = entries.removeValue(forKey: key) else { return }
+        recency.remove(key)
         objectCount -= Self.size(entry.objects)
     }
 

@@ -81,6 +81,11 @@ enum Trigger: Int, Sendable, Comparable, CaseIterable {
 ///   wait. A success resets the count.
 /// - Among the keys whose wait is over, higher ``Trigger/priority`` goes first, then the order in
 ///   which keys reached that priority.
+///
+/// Handing out a key and adding one cost O(log n) in the keys queued: keys whose wait is over sit in
+/// a heap in the order they are handed out, keys backing off in a heap by the end of their wait.
+/// Neither heap is updated when a key leaves the queue or moves up; their elements that no longer
+/// match the key's entry are skipped when they come up.
 struct WorkQueue: Sendable {
     typealias Instant = ContinuousClock.Instant
 
@@ -90,6 +95,27 @@ struct WorkQueue: Sendable {
         var order: Int
     }
 
+    /// A queued key whose wait is over, as it stood when it was put in ``ready``: current while the key
+    /// waits with the same order. Less means handed out first.
+    private struct Ready: Comparable {
+        var priority: Int
+        var order: Int
+        var key: String
+
+        static func < (lhs: Ready, rhs: Ready) -> Bool {
+            guard lhs.priority == rhs.priority else { return lhs.priority > rhs.priority }
+            return lhs.order < rhs.order
+        }
+    }
+
+    /// When the wait of a key backing off ends: current while the key waits and its wait still ends then.
+    private struct Delayed: Comparable {
+        var end: Instant
+        var key: String
+
+        static func < (lhs: Delayed, rhs: Delayed) -> Bool { lhs.end < rhs.end }
+    }
+
     let backoff: Backoff
     private var waiting: [String: Entry] = [:]
     private var nextOrder = 0
@@ -97,7 +123,12 @@ struct WorkQueue: Sendable {
     private var dirty: [String: Trigger] = [:]
     private var forgotten: Set<String> = []
     private var failures: [String: Int] = [:]
+    /// The end of each backoff not yet over when the queue last looked (``promote(now:)``).
     private var notBefore: [String: Instant] = [:]
+    /// An element for each waiting key without a ``notBefore``, plus stale ones.
+    private var ready = BinaryHeap<Ready>()
+    /// An element for each waiting key with a ``notBefore``, plus stale ones.
+    private var delayed = BinaryHeap<Delayed>()
     /// Keys operations wait to ``claim(_:)``, with how many wait for each.
     private var reserved: [String: Int] = [:]
 
@@ -120,29 +151,37 @@ struct WorkQueue: Sendable {
         }
         guard let entry = waiting[key] else {
             waiting[key] = Entry(trigger: trigger, order: takeOrder())
+            makeReady(key)
             return true
         }
         guard trigger > entry.trigger else { return false }
-        let order = trigger.priority > entry.trigger.priority ? takeOrder() : entry.order
-        waiting[key] = Entry(trigger: trigger, order: order)
+        guard trigger.priority > entry.trigger.priority else {
+            waiting[key]?.trigger = trigger
+            return true
+        }
+        waiting[key] = Entry(trigger: trigger, order: takeOrder())
+        makeReady(key)
         return true
     }
 
     /// Hands out the most urgent queued key whose backoff is over (see the rules) and whose trigger has at
     /// least `minimumPriority`, with its trigger, and marks it processing; `nil` when none is ready.
     mutating func next(now: Instant, minimumPriority: Int = 0) -> (key: String, trigger: Trigger)? {
-        var best: (key: String, entry: Entry)?
-        for (key, entry) in waiting
-        where entry.trigger.priority >= minimumPriority && notBefore[key].map({ $0 <= now }) ?? true
-            && reserved[key] == nil
-        {
-            if let current = best?.entry, !Self.precedes(entry, current) { continue }
-            best = (key, entry)
+        promote(now: now)
+        var passed: [Ready] = []
+        defer { for element in passed { ready.insert(element) } }
+        while let first = ready.min, first.priority >= minimumPriority {
+            ready.popMin()
+            guard let entry = waiting[first.key], entry.order == first.order else { continue }
+            guard reserved[first.key] == nil else {
+                passed.append(first)
+                continue
+            }
+            waiting[first.key] = nil
+            processing.insert(first.key)
+            return (first.key, entry.trigger)
         }
-        guard let best else { return nil }
-        waiting[best.key] = nil
-        processing.insert(best.key)
-        return (best.key, best.entry.trigger)
+        return nil
     }
 
     /// Keeps `key` from being handed out until as many ``unreserve(_:)`` calls: an operation that
@@ -179,7 +218,9 @@ struct WorkQueue: Sendable {
         } else {
             let count = failures[key, default: 0] + 1
             failures[key] = count
-            notBefore[key] = now + (backoff ?? self.backoff).delay(afterFailures: count)
+            let end = now + (backoff ?? self.backoff).delay(afterFailures: count)
+            notBefore[key] = end
+            delayed.insert(Delayed(end: end, key: key))
             add(key, max(added ?? .retry, .retry))
         }
     }
@@ -197,7 +238,7 @@ struct WorkQueue: Sendable {
     /// When the earliest queued key still backing off at `now` becomes ready; `nil` when none backs off.
     /// (Keys ready already need no wake-up: they are handed out as soon as there is room.)
     func nextWakeUp(after now: Instant) -> Instant? {
-        waiting.keys.compactMap { notBefore[$0] }.filter { $0 > now }.min()
+        delayed.min { $0.end > now && waiting[$0.key] != nil && notBefore[$0.key] == $0.end }?.end
     }
 
     /// Consecutive failures of `key`.
@@ -207,20 +248,32 @@ struct WorkQueue: Sendable {
 
     /// Keys waiting (not processing), in the order they would be handed out were none backing off.
     var queued: [String] {
-        waiting.sorted { Self.precedes($0.value, $1.value) }.map(\.key)
+        waiting.map { key, entry in Ready(priority: entry.trigger.priority, order: entry.order, key: key) }
+            .sorted().map(\.key)
     }
 
     /// Keys being processed.
     var inProgress: Set<String> { processing }
 
+    /// Puts `key` among the keys whose wait is over, as it now waits, unless it backs off (its end of
+    /// backoff puts it there).
+    private mutating func makeReady(_ key: String) {
+        guard notBefore[key] == nil, let entry = waiting[key] else { return }
+        ready.insert(Ready(priority: entry.trigger.priority, order: entry.order, key: key))
+    }
+
+    /// Moves the keys whose backoff is over at `now` among the ready ones.
+    private mutating func promote(now: Instant) {
+        while let first = delayed.min, first.end <= now {
+            delayed.popMin()
+            guard notBefore[first.key] == first.end else { continue }
+            notBefore[first.key] = nil
+            makeReady(first.key)
+        }
+    }
+
     private mutating func takeOrder() -> Int {
         defer { nextOrder += 1 }
         return nextOrder
-    }
-
-    /// Whether `lhs` is handed out before `rhs`: higher priority, then earlier order.
-    private static func precedes(_ lhs: Entry, _ rhs: Entry) -> Bool {
-        guard lhs.trigger.priority == rhs.trigger.priority else { return lhs.trigger.priority > rhs.trigger.priority }
-        return lhs.order < rhs.order
     }
 }

@@ -84,9 +84,11 @@ public struct GitRepositoryURL: Sendable, Hashable, CustomStringConvertible {
     /// Hashes ``normalized``.
     public func hash(into hasher: inout Hasher) { hasher.combine(normalized) }
 
-    /// Removes user information (`user:password@`) from every URL in `text`.
+    /// Removes user information (`user:password@`) from every URL in `text`. Text without an `@` (most
+    /// URLs and most of Git's output) is returned as it is, without running the expression.
     static func redact(_ text: String) -> String {
-        text.replacing(#/([A-Za-z][A-Za-z0-9+.\-]*://)[^/\s@]*@/#) { String($0.output.1) }
+        guard text.utf8.contains(UInt8(ascii: "@")) else { return text }
+        return text.replacing(#/([A-Za-z][A-Za-z0-9+.\-]*://)[^/\s@]*@/#) { String($0.output.1) }
     }
 
     private struct Parts {

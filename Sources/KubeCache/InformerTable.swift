@@ -1,7 +1,8 @@
 internal import KubeClient
 
 /// The informers of a ``LiveObjectCache``, one per resource type, and where each stands. Pure:
-/// the cache's actor drives it and owns the tasks.
+/// the cache's actor drives it and owns the tasks. The resources and the errors are kept as they
+/// change, so reading them costs nothing per type (every reconcile reads them).
 struct InformerTable: Sendable {
     /// Where one informer stands.
     enum State: Sendable, Hashable {
@@ -21,16 +22,25 @@ struct InformerTable: Sendable {
 
     private var entries: [GroupKind: Entry] = [:]
 
+    /// The resource each informer watches, in the API version it was started with, sorted by name.
+    private(set) var resources: [APIResource] = []
+
+    /// The errors that ended failed informers.
+    private(set) var errors: [APIResource: KubeAPIError] = [:]
+
     /// Registers `resource`; whether an informer must be started for it: true when its type is
     /// new or its last informer failed, false while one is running (in any API version).
     mutating func start(_ resource: APIResource) -> Bool {
         let type = GroupKind(resource)
         guard let entry = entries[type] else {
             entries[type] = Entry(resource: resource, state: .listing)
+            let name = resource.description
+            resources.insert(resource, at: resources.firstIndex { $0.description > name } ?? resources.endIndex)
             return true
         }
         guard case .failed = entry.state else { return false }
         entries[type]?.state = .listing
+        errors[entry.resource] = nil
         return true
     }
 
@@ -44,26 +54,14 @@ struct InformerTable: Sendable {
 
     /// Records that the informer of `type` ended with `error`.
     mutating func failed(_ type: GroupKind, error: KubeAPIError) {
+        guard let resource = entries[type]?.resource else { return }
         entries[type]?.state = .failed(error)
+        errors[resource] = error
     }
 
     /// Where the informer of `resource`'s type stands; `nil` when it was never started.
     func state(of resource: APIResource) -> State? {
         entries[GroupKind(resource)]?.state
-    }
-
-    /// The resource each informer watches, in the API version it was started with.
-    var resources: [APIResource] {
-        entries.values.map(\.resource).sorted { $0.description < $1.description }
-    }
-
-    /// The errors that ended failed informers.
-    var errors: [APIResource: KubeAPIError] {
-        var result: [APIResource: KubeAPIError] = [:]
-        for entry in entries.values {
-            if case .failed(let error) = entry.state { result[entry.resource] = error }
-        }
-        return result
     }
 
     /// What a wait for `resources` comes to: success when all are synced, the first failure when

@@ -12,6 +12,8 @@ actor ResourceDiscovery {
     private let transport: KubeTransport
     private var byKind: [GroupVersionKind: APIResource] = [:]
     private var preferred: [String: String] = [:]
+    /// ``listableResources()`` as of the last refresh, once asked for (every reconcile asks).
+    private var listable: [APIResource]?
     private var versionSet: [String] = []
     private var version: String?
     private var loaded = false
@@ -60,15 +62,19 @@ actor ResourceDiscovery {
 
     /// One resource per group and plural name that supports `list` and `watch`, in the group's
     /// preferred version where it serves that resource (so each stored object is listed once).
+    /// Worked out once per refresh.
     func listableResources() async throws(KubeAPIError) -> [APIResource] {
         if !loaded { try await refresh() }
+        if let listable { return listable }
         var chosen: [String: APIResource] = [:]
         for resource in byKind.values where resource.verbs.contains("list") && resource.verbs.contains("watch") {
             let key = "\(resource.group)/\(resource.name)"
             if let current = chosen[key], current.version == preferred[resource.group] { continue }
             if chosen[key] == nil || resource.version == preferred[resource.group] { chosen[key] = resource }
         }
-        return chosen.values.sorted { ($0.group, $0.name) < ($1.group, $1.name) }
+        let sorted = chosen.values.sorted { ($0.group, $0.name) < ($1.group, $1.name) }
+        listable = sorted
+        return sorted
     }
 
     /// The API versions served, as Helm's `.Capabilities.APIVersions` lists them: every
@@ -142,6 +148,7 @@ actor ResourceDiscovery {
         }
         byKind = table
         preferred = newPreferred
+        listable = nil
         versionSet = Array(Set(groupVersions + table.keys.map { key in
             "\(key.group.isEmpty ? key.version : "\(key.group)/\(key.version)")/\(key.kind)"
         })).sorted()

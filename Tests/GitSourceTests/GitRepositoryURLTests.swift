@@ -64,4 +64,11 @@ struct GitRepositoryURLTests {
         #expect(url.redacted == "https://example.com/org/repo.git")
         #expect("\(url)" == url.redacted)
     }
+
+    @Test(
+        "a URL without user information is its own redacted form",
+        arguments: ["https://example.com/org/repo.git", "file:///srv/git/repo", "ssh://host:2222/srv/repo"])
+    func redactedWithoutUser(raw: String) throws {
+        #expect(try GitRepositoryURL(raw).redacted == raw)
+    }
 }

@@ -25,6 +25,15 @@ struct InformerTableTests {
         #expect(table.resources == [Self.configMaps, beta])
     }
 
+    @Test("the resources watched are listed by name, whatever order they were started in")
+    func resourcesByName() {
+        var table = InformerTable()
+        let secrets = APIResource(
+            group: "", version: "v1", kind: "Secret", name: "secrets", namespaced: true, verbs: ["list", "watch"])
+        for resource in [Self.deployments, secrets, Self.configMaps] { _ = table.start(resource) }
+        #expect(table.resources == [Self.configMaps, Self.deployments, secrets])
+    }
+
     @Test("the first list syncs; later lists are relists")
     func listing() {
         var table = InformerTable()

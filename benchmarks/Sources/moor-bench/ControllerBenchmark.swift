@@ -58,6 +58,26 @@ func say(_ line: String) {
 
 private let writeVerbs: Set<String> = ["create", "update", "patch", "apply", "delete"]
 
+/// The CPU time (user and system) this process has used so far, in seconds.
+private func cpuSeconds() -> Double {
+    var time = timespec()
+    guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time) == 0 else { return -1 }
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// The API requests per verb made between two ``KubeClient/requestCounts()`` readings.
+private func requestDelta(from before: [String: Int], to after: [String: Int]) -> [String: Int] {
+    var delta: [String: Int] = [:]
+    for (verb, value) in after where value > before[verb, default: 0] { delta[verb] = value - before[verb, default: 0] }
+    return delta
+}
+
+/// Requests per verb as `get 3, list 2`, or `none`.
+private func describe(_ requests: [String: Int]) -> String {
+    let verbs = requests.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+    return verbs.isEmpty ? "none" : verbs.joined(separator: ", ")
+}
+
 /// Waits until `condition` holds, checking every 20 ms; returns the seconds it took, or throws after `timeout`.
 func secondsUntil(timeout: Double, _ condition: () async -> Bool) async throws -> Double {
     let start = ContinuousClock.now
@@ -130,16 +150,25 @@ func benchController(_ options: Options) async throws {
     say(String(format: "resident memory before start: %.1f MB", residentMegabytes()))
 
     await controller.start()
+    let coldRequests = client.requestCounts()
+    let coldCPU = cpuSeconds()
     let setup = try await seconds {
         try await controller.manage(applications)
+        // Applications before `synced` were seen Synced: each check goes on from the first one not yet
+        // seen, so waiting costs one status read per application, not one per application and check.
+        var synced = 0
         _ = try await secondsUntil(timeout: 1800) {
-            for app in 0..<count where await controller.status(of: "\(prefix)app-\(app)")?.sync.status != "Synced" {
-                return false
+            while synced < count, await controller.status(of: "\(prefix)app-\(synced)")?.sync.status == "Synced" {
+                synced += 1
             }
-            return true
+            return synced == count
         }
     }
-    say(String(format: "all applications synced from cold: %.1fs", setup))
+    let coldCPUSeconds = cpuSeconds() - coldCPU
+    let coldDelta = requestDelta(from: coldRequests, to: client.requestCounts())
+    say(String(format: "all applications synced from cold: %.1fs; %d API requests (%@); %.1f CPU seconds "
+               + "(benchmark process, controller included)", setup, coldDelta.values.reduce(0, +),
+               describe(coldDelta), coldCPUSeconds))
     let syncedMemory = residentMegabytes()
     say(String(format: "resident memory after all synced: %.1f MB", syncedMemory))
 
@@ -152,18 +181,16 @@ func benchController(_ options: Options) async throws {
     let statisticsAfter = await controller.statistics()
     let gitAfter = await gitCache.statistics
     let steadyMemory = residentMegabytes()
-    var delta: [String: Int] = [:]
-    for (verb, value) in after { delta[verb] = value - before[verb, default: 0] }
+    let delta = requestDelta(from: before, to: after)
     let total = delta.values.reduce(0, +)
     let writes = delta.filter { writeVerbs.contains($0.key) }.values.reduce(0, +)
     let perMinute = Double(total) * 60 / steadySeconds
-    let verbs = delta.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
     let reconciles = statisticsAfter.reconciles - statisticsBefore.reconciles
     let syncs = statisticsAfter.syncs - statisticsBefore.syncs
     let skipped = statisticsAfter.skippedComparisons - statisticsBefore.skippedComparisons
     say(String(format: "steady state over %.0fs: %d API requests (%.1f per minute; %@), %d writes; %d reconciles "
                + "(%d skipped the comparison), %d syncs; %d ls-remote, %d fetches",
-               steadySeconds, total, perMinute, verbs.isEmpty ? "none" : verbs.joined(separator: ", "), writes,
+               steadySeconds, total, perMinute, describe(delta), writes,
                reconciles, skipped, syncs, gitAfter.remoteListings - gitBefore.remoteListings,
                gitAfter.fetches - gitBefore.fetches))
     say(String(format: "resident memory after %.0fs of steady state: %.1f MB", steadySeconds, steadyMemory))
