@@ -67,7 +67,7 @@ struct HelmControllerTests {
                     apiVersion: "apps/v1", kind: "Deployment", namespace: harness.namespace, name: "app-webapp")
                 try await harness.eventually("the chart is synced") {
                     let live = try? await harness.other.get(deployment)
-                    return await harness.controller.status(of: name)?.sync.status == "Synced" && live != nil
+                    return await harness.controller.status(of: name)?.sync.status == .synced && live != nil
                 }
                 let synced = try await harness.other.get(deployment)
                 let objects = await harness.controller.status(of: name)?.resources.map(\.ref) ?? []

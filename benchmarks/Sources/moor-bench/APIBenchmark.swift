@@ -97,7 +97,7 @@ func benchAPI(_ options: Options) async throws {
         })
     say("api: \(count) applications × 1 ConfigMap, \(connections) connections, \(runs) × 10 s per side (wrk)")
     let synced = try await secondsUntil(timeout: 600) {
-        await controller.snapshots().allSatisfy { $0.status.sync.status == "Synced" }
+        await controller.snapshots().allSatisfy { $0.status.sync.status == .synced }
     }
     say(String(format: "all synced from cold: %.1fs", synced))
     try await createPeerResources(names, namespace: peerNamespace, controller: controller, client: admin)

@@ -158,7 +158,7 @@ func benchController(_ options: Options) async throws {
         // seen, so waiting costs one status read per application, not one per application and check.
         var synced = 0
         _ = try await secondsUntil(timeout: 1800) {
-            while synced < count, await controller.status(of: "\(prefix)app-\(synced)")?.sync.status == "Synced" {
+            while synced < count, await controller.status(of: "\(prefix)app-\(synced)")?.sync.status == .synced {
                 synced += 1
             }
             return synced == count

@@ -86,7 +86,7 @@ func benchSync(_ options: Options) async throws {
         let inSync = try await SyncEngine(client: second).sync(app, desired: objects)
         await second.shutdown()
 
-        var diffStatus = "?"
+        var diffStatus: SyncStatus?
         let warmDiff = try await seconds {
             let client = try KubeClient(kubeconfig: [options.kubeconfig], maxInFlight: options.parallel)
             let objects = try await renderer.render(directory: changed.path, options: RenderOptions(path: "."))
@@ -98,8 +98,8 @@ func benchSync(_ options: Options) async throws {
             status = try shell(["kubectl", "diff", "--server-side", "--field-manager=bench", "-n", kubectlNamespace,
                                 "-f", changed.path], environment: ["KUBECONFIG": options.kubeconfig])
         }
-        guard diffStatus == "OutOfSync", status == 1 else {
-            throw BenchError("both diffs must report the change (moor: \(diffStatus), kubectl exit \(status))")
+        guard diffStatus == .outOfSync, status == 1 else {
+            throw BenchError("both diffs must report the change (moor: \(diffStatus?.rawValue ?? "none"), kubectl exit \(status))")
         }
         for namespace in [moorNamespace, kubectlNamespace] {
             try? await admin.delete(ObjectRef(group: "", version: "v1", kind: "Namespace", name: namespace))

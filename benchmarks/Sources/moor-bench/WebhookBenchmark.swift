@@ -54,7 +54,7 @@ func benchWebhook(_ options: Options) async throws {
                 syncPolicy: SyncPolicy(automated: AutomatedSync(prune: true, selfHeal: true))))
     ])
     say("webhook: 1 application × \(objects) ConfigMaps from a local Git repository, poll 600s, \(runs) runs")
-    let cold = try await secondsUntil(timeout: 1800) { await controller.status(of: name)?.sync.status == "Synced" }
+    let cold = try await secondsUntil(timeout: 1800) { await controller.status(of: name)?.sync.status == .synced }
     say(String(format: "synced from cold: %.1fs", cold))
     let directory = repository.file(0).deletingLastPathComponent().path
     let kubectl = ["kubectl", "apply", "--server-side", "--field-manager=bench", "-n", peerNamespace, "-f", directory]
