@@ -189,10 +189,11 @@ extension ApplicationController {
     /// log lines; returns the finished operation (phase `Succeeded` or `Failed`, with the summary
     /// or the first failure) and the per-object results (`nil` when the sync could not start),
     /// through `engine` (the destination cluster's). `tracked`, the application's live objects from the
-    /// live-object cache, spares the sync listing them; `nil` lists them.
+    /// live-object cache, spares the sync listing them; `nil` lists them. A `comparison` the caller has
+    /// just made with these options spares the sync comparing again.
     func sync(
         _ name: String, _ application: Application, desired: [ManifestObject], options: SyncRunOptions,
-        engine: SyncEngine<KubeClient>, tracked: [JSONValue]? = nil
+        engine: SyncEngine<KubeClient>, tracked: [JSONValue]? = nil, comparison: ApplicationComparison? = nil
     ) async -> (operation: ApplicationStatus.OperationState, result: SyncResult?) {
         counts.syncs += 1
         let running = ApplicationStatus.OperationState(
@@ -201,7 +202,8 @@ extension ApplicationController {
         logger.info("syncing", metadata: ["application": "\(name)", "prune": "\(options.prune)"])
         await recordEvent(name, .syncStarted, "syncing \(application.spec.source.targetRevision)")
         let (operation, result) = await Self.run(
-            engine, application, desired: desired, tracked: tracked, options: options, started: running)
+            engine, application, desired: desired, tracked: tracked, comparison: comparison, options: options,
+            started: running)
         countSync(operation)
         await recordEvent(name, operation.phase == .succeeded ? .syncSucceeded : .syncFailed, operation.message)
         logger.log(
@@ -212,15 +214,21 @@ extension ApplicationController {
 
     /// Syncs through `engine` and returns `started` finished (phase `Succeeded` or `Failed`, with
     /// the summary or the first failure) and the per-object results (`nil` when the sync threw); `tracked`
-    /// as for ``SyncEngine/sync(_:desired:tracked:options:progress:)``.
+    /// as for ``SyncEngine/sync(_:desired:tracked:options:progress:)``; with `comparison` the sync starts
+    /// from it (``SyncEngine/sync(_:of:options:progress:)``).
     static func run(
         _ engine: SyncEngine<KubeClient>, _ application: Application, desired: [ManifestObject], tracked: [JSONValue]? = nil,
-        options: SyncRunOptions, started: ApplicationStatus.OperationState
+        comparison: ApplicationComparison? = nil, options: SyncRunOptions, started: ApplicationStatus.OperationState
     ) async -> (operation: ApplicationStatus.OperationState, result: SyncResult?) {
         var operation = started
         var result: SyncResult?
         do {
-            let finished = try await engine.sync(application, desired: desired, tracked: tracked, options: options)
+            let finished: SyncResult
+            if let comparison {
+                finished = await engine.sync(comparison, of: application.name, options: options)
+            } else {
+                finished = try await engine.sync(application, desired: desired, tracked: tracked, options: options)
+            }
             operation.phase = OperationPhase(succeeded: finished.succeeded)
             operation.message = finished.message
             result = finished

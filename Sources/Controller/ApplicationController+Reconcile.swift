@@ -43,6 +43,7 @@ extension ApplicationController {
             let tracked = left.deleted > 0 ? nil : await cachedObjects(of: name, in: cluster)
             let previousNamespaces = Self.previousNamespaces(
                 registry[name]?.previousDestination, at: application.spec.destination)
+            let comparedWithPrune = prune
             var comparison = try await engine.compare(
                 application, desired: fetched.objects, tracked: tracked, prune: prune,
                 previousNamespaces: previousNamespaces)
@@ -70,7 +71,7 @@ extension ApplicationController {
                 let (finished, result) = await sync(
                     name, application, desired: fetched.objects,
                     options: .init(prune: prune, previousNamespaces: previousNamespaces),
-                    engine: engine, tracked: tracked)
+                    engine: engine, tracked: tracked, comparison: prune == comparedWithPrune ? comparison : nil)
                 operation = finished
                 let ending = Self.ending(finished, result)
                 registry[name]?.memory.noteSync(target, ending, clusterChanges: changes)

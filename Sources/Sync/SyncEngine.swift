@@ -53,6 +53,29 @@ public struct SyncEngine<API: KubernetesAPI>: Sendable {
         let comparison = try await compare(
             application, desired: desired, tracked: tracked, prune: options.prune,
             allowMassPrune: options.allowMassPrune, previousNamespaces: options.previousNamespaces)
+        return await run(comparison, of: application.name, options: options, progress: progress, writesBefore: writesBefore)
+    }
+
+    /// Makes the cluster match `comparison`, which
+    /// ``compare(_:desired:tracked:prune:allowMassPrune:previousNamespaces:)`` made moments ago with the
+    /// prune, mass-prune and namespace options of `options`: the sync starts from it instead of reading
+    /// the cluster again (a controller's reconcile has just compared). Results as for
+    /// ``sync(_:desired:tracked:options:progress:)``; the plan was already checked by the comparison.
+    public func sync(
+        _ comparison: ApplicationComparison, of application: String, options: SyncRunOptions = .init(),
+        progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) async -> SyncResult {
+        await run(
+            comparison, of: application, options: options, progress: progress,
+            writesBefore: Self.writeCount(client.requestCounts()))
+    }
+
+    /// Runs the plan of `comparison`; `writesBefore` is the write count the result's ``SyncResult/writes``
+    /// starts from.
+    private func run(
+        _ comparison: ApplicationComparison, of application: String, options: SyncRunOptions,
+        progress: @escaping @Sendable (SyncProgress) -> Void, writesBefore: Int
+    ) async -> SyncResult {
         let run = SyncRun(engine: self, comparison: comparison, options: options, progress: progress)
         let outcome = await run.execute()
         let writes = Self.writeCount(client.requestCounts()) - writesBefore
@@ -70,7 +93,7 @@ public struct SyncEngine<API: KubernetesAPI>: Sendable {
         }
         let refused = comparison.plan.refusedPrune?.message
         return SyncResult(
-            application: application.name, succeeded: failed.isEmpty && outcome.message == nil && refused == nil,
+            application: application, succeeded: failed.isEmpty && outcome.message == nil && refused == nil,
             message: outcome.message ?? (failed.isEmpty ? refused : nil) ?? summary, objects: outcome.objects,
             dryRun: options.dryRun, writes: writes, health: health,
             refusal: failed.isEmpty && outcome.message == nil ? comparison.plan.refusedPrune : nil)

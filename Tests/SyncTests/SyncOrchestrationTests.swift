@@ -139,6 +139,22 @@ struct SyncOrchestrationTests {
         #expect(cluster.writes.filter { $0.verb == "delete" }.map(\.ref.name).sorted() == ["b", "c", "d"])
     }
 
+    @Test("a sync of a comparison just made reads no object again and applies what the comparison found missing")
+    func syncOfComparison() async throws {
+        let cluster = Self.cluster()
+        let engine = Self.engine(cluster)
+        let app = Self.application("compared")
+        let desired = try Self.desired(SyncEngineTests.configMap("a"), SyncEngineTests.configMap("b"))
+        let comparison = try await engine.compare(app, desired: desired, tracked: [])
+        #expect(comparison.objects.map(\.state) == [.missing, .missing])
+        let readsBefore = cluster.requestCounts()["get", default: 0]
+        let result = await engine.sync(comparison, of: app.name)
+        #expect(result.succeeded, "\(result.message)")
+        #expect(cluster.requestCounts()["get", default: 0] == readsBefore)
+        #expect(Self.written(cluster) == ["a", "b"])
+        #expect(result.writes == 2)
+    }
+
     @Test("an empty render prunes nothing, whatever the options")
     func emptyRender() async throws {
         let cluster = Self.cluster()
