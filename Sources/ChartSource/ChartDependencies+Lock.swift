@@ -18,7 +18,7 @@ extension ChartDependencies {
     /// Helm's digest of the chart whose `Chart.yaml` is `chartYAML` with the `Chart.lock` `lockYAML`;
     /// `repositoryURL` gives the URL of a named repository (`@name`, `alias:name`), `nil` when none is
     /// configured (the name then counts as written).
-    public static func lockDigest(
+    static func lockDigest(
         chartYAML: String, lockYAML: String, repositoryURL: (String) -> String? = { _ in nil }
     ) throws(ChartSourceError) -> String {
         lockDigest(

@@ -43,7 +43,6 @@ extension ApplicationController {
             let tracked = left.deleted > 0 ? nil : await cachedObjects(of: name, in: cluster)
             let previousNamespaces = Self.previousNamespaces(
                 registry[name]?.previousDestination, at: application.spec.destination)
-            let comparedWithPrune = prune
             var comparison = try await engine.compare(
                 application, desired: fetched.objects, tracked: tracked, prune: prune,
                 previousNamespaces: previousNamespaces)
@@ -71,7 +70,7 @@ extension ApplicationController {
                 let (finished, result) = await sync(
                     name, application, desired: fetched.objects,
                     options: .init(prune: prune, previousNamespaces: previousNamespaces),
-                    engine: engine, tracked: tracked, comparison: prune == comparedWithPrune ? comparison : nil)
+                    engine: engine, tracked: tracked, comparison: comparison)
                 operation = finished
                 let ending = Self.ending(finished, result)
                 registry[name]?.memory.noteSync(target, ending, clusterChanges: changes)

@@ -60,20 +60,9 @@ public final class InMemoryCluster: KubernetesAPI {
     /// Every write so far, in order.
     public var writes: [Write] { state.withLock { $0.writes } }
 
-    /// The stored objects, ordered by reference.
-    public var objects: [JSONValue] {
-        state.withLock { state in state.objects.sorted { $0.key < $1.key }.map(\.value) }
-    }
-
     /// The stored object `ref`, if any.
     public func object(_ ref: ObjectRef) -> JSONValue? {
         state.withLock { $0.objects[ref.identity] }
-    }
-
-    /// Stores `object` as it is (no reaction, no write recorded), as if someone had made it by hand.
-    public func put(_ object: JSONValue) {
-        guard let ref = ObjectRef(object: object) else { return }
-        state.withLock { state in state.objects[ref.identity] = Self.stamped(object, previous: nil, state: &state) }
     }
 
     // MARK: KubernetesAPI

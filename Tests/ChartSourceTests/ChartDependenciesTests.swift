@@ -1,9 +1,10 @@
-import ChartSource
 import Foundation
 import MoorCore
 import MoorTestSupport
 import Render
 import Testing
+
+@testable import ChartSource
 
 /// `Chart.yaml` dependencies fetched as `helm dependency build` fetches them: the fixture chart
 /// `platform` (an aliased dependency from a Helm repository, one from an OCI registry, a
