@@ -139,7 +139,8 @@ let package = Package(
         .testTarget(
             name: "MoorYAMLTests", dependencies: ["MoorYAML", "MoorCore", "MoorTestSupport"], swiftSettings: strict
         ),
-        .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "MoorCore", "MoorTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "GitSourceTests", dependencies: ["GitSource", "MoorCore", "MoorTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "RenderTests", dependencies: ["Render", "MoorCore", "MoorYAML", "MoorTestSupport"],
             exclude: ["Charts"], swiftSettings: strict
@@ -156,7 +157,8 @@ let package = Package(
         .testTarget(
             name: "ControllerTests",
             dependencies: [
-                "Controller", "ChartSource", "MoorCore", "MoorYAML", "KubeClient", "KubeCache", "Sync", "MoorTestSupport",
+                "Controller", "ChartSource", "MoorCore", "MoorYAML", "KubeClient", "KubeCache", "Sync",
+                "MoorTestSupport",
             ],
             swiftSettings: strict
         ),

@@ -28,6 +28,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/moor-bench"
-        ),
+        )
     ]
 )

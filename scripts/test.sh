@@ -17,6 +17,8 @@ if [ -z "${MOOR_TEST_KUBECONFIG:-}" ]; then
     trap '"$root/scripts/control-plane.sh" down' EXIT
 fi
 
+# The tree stays as `swift format` writes it with the committed .swift-format.
+swift format lint --strict --parallel --recursive Sources Tests benchmarks Package.swift
 swift build --build-tests
 # The log interleaves ~500 tests; on failure, repeat just the failures at the end, where a CI
 # summary that keeps only the tail still shows them.

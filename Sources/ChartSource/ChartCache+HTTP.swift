@@ -55,7 +55,8 @@ extension ChartCache {
             credential: credential, maxBytes: Self.maxIndexBytes, what: what)
         if response.status == 304, let cached { return cached.index }
         try Self.check(response, what: what, credential: credential)
-        let index = try HelmRepositoryIndex(yaml: String(decoding: response.body, as: UTF8.self), repository: repository)
+        let index = try HelmRepositoryIndex(
+            yaml: String(decoding: response.body, as: UTF8.self), repository: repository)
         indexes[url] = CachedIndex(
             etag: response.header("ETag"), lastModified: response.header("Last-Modified"), index: index)
         return index

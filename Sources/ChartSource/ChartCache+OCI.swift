@@ -34,7 +34,8 @@ extension ChartCache {
         let tag = version.replacingOccurrences(of: "+", with: "_")
         let what = "chart \(reference.chart) \(version) from \(reference.repositoryURL)"
         let manifest = try await registryGet(
-            session, path: "/manifests/" + tag, accept: Self.manifestMediaTypes, maxBytes: Self.maxRegistryDocumentBytes,
+            session, path: "/manifests/" + tag, accept: Self.manifestMediaTypes,
+            maxBytes: Self.maxRegistryDocumentBytes,
             what: "the manifest of \(what)")
         guard let document = try? JSONValue(parsing: manifest.body),
             let layer = document["layers"]?.arrayValue?.first(where: {
@@ -43,11 +44,13 @@ extension ChartCache {
             let digest = layer["digest"]?.stringValue, digest.hasPrefix("sha256:")
         else {
             throw ChartSourceError(
-                .transport, "the manifest of \(what) has no Helm chart layer (\(Self.chartLayerMediaType)); is it a chart?")
+                .transport,
+                "the manifest of \(what) has no Helm chart layer (\(Self.chartLayerMediaType)); is it a chart?")
         }
         if let size = layer["size"]?.intValue, size > limits.maxCompressedBytes {
             throw ChartSourceError(
-                .archive, "the archive of \(what) is \(size) bytes, more than the limit of \(limits.maxCompressedBytes)")
+                .archive, "the archive of \(what) is \(size) bytes, more than the limit of \(limits.maxCompressedBytes)"
+            )
         }
         if let cached = unpacked(digest) {
             return Fetched(
@@ -59,7 +62,9 @@ extension ChartCache {
         let unpacked = try unpack(blob.body, digest: digest, reference: reference, version: version)
         logger.info(
             "fetched chart",
-            metadata: ["chart": "\(reference.chart)", "version": "\(version)", "repository": "\(reference.repositoryURL)"])
+            metadata: [
+                "chart": "\(reference.chart)", "version": "\(version)", "repository": "\(reference.repositoryURL)",
+            ])
         return Fetched(
             reference: reference, version: version, digest: digest, root: unpacked.root, chartDirectory: unpacked.chart)
     }
@@ -73,7 +78,8 @@ extension ChartCache {
     }
 
     /// Every tag of the repository (`+` for Helm's `_`), following `Link` pages.
-    private func tags(_ session: RegistrySession, reference: ChartReference) async throws(ChartSourceError) -> [String] {
+    private func tags(_ session: RegistrySession, reference: ChartReference) async throws(ChartSourceError) -> [String]
+    {
         var tags: [String] = []
         var path: String? = "/tags/list"
         var pages = 0

@@ -144,7 +144,8 @@ public actor ChartCache {
             try? FileManager.default.removeItem(atPath: staging)
             throw ChartSourceError(
                 .archive,
-                "the archive of chart \(reference.chart) \(version) from \(reference.repositoryURL) is refused: \(error)")
+                "the archive of chart \(reference.chart) \(version) from \(reference.repositoryURL) is refused: \(error)"
+            )
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw ChartSourceError(.transport, "unpacking chart \(reference.chart) \(version) failed: \(error)")

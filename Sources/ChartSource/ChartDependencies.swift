@@ -102,7 +102,8 @@ public enum ChartDependencies {
         let listing = (try? FileManager.default.contentsOfDirectory(atPath: charts)) ?? []
         let repositoryURL = { (name: String) in credentials.named(name)?.url }
         let fetches = try plan(chart: declared, lock: lock.map(entries), repositoryURL: repositoryURL) { dependency in
-            listing.contains(dependency.name) || listing.contains { $0.hasPrefix(dependency.name + "-") && $0.hasSuffix(".tgz") }
+            listing.contains(dependency.name)
+                || listing.contains { $0.hasPrefix(dependency.name + "-") && $0.hasSuffix(".tgz") }
         }
         guard !fetches.isEmpty else { return [] }
         if let lock {
@@ -122,13 +123,14 @@ public enum ChartDependencies {
                 try FileManager.default.copyItem(atPath: source.directory, toPath: staging)
                 do {
                     try FileManager.default.moveItem(atPath: staging, toPath: target)
-                } catch where FileManager.default.fileExists(atPath: target) {
+                } catch  where FileManager.default.fileExists(atPath: target) {
                     // Another render of the same tree vendored it meanwhile.
                     try? FileManager.default.removeItem(atPath: staging)
                 }
             }
         } catch {
-            throw ChartSourceError(.transport, "writing the dependencies of the chart into its charts/ failed: \(error)")
+            throw ChartSourceError(
+                .transport, "writing the dependencies of the chart into its charts/ failed: \(error)")
         }
         return sources.map { "\($0.fetch.dependency.name) \($0.version)" }
     }
@@ -155,7 +157,8 @@ public enum ChartDependencies {
         if let name = namedRepository(repository) {
             guard let named = credentials.named(name) else {
                 throw ChartSourceError(
-                    .notFound, "\(what) names repository \(repository), but no Helm repository credential is called \(name)")
+                    .notFound,
+                    "\(what) names repository \(repository), but no Helm repository credential is called \(name)")
             }
             repository = named.url
         }
@@ -170,7 +173,8 @@ public enum ChartDependencies {
             let fetched = try await cache.fetch(reference, credentials: credentials)
             return (fetched.root + "/" + fetched.chartDirectory, fetched.version)
         } catch {
-            throw ChartSourceError(error.code, "\(what) from \(repository), which could not be fetched: \(error.message)")
+            throw ChartSourceError(
+                error.code, "\(what) from \(repository), which could not be fetched: \(error.message)")
         }
     }
 

@@ -28,7 +28,8 @@ public struct HelmRepositoryIndex: Sendable, Hashable {
                 .transport, "the index.yaml of \(repository) is not valid YAML (\(error)); is this a Helm repository?")
         }
         guard case .object(let charts)? = value[path: "entries"] else {
-            throw ChartSourceError(.transport, "the index.yaml of \(repository) has no entries; is this a Helm repository?")
+            throw ChartSourceError(
+                .transport, "the index.yaml of \(repository) has no entries; is this a Helm repository?")
         }
         var entries: [String: [Entry]] = [:]
         for (name, versions) in charts {
@@ -63,7 +64,8 @@ public struct HelmRepositoryIndex: Sendable, Hashable {
         else {
             let published = versions.map(\.version).prefix(10).joined(separator: ", ")
             throw ChartSourceError(
-                .notFound, "chart \(chart) in \(repository) has no version matching \(quoted(target)) (it has \(published))")
+                .notFound,
+                "chart \(chart) in \(repository) has no version matching \(quoted(target)) (it has \(published))")
         }
         return entry
     }

@@ -1,5 +1,5 @@
-public import MoorCore
 internal import Foundation
+public import MoorCore
 
 extension RepositoryCredential {
     /// The labels that mark a Secret as a repository credential: Argo CD's and Moor's spelling.

@@ -32,7 +32,8 @@ extension ApplicationController {
     {
         let destination = application.spec.destination
         guard let managed = registry[name],
-            let before = managed.previousDestination ?? managed.memory.lastSynced?.spec.destination, before != destination
+            let before = managed.previousDestination ?? managed.memory.lastSynced?.spec.destination,
+            before != destination
         else {
             registry[name]?.previousDestination = nil
             return LeftBehind()

@@ -94,8 +94,9 @@ extension ApplicationController {
 
     /// Compares application `name` with its destination cluster now (fetching and rendering its
     /// source, writing nothing) and returns its sync status and the objects that differ.
-    public func differences(of name: String) async throws(OperationError) -> (sync: SyncStatus, objects: [ObjectDifference])
-    {
+    public func differences(of name: String) async throws(OperationError) -> (
+        sync: SyncStatus, objects: [ObjectDifference]
+    ) {
         let application = try registered(name)
         let comparison: ApplicationComparison
         do {
@@ -217,7 +218,8 @@ extension ApplicationController {
     /// as for ``SyncEngine/sync(_:desired:tracked:options:progress:)``; with `comparison` the sync starts
     /// from it (``SyncEngine/sync(_:of:options:progress:)``).
     static func run(
-        _ engine: SyncEngine<KubeClient>, _ application: Application, desired: [ManifestObject], tracked: [JSONValue]? = nil,
+        _ engine: SyncEngine<KubeClient>, _ application: Application, desired: [ManifestObject],
+        tracked: [JSONValue]? = nil,
         comparison: ApplicationComparison? = nil, options: SyncRunOptions, started: ApplicationStatus.OperationState
     ) async -> (operation: ApplicationStatus.OperationState, result: SyncResult?) {
         var operation = started
@@ -289,7 +291,8 @@ extension ApplicationController {
         let source = application.spec.source
         do {
             return try await fetcher.fetch(
-                sources: application.spec.allSources, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring,
+                sources: application.spec.allSources, credentials: configuration.credentials,
+                verifyKeyring: configuration.verifyKeyring,
                 listedSince: .now,
                 environment: try await RenderEnvironment.destination(of: application, client: cluster.engine.client))
         } catch let error as GitError where error.code == .revisionNotFound || error.code == .invalidRevision {

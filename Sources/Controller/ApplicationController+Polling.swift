@@ -35,7 +35,8 @@ extension ApplicationController {
             _ = try? await fetcher.resolve(spec.source, credentials: configuration.credentials, listedSince: requested)
         }
         let outcome = await timedReconcile(name)
-        guard outcome == .succeeded, owns(name), let spec, let managed = registry[name], managed.application.spec == spec,
+        guard outcome == .succeeded, owns(name), let spec, let managed = registry[name],
+            managed.application.spec == spec,
             managed.status.sync.status == .synced, managed.status.conditions.isEmpty,
             !managed.status.sync.revision.isEmpty, let cluster = managed.cluster,
             let generation = subscribedCaches[cluster]

@@ -54,8 +54,9 @@ extension ApplicationController {
             }
             var operation: ApplicationStatus.OperationState?
             let changes = liveChanges[name, default: 0]
-            guard let decision = registry[name]?.memory.decide(
-                target: target, inSync: comparison.syncStatus == .synced, clusterChanges: changes)
+            guard
+                let decision = registry[name]?.memory.decide(
+                    target: target, inSync: comparison.syncStatus == .synced, clusterChanges: changes)
             else { return .succeeded }
             if decision.reportDrift { await reportDrift(name, comparison) }
             switch decision.sync {
@@ -315,7 +316,8 @@ extension ApplicationStatus.HistoryEntry {
         let commit = fetched.commit
         let chart = fetched.chart.map { "chart \($0.reference.chart) \($0.version) from \($0.reference.repositoryURL)" }
         self.init(
-            id: 0, revision: fetched.revision ?? "", author: commit.map { "\($0.authorName) <\($0.authorEmail)>" } ?? "",
+            id: 0, revision: fetched.revision ?? "",
+            author: commit.map { "\($0.authorName) <\($0.authorEmail)>" } ?? "",
             subject: commit?.subject ?? chart ?? "", deployedAt: operation.finishedAt ?? operation.startedAt,
             result: operation.phase, source: spec.source, sources: spec.sources, revisions: fetched.revisions)
     }
@@ -331,7 +333,8 @@ extension ApplicationStatus {
         sync.revisions = revisions
         var worst: (health: ObjectHealth, ref: ObjectRef)?
         resources = comparison.objects.map { object in
-            let health = object.live.flatMap(ObjectHealth.assess)
+            let health =
+                object.live.flatMap(ObjectHealth.assess)
                 ?? (object.state == .missing ? ObjectHealth(status: .missing, message: "not in the cluster") : nil)
             if object.state != .extraneous, let health, health.status > (worst?.health.status ?? .healthy) {
                 worst = (health, object.ref)

@@ -82,17 +82,21 @@ extension ApplicationController {
         do {
             application = try Application(manifest: manifest)
         } catch {
-            logger.error("skipping an Application resource that does not parse", metadata: [
-                "resource": "\(ref)", "error": "\(error)",
-            ])
+            logger.error(
+                "skipping an Application resource that does not parse",
+                metadata: [
+                    "resource": "\(ref)", "error": "\(error)",
+                ])
             if let name = registry.first(where: { $0.value.resourceIdentity == ref.identity })?.key { unregister(name) }
             reportInvalid(manifest, ref, "\(error); fix the spec: nothing is synced until then")
             return
         }
         if let existing = registry[application.name], existing.origin != .resource(ref) {
-            logger.error("skipping an Application resource whose name is taken; names must be unique", metadata: [
-                "resource": "\(ref)", "application": "\(application.name)",
-            ])
+            logger.error(
+                "skipping an Application resource whose name is taken; names must be unique",
+                metadata: [
+                    "resource": "\(ref)", "application": "\(application.name)",
+                ])
             let holder = existing.resourceIdentity.map { "the Application resource \($0)" } ?? "another source"
             reportInvalid(
                 manifest, ref,
@@ -119,14 +123,17 @@ extension ApplicationController {
     private func reportInvalid(_ manifest: JSONValue, _ ref: ObjectRef, _ message: String) {
         guard shard.owns(ShardAssignment.key(namespace: ref.namespace, name: ref.name)) else { return }
         let reported = manifest[path: "status", "conditions"]?.arrayValue ?? []
-        guard reported.count != 1 || reported.first?["type"] != .string(ApplicationStatus.invalidSpecError)
-            || reported.first?["message"] != .string(message)
+        guard
+            reported.count != 1 || reported.first?["type"] != .string(ApplicationStatus.invalidSpecError)
+                || reported.first?["message"] != .string(message)
         else { return }
         let condition: JSONValue = [
             "type": .string(ApplicationStatus.invalidSpecError), "message": .string(message),
             "lastTransitionTime": .string(ApplicationStatus.timestamp(Date())),
         ]
-        let patch: JSONValue = ["status": ["sync": ["status": .string(SyncStatus.unknown.rawValue)], "conditions": [condition]]]
+        let patch: JSONValue = [
+            "status": ["sync": ["status": .string(SyncStatus.unknown.rawValue)], "conditions": [condition]]
+        ]
         let (client, logger) = (client, logger)
         Task {
             do {
@@ -157,7 +164,8 @@ extension ApplicationController {
     /// this controller has not synced it yet and the spec names another: the destination changed while
     /// no controller ran, so the next reconcile prunes or reports what is left there.
     private func adoptDestination(of application: Application, from status: JSONValue?) {
-        guard let managed = registry[application.name], managed.memory.lastSynced == nil, managed.previousDestination == nil,
+        guard let managed = registry[application.name], managed.memory.lastSynced == nil,
+            managed.previousDestination == nil,
             let synced = ApplicationStatus.syncedDestination(from: status), synced != application.spec.destination
         else { return }
         registry[application.name]?.previousDestination = synced

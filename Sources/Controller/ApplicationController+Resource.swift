@@ -141,7 +141,9 @@ extension ApplicationController {
     }
 
     /// Writes the `keys` of `status` to the status subresource of the Application resource `ref`.
-    static func writeOperation(of status: ApplicationStatus, to ref: ObjectRef, keys: [String], engine: SyncEngine<KubeClient>)
+    static func writeOperation(
+        of status: ApplicationStatus, to ref: ObjectRef, keys: [String], engine: SyncEngine<KubeClient>
+    )
         async throws
     {
         let json = status.json

@@ -123,7 +123,8 @@ extension ApplicationController {
         entry.pin(&pinned.spec)
         let cluster = try await destination(of: application)
         let fetched = try await fetcher.fetch(
-            sources: pinned.spec.allSources, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring,
+            sources: pinned.spec.allSources, credentials: configuration.credentials,
+            verifyKeyring: configuration.verifyKeyring,
             environment: try await RenderEnvironment.destination(of: application, client: cluster.engine.client))
         if application.spec.syncPolicy.automated != nil {
             if case .resource(let ref) = origin {

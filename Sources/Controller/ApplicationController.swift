@@ -212,9 +212,11 @@ public actor ApplicationController {
         let inFlight = Array(running.values)
         let deadline = Task {
             guard (try? await Task.sleep(for: gracePeriod)) != nil else { return }
-            logger.warning("cancelling reconciles still running after the grace period", metadata: [
-                "applications": "\(running.keys.sorted().joined(separator: ", "))",
-            ])
+            logger.warning(
+                "cancelling reconciles still running after the grace period",
+                metadata: [
+                    "applications": "\(running.keys.sorted().joined(separator: ", "))"
+                ])
             for task in inFlight { task.cancel() }
         }
         for task in inFlight { await task.value }

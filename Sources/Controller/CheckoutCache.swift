@@ -32,7 +32,8 @@ actor CheckoutCache {
     init(git: GitSourceCache, retained: Int = 2) {
         self.git = git
         self.retained = max(0, retained)
-        directory = FileManager.default.temporaryDirectory
+        directory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("moor-checkouts-\(UUID().uuidString)").path
     }
 
@@ -51,7 +52,8 @@ actor CheckoutCache {
         } else {
             let path = "\(directory)/\(UUID().uuidString)"
             // The task captures the Git cache, not `self`: a cache holding its own task would never be released.
-            checkout = Checkout(path: path, export: Task { [git] in try await git.export(url, commit: commit, to: path) })
+            checkout = Checkout(
+                path: path, export: Task { [git] in try await git.export(url, commit: commit, to: path) })
         }
         checkouts[key] = checkout
         checkouts[key]?.holders += 1

@@ -66,7 +66,8 @@ actor ClusterRegistry {
 
     /// A registry whose own cluster is `engine`'s, with its `cache`, reading Secrets in `namespace`.
     init(
-        local engine: SyncEngine<KubeClient>, cache: LiveObjectCache, namespace: String, relistInterval: Duration = .seconds(1),
+        local engine: SyncEngine<KubeClient>, cache: LiveObjectCache, namespace: String,
+        relistInterval: Duration = .seconds(1),
         logger: Logger
     ) {
         local = Cluster(name: Self.inClusterName, engine: engine, cache: cache, generation: 0)
@@ -122,7 +123,8 @@ actor ClusterRegistry {
         if !destination.name.isEmpty, let problem = invalid[destination.name] {
             return ClusterError("destination \(what) cannot be used: \(problem)")
         }
-        var message = "destination \(what) is not registered: no Secret labelled \(Self.secretSelector) in namespace "
+        var message =
+            "destination \(what) is not registered: no Secret labelled \(Self.secretSelector) in namespace "
             + "\(namespace) names it; create one whose data holds name, server and kubeconfig"
         if let listError { message += " (listing the cluster Secrets failed: \(listError))" }
         return ClusterError(message)
@@ -211,7 +213,7 @@ actor ClusterRegistry {
             connection = try KubeConfig(
                 yaml: text, baseDirectory: FileManager.default.currentDirectoryPath, origin: origin
             ).connection()
-        } catch where error.message.contains("not valid YAML") {
+        } catch  where error.message.contains("not valid YAML") {
             // The parser's message may quote the text, which holds credentials.
             throw ClusterError("\(origin): its kubeconfig is not valid YAML")
         } catch {

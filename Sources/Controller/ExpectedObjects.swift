@@ -44,7 +44,8 @@ struct ExpectedObjects: Sendable {
         if (try? SyncAnnotations(object: change.object))?.isHook == true { return false }
         guard change.kind != .deleted, let policy, let entry = entries[change.ref.identity] else { return true }
         let health = ObjectHealth.assess(change.object)?.status
-        let matches = policy.isDesiredSubsetOfLive(desired: entry.desired, live: change.object)
+        let matches =
+            policy.isDesiredSubsetOfLive(desired: entry.desired, live: change.object)
             && !policy.dropsOwnedFields(desired: entry.desired, live: change.object, manager: fieldManager)
         return !matches || health != entry.health
     }

@@ -99,7 +99,8 @@ public actor LeaderElector {
     ) {
         self.labels = labels
         self.client = client
-        self.lease = ObjectRef(group: "coordination.k8s.io", version: "v1", kind: "Lease", namespace: namespace, name: name)
+        self.lease = ObjectRef(
+            group: "coordination.k8s.io", version: "v1", kind: "Lease", namespace: namespace, name: name)
         self.identity = identity
         self.leaseDuration = leaseDuration
         self.retryPeriod = retryPeriod
@@ -114,7 +115,7 @@ public actor LeaderElector {
             let current: JSONValue?
             do {
                 current = try await client.get(lease)
-            } catch where error.code == .notFound {
+            } catch  where error.code == .notFound {
                 current = nil
             }
             election.observe(current.map(LeaseRecord.init(lease:)), at: now)
@@ -194,7 +195,8 @@ public actor LeaderElector {
                     JSONObject(labels.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })),
             ],
             "spec": [
-                "holderIdentity": .string(identity), "leaseDurationSeconds": .int(Int(leaseDuration.components.seconds)),
+                "holderIdentity": .string(identity),
+                "leaseDurationSeconds": .int(Int(leaseDuration.components.seconds)),
                 "acquireTime": .string(now), "renewTime": .string(now), "leaseTransitions": .int(transitions),
             ],
         ]

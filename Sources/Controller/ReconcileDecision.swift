@@ -86,11 +86,15 @@ struct SyncMemory: Sendable {
         guard let automated = target.spec.syncPolicy.automated else {
             return ReconcileDecision(sync: .manual, reportDrift: reportDrift)
         }
-        guard automated.selfHeal || !drifted else { return ReconcileDecision(sync: .selfHealOff, reportDrift: reportDrift) }
+        guard automated.selfHeal || !drifted else {
+            return ReconcileDecision(sync: .selfHealOff, reportDrift: reportDrift)
+        }
         if let refusal, refusal.target == target, refusal.clusterChanges == clusterChanges {
             return ReconcileDecision(sync: .refused(refusal.message), reportDrift: reportDrift)
         }
-        if let gaveUp = retriesExhausted(target) { return ReconcileDecision(sync: .gaveUp(gaveUp), reportDrift: reportDrift) }
+        if let gaveUp = retriesExhausted(target) {
+            return ReconcileDecision(sync: .gaveUp(gaveUp), reportDrift: reportDrift)
+        }
         return ReconcileDecision(sync: .now(prune: automated.prune), reportDrift: reportDrift)
     }
 

@@ -76,7 +76,8 @@ public actor SecretCredentials {
                     options: ListOptions(labelSelector: "\(label) in (repository,repo-creds)"))
                 secrets += listed.items
             }
-            let credentials = RepositoryCredentials(base.entries + (try RepositoryCredentials(secrets: secrets)).entries)
+            let credentials = RepositoryCredentials(
+                base.entries + (try RepositoryCredentials(secrets: secrets)).entries)
             last = (credentials, .now)
             return credentials
         } catch let error as KubeAPIError {

@@ -109,15 +109,17 @@ public actor ShardMembership {
     private func deleteStaleLeases(at now: ContinuousClock.Instant) async {
         for (name, election) in others where election.unchanged(for: staleAfter, at: now) {
             guard let version = election.observed?.resourceVersion else { continue }
-            let ref = ObjectRef(group: "coordination.k8s.io", version: "v1", kind: "Lease", namespace: namespace, name: name)
+            let ref = ObjectRef(
+                group: "coordination.k8s.io", version: "v1", kind: "Lease", namespace: namespace, name: name)
             do {
                 try await client.delete(ref, resourceVersion: version)
                 others[name] = nil
                 logger.info("deleted the lease of a departed shard member", metadata: ["lease": "\(name)"])
-            } catch where error.code == .notFound || error.code == .conflict {
+            } catch  where error.code == .notFound || error.code == .conflict {
                 others[name] = nil
             } catch {
-                logger.warning("deleting a stale shard lease failed", metadata: ["lease": "\(name)", "error": "\(error)"])
+                logger.warning(
+                    "deleting a stale shard lease failed", metadata: ["lease": "\(name)", "error": "\(error)"])
             }
         }
     }

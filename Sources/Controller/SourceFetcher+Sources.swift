@@ -50,7 +50,8 @@ extension SourceFetcher {
             var positions: [String: Int] = [:]
             for source in sources {
                 guard source.renders else {
-                    combined.sources.append(SourceRevision(repoURL: source.repoURL, revision: references[source.ref]?.commit.sha ?? ""))
+                    combined.sources.append(
+                        SourceRevision(repoURL: source.repoURL, revision: references[source.ref]?.commit.sha ?? ""))
                     continue
                 }
                 let fetched = try await fetch(

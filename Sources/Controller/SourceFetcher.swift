@@ -167,7 +167,8 @@ public struct SourceFetcher: Sendable {
     private func gitCredentials(_ repoURL: String, fallback: GitCredentials) async throws -> GitCredentials {
         guard let credential = try await repositoryCredentials.current().match(repoURL) else { return fallback }
         if !credential.sshPrivateKey.isEmpty {
-            return .ssh(privateKey: credential.sshPrivateKey, knownHosts: "", insecureIgnoreHostKey: credential.insecure)
+            return .ssh(
+                privateKey: credential.sshPrivateKey, knownHosts: "", insecureIgnoreHostKey: credential.insecure)
         }
         if credential.hasBasicAuth { return .https(username: credential.username, password: credential.password) }
         return fallback
@@ -189,7 +190,8 @@ public struct SourceFetcher: Sendable {
         options.path = fetched.chartDirectory
         if case .helm = options.source {} else { options.source = .helm(HelmOptions()) }
         let key = RenderCache.Key(
-            repository: reference.repositoryURL, commit: fetched.digest + Self.fingerprint(references), options: options)
+            repository: reference.repositoryURL, commit: fetched.digest + Self.fingerprint(references), options: options
+        )
         if let objects = await renders?.objects(key) { return Fetched(chart: fetched, objects: objects) }
         try await vendorDependencies(root: fetched.root, options: options)
         options.references = references.mapValues(\.directory)

@@ -116,7 +116,8 @@ struct GitCommandRunner: Sendable {
     ) async throws -> ProcessResult {
         do {
             return try await ProcessRunner.run(
-                ProcessCommand(.name("git"), arguments: arguments, environment: environment, inheritsEnvironment: false),
+                ProcessCommand(
+                    .name("git"), arguments: arguments, environment: environment, inheritsEnvironment: false),
                 limits: ProcessLimits(timeout: timeout, gracePeriod: .seconds(1), maxOutput: outputLimit))
         } catch {
             switch error.code {

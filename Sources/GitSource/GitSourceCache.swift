@@ -100,8 +100,10 @@ public actor GitSourceCache {
         let wanted = try GitRevision(revision)
         let mirror = mirror(for: url)
         let key = url.normalized
-        let listing = reusableListing(key, credentials: credentials, since: listedSince) ?? startListing(
-            mirror, credentials: credentials)
+        let listing =
+            reusableListing(key, credentials: credentials, since: listedSince)
+            ?? startListing(
+                mirror, credentials: credentials)
         if let resolving = listing.commits[revision] { return try await resolving.value }
         let resolving = Task {
             let remote = try await self.awaitRefs(of: listing, key: key)

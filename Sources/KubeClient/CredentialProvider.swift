@@ -102,13 +102,14 @@ actor CredentialProvider {
         do {
             result = try await ProcessRunner.run(
                 command, limits: ProcessLimits(timeout: Self.execTimeout, maxOutput: 1 << 20, maxErrorOutput: 1 << 16))
-        } catch where error.code == .timedOut {
+        } catch  where error.code == .timedOut {
             throw KubeAPIError(
                 code: .unauthorized, status: 0,
                 message: "exec credential plugin \(plugin.command) did not finish in \(Self.execTimeout)")
         } catch {
             throw KubeAPIError(
-                code: .unauthorized, status: 0, message: "exec credential plugin \(plugin.command) could not run: \(error)")
+                code: .unauthorized, status: 0,
+                message: "exec credential plugin \(plugin.command) could not run: \(error)")
         }
         guard result.succeeded else {
             let stderr = result.errorText.trimmingCharacters(in: .whitespacesAndNewlines)

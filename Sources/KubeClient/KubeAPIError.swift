@@ -1,5 +1,5 @@
-public import MoorCore
 internal import Foundation
+public import MoorCore
 
 /// An error from the Kubernetes API or from reaching it, built from the API's `Status` object.
 ///
@@ -177,4 +177,3 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
-

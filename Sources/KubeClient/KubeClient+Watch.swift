@@ -1,6 +1,6 @@
+internal import AsyncHTTPClient
 public import MoorCore
 internal import NIOCore
-internal import AsyncHTTPClient
 
 /// One change reported by a watch.
 public struct WatchEvent: Sendable, Hashable {
@@ -74,7 +74,8 @@ public struct WatchEventStream: AsyncSequence, Sendable {
                 } catch {
                     finished = true
                     if error is CancellationError { return nil }
-                    throw KubeTransport.transportError(error, request: stream.request, server: stream.transport.connection.server)
+                    throw KubeTransport.transportError(
+                        error, request: stream.request, server: stream.transport.connection.server)
                 }
                 guard let chunk else {
                     finished = true

@@ -164,7 +164,7 @@ public final class KubeClient: Sendable {
             paged.continueToken = next
             do {
                 page = try await list(resource, namespace: namespace, options: paged)
-            } catch where error.code == .gone {
+            } catch  where error.code == .gone {
                 var whole = options
                 whole.limit = nil
                 whole.continueToken = nil
@@ -266,7 +266,8 @@ public final class KubeClient: Sendable {
         if let resourceVersion { options["preconditions"] = ["resourceVersion": .string(resourceVersion)] }
         _ = try await transport.send(
             KubeRequest(
-                method: .DELETE, path: resource.objectPath(namespace: namespace(ref.namespace, for: resource), name: ref.name),
+                method: .DELETE,
+                path: resource.objectPath(namespace: namespace(ref.namespace, for: resource), name: ref.name),
                 body: options.jsonBytes(), verb: "delete", object: ref))
     }
 

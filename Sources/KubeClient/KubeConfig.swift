@@ -1,6 +1,6 @@
+internal import Foundation
 internal import MoorCore
 internal import MoorYAML
-internal import Foundation
 
 /// A parsed kubeconfig: clusters, users and contexts by name, and the current context.
 ///
@@ -191,7 +191,8 @@ extension KubeConfig {
             readAny = true
         }
         guard readAny else {
-            throw KubeConfigError("no kubeconfig found at \(files.joined(separator: ":")); set KUBECONFIG or --kubeconfig")
+            throw KubeConfigError(
+                "no kubeconfig found at \(files.joined(separator: ":")); set KUBECONFIG or --kubeconfig")
         }
         return merged
     }
@@ -226,7 +227,8 @@ extension KubeConfig {
             throw KubeConfigError("context \"\(contextName)\" is not in the kubeconfig (known: \(known))")
         }
         guard let cluster = clusters[context.cluster] else {
-            throw KubeConfigError("context \"\(contextName)\" names cluster \"\(context.cluster)\", which is not defined")
+            throw KubeConfigError(
+                "context \"\(contextName)\" names cluster \"\(context.cluster)\", which is not defined")
         }
         let user: User
         if context.user.isEmpty {
@@ -254,7 +256,8 @@ private struct KubeConfigReader {
         }
         var cluster = KubeConfig.Cluster(server: server)
         cluster.certificateAuthority = try bytes(
-            data: value["certificate-authority-data"], file: value["certificate-authority"], what: "cluster \"\(name)\" CA")
+            data: value["certificate-authority-data"], file: value["certificate-authority"],
+            what: "cluster \"\(name)\" CA")
         cluster.insecureSkipTLSVerify = value["insecure-skip-tls-verify"]?.boolValue ?? false
         cluster.tlsServerName = value["tls-server-name"]?.stringValue
         return cluster

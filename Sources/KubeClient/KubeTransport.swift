@@ -1,11 +1,11 @@
 internal import AsyncHTTPClient
 internal import Foundation
 internal import Logging
+internal import MoorCore
 internal import NIOCore
 internal import NIOHTTP1
 internal import NIOSSL
 internal import Synchronization
-internal import MoorCore
 
 /// One HTTP request to the API server.
 struct KubeRequest: Sendable {
@@ -45,7 +45,9 @@ final class KubeTransport: Sendable {
     /// Largest response body read into memory.
     static let maxBodyBytes = 256 << 20
 
-    init(connection: ClusterConnection, maxInFlight: Int, retry: RetryPolicy, requestTimeout: TimeAmount, logger: Logger)
+    init(
+        connection: ClusterConnection, maxInFlight: Int, retry: RetryPolicy, requestTimeout: TimeAmount, logger: Logger
+    )
         throws(KubeConfigError)
     {
         self.connection = connection
@@ -174,7 +176,8 @@ final class KubeTransport: Sendable {
                     "retrying Kubernetes request",
                     metadata: ["verb": "\(request.verb)", "path": "\(request.path)", "error": "\(error.code)"])
                 do { try await Task.sleep(for: delay) } catch {
-                    throw KubeAPIError(code: .transport, status: 0, message: "request cancelled", object: request.object)
+                    throw KubeAPIError(
+                        code: .transport, status: 0, message: "request cancelled", object: request.object)
                 }
             }
         }

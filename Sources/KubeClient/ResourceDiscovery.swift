@@ -47,7 +47,8 @@ actor ResourceDiscovery {
             return "the cluster does not serve kind \(kind) in \(apiVersion); install its CRD or fix apiVersion"
         }
         let versions = Set(byKind.values.filter { $0.group == group }.map(\.apiVersion)).sorted()
-        let offered = versions.isEmpty
+        let offered =
+            versions.isEmpty
             ? "the server offers no version of the \(group.isEmpty ? "core" : group) API group"
             : "the server offers \(versions.joined(separator: ", ")), without \(kind)"
         return "the cluster does not serve kind \(kind) in \(apiVersion), a built-in API: \(offered); "
@@ -149,9 +150,13 @@ actor ResourceDiscovery {
         byKind = table
         preferred = newPreferred
         listable = nil
-        versionSet = Array(Set(groupVersions + table.keys.map { key in
-            "\(key.group.isEmpty ? key.version : "\(key.group)/\(key.version)")/\(key.kind)"
-        })).sorted()
+        versionSet = Array(
+            Set(
+                groupVersions
+                    + table.keys.map { key in
+                        "\(key.group.isEmpty ? key.version : "\(key.group)/\(key.version)")/\(key.kind)"
+                    })
+        ).sorted()
         version = nil
         loaded = true
     }

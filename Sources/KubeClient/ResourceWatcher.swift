@@ -39,10 +39,10 @@ public struct ResourceWatcher: AsyncSequence, Sendable {
             while !Task.isCancelled {
                 do {
                     if let change = try await step() { return change }
-                } catch where error.code == .gone {
+                } catch  where error.code == .gone {
                     current = nil
                     machine.gone()
-                } catch where error.isTransient {
+                } catch  where error.isTransient {
                     current = nil
                     let attempt = machine.failed()
                     let delay = watcher.retry.delay(afterAttempt: attempt, retryAfterSeconds: error.retryAfterSeconds)

@@ -23,15 +23,19 @@ extension Application {
         let syncPolicy: JSONValue = [
             "type": "object",
             "properties": [
-                "automated": ["type": "object", "properties": ["prune": ["type": "boolean"], "selfHeal": ["type": "boolean"]]],
+                "automated": [
+                    "type": "object", "properties": ["prune": ["type": "boolean"], "selfHeal": ["type": "boolean"]],
+                ],
                 "syncOptions": stringList,
                 "maxPruneShare": ["type": "number", "minimum": 0, "maximum": 1],
                 "retry": [
                     "type": "object",
                     "properties": [
                         "limit": ["type": "integer"],
-                        "backoff": ["type": "object",
-                                    "properties": ["duration": string, "factor": ["type": "number"], "maxDuration": string]],
+                        "backoff": [
+                            "type": "object",
+                            "properties": ["duration": string, "factor": ["type": "number"], "maxDuration": string],
+                        ],
                     ],
                 ],
             ],
@@ -40,7 +44,9 @@ extension Application {
             "type": "object", "required": ["destination"],
             "properties": [
                 "project": string, "source": source, "sources": ["type": "array", "items": source],
-                "destination": ["type": "object", "properties": ["name": string, "server": string, "namespace": string]],
+                "destination": [
+                    "type": "object", "properties": ["name": string, "server": string, "namespace": string],
+                ],
                 "syncPolicy": syncPolicy, "ignoreDifferences": ["type": "array", "items": ignoreRule],
             ],
         ]
@@ -52,21 +58,30 @@ extension Application {
             "metadata": ["name": "applications.moor.dev"],
             "spec": [
                 "group": .string(group), "scope": "Namespaced",
-                "names": ["kind": "Application", "listKind": "ApplicationList", "plural": "applications",
-                          "singular": "application", "shortNames": ["app", "apps"]],
-                "versions": [[
-                    "name": "v1alpha1", "served": true, "storage": true,
-                    "subresources": ["status": .emptyObject],
-                    "additionalPrinterColumns": [
-                        column("Sync Status", ".status.sync.status"), column("Health Status", ".status.health.status"),
-                        column("Revision", ".status.sync.revision"),
-                    ],
-                    "schema": ["openAPIV3Schema": [
-                        "type": "object", "required": ["spec"],
-                        "properties": ["apiVersion": string, "kind": string, "metadata": ["type": "object"],
-                                       "spec": spec, "status": free],
-                    ]],
-                ]],
+                "names": [
+                    "kind": "Application", "listKind": "ApplicationList", "plural": "applications",
+                    "singular": "application", "shortNames": ["app", "apps"],
+                ],
+                "versions": [
+                    [
+                        "name": "v1alpha1", "served": true, "storage": true,
+                        "subresources": ["status": .emptyObject],
+                        "additionalPrinterColumns": [
+                            column("Sync Status", ".status.sync.status"),
+                            column("Health Status", ".status.health.status"),
+                            column("Revision", ".status.sync.revision"),
+                        ],
+                        "schema": [
+                            "openAPIV3Schema": [
+                                "type": "object", "required": ["spec"],
+                                "properties": [
+                                    "apiVersion": string, "kind": string, "metadata": ["type": "object"],
+                                    "spec": spec, "status": free,
+                                ],
+                            ]
+                        ],
+                    ]
+                ],
             ],
         ]
     }

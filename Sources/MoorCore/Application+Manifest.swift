@@ -24,7 +24,9 @@ extension Application {
         guard apiVersion == Self.apiVersion || apiVersion == "argoproj.io/v1alpha1",
             manifest["kind"]?.stringValue == Self.kind
         else {
-            throw ApplicationError("expected apiVersion \(Self.apiVersion) and kind Application, got \(apiVersion) \(manifest["kind"]?.stringValue ?? "(no kind)")")
+            throw ApplicationError(
+                "expected apiVersion \(Self.apiVersion) and kind Application, got \(apiVersion) \(manifest["kind"]?.stringValue ?? "(no kind)")"
+            )
         }
         guard let name = manifest[path: "metadata", "name"]?.stringValue, !name.isEmpty else {
             throw ApplicationError("the Application has no metadata.name")
@@ -72,7 +74,8 @@ extension Application {
                 var value = SyncRetry()
                 value.limit = retry["limit"]?.intValue ?? value.limit
                 if let backoff = retry["backoff"] {
-                    value.durationSeconds = try Self.seconds(backoff["duration"], default: value.durationSeconds, app: name)
+                    value.durationSeconds = try Self.seconds(
+                        backoff["duration"], default: value.durationSeconds, app: name)
                     value.factor = backoff["factor"]?.doubleValue ?? value.factor
                     value.maxDurationSeconds = try Self.seconds(
                         backoff["maxDuration"], default: value.maxDurationSeconds, app: name)

@@ -66,7 +66,8 @@ public struct ApplicationSource: Sendable, Hashable {
     public var options: JSONValue
 
     /// Creates a source.
-    public init(repoURL: String, targetRevision: String = "HEAD", path: String = ".", options: JSONValue = .emptyObject) {
+    public init(repoURL: String, targetRevision: String = "HEAD", path: String = ".", options: JSONValue = .emptyObject)
+    {
         self.repoURL = repoURL
         self.targetRevision = targetRevision.isEmpty ? "HEAD" : targetRevision
         self.path = path.isEmpty ? "." : path

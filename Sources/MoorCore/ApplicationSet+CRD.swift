@@ -24,20 +24,24 @@ extension Application {
                     "kind": .string(applicationSetKind), "listKind": "ApplicationSetList", "plural": "applicationsets",
                     "singular": "applicationset", "shortNames": ["appset", "appsets"],
                 ],
-                "versions": [[
-                    "name": "v1alpha1", "served": true, "storage": true,
-                    "subresources": ["status": .emptyObject],
-                    "additionalPrinterColumns": [
-                        ["name": "Applications", "type": "string", "jsonPath": ".status.applications"]
-                    ],
-                    "schema": ["openAPIV3Schema": [
-                        "type": "object", "required": ["spec"],
-                        "properties": [
-                            "apiVersion": ["type": "string"], "kind": ["type": "string"],
-                            "metadata": ["type": "object"], "spec": spec, "status": free,
+                "versions": [
+                    [
+                        "name": "v1alpha1", "served": true, "storage": true,
+                        "subresources": ["status": .emptyObject],
+                        "additionalPrinterColumns": [
+                            ["name": "Applications", "type": "string", "jsonPath": ".status.applications"]
                         ],
-                    ]],
-                ]],
+                        "schema": [
+                            "openAPIV3Schema": [
+                                "type": "object", "required": ["spec"],
+                                "properties": [
+                                    "apiVersion": ["type": "string"], "kind": ["type": "string"],
+                                    "metadata": ["type": "object"], "spec": spec, "status": free,
+                                ],
+                            ]
+                        ],
+                    ]
+                ],
             ],
         ]
     }

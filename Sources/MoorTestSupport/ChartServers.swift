@@ -74,7 +74,8 @@ public final class ChartRepositoryServer: GitTestServer {
             let certificate = try await TestCertificate.make(in: state)
             listen = " ssl;\nssl_certificate \(certificate.certificate);\nssl_certificate_key \(certificate.key);"
         }
-        let redirect = redirectTarget.map { "location /redirect/ { rewrite ^/redirect/(.*)$ \($0)/$1 redirect; }" } ?? ""
+        let redirect =
+            redirectTarget.map { "location /redirect/ { rewrite ^/redirect/(.*)$ \($0)/$1 redirect; }" } ?? ""
         let port = try LoopbackPort.free()
         let configuration = NginxConfiguration.text(
             state: state,
@@ -160,7 +161,8 @@ public final class OCIRegistryServer: GitTestServer {
             if tokenAuthentication {
                 let server = try await RegistryTokenServer.start(state: state, username: username, password: password)
                 tokens = server
-                auth = "auth:\n  token:\n    realm: \(server.realm)\n    service: \(RegistryTokenServer.service)\n"
+                auth =
+                    "auth:\n  token:\n    realm: \(server.realm)\n    service: \(RegistryTokenServer.service)\n"
                     + "    issuer: \(RegistryTokenServer.issuer)\n    rootcertbundle: \(server.certificate)\n"
             } else {
                 let line = try await GitTestTool.run("htpasswd", ["-Bbn", username, password])

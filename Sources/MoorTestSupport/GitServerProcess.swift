@@ -136,7 +136,9 @@ public enum LoopbackPort {
     public static func httpStatus(_ port: Int, _ path: String) async throws -> Int {
         let result = try await Subprocess.run(
             .path(.init(try GitTestTool.locate("curl"))),
-            arguments: ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "30", "http://127.0.0.1:\(port)\(path)"],
+            arguments: [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "30", "http://127.0.0.1:\(port)\(path)",
+            ],
             output: .string(limit: 1 << 10), error: .discarded)
         return Int(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }

@@ -90,7 +90,8 @@ public final class GitHTTPServer: GitTestServer {
             guard created else { throw GitTestSupportError(message: "fcgiwrap did not create \(socket)") }
             let port = try LoopbackPort.free()
             let nginx = try await NginxConfiguration.start(
-                state: state, configuration: nginxConfiguration(state: state, port: port, basePath: basePath), port: port)
+                state: state, configuration: nginxConfiguration(state: state, port: port, basePath: basePath),
+                port: port)
             return GitHTTPServer(port: port, processes: [fcgiwrap, nginx], stateDirectory: state)
         } catch {
             await fcgiwrap.stop()

@@ -68,7 +68,10 @@ public final class InMemoryCluster: KubernetesAPI {
     // MARK: KubernetesAPI
 
     public func resource(for ref: ObjectRef) async throws(KubeAPIError) -> APIResource {
-        guard let resource = served.first(where: { $0.group == ref.group && $0.version == ref.version && $0.kind == ref.kind })
+        guard
+            let resource = served.first(where: {
+                $0.group == ref.group && $0.version == ref.version && $0.kind == ref.kind
+            })
         else {
             throw KubeAPIError(
                 code: .unknownKind, status: 0, message: "the cluster does not serve \(ref.apiVersion) \(ref.kind)",
@@ -195,7 +198,8 @@ public final class InMemoryCluster: KubernetesAPI {
         }
         let resource = try await resource(for: ref)
         if resource.namespaced && ref.namespace.isEmpty {
-            throw KubeAPIError(code: .badRequest, status: 400, message: "the namespace of \(ref) is not set", object: ref)
+            throw KubeAPIError(
+                code: .badRequest, status: 400, message: "the namespace of \(ref) is not set", object: ref)
         }
         return Self.scoped(ref, resource)
     }

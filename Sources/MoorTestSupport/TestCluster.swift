@@ -1,6 +1,6 @@
+internal import Foundation
 public import KubeClient
 internal import MoorCore
-internal import Foundation
 internal import Subprocess
 
 /// The Kubernetes cluster integration tests run against: the cluster `MOOR_TEST_KUBECONFIG`
@@ -29,11 +29,14 @@ public struct TestCluster: Sendable {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let result = try await Subprocess.run(
             .name("curl"),
-            arguments: ["-sS", "-X", "POST", "-d", "{\"revision\": \"\(revision)\", \"physical\": true}",
-                        "http://127.0.0.1:\(port)/v3/kv/compaction"],
+            arguments: [
+                "-sS", "-X", "POST", "-d", "{\"revision\": \"\(revision)\", \"physical\": true}",
+                "http://127.0.0.1:\(port)/v3/kv/compaction",
+            ],
             output: .string(limit: 1 << 16), error: .string(limit: 1 << 16))
         let body = result.standardOutput
-        guard result.terminationStatus.isSuccess, !body.contains("\"error\"") || body.contains("revision has been compacted")
+        guard result.terminationStatus.isSuccess,
+            !body.contains("\"error\"") || body.contains("revision has been compacted")
         else {
             throw TestClusterError(message: "etcd compaction failed: \(body) \(result.standardError)")
         }
@@ -103,7 +106,10 @@ actor TestClusterStarter {
         guard result.terminationStatus.isSuccess else {
             throw TestClusterError(message: "control plane did not start: \(result.standardError.suffix(2000))")
         }
-        guard let line = result.standardOutput.split(separator: "\n").first(where: { $0.hasPrefix("export MOOR_CP_STATE=") })
+        guard
+            let line = result.standardOutput.split(separator: "\n").first(where: {
+                $0.hasPrefix("export MOOR_CP_STATE=")
+            })
         else {
             throw TestClusterError(message: "control-plane.sh up printed no state directory")
         }

@@ -80,7 +80,10 @@ enum FileSystem {
 
     /// Why a file could not be read.
     enum FileError: Error {
-        case notFound, notAFile, tooLarge(Int), unreadable(String)
+        case notFound
+        case notAFile
+        case tooLarge(Int)
+        case unreadable(String)
     }
 
     private static func errnoText() -> String {

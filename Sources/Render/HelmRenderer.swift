@@ -64,7 +64,7 @@ struct HelmRenderer {
                 try await checkDependencies(library, chart: chart, metadata: metadata)
                 files = try await renderWithLibrary(library, chart: chart, values: values, release: release)
             }
-        } catch where error.code == .toolFailed {
+        } catch  where error.code == .toolFailed {
             throw located(error, chart: chart)
         }
         var objects: [ManifestObject] = []

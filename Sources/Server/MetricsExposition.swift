@@ -15,7 +15,9 @@ enum MetricsExposition {
             applications.map { ([("name", $0.name), ("health_status", $0.healthStatus.rawValue)], 1) })
         text.counter(
             "moor_app_syncs", help: "Syncs run, by result (the operation's phase).",
-            snapshot.syncs.sorted { $0.key.rawValue < $1.key.rawValue }.map { ([("result", $0.key.rawValue)], Double($0.value)) })
+            snapshot.syncs.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                ([("result", $0.key.rawValue)], Double($0.value))
+            })
         text.counter("moor_app_reconciles", help: "Reconciles started.", value: Double(snapshot.reconciles))
         histogram(
             &text, "moor_app_reconcile_duration_seconds",

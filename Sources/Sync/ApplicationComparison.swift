@@ -97,9 +97,10 @@ extension SyncEngine {
         return ApplicationComparison(plan: plan, objects: compared + extraneousStates)
     }
 
-    private func compareOne(_ planned: PlannedObject, of application: String, live tracked: JSONValue?,
-                            rules: IgnoreRules) async -> ObjectComparison
-    {
+    private func compareOne(
+        _ planned: PlannedObject, of application: String, live tracked: JSONValue?,
+        rules: IgnoreRules
+    ) async -> ObjectComparison {
         var result = ObjectComparison(
             ref: planned.ref, state: .missing, source: planned.source, live: tracked, predicted: planned.object,
             changedPaths: [], diff: "", message: "")

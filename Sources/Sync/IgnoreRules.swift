@@ -1,5 +1,5 @@
-internal import MoorCore
 internal import Diff
+internal import MoorCore
 
 /// How one application's objects are compared: its `ignoreDifferences` over the Diff module's
 /// normalisation, subset check and rendering.

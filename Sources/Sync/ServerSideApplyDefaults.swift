@@ -30,22 +30,24 @@ public enum ServerSideApplyDefaults {
         guard var spec else { return nil }
         for key in ["containers", "initContainers"] {
             guard let containers = spec[key]?.arrayValue else { continue }
-            spec[key] = .array(containers.map { container in
-                var container = container
-                if let ports = container["ports"] { container["ports"] = withProtocol(ports) }
-                return container
-            })
+            spec[key] = .array(
+                containers.map { container in
+                    var container = container
+                    if let ports = container["ports"] { container["ports"] = withProtocol(ports) }
+                    return container
+                })
         }
         return spec
     }
 
     private static func withProtocol(_ ports: JSONValue?) -> JSONValue? {
         guard let entries = ports?.arrayValue else { return ports }
-        return .array(entries.map { entry in
-            guard entry.objectValue != nil, entry["protocol"] == nil else { return entry }
-            var entry = entry
-            entry["protocol"] = "TCP"
-            return entry
-        })
+        return .array(
+            entries.map { entry in
+                guard entry.objectValue != nil, entry["protocol"] == nil else { return entry }
+                var entry = entry
+                entry["protocol"] = "TCP"
+                return entry
+            })
     }
 }

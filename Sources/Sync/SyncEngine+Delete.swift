@@ -53,7 +53,7 @@ extension SyncEngine {
         if dryRun { return result }
         do {
             try await client.delete(ref, propagation: propagation)
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             result.message = "already gone"
         } catch {
             result.action = .failed

@@ -1,7 +1,7 @@
+internal import Health
 public import KubeClient
 public import Logging
 public import MoorCore
-internal import Health
 
 /// Runs syncs of one application against one cluster: compares, plans, applies in waves with
 /// hooks, waits for health, prunes, and reports each step.
@@ -53,7 +53,8 @@ public struct SyncEngine<API: KubernetesAPI>: Sendable {
         let comparison = try await compare(
             application, desired: desired, tracked: tracked, prune: options.prune,
             allowMassPrune: options.allowMassPrune, previousNamespaces: options.previousNamespaces)
-        return await run(comparison, of: application.name, options: options, progress: progress, writesBefore: writesBefore)
+        return await run(
+            comparison, of: application.name, options: options, progress: progress, writesBefore: writesBefore)
     }
 
     /// Makes the cluster match `comparison`, which
@@ -111,7 +112,7 @@ public struct SyncEngine<API: KubernetesAPI>: Sendable {
         do {
             return try await client.apply(
                 planned.object, fieldManager: fieldManager, force: planned.options.forceConflicts, dryRun: dryRun)
-        } catch where error.conflictsOnlyWithUpdates {
+        } catch  where error.conflictsOnlyWithUpdates {
             logger.info("taking back fields changed by hand", metadata: ["object": "\(planned.ref)"])
             return try await client.apply(planned.object, fieldManager: fieldManager, force: true, dryRun: dryRun)
         }
@@ -120,7 +121,9 @@ public struct SyncEngine<API: KubernetesAPI>: Sendable {
     /// The scope table from discovery, as the planner wants it.
     func scopeLookup() async throws(KubeAPIError) -> SyncPlanner.ScopeLookup {
         var table: [String: Bool] = [:]
-        for resource in try await client.resources() { table["\(resource.group)/\(resource.kind)"] = resource.namespaced }
+        for resource in try await client.resources() {
+            table["\(resource.group)/\(resource.kind)"] = resource.namespaced
+        }
         let scopes = table
         return { group, kind in scopes["\(group)/\(kind)"] }
     }

@@ -1,5 +1,5 @@
-public import MoorCore
 public import KubeClient
+public import MoorCore
 
 /// The propagation policy used when pruning.
 public typealias KubePropagation = KubeClient.PropagationPolicy

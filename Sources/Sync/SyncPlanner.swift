@@ -48,7 +48,8 @@ public struct SyncPlanner: Sendable {
             throw SyncPlanError(
                 code: .emptyRender,
                 message: "the render produced no objects but \(appName) tracks \(trackedRefs.count); nothing is "
-                    + "applied or pruned. Check the source path and revision; delete the application to remove its objects")
+                    + "applied or pruned. Check the source path and revision; delete the application to remove its objects"
+            )
         }
         let crdScopes = customResourceScopes(desired)
         var planned: [PlannedObject] = []
@@ -74,7 +75,8 @@ public struct SyncPlanner: Sendable {
             var object = manifest.object
             if namespaced {
                 if ref.namespace.isEmpty {
-                    ref.namespace = application.spec.destination.namespace.isEmpty
+                    ref.namespace =
+                        application.spec.destination.namespace.isEmpty
                         ? "default" : application.spec.destination.namespace
                     object[path: "metadata", "namespace"] = .string(ref.namespace)
                 }

@@ -50,7 +50,8 @@ public struct ObjectResult: Sendable, Hashable {
 
     /// Creates a result.
     public init(
-        ref: ObjectRef, action: SyncAction, health: HealthStatus? = nil, message: String = "", source: SourceLocation? = nil,
+        ref: ObjectRef, action: SyncAction, health: HealthStatus? = nil, message: String = "",
+        source: SourceLocation? = nil,
         wave: Int? = nil
     ) {
         self.ref = ref

@@ -1,6 +1,6 @@
+internal import Health
 internal import KubeClient
 internal import MoorCore
-internal import Health
 
 /// The execution of one sync plan: bootstrap, PreSync hooks, waves (with Sync hooks), health
 /// waits between waves, PostSync hooks, prune; SyncFail hooks when a step fails.
@@ -29,7 +29,7 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
                 let ref = ObjectRef(object: namespace)!
                 do {
                     _ = try await client.get(ref)
-                } catch where error.code == .notFound {
+                } catch  where error.code == .notFound {
                     _ = try await client.apply(namespace, fieldManager: engine.fieldManager)
                 }
             } catch {
@@ -142,7 +142,8 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
         do {
             let stored: JSONValue
             if planned.options.replace {
-                stored = result.action == .created
+                stored =
+                    result.action == .created
                     ? try await client.create(planned.object, fieldManager: engine.fieldManager)
                     : try await client.replace(planned.object, fieldManager: engine.fieldManager)
             } else {
@@ -252,14 +253,14 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
     private func deleteAndWait(_ ref: ObjectRef) async throws {
         do {
             try await client.delete(ref, propagation: .background)
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             return
         }
         let deadline = ContinuousClock.now + engine.hookTimeout
         while ContinuousClock.now < deadline {
             do {
                 _ = try await client.get(ref)
-            } catch where error.code == .notFound {
+            } catch  where error.code == .notFound {
                 return
             }
             try await Task.sleep(for: engine.pollInterval)
@@ -298,7 +299,8 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
         var wait = Wait(timeout: engine.waveTimeout, interval: engine.progressInterval)
         var pending = objects.map(\.ref)
         while !pending.isEmpty {
-            let states = await boundedMap(pending, limit: engine.concurrency) { ref -> (ObjectRef, HealthStatus?, String) in
+            let states = await boundedMap(pending, limit: engine.concurrency) {
+                ref -> (ObjectRef, HealthStatus?, String) in
                 guard let live = try? await client.get(ref) else { return (ref, .missing, "not found") }
                 let health = ObjectHealth.assess(live)
                 return (ref, health?.status, health?.message ?? "")

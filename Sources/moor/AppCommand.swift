@@ -111,7 +111,8 @@ struct AppCommand: AsyncParsableCommand {
         @OptionGroup var source: AppSourceFlags
 
         func run() async throws {
-            let rollbackTarget: ApplicationController.RollbackTarget = Int(target).map { .history($0) }
+            let rollbackTarget: ApplicationController.RollbackTarget =
+                Int(target).map { .history($0) }
                 ?? .revision(target)
             let result = try await cluster.withClient { client in
                 try await ApplicationController.rollback(
@@ -214,9 +215,11 @@ struct AppSummary {
         }
         for (index, json) in sources.enumerated() {
             let source = ApplicationSource(
-                repoURL: json["repoURL"]?.stringValue ?? "", targetRevision: json["targetRevision"]?.stringValue ?? "HEAD",
+                repoURL: json["repoURL"]?.stringValue ?? "",
+                targetRevision: json["targetRevision"]?.stringValue ?? "HEAD",
                 path: json["path"]?.stringValue ?? ".", options: json)
-            let synced = index < revisions.count && !revisions[index].isEmpty ? " at \(revisions[index].prefix(12))" : ""
+            let synced =
+                index < revisions.count && !revisions[index].isEmpty ? " at \(revisions[index].prefix(12))" : ""
             out += "Source \(index + 1):\(index < 9 ? "    " : "   ")\(source.summary)\(synced)\n"
         }
         out += "Automated:   \(automated)\n"

@@ -126,7 +126,8 @@ struct ApplicationFlags: ParsableArguments {
             let source = application.spec.source
             let revision = fetched.revision.map { " at \($0.prefix(12))" } ?? ""
             let repository = (try? GitRepositoryURL(source.repoURL))?.description ?? source.repoURL
-            let message = "Warning: 0 objects: path '\(source.path)' of \(repository)\(revision) rendered none; "
+            let message =
+                "Warning: 0 objects: path '\(source.path)' of \(repository)\(revision) rendered none; "
                 + "check the path and revision\n"
             FileHandle.standardError.write(Data(message.utf8))
         }

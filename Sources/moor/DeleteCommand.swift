@@ -61,8 +61,9 @@ struct DeleteCommand: AsyncParsableCommand {
         case .json: print(result.json(commit: loaded.commit).prettyJSONString())
         case .table:
             let mode = dryRun ? " (dry run: nothing was deleted)" : ""
-            print(result.table() + "\(result.succeeded ? "Deleted" : "Delete FAILED") \(application.name)\(mode): "
-                + "\(result.message)\nwrite requests: \(result.writes)")
+            print(
+                result.table() + "\(result.succeeded ? "Deleted" : "Delete FAILED") \(application.name)\(mode): "
+                    + "\(result.message)\nwrite requests: \(result.writes)")
         }
         if !result.succeeded { throw ExitCode(1) }
     }

@@ -23,7 +23,8 @@ struct DiffCommand: AsyncParsableCommand {
     var noColor = false
 
     func run() async throws {
-        let comparison = try await ExitStatus.guarding { () async throws -> (ApplicationComparison, SourceFetcher.Fetched) in
+        let comparison = try await ExitStatus.guarding {
+            () async throws -> (ApplicationComparison, SourceFetcher.Fetched) in
             let client = try app.client()
             defer { Task { await client.shutdown() } }
             let (application, loaded) = try await app.load(render, client: client)

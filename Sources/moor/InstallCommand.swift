@@ -18,7 +18,8 @@ struct InstallCommand: ParsableCommand {
     var image = "moor:\(MoorVersion.current)"
 
     func run() {
-        let manifests = crdsOnly
+        let manifests =
+            crdsOnly
             ? InstallManifests.crds : InstallManifests.all(namespace: namespace, image: image)
         print(YAMLWriter.stream(manifests), terminator: "")
     }
@@ -41,36 +42,62 @@ enum InstallManifests {
             ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]],
             ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata("moor-controller")],
             // A GitOps controller applies whatever Git holds, so it needs every verb on every resource.
-            ["apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
-             "metadata": ["name": "moor-controller", "labels": labels],
-             "rules": [["apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]],
-                       ["nonResourceURLs": ["*"], "verbs": ["get"]]]],
-            ["apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
-             "metadata": ["name": "moor-controller", "labels": labels],
-             "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "moor-controller"],
-             "subjects": [["kind": "ServiceAccount", "name": "moor-controller", "namespace": .string(namespace)]]],
-            ["apiVersion": "apps/v1", "kind": "Deployment", "metadata": metadata("moor-controller"),
-             "spec": [
-                "replicas": 1, "selector": ["matchLabels": labels],
-                "template": ["metadata": ["labels": labels], "spec": [
-                    "serviceAccountName": "moor-controller",
-                    "containers": [[
-                        "name": "controller", "image": .string(image),
-                        "args": ["controller", "--all-namespaces", "--listen", "0.0.0.0:8080"],
-                        "ports": [["name": "http", "containerPort": 8080, "protocol": "TCP"]],
-                        "livenessProbe": ["httpGet": ["path": "/healthz", "port": "http"], "periodSeconds": 10],
-                        "readinessProbe": ["httpGet": ["path": "/readyz", "port": "http"], "periodSeconds": 5],
-                        "env": [["name": "MOOR_CACHE_DIR", "value": "/var/cache/moor"]],
-                        "volumeMounts": [["name": "cache", "mountPath": "/var/cache/moor"]],
-                        "resources": ["requests": ["cpu": "100m", "memory": "128Mi"], "limits": ["memory": "512Mi"]],
-                        "securityContext": ["runAsNonRoot": true, "readOnlyRootFilesystem": true,
-                                            "allowPrivilegeEscalation": false],
-                    ]],
-                    "volumes": [["name": "cache", "emptyDir": .emptyObject]],
-                ]],
-             ]],
-            ["apiVersion": "v1", "kind": "Service", "metadata": metadata("moor-server"),
-             "spec": ["selector": labels, "ports": [["name": "http", "port": 8080, "targetPort": "http", "protocol": "TCP"]]]],
+            [
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                "metadata": ["name": "moor-controller", "labels": labels],
+                "rules": [
+                    ["apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]],
+                    ["nonResourceURLs": ["*"], "verbs": ["get"]],
+                ],
+            ],
+            [
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+                "metadata": ["name": "moor-controller", "labels": labels],
+                "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "moor-controller"],
+                "subjects": [["kind": "ServiceAccount", "name": "moor-controller", "namespace": .string(namespace)]],
+            ],
+            [
+                "apiVersion": "apps/v1", "kind": "Deployment", "metadata": metadata("moor-controller"),
+                "spec": [
+                    "replicas": 1, "selector": ["matchLabels": labels],
+                    "template": [
+                        "metadata": ["labels": labels],
+                        "spec": [
+                            "serviceAccountName": "moor-controller",
+                            "containers": [
+                                [
+                                    "name": "controller", "image": .string(image),
+                                    "args": ["controller", "--all-namespaces", "--listen", "0.0.0.0:8080"],
+                                    "ports": [["name": "http", "containerPort": 8080, "protocol": "TCP"]],
+                                    "livenessProbe": [
+                                        "httpGet": ["path": "/healthz", "port": "http"], "periodSeconds": 10,
+                                    ],
+                                    "readinessProbe": [
+                                        "httpGet": ["path": "/readyz", "port": "http"], "periodSeconds": 5,
+                                    ],
+                                    "env": [["name": "MOOR_CACHE_DIR", "value": "/var/cache/moor"]],
+                                    "volumeMounts": [["name": "cache", "mountPath": "/var/cache/moor"]],
+                                    "resources": [
+                                        "requests": ["cpu": "100m", "memory": "128Mi"], "limits": ["memory": "512Mi"],
+                                    ],
+                                    "securityContext": [
+                                        "runAsNonRoot": true, "readOnlyRootFilesystem": true,
+                                        "allowPrivilegeEscalation": false,
+                                    ],
+                                ]
+                            ],
+                            "volumes": [["name": "cache", "emptyDir": .emptyObject]],
+                        ],
+                    ],
+                ],
+            ],
+            [
+                "apiVersion": "v1", "kind": "Service", "metadata": metadata("moor-server"),
+                "spec": [
+                    "selector": labels,
+                    "ports": [["name": "http", "port": 8080, "targetPort": "http", "protocol": "TCP"]],
+                ],
+            ],
         ]
     }
 }

@@ -9,15 +9,20 @@ extension ObjectRef {
     var cells: [String] { [kind, namespace.isEmpty ? "-" : namespace, name] }
 
     var json: JSONValue {
-        ["group": .string(group), "version": .string(version), "kind": .string(kind), "namespace": .string(namespace),
-         "name": .string(name)]
+        [
+            "group": .string(group), "version": .string(version), "kind": .string(kind),
+            "namespace": .string(namespace),
+            "name": .string(name),
+        ]
     }
 }
 
 extension GitCommit {
     var json: JSONValue {
-        ["sha": .string(sha), "author": .string(authorName), "subject": .string(subject),
-         "date": .string(ISO8601DateFormatter().string(from: date))]
+        [
+            "sha": .string(sha), "author": .string(authorName), "subject": .string(subject),
+            "date": .string(ISO8601DateFormatter().string(from: date)),
+        ]
     }
 }
 
@@ -36,12 +41,16 @@ extension SyncResult {
             "application": .string(application), "succeeded": .bool(succeeded), "message": .string(message),
             "dryRun": .bool(dryRun), "writes": .int(writes), "health": health.map { .string($0.rawValue) } ?? .null,
             "revision": commit?.json ?? .null,
-            "objects": .array(objects.map { object in
-                ["ref": object.ref.json, "action": .string(object.action.rawValue),
-                 "health": object.health.map { .string($0.rawValue) } ?? .null, "message": .string(object.message),
-                 "source": object.source.map { .string($0.description) } ?? .null,
-                 "wave": object.wave.map(JSONValue.int) ?? .null]
-            }),
+            "objects": .array(
+                objects.map { object in
+                    [
+                        "ref": object.ref.json, "action": .string(object.action.rawValue),
+                        "health": object.health.map { .string($0.rawValue) } ?? .null,
+                        "message": .string(object.message),
+                        "source": object.source.map { .string($0.description) } ?? .null,
+                        "wave": object.wave.map(JSONValue.int) ?? .null,
+                    ]
+                }),
         ]
     }
 }
@@ -60,12 +69,15 @@ extension ApplicationComparison {
     func json(commit: GitCommit?) -> JSONValue {
         [
             "syncStatus": .string(syncStatus.rawValue), "revision": commit?.json ?? .null,
-            "objects": .array(objects.map { object in
-                ["ref": object.ref.json, "state": .string(object.state.rawValue),
-                 "changedPaths": .array(object.changedPaths.map(JSONValue.string)), "diff": .string(object.diff),
-                 "message": .string(object.message),
-                 "source": object.source.map { .string($0.description) } ?? .null]
-            }),
+            "objects": .array(
+                objects.map { object in
+                    [
+                        "ref": object.ref.json, "state": .string(object.state.rawValue),
+                        "changedPaths": .array(object.changedPaths.map(JSONValue.string)), "diff": .string(object.diff),
+                        "message": .string(object.message),
+                        "source": object.source.map { .string($0.description) } ?? .null,
+                    ]
+                }),
         ]
     }
 }
@@ -108,12 +120,16 @@ struct ApplicationStatusReport {
         [
             "application": .string(application.name), "syncStatus": .string(comparison.syncStatus.rawValue),
             "health": .string(health.rawValue), "revision": commit?.json ?? .null,
-            "objects": .array(rows.map { object, assessed in
-                ["ref": object.ref.json, "sync": .string(object.state.rawValue),
-                 "health": object.live == nil ? .string(HealthStatus.missing.rawValue)
-                    : assessed.map { .string($0.status.rawValue) } ?? .null,
-                 "message": .string(assessed?.message ?? object.message)]
-            }),
+            "objects": .array(
+                rows.map { object, assessed in
+                    [
+                        "ref": object.ref.json, "sync": .string(object.state.rawValue),
+                        "health": object.live == nil
+                            ? .string(HealthStatus.missing.rawValue)
+                            : assessed.map { .string($0.status.rawValue) } ?? .null,
+                        "message": .string(assessed?.message ?? object.message),
+                    ]
+                }),
         ]
     }
 }

@@ -27,7 +27,8 @@ struct RenderFlags: ParsableArguments {
     @Option(name: .customLong("name-suffix"), help: "Kustomize: suffix for every name.")
     var nameSuffix: String?
 
-    @Option(name: .customLong("kustomize-image"), help: "Kustomize: image override, e.g. nginx=nginx:1.27 (repeatable).")
+    @Option(
+        name: .customLong("kustomize-image"), help: "Kustomize: image override, e.g. nginx=nginx:1.27 (repeatable).")
     var kustomizeImages: [String] = []
 
     @Option(name: .customLong("kustomize-namespace"), help: "Kustomize: namespace for every object.")
@@ -62,7 +63,9 @@ struct RenderFlags: ParsableArguments {
         if let include { directory["include"] = .string(include) }
         if let exclude { directory["exclude"] = .string(exclude) }
         var jsonnet = JSONValue.emptyObject
-        if !jsonnetExtVars.isEmpty { jsonnet["extVars"] = try Self.namedValues(jsonnetExtVars, flag: "--jsonnet-ext-str") }
+        if !jsonnetExtVars.isEmpty {
+            jsonnet["extVars"] = try Self.namedValues(jsonnetExtVars, flag: "--jsonnet-ext-str")
+        }
         if !jsonnetTLAs.isEmpty { jsonnet["tlas"] = try Self.namedValues(jsonnetTLAs, flag: "--jsonnet-tla-str") }
         if !jsonnetLibs.isEmpty { jsonnet["libs"] = .array(jsonnetLibs.map(JSONValue.string)) }
         if jsonnet != .emptyObject { directory["jsonnet"] = jsonnet }

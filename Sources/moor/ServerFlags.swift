@@ -100,8 +100,10 @@ struct ServerFlags: ParsableArguments {
     func startStandby(lease: String, logger: Logger) async -> RunningServer? {
         do {
             guard let configuration = try configuration() else { return nil }
-            return try await MoorServer.standby(lease: lease, configuration: configuration, logger: serverLogger(logger))
-                .start()
+            return try await MoorServer.standby(
+                lease: lease, configuration: configuration, logger: serverLogger(logger)
+            )
+            .start()
         } catch {
             logger.error("the standby server did not start", metadata: ["error": "\(error)"])
             return nil

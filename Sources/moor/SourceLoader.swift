@@ -62,7 +62,9 @@ enum SourceLoader {
         }
         if let keyFile = environment["MOOR_GIT_SSH_KEY_FILE"] {
             let key = try String(contentsOfFile: keyFile, encoding: .utf8)
-            let knownHosts = try environment["MOOR_GIT_KNOWN_HOSTS_FILE"].map { try String(contentsOfFile: $0, encoding: .utf8) }
+            let knownHosts = try environment["MOOR_GIT_KNOWN_HOSTS_FILE"].map {
+                try String(contentsOfFile: $0, encoding: .utf8)
+            }
             return .ssh(
                 privateKey: key, knownHosts: knownHosts ?? "",
                 insecureIgnoreHostKey: environment["MOOR_GIT_INSECURE_HOST_KEY"] == "1")

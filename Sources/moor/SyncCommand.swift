@@ -108,7 +108,8 @@ final class ProgressReporter: @unchecked Sendable {
             if terminal {
                 write("\r\u{1B}[2K\(phase): \(done)/\(total) \(result.ref) \(result.action.rawValue)")
             } else {
-                write("  \(result.ref) \(result.action.rawValue)\(result.message.isEmpty ? "" : ": \(result.message)")\n")
+                write(
+                    "  \(result.ref) \(result.action.rawValue)\(result.message.isEmpty ? "" : ": \(result.message)")\n")
             }
         case .waiting(let what, let elapsed, let timeout):
             let line = "waiting for \(what) (\(elapsed.components.seconds) s of \(timeout.components.seconds) s)"

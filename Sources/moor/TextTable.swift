@@ -14,7 +14,9 @@ struct TextTable {
     /// The table as lines ending in newlines.
     func render() -> String {
         let all = [headers] + rows
-        let widths = headers.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+        let widths = headers.indices.map { column in
+            all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
+        }
         var out = ""
         for row in all {
             let cells = row.enumerated().map { index, cell in

@@ -1,12 +1,14 @@
-@testable import ChartSource
 import Testing
+
+@testable import ChartSource
 
 @Suite("AuthenticationChallenge")
 struct AuthenticationChallengeTests {
     @Test("a registry's WWW-Authenticate header: scheme and quoted or bare parameters")
     func parses() {
         let bearer = AuthenticationChallenge(
-            #"Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:charts/db:pull""#)
+            #"Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:charts/db:pull""#
+        )
         #expect(bearer.scheme == "bearer")
         #expect(
             bearer.parameters == [
@@ -18,8 +20,12 @@ struct AuthenticationChallengeTests {
         #expect(basic.parameters == ["realm": "moor-test", "charset": "UTF-8"])
     }
 
-    @Test("a full version or a plain tag is one tag; partial versions and constraints list the tags",
-        arguments: [("1.2.3", true), ("v1.2.3", true), ("1.2.3-rc.1", true), ("latest", true), ("1.2", false), ("1.2.x", false), ("^1.2", false), ("*", false)])
+    @Test(
+        "a full version or a plain tag is one tag; partial versions and constraints list the tags",
+        arguments: [
+            ("1.2.3", true), ("v1.2.3", true), ("1.2.3-rc.1", true), ("latest", true), ("1.2", false), ("1.2.x", false),
+            ("^1.2", false), ("*", false),
+        ])
     func exactTags(version: String, exact: Bool) {
         #expect(ChartCache.isExactTag(version) == exact)
     }

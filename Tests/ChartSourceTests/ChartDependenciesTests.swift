@@ -30,7 +30,9 @@ struct ChartDependenciesTests {
         let fetches = try ChartDependencies.plan(chart: chart, lock: lock) { $0.name == "common" }
         #expect(fetches.map { "\($0.dependency.name) \($0.version)" } == ["redis 18.1.5", "exporter 0.3.1"])
         #expect(
-            try ChartDependencies.plan(chart: chart, lock: nil) { _ in false }.map(\.version) == ["18.1.x", "~0.3.0", "2.x"])
+            try ChartDependencies.plan(chart: chart, lock: nil) { _ in false }.map(\.version) == [
+                "18.1.x", "~0.3.0", "2.x",
+            ])
         #expect {
             try ChartDependencies.plan(chart: chart, lock: Array(lock.prefix(1))) { _ in false }
         } throws: { error in
@@ -82,18 +84,23 @@ struct ChartDependenciesTests {
         lock.split(separator: "\n").first { $0.hasPrefix("digest: ") }.map { String($0.dropFirst("digest: ".count)) }
     }
 
-    @Test("Chart.lock's digest is Helm's: for a lock Helm wrote, for the platform fixture's, and for a chart with depends-on")
+    @Test(
+        "Chart.lock's digest is Helm's: for a lock Helm wrote, for the platform fixture's, and for a chart with depends-on"
+    )
     func digest() throws {
-        #expect(try ChartDependencies.lockDigest(chartYAML: Self.helmChart, lockYAML: Self.helmLock)
-            == Self.recordedDigest(Self.helmLock))
+        #expect(
+            try ChartDependencies.lockDigest(chartYAML: Self.helmChart, lockYAML: Self.helmLock)
+                == Self.recordedDigest(Self.helmLock))
         // Helm's own `helm dependency build` accepts this lock (and refused the placeholder it had).
         let platform = try FixtureCharts.files("platform", under: "platform")
         let platformLock = try #require(platform["platform/Chart.lock"])
         #expect(
-            try ChartDependencies.lockDigest(chartYAML: #require(platform["platform/Chart.yaml"]), lockYAML: platformLock)
+            try ChartDependencies.lockDigest(
+                chartYAML: #require(platform["platform/Chart.yaml"]), lockYAML: platformLock)
                 == Self.recordedDigest(platformLock))
         // Helm 4.2.3 wrote this digest for the chart below: `depends-on` is not part of it.
-        let dependsOn = "apiVersion: v2\nname: p3\nversion: 1.0.0\ndependencies:\n"
+        let dependsOn =
+            "apiVersion: v2\nname: p3\nversion: 1.0.0\ndependencies:\n"
             + "- {name: sub, version: 0.3.1, repository: \"file://../sub\", depends-on: [x]}\n"
         let dependsOnLock = "dependencies:\n- {name: sub, repository: \"file://../sub\", version: 0.3.1}\n"
         #expect(
@@ -101,7 +108,9 @@ struct ChartDependenciesTests {
                 == "sha256:d3ea925fc2ea24352c927328e159f615030d1d65194ed2a3eae7acc40189ac59")
     }
 
-    @Test("a repository named @name counts as the named repository's URL in the digest and the lock's entries, as Helm writes them")
+    @Test(
+        "a repository named @name counts as the named repository's URL in the digest and the lock's entries, as Helm writes them"
+    )
     func namedRepositoryLock() throws {
         let chart = { (repository: String) in
             "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n"
@@ -118,13 +127,17 @@ struct ChartDependenciesTests {
         let declared = [Dependency(name: "redis", version: "18.1.x", repository: "@stable")]
         let locked = [Dependency(name: "redis", version: "18.1.5", repository: "https://charts.example.com")]
         let fetches = try ChartDependencies.plan(
-            chart: declared, lock: locked, repositoryURL: { $0 == "stable" ? "https://charts.example.com" : nil }
-        ) { _ in false }
+            chart: declared, lock: locked, repositoryURL: { $0 == "stable" ? "https://charts.example.com" : nil },
+            present: { _ in false })
         #expect(fetches.map(\.version) == ["18.1.5"])
-        #expect(throws: ChartSourceError.self) { try ChartDependencies.plan(chart: declared, lock: locked) { _ in false } }
+        #expect(throws: ChartSourceError.self) {
+            try ChartDependencies.plan(chart: declared, lock: locked) { _ in false }
+        }
     }
 
-    @Test("a Chart.lock Helm wrote is honoured; once Chart.yaml changes, it is refused naming the chart and nothing is written")
+    @Test(
+        "a Chart.lock Helm wrote is honoured; once Chart.yaml changes, it is refused naming the chart and nothing is written"
+    )
     func staleLock() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("moor-lockdigest-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -144,7 +157,8 @@ struct ChartDependenciesTests {
             try FileManager.default.removeItem(atPath: root + "/parent/charts")
             // Still satisfied by the locked versions: only the digest tells the lock is stale.
             try Self.write(
-                "parent/Chart.yaml", Self.helmChart.replacingOccurrences(of: "sub.enabled", with: "sub.on"), under: root)
+                "parent/Chart.yaml", Self.helmChart.replacingOccurrences(of: "sub.enabled", with: "sub.on"), under: root
+            )
             await #expect {
                 try await vendor()
             } throws: { error in
@@ -189,14 +203,18 @@ struct ChartDependenciesTests {
         return try await Renderer().render(directory: root, options: options).map(\.object)
     }
 
-    @Test("dependencies from a Helm repository and an OCI registry: as locked, or the highest match, rendering as vendored")
+    @Test(
+        "dependencies from a Helm repository and an OCI registry: as locked, or the highest match, rendering as vendored"
+    )
     func fetched() async throws {
         try await ChartRepositoryServer.start().stopping { repository in
             try await OCIRegistryServer.start().stopping { registry in
                 _ = try await FixtureCharts.package("platform/charts/redis", version: "18.1.5", into: repository.root)
                 let newer = try await FixtureCharts.package(
-                    "platform/charts/redis", version: "18.1.9", replacing: [("redis:7", "redis:8")], into: repository.root)
-                let locked = try await FixtureCharts.package("platform/charts/redis", version: "18.1.5", into: repository.root)
+                    "platform/charts/redis", version: "18.1.9", replacing: [("redis:7", "redis:8")],
+                    into: repository.root)
+                let locked = try await FixtureCharts.package(
+                    "platform/charts/redis", version: "18.1.5", into: repository.root)
                 try Data(FixtureCharts.index([locked, newer]).utf8)
                     .write(to: URL(fileURLWithPath: repository.root + "/index.yaml"))
                 let staging = FileManager.default.temporaryDirectory.appendingPathComponent("moor-deps-\(UUID())").path
@@ -215,7 +233,8 @@ struct ChartDependenciesTests {
                     let expected = try await Self.render(vendored)
 
                     let withLock = staging + "/locked"
-                    try Self.writePlatform(root: withLock, repository: repository.url, registry: registry.host, lock: true)
+                    try Self.writePlatform(
+                        root: withLock, repository: repository.url, registry: registry.host, lock: true)
                     let added = try await ChartDependencies.vendor(
                         chart: withLock + "/platform", root: withLock, cache: cache, credentials: credentials)
                     #expect(added == ["redis 18.1.5", "exporter 0.3.1"])
@@ -226,7 +245,8 @@ struct ChartDependenciesTests {
                         ).isEmpty, "vendored dependencies stay")
 
                     let unlocked = staging + "/unlocked"
-                    try Self.writePlatform(root: unlocked, repository: repository.url, registry: registry.host, lock: false)
+                    try Self.writePlatform(
+                        root: unlocked, repository: repository.url, registry: registry.host, lock: false)
                     #expect(
                         try await ChartDependencies.vendor(
                             chart: unlocked + "/platform", root: unlocked, cache: cache, credentials: credentials)

@@ -8,12 +8,14 @@ struct ChartReferenceTests {
         arguments: [
             (
                 "https://charts.example.com/stable/", "webapp", "1.2.*",
-                ChartReference(repository: .http("https://charts.example.com/stable"), chart: "webapp", version: "1.2.*")
+                ChartReference(
+                    repository: .http("https://charts.example.com/stable"), chart: "webapp", version: "1.2.*")
             ),
             (
                 "oci://registry.example.com:5000/charts", "webapp", "1.0.0",
                 ChartReference(
-                    repository: .oci(registry: "registry.example.com:5000", repository: "charts/webapp", plainHTTP: false),
+                    repository: .oci(
+                        registry: "registry.example.com:5000", repository: "charts/webapp", plainHTTP: false),
                     chart: "webapp", version: "1.0.0")
             ),
             (
@@ -27,7 +29,9 @@ struct ChartReferenceTests {
         #expect(try ChartReference(repoURL: repoURL, chart: chart, targetRevision: revision) == expected)
     }
 
-    @Test("a URL without a scheme is an OCI registry when its credential sets enableOCI, plain HTTP with insecureOCIForceHttp")
+    @Test(
+        "a URL without a scheme is an OCI registry when its credential sets enableOCI, plain HTTP with insecureOCIForceHttp"
+    )
     func enableOCI() throws {
         let credential = RepositoryCredential(url: "registry.local/charts", enableOCI: true, insecureOCIForceHTTP: true)
         let reference = try ChartReference(

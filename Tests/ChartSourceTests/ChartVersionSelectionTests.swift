@@ -3,7 +3,9 @@ import Testing
 
 @Suite("ChartVersionSelection")
 struct ChartVersionSelectionTests {
-    static let published = ["1.0.0", "1.2.0", "1.2.5", "1.3.0-rc.1", "1.10.0", "2.0.0", "2.1.0-beta.2", "v3.0.0", "latest"]
+    static let published = [
+        "1.0.0", "1.2.0", "1.2.5", "1.3.0-rc.1", "1.10.0", "2.0.0", "2.1.0-beta.2", "v3.0.0", "latest",
+    ]
 
     @Test(
         "a target picks the published version Argo CD and Helm pick",
@@ -24,7 +26,9 @@ struct ChartVersionSelectionTests {
         #expect(ChartVersionSelection.select(target, from: Self.published) == expected)
     }
 
-    @Test("nothing matches: no version, or a target that is neither a version nor a constraint", arguments: ["4.x", ">5", "1.2.3", "not a version <"])
+    @Test(
+        "nothing matches: no version, or a target that is neither a version nor a constraint",
+        arguments: ["4.x", ">5", "1.2.3", "not a version <"])
     func none(target: String) {
         #expect(ChartVersionSelection.select(target, from: Self.published) == nil)
     }

@@ -25,7 +25,8 @@ struct HelmRepositoryTests {
         try await ChartRepositoryServer.start().stopping { server in
             let packages = [
                 try await FixtureCharts.package("webapp", version: "1.2.0", into: server.root),
-                try await FixtureCharts.package("webapp", version: "1.4.2", extraValues: "picked: yes", into: server.root),
+                try await FixtureCharts.package(
+                    "webapp", version: "1.4.2", extraValues: "picked: yes", into: server.root),
                 try await FixtureCharts.package("webapp", version: "2.0.0", into: server.root),
             ]
             try Data(FixtureCharts.index(packages).utf8).write(to: URL(fileURLWithPath: server.root + "/index.yaml"))
@@ -34,7 +35,8 @@ struct HelmRepositoryTests {
                 let first = try await cache.fetch(reference)
                 #expect(first.version == "1.4.2")
                 #expect(first.digest == "sha256:" + packages[1].digest)
-                let values = try String(contentsOfFile: "\(first.root)/\(first.chartDirectory)/values.yaml", encoding: .utf8)
+                let values = try String(
+                    contentsOfFile: "\(first.root)/\(first.chartDirectory)/values.yaml", encoding: .utf8)
                 #expect(values.hasSuffix("picked: yes\n"))
                 #expect(first.chartDirectory == "webapp")
                 let before = await cache.statistics
@@ -51,7 +53,8 @@ struct HelmRepositoryTests {
         }
     }
 
-    @Test("basic authentication over TLS: refused without a credential, TLS verified unless insecure, fetched with both")
+    @Test(
+        "basic authentication over TLS: refused without a credential, TLS verified unless insecure, fetched with both")
     func authenticatedTLS() async throws {
         try await ChartRepositoryServer.start(username: "ci", password: "chart-secret", tls: true).stopping { server in
             let package = try await FixtureCharts.package("webapp", version: "1.0.0", into: server.root)
@@ -81,9 +84,11 @@ struct HelmRepositoryTests {
                         && error?.message.contains("wrong") == false
                 }
                 await #expect {
-                    try await cache.fetch(reference, credentials: RepositoryCredentials([
-                        RepositoryCredential(url: server.url, insecure: true)
-                    ]))
+                    try await cache.fetch(
+                        reference,
+                        credentials: RepositoryCredentials([
+                            RepositoryCredential(url: server.url, insecure: true)
+                        ]))
                 } throws: { error in
                     (error as? ChartSourceError)?.code == .unauthorized
                 }
@@ -98,35 +103,40 @@ struct HelmRepositoryTests {
     @Test("credentials go only to the repository's origin: an archive elsewhere, or redirected elsewhere, gets none")
     func credentialsStayHome() async throws {
         try await ChartRepositoryServer.start().stopping { elsewhere in
-            try await ChartRepositoryServer.start(username: "ci", password: "chart-secret", redirectTarget: elsewhere.url)
-                .stopping { home in
-                    let redirected = try await FixtureCharts.package("webapp", version: "1.0.0", into: elsewhere.root)
-                    let absolute = try await FixtureCharts.package("webapp", version: "1.1.0", into: elsewhere.root)
-                    let index = """
-                        apiVersion: v1
-                        entries:
-                          webapp:
-                          - {name: webapp, version: 1.0.0, digest: \(redirected.digest), urls: ["\(home.url)/redirect/\(redirected.fileName)"]}
-                          - {name: webapp, version: 1.1.0, digest: \(absolute.digest), urls: ["\(elsewhere.url)/\(absolute.fileName)"]}
+            try await ChartRepositoryServer.start(
+                username: "ci", password: "chart-secret", redirectTarget: elsewhere.url
+            )
+            .stopping { home in
+                let redirected = try await FixtureCharts.package("webapp", version: "1.0.0", into: elsewhere.root)
+                let absolute = try await FixtureCharts.package("webapp", version: "1.1.0", into: elsewhere.root)
+                let index = """
+                    apiVersion: v1
+                    entries:
+                      webapp:
+                      - {name: webapp, version: 1.0.0, digest: \(redirected.digest), urls: ["\(home.url)/redirect/\(redirected.fileName)"]}
+                      - {name: webapp, version: 1.1.0, digest: \(absolute.digest), urls: ["\(elsewhere.url)/\(absolute.fileName)"]}
 
-                        """
-                    try Data(index.utf8).write(to: URL(fileURLWithPath: home.root + "/index.yaml"))
-                    try await Self.withCache { cache, _ in
-                        let credentials = RepositoryCredentials([
-                            RepositoryCredential(url: home.url, username: "ci", password: "chart-secret")
-                        ])
-                        for version in ["1.0.0", "1.1.0"] {
-                            let reference = try ChartReference(repoURL: home.url, chart: "webapp", targetRevision: version)
-                            #expect(try await cache.fetch(reference, credentials: credentials).version == version)
-                        }
+                    """
+                try Data(index.utf8).write(to: URL(fileURLWithPath: home.root + "/index.yaml"))
+                try await Self.withCache { cache, _ in
+                    let credentials = RepositoryCredentials([
+                        RepositoryCredential(url: home.url, username: "ci", password: "chart-secret")
+                    ])
+                    for version in ["1.0.0", "1.1.0"] {
+                        let reference = try ChartReference(repoURL: home.url, chart: "webapp", targetRevision: version)
+                        #expect(try await cache.fetch(reference, credentials: credentials).version == version)
                     }
-                    let homeRequests = try home.requests()
-                    #expect(homeRequests.map(\.line) == ["GET /index.yaml", "GET /redirect/webapp-1.0.0.tgz", "GET /index.yaml"])
-                    #expect(homeRequests.allSatisfy { $0.authorized })
-                    let away = try elsewhere.requests()
-                    #expect(away.map(\.line) == ["GET /webapp-1.0.0.tgz", "GET /webapp-1.1.0.tgz"])
-                    #expect(away.allSatisfy { !$0.authorized }, "no credential reaches another origin")
                 }
+                let homeRequests = try home.requests()
+                #expect(
+                    homeRequests.map(\.line) == [
+                        "GET /index.yaml", "GET /redirect/webapp-1.0.0.tgz", "GET /index.yaml",
+                    ])
+                #expect(homeRequests.allSatisfy { $0.authorized })
+                let away = try elsewhere.requests()
+                #expect(away.map(\.line) == ["GET /webapp-1.0.0.tgz", "GET /webapp-1.1.0.tgz"])
+                #expect(away.allSatisfy { !$0.authorized }, "no credential reaches another origin")
+            }
         }
     }
 
@@ -140,7 +150,8 @@ struct HelmRepositoryTests {
             try Data(FixtureCharts.index([tampered]).utf8).write(to: URL(fileURLWithPath: server.root + "/index.yaml"))
             try await Self.withCache { cache, directory in
                 await #expect {
-                    try await cache.fetch(try ChartReference(repoURL: server.url, chart: "webapp", targetRevision: "1.0.0"))
+                    try await cache.fetch(
+                        try ChartReference(repoURL: server.url, chart: "webapp", targetRevision: "1.0.0"))
                 } throws: { error in
                     (error as? ChartSourceError)?.code == .digestMismatch
                 }
@@ -156,10 +167,13 @@ struct HelmRepositoryTests {
                     try await cache.fetch(try ChartReference(repoURL: server.url, chart: "evil", targetRevision: "2.x"))
                 } throws: { error in
                     let error = error as? ChartSourceError
-                    return error?.code == .notFound && error?.message.contains("no version matching \"2.x\" (it has 1.0.0)") == true
+                    return error?.code == .notFound
+                        && error?.message.contains("no version matching \"2.x\" (it has 1.0.0)") == true
                 }
                 #expect(Self.unpacked(directory).isEmpty)
-                #expect(((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).isEmpty, "no staging left")
+                #expect(
+                    ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).isEmpty, "no staging left"
+                )
             }
         }
     }

@@ -21,14 +21,17 @@ struct OCIRegistryTests {
         return digests
     }
 
-    @Test("basic authentication over plain HTTP: a constraint over the tags, then an unchanged tag costs one manifest GET")
+    @Test(
+        "basic authentication over plain HTTP: a constraint over the tags, then an unchanged tag costs one manifest GET"
+    )
     func basicAuthentication() async throws {
         try await OCIRegistryServer.start(username: "ci", password: "registry-secret").stopping { registry in
             let digests = try await Self.push(["1.0.0", "1.3.0", "2.0.0"], to: registry)
             try await HelmRepositoryTests.withCache { cache, _ in
                 let credentials = RepositoryCredentials([
                     RepositoryCredential(
-                        url: "oci://\(registry.host)/charts", scope: .prefix, username: "ci", password: "registry-secret",
+                        url: "oci://\(registry.host)/charts", scope: .prefix, username: "ci",
+                        password: "registry-secret",
                         insecureOCIForceHTTP: true)
                 ])
                 let credential = credentials.match("oci://\(registry.host)/charts")
@@ -77,7 +80,9 @@ struct OCIRegistryTests {
                     let error = error as? ChartSourceError
                     return error?.code == .transport && error?.message.contains("TLS") == true
                 }
-                let insecure = RepositoryCredentials([RepositoryCredential(url: "oci://\(registry.host)", scope: .prefix, insecure: true)])
+                let insecure = RepositoryCredentials([
+                    RepositoryCredential(url: "oci://\(registry.host)", scope: .prefix, insecure: true)
+                ])
                 #expect(try await cache.fetch(reference, credentials: insecure).version == "0.9.0")
             }
         }

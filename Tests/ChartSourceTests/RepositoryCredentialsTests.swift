@@ -62,14 +62,16 @@ struct RepositoryCredentialsTests {
     @Test("a credential Secret without url, or with data that is not base64, is refused naming the Secret")
     func malformed() {
         let missing: JSONValue = [
-            "kind": "Secret", "metadata": ["name": "broken", "labels": ["argocd.argoproj.io/secret-type": "repository"]],
+            "kind": "Secret",
+            "metadata": ["name": "broken", "labels": ["argocd.argoproj.io/secret-type": "repository"]],
             "stringData": ["password": "x"],
         ]
         #expect(throws: ChartSourceError(.invalidReference, "Secret broken is a repository credential without url")) {
             try RepositoryCredential(secret: missing)
         }
         let garbled: JSONValue = [
-            "kind": "Secret", "metadata": ["name": "garbled", "labels": ["argocd.argoproj.io/secret-type": "repository"]],
+            "kind": "Secret",
+            "metadata": ["name": "garbled", "labels": ["argocd.argoproj.io/secret-type": "repository"]],
             "data": ["url": "%%%"],
         ]
         #expect(throws: ChartSourceError(.invalidReference, "Secret garbled: data.url is not base64-encoded text")) {

@@ -102,7 +102,8 @@ struct AppCommandTests {
             let status = try await harness.other.get(ref)["status"]
             #expect(status?["history"]?.arrayValue?.map { $0["revision"] } == [.string(first)])
             #expect(status?[path: "operationState", "phase"] == "Succeeded")
-            #expect(try await harness.eventReasons(about: ref) == ["SyncStarted", "SyncSucceeded"], "the dry run made none")
+            #expect(
+                try await harness.eventReasons(about: ref) == ["SyncStarted", "SyncSucceeded"], "the dry run made none")
             let inSync = try await Self.moor(["app", "diff", ref.name] + namespace, cache: cache)
             #expect(inSync.status == 0, "\(inSync.output)\(inSync.error)")
 

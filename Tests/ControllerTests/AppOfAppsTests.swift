@@ -53,9 +53,11 @@ struct AppOfAppsTests {
             }
             try await harness.repository.commit(
                 "remove two apps, move one",
-                files: ["apps/stays.yaml": Self.manifest(names[2], path: "four", prune: true, harness: harness),
-                        "four/c.yaml": ControllerHarness.configMap("four", "4"),
-                        "four/d.yaml": ControllerHarness.configMap("three", "3b")])
+                files: [
+                    "apps/stays.yaml": Self.manifest(names[2], path: "four", prune: true, harness: harness),
+                    "four/c.yaml": ControllerHarness.configMap("four", "4"),
+                    "four/d.yaml": ControllerHarness.configMap("three", "3b"),
+                ])
             try await harness.eventually("the removed applications go, the changed one is updated") {
                 guard await harness.controller.applications(from: source) == [names[2]] else { return false }
                 return try await ApplicationSetControllerTests.values(harness, "one", "three", "four")
@@ -65,4 +67,3 @@ struct AppOfAppsTests {
         }
     }
 }
-

@@ -169,13 +169,17 @@ struct ApplicationControllerPollingTests {
         }
     }
 
-    @Test("an application's first reconcile reads the live-object cache, which has listed every kind, instead of listing the cluster")
+    @Test(
+        "an application's first reconcile reads the live-object cache, which has listed every kind, instead of listing the cluster"
+    )
     func firstReconcileReadsTheCache() async throws {
         try await Harness.run { harness in
             try await harness.repository.commit("first", files: Self.twoApplications(a: "one", b: "one"))
             let first = Self.application("polling-first-a", path: "app", harness)
             try await harness.controller.manage([first])
-            try await harness.eventually("the first application is applied") { try await harness.value(of: "a") == "one" }
+            try await harness.eventually("the first application is applied") {
+                try await harness.value(of: "a") == "one"
+            }
             // Its first reconcile made the cache watch every kind; ready once each is listed.
             try await harness.eventually("the cache has listed every kind") { await harness.controller.isReady() }
             let lists = harness.client.requestCounts()["list", default: 0]

@@ -90,7 +90,8 @@ struct ApplicationControllerTests {
     func prune() async throws {
         try await Harness.run { harness in
             try await harness.repository.commit(
-                "three", files: [
+                "three",
+                files: [
                     "app/a.yaml": Harness.configMap("a", "1"), "app/b.yaml": Harness.configMap("b", "1"),
                     "app/c.yaml": Harness.configMap("c", "1"),
                 ])
@@ -157,14 +158,18 @@ struct ApplicationControllerTests {
     @Test("a refused prune is reported once and not synced again until a new commit")
     func refusedPrune() async throws {
         try await Harness.run { harness in
-            let files = Dictionary(uniqueKeysWithValues: ["a", "b", "c", "d"].map { ("app/\($0).yaml", Harness.configMap($0, "1")) })
+            let files = Dictionary(
+                uniqueKeysWithValues: ["a", "b", "c", "d"].map { ("app/\($0).yaml", Harness.configMap($0, "1")) })
             try await harness.repository.commit("four", files: files)
             try await harness.controller.manage([harness.application("capped", automated: AutomatedSync(prune: true))])
             try await harness.eventually("all four are applied") { try await harness.value(of: "d") == "1" }
-            for name in ["b", "c", "d"] { try FileManager.default.removeItem(atPath: harness.repository.path + "/app/\(name).yaml") }
+            for name in ["b", "c", "d"] {
+                try FileManager.default.removeItem(atPath: harness.repository.path + "/app/\(name).yaml")
+            }
             try await harness.repository.commit("drop three", files: ["app/a.yaml": Harness.configMap("a", "2")])
             try await harness.eventually("the prune is refused") {
-                await harness.controller.status(of: "capped")?.conditions.first?.message.contains("prune refused") == true
+                await harness.controller.status(of: "capped")?.conditions.first?.message.contains("prune refused")
+                    == true
             }
             #expect(try await harness.value(of: "a") == "2", "the rest of the sync applied")
             let syncs = await harness.controller.statistics().syncs

@@ -17,7 +17,7 @@ struct ApplicationSetControllerTests {
             name: "envs",
             generators: [
                 .gitDirectories(
-                    repoURL: harness.repository.fileURL, revision: "main", directories: [.init(path: "envs/*")]),
+                    repoURL: harness.repository.fileURL, revision: "main", directories: [.init(path: "envs/*")])
             ],
             template: template(harness, name: "{{path.basename}}", path: "{{path}}"),
             preserveResourcesOnDeletion: preserve)

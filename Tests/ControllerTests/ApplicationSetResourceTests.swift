@@ -42,8 +42,12 @@ struct ApplicationSetResourceTests {
                 "metadata": ["name": "envs", "namespace": .string(harness.namespace)],
                 "spec": [
                     "generators": [
-                        ["git": ["repoURL": .string(harness.repository.fileURL), "revision": "main",
-                                 "directories": [["path": "envs/*"]]]],
+                        [
+                            "git": [
+                                "repoURL": .string(harness.repository.fileURL), "revision": "main",
+                                "directories": [["path": "envs/*"]],
+                            ]
+                        ]
                     ],
                     "template": template,
                 ],

@@ -1,7 +1,8 @@
-@testable import Controller
 import MoorCore
 import MoorYAML
 import Testing
+
+@testable import Controller
 
 /// Parsing ApplicationSet manifests and generating applications from them, without I/O.
 @Suite("ApplicationSet")
@@ -58,7 +59,7 @@ struct ApplicationSetTests {
             set.generators == [
                 .gitDirectories(
                     repoURL: "https://git.example/ops.git", revision: "main",
-                    directories: [.init(path: "envs/*"), .init(path: "envs/skip", exclude: true)]),
+                    directories: [.init(path: "envs/*"), .init(path: "envs/skip", exclude: true)])
             ])
     }
 

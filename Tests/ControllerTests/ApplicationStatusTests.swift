@@ -16,7 +16,7 @@ struct ApplicationStatusTests {
         status.resources = [
             .init(
                 ref: ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: "web", name: "a"), status: .synced,
-                health: nil),
+                health: nil)
         ]
         let json = status.json
         #expect(json[path: "sync", "revision"] == "abc")
@@ -88,10 +88,11 @@ struct ApplicationStatusTests {
         let json = status.json
         #expect(json[path: "history"]?[0]?["id"] == 1)
         #expect(json[path: "history"]?[0]?["deployedAt"] == "2023-11-14T22:13:20Z")
-        #expect(json[path: "history"]?[0]?["source"] == [
-            "helm": ["releaseName": "web"], "repoURL": "https://git.example/ops.git", "targetRevision": "main",
-            "path": "web",
-        ])
+        #expect(
+            json[path: "history"]?[0]?["source"] == [
+                "helm": ["releaseName": "web"], "repoURL": "https://git.example/ops.git", "targetRevision": "main",
+                "path": "web",
+            ])
         #expect(json["rollback"] == .null)
         let read = ApplicationStatus.history(from: json["history"])
         #expect(read.map(\.revision) == ["abc"])
@@ -103,7 +104,8 @@ struct ApplicationStatusTests {
     @Test("the operation is read back as written; a malformed one is none")
     func operationJSON() {
         var status = ApplicationStatus()
-        status.operationState = .init(phase: .succeeded, message: "1 created", startedAt: Self.then, finishedAt: Self.then)
+        status.operationState = .init(
+            phase: .succeeded, message: "1 created", startedAt: Self.then, finishedAt: Self.then)
         #expect(ApplicationStatus.operationState(from: status.json["operationState"]) == status.operationState)
         status.operationState?.finishedAt = nil
         #expect(ApplicationStatus.operationState(from: status.json["operationState"]) == status.operationState)
@@ -123,7 +125,8 @@ struct ApplicationStatusTests {
         #expect(ApplicationStatus.syncedDestination(from: status.json) == status.sync.destination)
 
         status.sync.previousDestination = ApplicationDestination(server: "https://old.example", namespace: "web")
-        #expect(status.json[path: "sync", "previousDestination"] == ["server": "https://old.example", "namespace": "web"])
+        #expect(
+            status.json[path: "sync", "previousDestination"] == ["server": "https://old.example", "namespace": "web"])
         #expect(ApplicationStatus.syncedDestination(from: status.json) == status.sync.previousDestination)
         #expect(ApplicationStatus.syncedDestination(from: ["sync": ["comparedTo": ["destination": "web"]]]) == nil)
     }

@@ -21,13 +21,15 @@ struct BinaryHeapTests {
         #expect(heap.min(where: { _ in true }) == nil)
     }
 
-    @Test("elements come out least first, duplicates included", arguments: [
-        [5, 3, 8, 1, 9, 2, 7],
-        [1, 2, 3, 4, 5],
-        [5, 4, 3, 2, 1],
-        [4, 4, 1, 4, 1],
-        Array((0..<200).map { ($0 * 7919) % 211 }),
-    ])
+    @Test(
+        "elements come out least first, duplicates included",
+        arguments: [
+            [5, 3, 8, 1, 9, 2, 7],
+            [1, 2, 3, 4, 5],
+            [5, 4, 3, 2, 1],
+            [4, 4, 1, 4, 1],
+            Array((0..<200).map { ($0 * 7919) % 211 }),
+        ])
     func sorts(elements: [Int]) {
         var heap = BinaryHeap<Int>()
         for element in elements { heap.insert(element) }
@@ -48,19 +50,22 @@ struct BinaryHeapTests {
         #expect(Self.drain(&heap) == [7, 8, 10])
     }
 
-    @Test("the least element that satisfies a condition", arguments: [
-        (condition: "odd", expected: Optional(3)),
-        (condition: "above 6", expected: Optional(7)),
-        (condition: "above 9", expected: nil),
-    ])
+    @Test(
+        "the least element that satisfies a condition",
+        arguments: [
+            (condition: "odd", expected: Optional(3)),
+            (condition: "above 6", expected: Optional(7)),
+            (condition: "above 9", expected: nil),
+        ])
     func leastWhere(condition: String, expected: Int?) {
         var heap = BinaryHeap<Int>()
         for element in [8, 2, 6, 3, 7, 4, 9, 5] { heap.insert(element) }
-        let isIncluded: (Int) -> Bool = switch condition {
-        case "odd": { $0 % 2 == 1 }
-        case "above 6": { $0 > 6 }
-        default: { $0 > 9 }
-        }
+        let isIncluded: (Int) -> Bool =
+            switch condition {
+            case "odd": { $0 % 2 == 1 }
+            case "above 6": { $0 > 6 }
+            default: { $0 > 9 }
+            }
         #expect(heap.min(where: isIncluded) == expected)
         #expect(heap.count == 8, "looking removes nothing")
     }

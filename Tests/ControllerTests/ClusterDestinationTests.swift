@@ -36,7 +36,9 @@ struct ClusterDestinationTests {
         await client.shutdown()
     }
 
-    @Test("an application whose destination names a registered cluster deploys there, and only there; moved to another cluster, it leaves nothing behind with prune")
+    @Test(
+        "an application whose destination names a registered cluster deploys there, and only there; moved to another cluster, it leaves nothing behind with prune"
+    )
     func secondCluster() async throws {
         try await SecondControlPlane.run(name: "controller-second") { plane in
             let second = try plane.adminClient()
@@ -61,8 +63,10 @@ struct ClusterDestinationTests {
             try await harness.registerCluster("second", kubeconfig: kubeconfig)
             try await harness.repository.commit(
                 "first",
-                files: ["app/a.yaml": ControllerHarness.configMap("a", "one"),
-                        "other/b.yaml": ControllerHarness.configMap("b", "two")])
+                files: [
+                    "app/a.yaml": ControllerHarness.configMap("a", "one"),
+                    "other/b.yaml": ControllerHarness.configMap("b", "two"),
+                ])
             let byName = harness.application(
                 "named", path: "app", destination: .init(name: "second", namespace: namespace), selfHeal: true)
             let byServer = harness.application(

@@ -13,7 +13,10 @@ struct ControllerFlagsTests {
             (["--apps", "a.yaml", "--shards", "auto", "--shard", "0"], "drop --shard"),
             (["--apps", "a.yaml", "--shards", "auto", "--leader-elect"], "exclude each other"),
             (["--apps", "a.yaml", "--shards", "auto", "--identity", "Pod_1"], "cannot name a Lease"),
-            (["--apps", "a.yaml", "--apps-from-git", "https://example.com/r.git"], "name where applications come from"),
+            (
+                ["--apps", "a.yaml", "--apps-from-git", "https://example.com/r.git"],
+                "name where applications come from"
+            ),
             (["--apps", "a.yaml", "--hook-timeout", "0"], "--hook-timeout must be positive"),
         ])
     func refused(arguments: [String], message: String) throws {

@@ -49,7 +49,8 @@ struct ControllerHarness {
         do {
             let repository = try await GitTestRepository.create(at: directory.appendingPathComponent("repo").path)
             let cache = try GitSourceCache(directory: directory.appendingPathComponent("cache").path)
-            let charts = fetchesCharts ? try ChartCache(directory: directory.appendingPathComponent("charts").path) : nil
+            let charts =
+                fetchesCharts ? try ChartCache(directory: directory.appendingPathComponent("charts").path) : nil
             // The controller stops before the namespace goes, so it never syncs into a terminating namespace.
             try await cluster.withNamespace(other) { namespace in
                 let newController = { @Sendable in
@@ -149,7 +150,7 @@ struct ControllerHarness {
     func value(of name: String) async throws -> String? {
         do {
             return try await other.get(configMapRef(name))[path: "data", "key"]?.stringValue
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             return nil
         }
     }

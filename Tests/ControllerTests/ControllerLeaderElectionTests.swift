@@ -48,8 +48,9 @@ struct ControllerLeaderElectionTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let apps = try harness.applicationsFile("leader", in: directory)
             let kubeconfig = try await TestCluster.shared().adminKubeconfig
-            let first = try Replica(identity: "first", apps: apps, namespace: harness.namespace, directory: directory,
-                                    kubeconfig: kubeconfig)
+            let first = try Replica(
+                identity: "first", apps: apps, namespace: harness.namespace, directory: directory,
+                kubeconfig: kubeconfig)
             var second: Replica?
             defer {
                 for replica in [first, second].compactMap({ $0 }) where replica.process.isRunning {
@@ -61,10 +62,13 @@ struct ControllerLeaderElectionTests {
                 guard first.leads else { return false }
                 return try await harness.value(of: "a") == "v1"
             }
-            let standby = try Replica(identity: "second", apps: apps, namespace: harness.namespace,
-                                      directory: directory, kubeconfig: kubeconfig)
+            let standby = try Replica(
+                identity: "second", apps: apps, namespace: harness.namespace,
+                directory: directory, kubeconfig: kubeconfig)
             second = standby
-            try await harness.eventually("the second replica is waiting") { standby.output.contains("waiting for the lease") }
+            try await harness.eventually("the second replica is waiting") {
+                standby.output.contains("waiting for the lease")
+            }
             try await harness.eventually("the standby serves its probes: alive, not ready") {
                 let (alive, ready) = (try await standby.status("/healthz"), try await standby.status("/readyz"))
                 return alive == 200 && ready == 503
@@ -90,8 +94,9 @@ struct ControllerLeaderElectionTests {
             standby.process.waitUntilExit()
             #expect(standby.process.terminationStatus == 0, "\(standby.output)")
             let lease = try await harness.client.get(
-                ObjectRef(group: "coordination.k8s.io", version: "v1", kind: "Lease", namespace: harness.namespace,
-                          name: "moor-controller"))
+                ObjectRef(
+                    group: "coordination.k8s.io", version: "v1", kind: "Lease", namespace: harness.namespace,
+                    name: "moor-controller"))
             #expect(lease[path: "spec", "holderIdentity"] == "", "released on SIGTERM")
         }
     }

@@ -131,7 +131,7 @@ struct DestinationChangeTests {
         let ref = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: namespace, name: name)
         do {
             return try await harness.other.get(ref)[path: "data", "key"]?.stringValue
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             return nil
         }
     }

@@ -47,7 +47,8 @@ struct HelmControllerTests {
             }
             await #expect(throws: KubeAPIError.self) {
                 try await harness.other.get(
-                    ObjectRef(apiVersion: "apps/v1", kind: "Deployment", namespace: harness.namespace, name: "app-webapp"))
+                    ObjectRef(
+                        apiVersion: "apps/v1", kind: "Deployment", namespace: harness.namespace, name: "app-webapp"))
             }
         }
     }
@@ -77,7 +78,8 @@ struct HelmControllerTests {
                     ("", "depends on redis 18.1.5 has no repository and is not in charts/"),
                 ] {
                     var files = chart
-                    files["app/Chart.yaml"]! += "dependencies:\n- {name: redis, version: 18.1.5, repository: \"\(repository)\"}\n"
+                    files["app/Chart.yaml"]! +=
+                        "dependencies:\n- {name: redis, version: 18.1.5, repository: \"\(repository)\"}\n"
                     try await harness.repository.commit("depend on redis from \(repository)", files: files)
                     try await harness.eventually("the missing dependency is a ComparisonError naming it") {
                         await harness.controller.status(of: name)?.conditions.contains {

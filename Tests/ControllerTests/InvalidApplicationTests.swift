@@ -58,7 +58,8 @@ struct InvalidApplicationTests {
                 #expect(try await harness.other.get(first)[path: "status", "conditions"] == [])
                 #expect(await harness.controller.status(of: name)?.sync.status == .outOfSync, "the first stays managed")
             } catch {
-                try? await harness.other.delete(ObjectRef(apiVersion: "v1", kind: "Namespace", namespace: "", name: other))
+                try? await harness.other.delete(
+                    ObjectRef(apiVersion: "v1", kind: "Namespace", namespace: "", name: other))
                 throw error
             }
             try await harness.other.delete(ObjectRef(apiVersion: "v1", kind: "Namespace", namespace: "", name: other))

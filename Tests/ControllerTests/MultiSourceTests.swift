@@ -62,10 +62,16 @@ struct MultiSourceTests {
             #expect(deployment?.object[path: "spec", "replicas"]?.intValue == 4)
             let shared = fetched.objects.filter { $0.ref?.kind == "ConfigMap" && $0.ref?.name == "shared" }
             #expect(shared.map { $0.object[path: "data", "from"]?.stringValue } == ["more"])
-            #expect(fetched.warnings == ["ConfigMap shared is rendered by more than one source; the one from \(repository.fileURL) is used"])
+            #expect(
+                fetched.warnings == [
+                    "ConfigMap shared is rendered by more than one source; the one from \(repository.fileURL) is used"
+                ])
 
             for (valueFile, message) in [
-                ("$nothing/envs/prod.yaml", "names ref 'nothing', which no source of the application sets (refs: $values)"),
+                (
+                    "$nothing/envs/prod.yaml",
+                    "names ref 'nothing', which no source of the application sets (refs: $values)"
+                ),
                 ("$values/../../../etc/passwd", "values file"),
             ] {
                 await #expect {
@@ -82,8 +88,11 @@ struct MultiSourceTests {
         try await Self.withSources { server, repository, directory in
             try await ControllerHarness.run { harness in
                 let first = try await repository.commit(
-                    "four", files: ["envs/prod.yaml": "replicaCount: 4\n", "extras/cm.yaml": Self.configMap("extras"),
-                                    "more/cm.yaml": Self.configMap("more")])
+                    "four",
+                    files: [
+                        "envs/prod.yaml": "replicaCount: 4\n", "extras/cm.yaml": Self.configMap("extras"),
+                        "more/cm.yaml": Self.configMap("more"),
+                    ])
                 var engine = SyncEngine(client: harness.client)
                 engine.pollInterval = .milliseconds(100)
                 let controller = ApplicationController(
@@ -134,7 +143,9 @@ struct MultiSourceTests {
         }
     }
 
-    @Test("an Application resource of four sources: the repeated object is a RepeatedResourceWarning condition, and `moor app get` lists every source at its revision")
+    @Test(
+        "an Application resource of four sources: the repeated object is a RepeatedResourceWarning condition, and `moor app get` lists every source at its revision"
+    )
     func resourceWithRepeatedObject() async throws {
         try await Self.withSources { server, repository, directory in
             try await ControllerHarness.run(fetchesCharts: true) { harness in
@@ -174,10 +185,13 @@ struct MultiSourceTests {
                     let status = try await harness.other.get(ref)[path: "status"]
                     let conditions = status?["conditions"]?.arrayValue ?? []
                     return status?["sync"]?["status"] == "Synced"
-                        && status?["sync"]?["revisions"] == ["1.4.0", .string(commit), .string(commit), .string(commit)]
+                        && status?["sync"]?["revisions"] == [
+                            "1.4.0", .string(commit), .string(commit), .string(commit),
+                        ]
                         && conditions.contains {
                             $0["type"] == "RepeatedResourceWarning"
-                                && $0["message"]?.stringValue?.contains("ConfigMap shared is rendered by more than one source") == true
+                                && $0["message"]?.stringValue?.contains(
+                                    "ConfigMap shared is rendered by more than one source") == true
                         }
                 }
                 let shared = try await harness.other.get(
@@ -190,15 +204,18 @@ struct MultiSourceTests {
                 let lines = get.output.split(separator: "\n").map(String.init)
                 let listed = lines.filter { $0.hasPrefix("Source ") }
                 #expect(listed.count == 4, "\(get.output)")
-                #expect(listed.first?.hasPrefix("Source 1:") == true && listed.first?.contains("webapp") == true, "\(get.output)")
+                #expect(
+                    listed.first?.hasPrefix("Source 1:") == true && listed.first?.contains("webapp") == true,
+                    "\(get.output)")
                 #expect(listed.first?.hasSuffix(" at 1.4.0") == true, "\(get.output)")
                 for (line, path) in zip(listed.dropFirst(), ["ref values", "path extras", "path more"]) {
                     #expect(line.contains(repository.fileURL) && line.contains("(\(path), revision main)"), "\(line)")
                     #expect(line.hasSuffix(" at \(commit.prefix(12))"), "\(line)")
                 }
-                #expect(lines.contains { $0.hasPrefix("Condition:   RepeatedResourceWarning: ConfigMap shared") }, "\(get.output)")
+                #expect(
+                    lines.contains { $0.hasPrefix("Condition:   RepeatedResourceWarning: ConfigMap shared") },
+                    "\(get.output)")
             }
         }
     }
 }
-

@@ -34,11 +34,13 @@ struct RecencyListTests {
         #expect(Self.drain(&list) == ["c", "d", "b", "a"])
     }
 
-    @Test("removing the oldest, the newest or one between keeps the others in order", arguments: [
-        (removed: "a", expected: ["b", "c", "d", "e"]),
-        (removed: "c", expected: ["a", "b", "d", "e"]),
-        (removed: "e", expected: ["a", "b", "c", "d"]),
-    ])
+    @Test(
+        "removing the oldest, the newest or one between keeps the others in order",
+        arguments: [
+            (removed: "a", expected: ["b", "c", "d", "e"]),
+            (removed: "c", expected: ["a", "b", "d", "e"]),
+            (removed: "e", expected: ["a", "b", "c", "d"]),
+        ])
     func removal(removed: String, expected: [String]) {
         var list = RecencyList<String>()
         for key in ["a", "b", "c", "d", "e"] { list.use(key) }

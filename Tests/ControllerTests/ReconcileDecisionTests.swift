@@ -69,33 +69,46 @@ struct ReconcileDecisionTests {
             "retry limit: gives up after limit failures of one target; a new commit tries again",
             [
                 Step(label: "fails", target: limited, inSync: false, expected: .now(prune: false), ending: .failed),
-                Step(label: "fails again", target: limited, inSync: false, expected: .now(prune: false), ending: .failed),
-                Step(label: "gives up", target: limited, inSync: false,
-                     expected: .gaveUp("gave up after 2 failed syncs of c1 (syncPolicy.retry.limit 2); a new commit "
-                                       + "or a change to the spec tries again")),
+                Step(
+                    label: "fails again", target: limited, inSync: false, expected: .now(prune: false), ending: .failed),
+                Step(
+                    label: "gives up", target: limited, inSync: false,
+                    expected: .gaveUp(
+                        "gave up after 2 failed syncs of c1 (syncPolicy.retry.limit 2); a new commit "
+                            + "or a change to the spec tries again")),
                 Step(label: "new commit", target: target("c2", limit: 2), inSync: false, expected: .now(prune: false)),
             ]
         ),
         (
             "a negative retry limit never gives up",
             [
-                Step(label: "fails", target: target(limit: -1), inSync: false, expected: .now(prune: false), ending: .failed),
-                Step(label: "fails", target: target(limit: -1), inSync: false, expected: .now(prune: false), ending: .failed),
+                Step(
+                    label: "fails", target: target(limit: -1), inSync: false, expected: .now(prune: false),
+                    ending: .failed),
+                Step(
+                    label: "fails", target: target(limit: -1), inSync: false, expected: .now(prune: false),
+                    ending: .failed),
                 Step(label: "still tries", target: target(limit: -1), inSync: false, expected: .now(prune: false)),
             ]
         ),
         (
             "a refused prune is not synced again until the target or the cluster changes",
             [
-                Step(label: "refused", target: heal, inSync: false, expected: .now(prune: true),
-                     ending: .refused("prune refused")),
-                Step(label: "same target, same cluster", target: heal, inSync: false, expected: .refused("prune refused")),
-                Step(label: "the cluster changed", target: heal, inSync: false, expected: .now(prune: true),
-                     ending: .refused("prune refused"), clusterChanges: 1),
-                Step(label: "held again", target: heal, inSync: false, expected: .refused("prune refused"),
-                     clusterChanges: 1),
-                Step(label: "new commit", target: target("c2", automated: AutomatedSync(prune: true, selfHeal: true)),
-                     inSync: false, expected: .now(prune: true), clusterChanges: 1),
+                Step(
+                    label: "refused", target: heal, inSync: false, expected: .now(prune: true),
+                    ending: .refused("prune refused")),
+                Step(
+                    label: "same target, same cluster", target: heal, inSync: false, expected: .refused("prune refused")
+                ),
+                Step(
+                    label: "the cluster changed", target: heal, inSync: false, expected: .now(prune: true),
+                    ending: .refused("prune refused"), clusterChanges: 1),
+                Step(
+                    label: "held again", target: heal, inSync: false, expected: .refused("prune refused"),
+                    clusterChanges: 1),
+                Step(
+                    label: "new commit", target: target("c2", automated: AutomatedSync(prune: true, selfHeal: true)),
+                    inSync: false, expected: .now(prune: true), clusterChanges: 1),
             ]
         ),
     ]
@@ -108,7 +121,9 @@ struct ReconcileDecisionTests {
             let decision = memory.decide(target: step.target, inSync: step.inSync, clusterChanges: step.clusterChanges)
             #expect(decision.sync == step.expected, "\(step.label)")
             #expect(decision.reportDrift == step.reportsDrift, "\(step.label)")
-            if case .now = decision.sync { memory.noteSync(step.target, step.ending, clusterChanges: step.clusterChanges) }
+            if case .now = decision.sync {
+                memory.noteSync(step.target, step.ending, clusterChanges: step.clusterChanges)
+            }
         }
     }
 
@@ -121,11 +136,13 @@ struct ReconcileDecisionTests {
         #expect(memory.decide(target: Self.heal, inSync: false, clusterChanges: 0).sync == .now(prune: true))
     }
 
-    @Test("refused plans are refusals; an unknown kind and other errors are retried", arguments: [
-        (SyncPlanError.Code.emptyRender, ReconcileOutcome.refused), (.duplicateObject, .refused),
-        (.badAnnotation, .refused), (.badIgnoreRule, .refused), (.pruneCapExceeded, .refused),
-        (.unknownKind, .failed),
-    ])
+    @Test(
+        "refused plans are refusals; an unknown kind and other errors are retried",
+        arguments: [
+            (SyncPlanError.Code.emptyRender, ReconcileOutcome.refused), (.duplicateObject, .refused),
+            (.badAnnotation, .refused), (.badIgnoreRule, .refused), (.pruneCapExceeded, .refused),
+            (.unknownKind, .failed),
+        ])
     func outcomes(_ code: SyncPlanError.Code, _ expected: ReconcileOutcome) {
         #expect(ReconcileOutcome(SyncPlanError(code: code, message: "refused")) == expected)
         #expect(expected.retries == (expected == .failed))

@@ -12,7 +12,9 @@ import Testing
 /// authentication) with its credential in an Argo CD repository Secret in the cluster.
 @Suite("Remote charts in the controller")
 struct RemoteChartControllerTests {
-    @Test("a chart from a repository Secret's repository: synced at its version; a version that does not exist changes nothing")
+    @Test(
+        "a chart from a repository Secret's repository: synced at its version; a version that does not exist changes nothing"
+    )
     func helmRepositorySecret() async throws {
         try await ChartRepositoryServer.start(username: "ci", password: "chart-secret").stopping { server in
             let packages = [
@@ -27,7 +29,9 @@ struct RemoteChartControllerTests {
                         "name": "charts", "namespace": .string(harness.namespace),
                         "labels": ["argocd.argoproj.io/secret-type": "repository"],
                     ],
-                    "stringData": ["type": "helm", "url": .string(server.url), "username": "ci", "password": "chart-secret"],
+                    "stringData": [
+                        "type": "helm", "url": .string(server.url), "username": "ci", "password": "chart-secret",
+                    ],
                 ])
                 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-remote-\(UUID())")
                 defer { try? FileManager.default.removeItem(at: directory) }
@@ -72,7 +76,9 @@ struct RemoteChartControllerTests {
                     let after = try await harness.client.get(deployment)
                     #expect(after[path: "metadata", "uid"] == live[path: "metadata", "uid"], "nothing was pruned")
                     #expect(
-                        await !(controller.status(of: name)?.conditions.map(\.message).joined().contains("chart-secret") ?? true))
+                        await
+                            !(controller.status(of: name)?.conditions.map(\.message).joined().contains("chart-secret")
+                            ?? true))
                 } catch {
                     await controller.stop(gracePeriod: .seconds(5))
                     throw error
@@ -98,7 +104,8 @@ struct GitChartDependencyTests {
             for (path, text) in try FixtureCharts.files("platform", under: "platform")
             where !path.contains("/charts/") && !path.hasSuffix("Chart.lock") {
                 // Only the Helm repository dependency: the exporter (disabled by its condition) goes.
-                files[path] = path.hasSuffix("platform/Chart.yaml")
+                files[path] =
+                    path.hasSuffix("platform/Chart.yaml")
                     ? String(text[..<text.range(of: "- name: exporter")!.lowerBound])
                         .replacingOccurrences(of: "https://charts.example.com/stable", with: server.url)
                     : text
@@ -134,7 +141,8 @@ struct RemoteChartOptionsTests {
                 try await FixtureCharts.package("operator", version: "1.12.0", into: server.root),
             ]
             try Data(FixtureCharts.index(packages).utf8).write(to: URL(fileURLWithPath: server.root + "/index.yaml"))
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-chartopts-\(UUID())").path
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-chartopts-\(UUID())")
+                .path
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let repository = try await GitTestRepository.create(at: directory + "/repo")
             try await repository.commit(
@@ -161,7 +169,8 @@ struct RemoteChartOptionsTests {
             }
             let crd = "issuers.operator.example.com"
             #expect(names(try await render("operator", "1.12.0", ["releaseName": "op"])).contains(crd))
-            #expect(!names(try await render("operator", "1.12.0", ["releaseName": "op", "skipCrds": true])).contains(crd))
+            #expect(
+                !names(try await render("operator", "1.12.0", ["releaseName": "op", "skipCrds": true])).contains(crd))
 
             let objects = try await render(
                 "webapp", "1.4.2",
@@ -207,7 +216,8 @@ struct GitRepositoryCredentialTests {
                     .fetch(source)
                 #expect(fetched.objects.map { $0.ref?.name } == ["c"])
                 let elsewhere = RepositoryCredentials([
-                    RepositoryCredential(url: "http://127.0.0.1:1/other", kind: .git, username: "deploy", password: password)
+                    RepositoryCredential(
+                        url: "http://127.0.0.1:1/other", kind: .git, username: "deploy", password: password)
                 ])
                 await #expect {
                     try await SourceFetcher(cache: git, repositoryCredentials: .fixed(elsewhere)).fetch(source)

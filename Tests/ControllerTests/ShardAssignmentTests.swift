@@ -21,7 +21,7 @@ struct ShardAssignmentTests {
         for key in Self.keys {
             let owners = shards.indices.filter { shards[$0].owns(key) }
             #expect(owners.count == 1, "\(key)")
-            owners.forEach { sizes[$0] += 1 }
+            for owner in owners { sizes[owner] += 1 }
         }
         #expect(sizes.allSatisfy { $0 > 250 }, "\(sizes)")
         #expect(ShardAssignment.all.owns("x/y"))
@@ -35,7 +35,7 @@ struct ShardAssignmentTests {
         for key in Self.keys {
             let owners = members.filter { ShardAssignment.member($0, of: members).owns(key) }
             #expect(owners.count == 1, "\(key)")
-            owners.forEach { sizes[$0, default: 0] += 1 }
+            for owner in owners { sizes[owner, default: 0] += 1 }
             #expect(!ShardAssignment.member("d", of: members).owns(key))
             #expect(!ShardAssignment.nothing.owns(key))
         }

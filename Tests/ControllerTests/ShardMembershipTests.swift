@@ -81,7 +81,8 @@ struct ShardMembershipTests {
                     dyingLoop.cancel()
                 }
 
-                try await harness.eventually("every application is applied and recorded Synced by one of the replicas") {
+                try await harness.eventually("every application is applied and recorded Synced by one of the replicas")
+                {
                     for index in 0..<count where try await harness.value(of: "c-\(index)") != "v1" { return false }
                     for application in applications {
                         let synced = [
@@ -113,7 +114,9 @@ struct ShardMembershipTests {
                 await dyingClient.shutdown()
                 await dyingLeases.shutdown()
                 files = [:]
-                for index in 0..<count { files["app-\(index)/c.yaml"] = ControllerHarness.configMap("c-\(index)", "v2") }
+                for index in 0..<count {
+                    files["app-\(index)/c.yaml"] = ControllerHarness.configMap("c-\(index)", "v2")
+                }
                 try await harness.repository.commit("second", files: files)
                 try await harness.eventually("the survivor takes over and applies every application's commit") {
                     for index in 0..<count where try await harness.value(of: "c-\(index)") != "v2" { return false }

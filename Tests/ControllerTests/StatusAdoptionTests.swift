@@ -16,7 +16,8 @@ struct StatusAdoptionTests {
     @Test("a starting controller keeps the operation and rollback note it finds, and clears a note automation ended")
     func adoptsWrittenStatus() async throws {
         try await Harness.run { harness in
-            let commit = try await harness.repository.commit("first", files: ["app/a.yaml": Harness.configMap("a", "one")])
+            let commit = try await harness.repository.commit(
+                "first", files: ["app/a.yaml": Harness.configMap("a", "one")])
             try await harness.installApplicationDefinition()
             let manual = try await Self.rolledBack(harness, "manual", commit: commit, syncPolicy: .emptyObject)
             let automated = try await Self.rolledBack(
@@ -51,7 +52,8 @@ struct StatusAdoptionTests {
         let ref = try await harness.createApplicationResource("\(prefix)-\(harness.namespace)", syncPolicy: syncPolicy)
         let now = Date()
         var status = ApplicationStatus()
-        status.operationState = .init(phase: .succeeded, message: "rolled back by hand", startedAt: now, finishedAt: now)
+        status.operationState = .init(
+            phase: .succeeded, message: "rolled back by hand", startedAt: now, finishedAt: now)
         status.addHistory(
             .init(
                 id: 0, revision: commit, author: "Moor Test <test@moor.invalid>", subject: "first", deployedAt: now,
@@ -61,8 +63,12 @@ struct StatusAdoptionTests {
         let written = status.json
         _ = try await harness.other.mergePatch(
             ref,
-            patch: ["status": ["operationState": written["operationState"]!, "history": written["history"]!,
-                               "rollback": written["rollback"]!]],
+            patch: [
+                "status": [
+                    "operationState": written["operationState"]!, "history": written["history"]!,
+                    "rollback": written["rollback"]!,
+                ]
+            ],
             subresource: "status")
         return ref
     }

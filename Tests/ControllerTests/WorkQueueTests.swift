@@ -220,10 +220,12 @@ struct WorkQueueTests {
         #expect(Self.drainTriggers(&queue, now: start) == ["a:drift", "c:drift", "b:poll"])
     }
 
-    @Test("a key keeps the strongest trigger it was queued for", arguments: [
-        ([Trigger.poll, .drift, .refresh], Trigger.refresh), ([.refresh, .drift, .poll], .refresh),
-        ([.drift, .changed], .changed), ([.retry, .poll], .retry), ([.poll, .retry, .drift], .drift),
-    ])
+    @Test(
+        "a key keeps the strongest trigger it was queued for",
+        arguments: [
+            ([Trigger.poll, .drift, .refresh], Trigger.refresh), ([.refresh, .drift, .poll], .refresh),
+            ([.drift, .changed], .changed), ([.retry, .poll], .retry), ([.poll, .retry, .drift], .drift),
+        ])
     func strongestTrigger(added: [Trigger], expected: Trigger) {
         var queue = WorkQueue(backoff: backoff)
         for trigger in added { queue.add("a", trigger) }

@@ -61,8 +61,14 @@ struct CacheStoreTests {
     @Test("bookmarks and objects without a name change nothing")
     func ignored() {
         var store = CacheStore()
-        #expect(store.apply(Self.event(.bookmark, ["apiVersion": "v1", "kind": "ConfigMap",
-                                                  "metadata": ["resourceVersion": "9"]])) == nil)
+        #expect(
+            store.apply(
+                Self.event(
+                    .bookmark,
+                    [
+                        "apiVersion": "v1", "kind": "ConfigMap",
+                        "metadata": ["resourceVersion": "9"],
+                    ])) == nil)
         #expect(store.apply(Self.event(.added, ["apiVersion": "v1", "kind": "ConfigMap"])) == nil)
         #expect(store.count == 0)
     }
@@ -76,8 +82,11 @@ struct CacheStoreTests {
         _ = store.apply(Self.event(.added, deployment))
         let beta = ObjectRef(group: "apps", version: "v1beta1", kind: "Deployment", namespace: "ns", name: "web")
         #expect(store.object(beta) == deployment)
-        #expect(store.object(ObjectRef(group: "extensions", version: "v1beta1", kind: "Deployment",
-                                       namespace: "ns", name: "web")) == nil)
+        #expect(
+            store.object(
+                ObjectRef(
+                    group: "extensions", version: "v1beta1", kind: "Deployment",
+                    namespace: "ns", name: "web")) == nil)
     }
 
     @Test("a first list reports every object as added, from the list")
@@ -94,23 +103,28 @@ struct CacheStoreTests {
     @Test("a relist reports only what differs: additions, modifications, then deletions in ref order")
     func relist() {
         var store = CacheStore()
-        _ = store.replace(Self.configMaps, with: [
-            Fixtures.configMap("same", app: "shop", resourceVersion: "1"),
-            Fixtures.configMap("changed", app: "shop", resourceVersion: "2"),
-            Fixtures.configMap("gone-b", app: "shop", resourceVersion: "3"),
-            Fixtures.configMap("gone-a", app: "blog", resourceVersion: "4"),
-        ])
-        let changes = store.replace(Self.configMaps, with: [
-            Fixtures.configMap("new", app: "blog", resourceVersion: "9"),
-            Fixtures.configMap("changed", app: "shop", data: ["k": "2"], resourceVersion: "8"),
-            Fixtures.configMap("same", app: "shop", resourceVersion: "1"),
-        ])
+        _ = store.replace(
+            Self.configMaps,
+            with: [
+                Fixtures.configMap("same", app: "shop", resourceVersion: "1"),
+                Fixtures.configMap("changed", app: "shop", resourceVersion: "2"),
+                Fixtures.configMap("gone-b", app: "shop", resourceVersion: "3"),
+                Fixtures.configMap("gone-a", app: "blog", resourceVersion: "4"),
+            ])
+        let changes = store.replace(
+            Self.configMaps,
+            with: [
+                Fixtures.configMap("new", app: "blog", resourceVersion: "9"),
+                Fixtures.configMap("changed", app: "shop", data: ["k": "2"], resourceVersion: "8"),
+                Fixtures.configMap("same", app: "shop", resourceVersion: "1"),
+            ])
         #expect(changes.map(\.kind) == [.added, .modified, .deleted, .deleted])
         #expect(changes.map(\.ref.name) == ["new", "changed", "gone-a", "gone-b"])
         #expect(changes.allSatisfy { $0.origin == .list })
         #expect(changes[2].applications == ["blog"])
-        #expect(changes[2].object == Fixtures.configMap("gone-a", app: "blog", resourceVersion: "4"),
-                "a deletion found by a relist carries the last state seen")
+        #expect(
+            changes[2].object == Fixtures.configMap("gone-a", app: "blog", resourceVersion: "4"),
+            "a deletion found by a relist carries the last state seen")
         #expect(store.count == 3)
         #expect(store.objects(application: "blog").map { $0[path: "metadata", "name"] } == ["new"])
     }

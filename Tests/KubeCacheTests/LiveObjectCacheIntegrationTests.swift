@@ -89,11 +89,12 @@ struct LiveObjectCacheIntegrationTests {
             stale[path: "template", "spec", "containers"] = [["name": "c", "image": "stale:0"]]
             let phantom = Fixtures.podTemplate("phantom", namespace: ns, app: "relist", image: "a:1")
             // Put the cache behind the cluster, as if it had missed these events while disconnected.
-            let (relists, missedChanges) = await h.cache.fallBehind([
-                .event(WatchEvent(kind: .modified, object: stale)),
-                .event(WatchEvent(kind: .added, object: phantom)),
-                .event(WatchEvent(kind: .deleted, object: missed)),
-            ], type: GroupKind(Fixtures.podTemplateRef("x", namespace: ns)))
+            let (relists, missedChanges) = await h.cache.fallBehind(
+                [
+                    .event(WatchEvent(kind: .modified, object: stale)),
+                    .event(WatchEvent(kind: .added, object: phantom)),
+                    .event(WatchEvent(kind: .deleted, object: missed)),
+                ], type: GroupKind(Fixtures.podTemplateRef("x", namespace: ns)))
             let recorder = Task {
                 var seen: [CacheChange] = []
                 for await change in missedChanges where change.ref.namespace == ns { seen.append(change) }

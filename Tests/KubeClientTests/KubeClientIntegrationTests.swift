@@ -9,8 +9,11 @@ import Testing
 @Suite("KubeClient against a real API server")
 struct KubeClientIntegrationTests {
     static func configMap(_ name: String, namespace: String, data: JSONValue = ["k": "v"]) -> JSONValue {
-        ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": .string(namespace)],
-         "data": data]
+        [
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": ["name": .string(name), "namespace": .string(namespace)],
+            "data": data,
+        ]
     }
 
     static func ref(_ name: String, namespace: String) -> ObjectRef {
@@ -74,10 +77,10 @@ struct KubeClientIntegrationTests {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("plugin-\(UUID().uuidString).sh")
         defer { try? FileManager.default.removeItem(at: script) }
         try """
-            #!/bin/sh
-            [ -n "$KUBERNETES_EXEC_INFO" ] || exit 3
-            printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$MOOR_TOKEN"
-            """.write(to: script, atomically: true, encoding: .utf8)
+        #!/bin/sh
+        [ -n "$KUBERNETES_EXEC_INFO" ] || exit 3
+        printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$MOOR_TOKEN"
+        """.write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script.path)
         connection.user = KubeConfig.User()
         connection.user.exec = KubeConfig.ExecPlugin(
@@ -109,7 +112,9 @@ struct KubeClientIntegrationTests {
             #expect(blue.items.first?["kind"] == "ConfigMap")
             #expect(!blue.resourceVersion.isEmpty)
             try await client.delete(Self.ref("a", namespace: ns))
-            let missing = await #expect(throws: KubeAPIError.self) { _ = try await client.get(Self.ref("a", namespace: ns)) }
+            let missing = await #expect(throws: KubeAPIError.self) {
+                _ = try await client.get(Self.ref("a", namespace: ns))
+            }
             #expect(missing?.code == .notFound)
             #expect(missing?.description.contains("ConfigMap \(ns)/a") == true)
         }
@@ -126,10 +131,13 @@ struct KubeClientIntegrationTests {
             let updated = try await client.apply(
                 Self.configMap("cm", namespace: ns, data: ["k": "v2"]), fieldManager: "moor")
             #expect(updated["data"] == ["k": "v2"])
-            let managers = updated[path: "metadata", "managedFields"]?.arrayValue?.compactMap { $0["manager"]?.stringValue }
+            let managers = updated[path: "metadata", "managedFields"]?.arrayValue?.compactMap {
+                $0["manager"]?.stringValue
+            }
             #expect(managers == ["moor"])
             let error = await #expect(throws: KubeAPIError.self) {
-                _ = try await client.apply(Self.configMap("cm", namespace: ns, data: ["k": "theirs"]), fieldManager: "other")
+                _ = try await client.apply(
+                    Self.configMap("cm", namespace: ns, data: ["k": "theirs"]), fieldManager: "other")
             }
             #expect(error?.code == .conflict)
             #expect(error?.conflictingManagers == ["moor"])
@@ -146,12 +154,16 @@ struct KubeClientIntegrationTests {
         let client = try cluster.adminClient()
         defer { Task { await client.shutdown() } }
         try await cluster.withNamespace(client) { ns in
-            let preview = try await client.apply(Self.configMap("dry", namespace: ns), fieldManager: "moor", dryRun: true)
+            let preview = try await client.apply(
+                Self.configMap("dry", namespace: ns), fieldManager: "moor", dryRun: true)
             #expect(preview["data"] == ["k": "v"])
-            let missing = await #expect(throws: KubeAPIError.self) { _ = try await client.get(Self.ref("dry", namespace: ns)) }
+            let missing = await #expect(throws: KubeAPIError.self) {
+                _ = try await client.get(Self.ref("dry", namespace: ns))
+            }
             #expect(missing?.code == .notFound)
             _ = try await client.apply(Self.configMap("dry", namespace: ns), fieldManager: "moor")
-            _ = try await client.apply(Self.configMap("dry", namespace: ns, data: ["k": "new"]), fieldManager: "moor", dryRun: true)
+            _ = try await client.apply(
+                Self.configMap("dry", namespace: ns, data: ["k": "new"]), fieldManager: "moor", dryRun: true)
             try await client.delete(Self.ref("dry", namespace: ns), dryRun: true)
             #expect(try await client.get(Self.ref("dry", namespace: ns))["data"] == ["k": "v"])
         }
@@ -165,14 +177,16 @@ struct KubeClientIntegrationTests {
         try await cluster.withNamespace(client) { ns in
             let resource = try await client.resource(apiVersion: "v1", kind: "ConfigMap")
             let start = try await client.list(resource, namespace: ns)
-            let events = client.watch(resource, namespace: ns, options: ListOptions(resourceVersion: start.resourceVersion))
+            let events = client.watch(
+                resource, namespace: ns, options: ListOptions(resourceVersion: start.resourceVersion))
             let writer = Task {
                 _ = try await client.apply(Self.configMap("w", namespace: ns), fieldManager: "moor")
                 _ = try await client.apply(Self.configMap("w", namespace: ns, data: ["k": "2"]), fieldManager: "moor")
                 try await client.delete(Self.ref("w", namespace: ns))
             }
             var seen: [(WatchEvent.Kind, JSONValue?)] = []
-            for try await event in events where event.kind != .bookmark && event.object[path: "metadata", "name"] == "w" {
+            for try await event in events where event.kind != .bookmark && event.object[path: "metadata", "name"] == "w"
+            {
                 seen.append((event.kind, event.object["data"]))
                 if event.kind == .deleted { break }
             }
@@ -185,11 +199,13 @@ struct KubeClientIntegrationTests {
     @Test("a watch from a compacted version fails with Gone; the watcher relists and goes on")
     func watchGone() async throws {
         try await Self.withPodTemplates { cluster, client, ns, resource in
-            let first = try await client.apply(Self.podTemplate("t0", namespace: ns, image: "a:1"), fieldManager: "moor")
+            let first = try await client.apply(
+                Self.podTemplate("t0", namespace: ns, image: "a:1"), fieldManager: "moor")
             let oldVersion = first[path: "metadata", "resourceVersion"]!.stringValue!
             var latest = first
             for index in 2...4 {
-                latest = try await client.apply(Self.podTemplate("t0", namespace: ns, image: "a:\(index)"), fieldManager: "moor")
+                latest = try await client.apply(
+                    Self.podTemplate("t0", namespace: ns, image: "a:\(index)"), fieldManager: "moor")
             }
             try await cluster.compactEtcd(revision: latest[path: "metadata", "resourceVersion"]!.stringValue!)
             var stale = client.watch(resource, namespace: ns, options: ListOptions(resourceVersion: oldVersion))
@@ -231,19 +247,24 @@ struct KubeClientIntegrationTests {
 
     /// A PodTemplate with one container running `image`.
     static func podTemplate(_ name: String, namespace: String, image: String) -> JSONValue {
-        ["apiVersion": "v1", "kind": "PodTemplate", "metadata": ["name": .string(name), "namespace": .string(namespace)],
-         "template": ["spec": ["containers": [["name": "c", "image": .string(image)]]]]]
+        [
+            "apiVersion": "v1", "kind": "PodTemplate",
+            "metadata": ["name": .string(name), "namespace": .string(namespace)],
+            "template": ["spec": ["containers": [["name": "c", "image": .string(image)]]]],
+        ]
     }
 
     @Test("a paged list whose continue token expired (etcd compacted meanwhile) is read again whole")
     func expiredContinueToken() async throws {
         try await Self.withPodTemplates { cluster, client, ns, resource in
             for index in 0..<3 {
-                _ = try await client.apply(Self.podTemplate("t\(index)", namespace: ns, image: "a:1"), fieldManager: "moor")
+                _ = try await client.apply(
+                    Self.podTemplate("t\(index)", namespace: ns, image: "a:1"), fieldManager: "moor")
             }
             let first = try await client.list(resource, namespace: ns, options: ListOptions(limit: 1))
             let token = try #require(first.continueToken)
-            let newest = try await client.apply(Self.podTemplate("t3", namespace: ns, image: "a:1"), fieldManager: "moor")
+            let newest = try await client.apply(
+                Self.podTemplate("t3", namespace: ns, image: "a:1"), fieldManager: "moor")
             try await cluster.compactEtcd(revision: newest[path: "metadata", "resourceVersion"]!.stringValue!)
             let expired = await #expect(throws: KubeAPIError.self) {
                 _ = try await client.list(resource, namespace: ns, options: ListOptions(limit: 1, continueToken: token))
@@ -300,8 +321,14 @@ struct KubeClientIntegrationTests {
             "spec": [
                 "group": .string(group), "scope": "Namespaced",
                 "names": ["plural": "widgets", "singular": "widget", "kind": "Widget"],
-                "versions": [["name": "v1", "served": true, "storage": true,
-                              "schema": ["openAPIV3Schema": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]]]],
+                "versions": [
+                    [
+                        "name": "v1", "served": true, "storage": true,
+                        "schema": [
+                            "openAPIV3Schema": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]
+                        ],
+                    ]
+                ],
             ],
         ]
         _ = try await client.apply(crd, fieldManager: "moor")
@@ -313,14 +340,17 @@ struct KubeClientIntegrationTests {
         #expect(resource?.name == "widgets")
         #expect(resource?.namespaced == true)
         try await cluster.withNamespace(client) { ns in
-            let widget: JSONValue = ["apiVersion": .string("\(group)/v1"), "kind": "Widget",
-                                     "metadata": ["name": "w", "namespace": .string(ns)], "spec": ["size": 3]]
+            let widget: JSONValue = [
+                "apiVersion": .string("\(group)/v1"), "kind": "Widget",
+                "metadata": ["name": "w", "namespace": .string(ns)], "spec": ["size": 3],
+            ]
             let stored = try await client.apply(widget, fieldManager: "moor")
             #expect(stored[path: "spec", "size"] == 3)
         }
         try await client.delete(
-            ObjectRef(group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition",
-                      name: "widgets.\(group)"))
+            ObjectRef(
+                group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition",
+                name: "widgets.\(group)"))
     }
 
     @Test("an invalid object's error carries the field causes")
@@ -333,7 +363,9 @@ struct KubeClientIntegrationTests {
                 "apiVersion": "v1", "kind": "Service", "metadata": ["name": "bad", "namespace": .string(ns)],
                 "spec": ["ports": [["port": 80, "protocol": "BOGUS"]]],
             ]
-            let error = await #expect(throws: KubeAPIError.self) { _ = try await client.apply(bad, fieldManager: "moor") }
+            let error = await #expect(throws: KubeAPIError.self) {
+                _ = try await client.apply(bad, fieldManager: "moor")
+            }
             #expect(error?.code == .invalid)
             #expect(error?.causes.contains { $0.field == "spec.ports[0].protocol" } == true)
             #expect(error?.description.contains("Service \(ns)/bad") == true)
@@ -349,9 +381,13 @@ struct KubeClientIntegrationTests {
             let labels: JSONValue = ["app": "web"]
             let deployment: JSONValue = [
                 "apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "web", "namespace": .string(ns)],
-                "spec": ["replicas": 2, "selector": ["matchLabels": labels],
-                         "template": ["metadata": ["labels": labels],
-                                      "spec": ["containers": [["name": "web", "image": "nginx:1.25"]]]]],
+                "spec": [
+                    "replicas": 2, "selector": ["matchLabels": labels],
+                    "template": [
+                        "metadata": ["labels": labels],
+                        "spec": ["containers": [["name": "web", "image": "nginx:1.25"]]],
+                    ],
+                ],
             ]
             _ = try await client.apply(deployment, fieldManager: "moor")
             let replicaSets = try await client.resource(apiVersion: "apps/v1", kind: "ReplicaSet")

@@ -131,7 +131,8 @@ final class KubeConfigTests {
         #expect(unknown?.message.contains("known: ctx-x, z") == true)
         let none = #expect(throws: KubeConfigError.self) { try KubeConfig.load(files: ["/nonexistent/kc"]) }
         #expect(none?.message.contains("no kubeconfig found") == true)
-        let broken = try write("clusters: [{name: c, cluster: {server: x, certificate-authority-data: '!!'}}]",
+        let broken = try write(
+            "clusters: [{name: c, cluster: {server: x, certificate-authority-data: '!!'}}]",
             named: "broken", in: dir)
         let badData = #expect(throws: KubeConfigError.self) { try KubeConfig.load(files: [broken]) }
         #expect(badData?.message.contains("base64") == true)

@@ -10,7 +10,8 @@ struct WatchPartsTests {
         #expect(splitter.append(Array("{\"a\":".utf8)) == [])
         #expect(splitter.append(Array("1}\n{\"b\"".utf8)) == [Array("{\"a\":1}".utf8)])
         #expect(splitter.pendingBytes == 4)
-        #expect(splitter.append(Array(":2}\n\n{\"c\":3}\n".utf8)) == [Array("{\"b\":2}".utf8), Array("{\"c\":3}".utf8)])
+        #expect(
+            splitter.append(Array(":2}\n\n{\"c\":3}\n".utf8)) == [Array("{\"b\":2}".utf8), Array("{\"c\":3}".utf8)])
         #expect(splitter.pendingBytes == 0)
     }
 

@@ -1,6 +1,6 @@
 import MoorCore
-import MoorYAML
 import MoorTestSupport
+import MoorYAML
 import Testing
 
 @Suite("YAML properties over random trees")

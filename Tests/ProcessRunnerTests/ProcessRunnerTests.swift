@@ -39,7 +39,8 @@ struct ProcessRunnerTests {
         }
         #expect(failure?.code == .timedOut)
         #expect(failure?.message == "sh did not finish within 0.5 seconds and was stopped with its children")
-        let child = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let child = try #require(
+            Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         // The child may linger as a zombie of an exited parent until init reaps it: wait for it to go.
         var alive = true
         for _ in 0..<100 where alive {

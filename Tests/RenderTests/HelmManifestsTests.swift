@@ -40,7 +40,8 @@ struct HelmManifestsTests {
             documents: [.init(text: "# about", line: 1), .init(text: "# nothing", line: 3)]),
         Case(
             name: "indented dashes inside a document do not cut it",
-            rendered: "data:\n  text: |\n    ---\n    x\n", documents: [.init(text: "data:\n  text: |\n    ---\n    x", line: 1)]),
+            rendered: "data:\n  text: |\n    ---\n    x\n",
+            documents: [.init(text: "data:\n  text: |\n    ---\n    x", line: 1)]),
         Case(
             name: "four dashes cut too, leaving the fourth", rendered: "a: 1\n----\nb: 2",
             documents: [.init(text: "a: 1", line: 1), .init(text: "-\nb: 2", line: 2)]),

@@ -129,9 +129,10 @@ struct HelmReferenceTests {
         let objects = try await tree.render(
             RenderOptions(path: "charts/migrations", source: .helm(HelmOptions(releaseName: "rel"))))
         let hooks = objects.filter { Self.isHook($0.object) }
-        #expect(hooks.map { $0.object[path: "metadata", "annotations", "helm.sh/hook"]?.stringValue } == [
-            "post-install,post-upgrade", "pre-install,pre-upgrade", "test",
-        ])
+        #expect(
+            hooks.map { $0.object[path: "metadata", "annotations", "helm.sh/hook"]?.stringValue } == [
+                "post-install,post-upgrade", "pre-install,pre-upgrade", "test",
+            ])
         #expect(hooks[0].object[path: "metadata", "generateName"] == "rel-notify-")
         #expect(hooks[2].object[path: "metadata", "name"]?.stringValue?.hasPrefix("rel-test-") == true)
     }

@@ -137,7 +137,8 @@ struct HelmDestinationTests {
         let archive = Process()
         archive.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         archive.arguments = [
-            "tar", "-czf", "\(tree.root)/charts/web/charts/postgresql-12.1.0.tgz", "-C", "\(tree.root)/charts/web/charts",
+            "tar", "-czf", "\(tree.root)/charts/web/charts/postgresql-12.1.0.tgz", "-C",
+            "\(tree.root)/charts/web/charts",
             "postgresql",
         ]
         try archive.run()

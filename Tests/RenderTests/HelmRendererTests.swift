@@ -278,7 +278,8 @@ struct HelmRendererTests {
         #expect(objects.names == ["CustomResourceDefinition/widgets.example.com", "Service/a", "Service/b"])
         #expect(
             objects.locations == [
-                "charts/web/crds/widget.yaml:1", "charts/web/templates/service.yaml", "charts/web/templates/service.yaml",
+                "charts/web/crds/widget.yaml:1", "charts/web/templates/service.yaml",
+                "charts/web/templates/service.yaml",
             ])
         let passed = try String(contentsOfFile: arguments, encoding: .utf8).split(separator: "\n")
         let chart = URL(fileURLWithPath: tree.root).resolvingSymlinksInPath().path + "/charts/web"
@@ -291,4 +292,3 @@ struct HelmRendererTests {
         #expect(try String(contentsOfFile: values, encoding: .utf8) == #"{"replicas":4}"#)
     }
 }
-

@@ -1,17 +1,19 @@
 import AsyncHTTPClient
 import Controller
+import Foundation
 import MoorCore
 import NIOCore
+import Server
 import Testing
 
 @Suite("API event stream (server-sent events)", .serialized)
 struct APIEventsTests {
     @Test("a status change arrives as an event, filtered by the token's globs, with keep-alives")
     func statusChanges() async throws {
-        try await ServerHarness.run(configure: { configuration, _ in
+        let configure: @Sendable (inout MoorServer.Configuration, URL) -> Void = { configuration, _ in
             configuration.keepAliveInterval = .milliseconds(300)
-        }) {
-            harness async throws in
+        }
+        try await ServerHarness.run(configure: configure) { harness async throws in
             try await harness.repository.commit(
                 "apps",
                 files: [
@@ -35,7 +37,8 @@ struct APIEventsTests {
                 summaries = events.compactMap { event in
                     try? JSONValue(parsing: Array(event.dropFirst("event: application\ndata: ".count).utf8))
                 }
-                if summaries.contains(where: { $0[path: "sync", "status"] == "Synced" }), text.contains(": keep-alive") {
+                if summaries.contains(where: { $0[path: "sync", "status"] == "Synced" }), text.contains(": keep-alive")
+                {
                     break
                 }
             }

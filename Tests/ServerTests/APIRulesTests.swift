@@ -51,7 +51,8 @@ struct APIRulesTests {
         func sync(_ name: String, _ request: ApplicationController.SyncRequest)
             throws(ApplicationController.OperationError) -> ApplicationController.SyncOutcome
         {
-            calls.append("sync \(name) prune=\(request.prune) dryRun=\(request.dryRun) revision=\(request.revision ?? "")")
+            calls.append(
+                "sync \(name) prune=\(request.prune) dryRun=\(request.dryRun) revision=\(request.revision ?? "")")
             let now = Date()
             return ApplicationController.SyncOutcome(
                 operation: .init(phase: .succeeded, message: "synced", startedAt: now, finishedAt: now), result: nil,

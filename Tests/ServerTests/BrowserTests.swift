@@ -80,7 +80,8 @@ import Testing
                 TestCluster.repositoryRoot + "/Tests/Browser/ui_test.py", "--url", url,
                 "--out-of-sync-app", "guestbook", "--synced-app", "billing",
                 "--tree-kinds", "ConfigMap,Deployment,ReplicaSet,Secret,Service", "--diff-contains", "green",
-                "--secret-value", secretValue, "--screenshots", screenshots, "--timeout", String(Patience.timeout.components.seconds),
+                "--secret-value", secretValue, "--screenshots", screenshots, "--timeout",
+                String(Patience.timeout.components.seconds),
             ],
             environment: .inherit.updating([
                 "MOOR_UI_VIEWER_TOKEN": ServerHarness.Holder.viewer.token,

@@ -58,7 +58,8 @@ struct MetricsIntegrationTests {
             #expect(value(after, "moor_app_sync_status", ["name": "metrics-demo", "sync_status": "OutOfSync"]) == nil)
             #expect(try #require(value(after, "moor_app_reconcile_duration_seconds_count")) > reconcilesBefore)
             let applies = after.filter { $0.name == "moor_kube_requests_total" && $0.labels["verb"] == "apply" }
-            #expect(applies.contains { $0.labels["code"] == "201" && $0.value >= 1 }, "the ConfigMap was created by apply")
+            #expect(
+                applies.contains { $0.labels["code"] == "201" && $0.value >= 1 }, "the ConfigMap was created by apply")
             #expect(try #require(value(after, "moor_cache_watches")) >= 1)
         }
     }

@@ -25,8 +25,10 @@ struct ServerConfigurationTests {
                 "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", certificate,
             ], output: .discarded, error: .string(limit: 1 << 16))
         try #require(openssl.terminationStatus.isSuccess, "\(openssl.standardError)")
-        try await ServerHarness.run(configure: { configuration, _ in configuration.tls = (certificate, key) }) {
-            harness async throws in
+        let configure: @Sendable (inout MoorServer.Configuration, URL) -> Void = { configuration, _ in
+            configuration.tls = (certificate, key)
+        }
+        try await ServerHarness.run(configure: configure) { harness async throws in
             #expect(harness.baseURL.hasPrefix("https://"))
             #expect(try await harness.request(.GET, "/healthz").status == 200)
             let session = try await harness.request(.GET, "/api/v1/session", as: .admin)

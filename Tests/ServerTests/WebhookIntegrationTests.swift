@@ -37,7 +37,7 @@ extension ServerHarness {
         let ref = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: namespace, name: "webhook-demo")
         do {
             return try await client.get(ref)[path: "data", "key"]?.stringValue
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             return nil
         }
     }
@@ -69,11 +69,14 @@ struct WebhookIntegrationTests {
     func pushAppliesCommit() async throws {
         try await ServerHarness.runWithWebhooks { harness in
             try await harness.controller.manage([harness.application("webhook-demo", automated: AutomatedSync())])
-            try await harness.eventually("the first commit is applied") { try await harness.webhookDemoValue() == "one" }
+            try await harness.eventually("the first commit is applied") {
+                try await harness.webhookDemoValue() == "one"
+            }
             try await harness.eventually("the application is Synced") {
                 await harness.controller.status(of: "webhook-demo")?.sync.status == .synced
             }
-            try await harness.repository.commit("two", files: ["app/cm.yaml": ServerHarness.configMap("webhook-demo", "two")])
+            try await harness.repository.commit(
+                "two", files: ["app/cm.yaml": ServerHarness.configMap("webhook-demo", "two")])
 
             let reconcilesBefore = await harness.controller.statistics().reconciles
             let statusBefore = await harness.controller.status(of: "webhook-demo")
@@ -92,7 +95,9 @@ struct WebhookIntegrationTests {
             let accepted = try await harness.request(.POST, "/api/webhook", headers: push.headers, bytes: push.body)
             #expect(accepted.status == 200)
             #expect(accepted.text == #"{"refreshed":["webhook-demo"]}"#)
-            try await harness.eventually("the pushed commit is applied") { try await harness.webhookDemoValue() == "two" }
+            try await harness.eventually("the pushed commit is applied") {
+                try await harness.webhookDemoValue() == "two"
+            }
         }
     }
 

@@ -72,11 +72,13 @@ struct ApplicationOverridesTests {
         #expect(error?.message.contains("Bogus=true") == true)
     }
 
-    @Test("application names", arguments: [
-        ("web", true), ("web-prod", true), ("web.prod-2", true), ("a", true),
-        ("", false), ("Web", false), ("web:prod", false), ("web/prod", false), ("-web", false), ("web-", false),
-        ("wéb", false), (String(repeating: "a", count: 254), false),
-    ])
+    @Test(
+        "application names",
+        arguments: [
+            ("web", true), ("web-prod", true), ("web.prod-2", true), ("a", true),
+            ("", false), ("Web", false), ("web:prod", false), ("web/prod", false), ("-web", false), ("web-", false),
+            ("wéb", false), (String(repeating: "a", count: 254), false),
+        ])
     func names(name: String, valid: Bool) {
         if valid {
             #expect(throws: Never.self) { try ApplicationName.validate(name) }

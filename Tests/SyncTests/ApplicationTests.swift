@@ -38,11 +38,13 @@ struct ApplicationTests {
         #expect(app.spec.syncPolicy.automated == AutomatedSync(prune: true, selfHeal: true))
         #expect(app.spec.syncPolicy.syncOptions.createNamespace)
         #expect(app.spec.syncPolicy.syncOptions.prunePropagationPolicy == "foreground")
-        #expect(app.spec.syncPolicy.retry == SyncRetry(limit: 3, durationSeconds: 10, factor: 3, maxDurationSeconds: 120))
+        #expect(
+            app.spec.syncPolicy.retry == SyncRetry(limit: 3, durationSeconds: 10, factor: 3, maxDurationSeconds: 120))
         #expect(app.spec.ignoreDifferences.count == 1)
     }
 
-    @Test("spec.sources as Argo CD writes them: source ignored, ref sources lend files and render nothing without a path")
+    @Test(
+        "spec.sources as Argo CD writes them: source ignored, ref sources lend files and render nothing without a path")
     func readsSources() throws {
         let app = try Application(
             manifest: try YAMLReader.value(
@@ -66,9 +68,10 @@ struct ApplicationTests {
                     ref: extras
                   destination: {namespace: web}
                 """))
-        #expect(app.spec.sources.map(\.repoURL) == [
-            "https://charts.example.com", "https://github.com/org/config.git", "https://github.com/org/config.git",
-        ])
+        #expect(
+            app.spec.sources.map(\.repoURL) == [
+                "https://charts.example.com", "https://github.com/org/config.git", "https://github.com/org/config.git",
+            ])
         #expect(app.spec.source == app.spec.sources[0], "source is the first of sources")
         #expect(app.spec.allSources == app.spec.sources)
         #expect(app.spec.sources.map(\.ref) == ["", "values", "extras"])
@@ -79,23 +82,40 @@ struct ApplicationTests {
         #expect(spec.sources[0].targetRevision == "1.4.2", "setting source sets the first of sources")
     }
 
-    @Test("bad manifests are refused with the field named", arguments: [
-        ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}", "expected apiVersion moor.dev/v1alpha1"),
-        ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {}", "metadata.name"),
-        ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {}", "spec.source is required"),
-        ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {source: {path: x}}",
-         "spec.source.repoURL is required"),
-        ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {sources: [{repoURL: x}, {path: y}]}",
-         "spec.sources[1].repoURL is required"),
-        ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {sources: [{repoURL: r1, ref: v}, {repoURL: r2, ref: v, path: a}]}",
-         "two spec.sources have the same ref"),
-        ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {sources: [{repoURL: x, ref: v}]}",
-         "every spec.sources entry is a ref without a path"),
-        ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {source: {repoURL: x}, syncPolicy: {syncOptions: [Bogus=true]}}",
-         "unknown syncOptions Bogus=true"),
-        ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {source: {repoURL: x}, syncPolicy: {retry: {backoff: {duration: soon}}}}",
-         "is not a duration"),
-    ])
+    @Test(
+        "bad manifests are refused with the field named",
+        arguments: [
+            ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}", "expected apiVersion moor.dev/v1alpha1"),
+            ("apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {}", "metadata.name"),
+            (
+                "apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {}",
+                "spec.source is required"
+            ),
+            (
+                "apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {source: {path: x}}",
+                "spec.source.repoURL is required"
+            ),
+            (
+                "apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {sources: [{repoURL: x}, {path: y}]}",
+                "spec.sources[1].repoURL is required"
+            ),
+            (
+                "apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {sources: [{repoURL: r1, ref: v}, {repoURL: r2, ref: v, path: a}]}",
+                "two spec.sources have the same ref"
+            ),
+            (
+                "apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {sources: [{repoURL: x, ref: v}]}",
+                "every spec.sources entry is a ref without a path"
+            ),
+            (
+                "apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {source: {repoURL: x}, syncPolicy: {syncOptions: [Bogus=true]}}",
+                "unknown syncOptions Bogus=true"
+            ),
+            (
+                "apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {source: {repoURL: x}, syncPolicy: {retry: {backoff: {duration: soon}}}}",
+                "is not a duration"
+            ),
+        ])
     func refusals(yaml: String, expected: String) throws {
         let error = #expect(throws: ApplicationError.self) { try Application(manifest: try YAMLReader.value(yaml)) }
         #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
@@ -132,7 +152,9 @@ struct ApplicationTests {
             #expect(try Application(manifest: stored).spec.source.path == "guestbook")
             manifest[path: "metadata", "name"] = "broken"
             manifest[path: "spec", "source", "repoURL"] = nil
-            let error = await #expect(throws: KubeAPIError.self) { _ = try await client.apply(manifest, fieldManager: "moor") }
+            let error = await #expect(throws: KubeAPIError.self) {
+                _ = try await client.apply(manifest, fieldManager: "moor")
+            }
             #expect(error?.code == .invalid)
             #expect(error?.causes.contains { $0.field.contains("spec.source.repoURL") } == true)
         }

@@ -12,10 +12,13 @@ struct CommandLineMessagesTests {
     func emptyRender() async throws {
         try await CommandLineTests().withRepository { repository, ns, environment, _ in
             try await repository.commit("empty", files: ["empty/README.md": "nothing to deploy yet\n"])
-            let app = ["--name", "\(ns)-empty", "--repo", repository.fileURL, "--path", "empty", "--dest-namespace", ns]
+            let app = [
+                "--name", "\(ns)-empty", "--repo", repository.fileURL, "--path", "empty", "--dest-namespace", ns,
+            ]
             let sync = try MoorCommand.run(["sync"] + app, environment: environment)
             #expect(sync.status == 0, "\(sync.error)")
-            #expect(sync.error.contains("Warning: 0 objects: path 'empty' of \(repository.fileURL) at "), "\(sync.error)")
+            #expect(
+                sync.error.contains("Warning: 0 objects: path 'empty' of \(repository.fileURL) at "), "\(sync.error)")
             #expect(!sync.output.contains("health:"), "\(sync.output)")
             #expect(sync.output.contains("write requests: 0"))
         }

@@ -21,7 +21,8 @@ struct CommandLineTests {
             try await cluster.withNamespace(client) { ns in
                 let repository = try await GitTestRepository.create(at: directory.appendingPathComponent("repo").path)
                 let environment = [
-                    "KUBECONFIG": cluster.adminKubeconfig, "MOOR_CACHE_DIR": directory.appendingPathComponent("cache").path,
+                    "KUBECONFIG": cluster.adminKubeconfig,
+                    "MOOR_CACHE_DIR": directory.appendingPathComponent("cache").path,
                 ]
                 try await body(repository, ns, environment, client)
             }
@@ -54,8 +55,10 @@ struct CommandLineTests {
     func roundTrip() async throws {
         try await withRepository { repository, ns, environment, _ in
             try await repository.commit("first", files: Self.files(password: Self.secretValue))
-            let app = ["--name", "cli", "--repo", repository.fileURL, "--revision", "main", "--path", "app",
-                       "--dest-namespace", ns]
+            let app = [
+                "--name", "cli", "--repo", repository.fileURL, "--revision", "main", "--path", "app",
+                "--dest-namespace", ns,
+            ]
             let sync = try MoorCommand.run(["sync"] + app, environment: environment)
             #expect(sync.status == 0, "\(sync.error)")
             #expect(sync.output.contains("Synced cli at"))
@@ -70,7 +73,8 @@ struct CommandLineTests {
             #expect(report["syncStatus"] == "Synced")
             #expect(report[path: "revision", "subject"] == "first")
 
-            try await repository.commit("rotate", files: Self.files(password: "an0ther-" + Self.secretValue, replicas: 3))
+            try await repository.commit(
+                "rotate", files: Self.files(password: "an0ther-" + Self.secretValue, replicas: 3))
             let changed = try MoorCommand.run(["diff", "--no-color"] + app, environment: environment)
             #expect(changed.status == 1)
             #expect(changed.output.contains("data.password"))
@@ -96,14 +100,17 @@ struct CommandLineTests {
             try await repository.commit("good", files: Self.files(password: "x"))
             let app = ["--name", "broken", "--repo", repository.fileURL, "--path", "app", "--dest-namespace", ns]
             #expect(try MoorCommand.run(["sync"] + app, environment: environment).status == 0)
-            try await repository.commit("bad", files: ["app/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: [oops\n"])
+            try await repository.commit(
+                "bad", files: ["app/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: [oops\n"])
             let failed = try MoorCommand.run(["sync", "--prune"] + app, environment: environment)
             #expect(failed.status != 0)
             #expect(failed.error.contains("app/config.yaml:"))
-            let status = try MoorCommand.run(["status", "-o", "json"] + app.filter { $0 != "--prune" },
-                                             environment: environment)
+            let status = try MoorCommand.run(
+                ["status", "-o", "json"] + app.filter { $0 != "--prune" },
+                environment: environment)
             #expect(status.status != 0, "the broken commit cannot be rendered for status either")
-            let kept = try await client.get(ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: ns, name: "settings"))
+            let kept = try await client.get(
+                ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: ns, name: "settings"))
             #expect(kept["data"] == ["replicas": "1"])
             _ = try await client.get(ObjectRef(apiVersion: "v1", kind: "Secret", namespace: ns, name: "db"))
         }
@@ -112,21 +119,23 @@ struct CommandLineTests {
     @Test("--hook-timeout bounds a hook's wait, and the wait is printed while it lasts")
     func hookTimeout() async throws {
         try await withRepository { repository, ns, environment, _ in
-            try await repository.commit("hook", files: [
-                "app/migrate.yaml": """
-                apiVersion: batch/v1
-                kind: Job
-                metadata:
-                  generateName: schema-migrate-
-                  annotations: {argocd.argoproj.io/hook: PreSync}
-                spec:
-                  backoffLimit: 0
-                  template:
+            try await repository.commit(
+                "hook",
+                files: [
+                    "app/migrate.yaml": """
+                    apiVersion: batch/v1
+                    kind: Job
+                    metadata:
+                      generateName: schema-migrate-
+                      annotations: {argocd.argoproj.io/hook: PreSync}
                     spec:
-                      restartPolicy: Never
-                      containers: [{name: migrate, image: "busybox:1.36", command: ["true"]}]
-                """,
-            ])
+                      backoffLimit: 0
+                      template:
+                        spec:
+                          restartPolicy: Never
+                          containers: [{name: migrate, image: "busybox:1.36", command: ["true"]}]
+                    """
+                ])
             let app = ["--name", "hooked", "--repo", repository.fileURL, "--path", "app", "--dest-namespace", ns]
             let sync = try MoorCommand.run(["sync", "--hook-timeout", "1"] + app, environment: environment)
             #expect(sync.status == 1)
@@ -180,14 +189,16 @@ struct CommandLineTests {
             try await repository.commit("first", files: Self.files(password: "x"))
             let app = ["--repo", repository.fileURL, "--path", "app", "--dest-namespace", ns]
             for command in ["sync", "diff", "status", "delete"] {
-                let unnamed = try MoorCommand.run([command] + app + ["--yes"].filter { _ in command == "delete" },
-                                                  environment: environment)
+                let unnamed = try MoorCommand.run(
+                    [command] + app + ["--yes"].filter { _ in command == "delete" },
+                    environment: environment)
                 #expect(unnamed.status != 0)
                 #expect(unnamed.error.hasPrefix("Error: --name is required"), "\(command): \(unnamed.error)")
             }
             let configMaps = try await client.resource(apiVersion: "v1", kind: "ConfigMap")
-            #expect(try await client.list(configMaps, namespace: ns).items
-                .allSatisfy { $0[path: "metadata", "name"] != "settings" })
+            #expect(
+                try await client.list(configMaps, namespace: ns).items
+                    .allSatisfy { $0[path: "metadata", "name"] != "settings" })
             let bad = try MoorCommand.run(["sync", "--name", "Web:1"] + app, environment: environment)
             #expect(bad.status != 0 && bad.error.contains("Error: application name \"Web:1\" is not valid"))
             let named = try MoorCommand.run(["sync", "--name", "named-\(ns)"] + app, environment: environment)
@@ -207,13 +218,13 @@ struct CommandLineTests {
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("moor-app-\(UUID()).yaml")
             defer { try? FileManager.default.removeItem(at: file) }
             try """
-                apiVersion: moor.dev/v1alpha1
-                kind: Application
-                metadata: {name: filed}
-                spec:
-                  source: {repoURL: "\(repository.fileURL)", targetRevision: main, path: app}
-                  destination: {namespace: \(ns)}
-                """.write(to: file, atomically: true, encoding: .utf8)
+            apiVersion: moor.dev/v1alpha1
+            kind: Application
+            metadata: {name: filed}
+            spec:
+              source: {repoURL: "\(repository.fileURL)", targetRevision: main, path: app}
+              destination: {namespace: \(ns)}
+            """.write(to: file, atomically: true, encoding: .utf8)
             let sync = try MoorCommand.run(
                 ["sync", "-f", file.path, "--include", "*config.yaml"], environment: environment)
             #expect(sync.status == 0, "\(sync.error)")
@@ -297,10 +308,11 @@ struct CommandLineTests {
         let install = try MoorCommand.run(["install", "--namespace", "moor-install-test"])
         #expect(install.status == 0)
         let objects = try YAMLReader.documents(install.output).map(\.value)
-        #expect(objects.compactMap { $0["kind"]?.stringValue } == [
-            "CustomResourceDefinition", "CustomResourceDefinition", "Namespace", "ServiceAccount", "ClusterRole",
-            "ClusterRoleBinding", "Deployment", "Service",
-        ])
+        #expect(
+            objects.compactMap { $0["kind"]?.stringValue } == [
+                "CustomResourceDefinition", "CustomResourceDefinition", "Namespace", "ServiceAccount", "ClusterRole",
+                "ClusterRoleBinding", "Deployment", "Service",
+            ])
         let cluster = try await TestCluster.shared()
         let client = try cluster.adminClient()
         do {

@@ -21,8 +21,10 @@ struct HelmSyncCommandTests {
     }
 
     static func app(_ repository: GitTestRepository, name: String, namespace: String) -> [String] {
-        ["--name", name, "--repo", repository.fileURL, "--revision", "main", "--path", "chart",
-         "--dest-namespace", namespace]
+        [
+            "--name", name, "--repo", repository.fileURL, "--revision", "main", "--path", "chart",
+            "--dest-namespace", namespace,
+        ]
     }
 
     @Test("a chart deploys into the destination namespace, RBAC subjects included, also a namespace it creates")
@@ -90,7 +92,8 @@ struct HelmSyncCommandTests {
             #expect(sync.status != 0)
             #expect(
                 sync.error.contains(
-                    "chart webapp requires kubeVersion \(Self.newerThan(version)); the destination cluster is \(version)"),
+                    "chart webapp requires kubeVersion \(Self.newerThan(version)); the destination cluster is \(version)"
+                ),
                 "\(sync.error)")
             await #expect(throws: KubeAPIError.self) {
                 try await client.get(

@@ -48,7 +48,9 @@ struct RemoteChartSyncCommandTests {
 
                 let missing = try MoorCommand.run(["sync", "--revision", "2.x"] + app, environment: environment)
                 #expect(missing.status != 0)
-                #expect(missing.error.contains("chart webapp in \(server.url) has no version matching \"2.x\""), "\(missing.error)")
+                #expect(
+                    missing.error.contains("chart webapp in \(server.url) has no version matching \"2.x\""),
+                    "\(missing.error)")
                 _ = try await client.get(
                     ObjectRef(apiVersion: "apps/v1", kind: "Deployment", namespace: ns, name: "shop-webapp"))
 

@@ -12,8 +12,10 @@ import Testing
 struct SyncEngineTests {
     /// An application named `<name>-<namespace>`: the engine finds an application's objects by its label in
     /// every namespace, so two tests of the same run must never share an application name.
-    static func application(_ name: String, namespace: String, options: [String] = [], share: Double = 0.5,
-                            ignore: [JSONValue] = []) -> Application {
+    static func application(
+        _ name: String, namespace: String, options: [String] = [], share: Double = 0.5,
+        ignore: [JSONValue] = []
+    ) -> Application {
         var policy = SyncPolicy(maxPruneShare: share)
         policy.syncOptions.apply(options)
         return Application(
@@ -113,7 +115,9 @@ struct SyncEngineTests {
             #expect(first.objects.map(\.action) == [.created, .created, .created])
             #expect(first.objects.map(\.ref.kind) == ["ConfigMap", "Service", "Deployment"])
             let live = try await client.get(Self.ref("ConfigMap", "settings", namespace: ns))
-            #expect(live[path: "metadata", "annotations", "moor.dev/tracking-id"] == .string("\(app.name):/ConfigMap:\(ns)/settings"))
+            #expect(
+                live[path: "metadata", "annotations", "moor.dev/tracking-id"]
+                    == .string("\(app.name):/ConfigMap:\(ns)/settings"))
             #expect(live[path: "metadata", "labels", "app.kubernetes.io/managed-by"] == "moor")
 
             let comparison = try await engine.compare(app, desired: desired)
@@ -124,7 +128,9 @@ struct SyncEngineTests {
             #expect(second.succeeded)
             #expect(second.objects.allSatisfy { $0.action == .unchanged })
             #expect(second.writes == 0)
-            #expect(after["apply-dry-run", default: 0] == before["apply-dry-run", default: 0], "an in-sync app needs no dry runs")
+            #expect(
+                after["apply-dry-run", default: 0] == before["apply-dry-run", default: 0],
+                "an in-sync app needs no dry runs")
             #expect(SyncEngine<KubeClient>.writeCount(after) == SyncEngine<KubeClient>.writeCount(before))
         }
     }
@@ -142,7 +148,9 @@ struct SyncEngineTests {
             let comparison = try await engine.compare(app, desired: changed, prune: true, allowMassPrune: true)
             #expect(comparison.state(of: Self.ref("ConfigMap", "a", namespace: ns))?.state == .outOfSync)
             #expect(comparison.state(of: Self.ref("ConfigMap", "a", namespace: ns))?.changedPaths == ["data.key"])
-            #expect(comparison.state(of: Self.ref("ConfigMap", "a", namespace: ns))?.diff.contains("+  key: changed") == true)
+            #expect(
+                comparison.state(of: Self.ref("ConfigMap", "a", namespace: ns))?.diff.contains("+  key: changed")
+                    == true)
             #expect(comparison.state(of: Self.ref("ConfigMap", "b", namespace: ns))?.state == .extraneous)
             // Nothing was written by comparing.
             #expect(try await client.get(Self.ref("ConfigMap", "a", namespace: ns))["data"] == ["key": "v"])
@@ -167,8 +175,9 @@ struct SyncEngineTests {
                 """)
             _ = try await engine.sync(app, desired: desired)
             #expect(try await engine.compare(app, desired: desired).syncStatus == .synced)
-            _ = try await client.mergePatch(Self.ref("Deployment", "api", namespace: ns, apiVersion: "apps/v1"),
-                                            patch: ["spec": ["replicas": 5]])
+            _ = try await client.mergePatch(
+                Self.ref("Deployment", "api", namespace: ns, apiVersion: "apps/v1"),
+                patch: ["spec": ["replicas": 5]])
             let drifted = try await engine.compare(app, desired: desired)
             #expect(drifted.syncStatus == .outOfSync)
             #expect(drifted.objects.first?.changedPaths == ["spec.replicas"])
@@ -206,9 +215,11 @@ struct SyncEngineTests {
             #expect(live[path: "metadata", "labels", "tier"] == nil)
             #expect(try await engine.compare(app, desired: unlabelled).syncStatus == .synced)
 
-            _ = try await client.mergePatch(Self.ref("ConfigMap", "cfg", namespace: ns), patch: ["data": ["key": "hand-edited"]])
-            let ignoring = Self.application("removal", namespace: ns,
-                                            ignore: [["kind": "ConfigMap", "jsonPointers": ["/data/key"]]])
+            _ = try await client.mergePatch(
+                Self.ref("ConfigMap", "cfg", namespace: ns), patch: ["data": ["key": "hand-edited"]])
+            let ignoring = Self.application(
+                "removal", namespace: ns,
+                ignore: [["kind": "ConfigMap", "jsonPointers": ["/data/key"]]])
             #expect(try await engine.compare(ignoring, desired: unlabelled).syncStatus == .synced)
             #expect(try await engine.compare(app, desired: unlabelled).syncStatus == .outOfSync)
         }
@@ -220,10 +231,13 @@ struct SyncEngineTests {
             let app = Self.application("supplied", namespace: ns, share: 1)
             let both = try Self.manifests(Self.configMap("a") + "\n---\n" + Self.configMap("b"))
             _ = try await engine.sync(app, desired: both)
-            let tracked = [try await client.get(Self.ref("ConfigMap", "a", namespace: ns)),
-                           try await client.get(Self.ref("ConfigMap", "b", namespace: ns))]
+            let tracked = [
+                try await client.get(Self.ref("ConfigMap", "a", namespace: ns)),
+                try await client.get(Self.ref("ConfigMap", "b", namespace: ns)),
+            ]
             let lists = client.requestCounts()["list", default: 0]
-            let comparison = try await engine.compare(app, desired: Array(both.prefix(1)), tracked: tracked, prune: true)
+            let comparison = try await engine.compare(
+                app, desired: Array(both.prefix(1)), tracked: tracked, prune: true)
             #expect(client.requestCounts()["list", default: 0] == lists)
             #expect(comparison.objects.map(\.state) == [.synced, .extraneous])
             #expect(comparison.plan.prune.map(\.name) == ["b"])
@@ -234,9 +248,11 @@ struct SyncEngineTests {
     func wavesInOrder() async throws {
         try await withEngine { engine, _, ns in
             let desired = try Self.manifests(
-                [Self.configMap("late", annotations: "    moor.dev/sync-wave: \"5\""),
-                 Self.configMap("first", annotations: "    argocd.argoproj.io/sync-wave: \"-2\""),
-                 Self.configMap("middle")].joined(separator: "\n---\n"))
+                [
+                    Self.configMap("late", annotations: "    moor.dev/sync-wave: \"5\""),
+                    Self.configMap("first", annotations: "    argocd.argoproj.io/sync-wave: \"-2\""),
+                    Self.configMap("middle"),
+                ].joined(separator: "\n---\n"))
             let recorder = EventRecorder()
             let result = try await engine.sync(Self.application("waves", namespace: ns), desired: desired) {
                 recorder.record($0)
@@ -251,8 +267,10 @@ struct SyncEngineTests {
     func preSyncGates() async throws {
         try await withEngine { engine, client, ns in
             let desired = try Self.manifests(
-                [Self.job("migrate", hook: "PreSync"), Self.configMap("app"),
-                 Self.configMap("after", annotations: "    moor.dev/hook: PostSync")].joined(separator: "\n---\n"))
+                [
+                    Self.job("migrate", hook: "PreSync"), Self.configMap("app"),
+                    Self.configMap("after", annotations: "    moor.dev/hook: PostSync"),
+                ].joined(separator: "\n---\n"))
             let app = Self.application("hooks", namespace: ns)
             let sync = Task { try await engine.sync(app, desired: desired) }
             let job = Self.ref("Job", "migrate", namespace: ns, apiVersion: "batch/v1")
@@ -276,9 +294,11 @@ struct SyncEngineTests {
     func failingHook() async throws {
         try await withEngine { engine, client, ns in
             let desired = try Self.manifests(
-                [Self.job("migrate", hook: "PreSync", prefix: "argocd.argoproj.io"), Self.configMap("app"),
-                 Self.configMap("alert", annotations: "    argocd.argoproj.io/hook: SyncFail")]
-                    .joined(separator: "\n---\n"))
+                [
+                    Self.job("migrate", hook: "PreSync", prefix: "argocd.argoproj.io"), Self.configMap("app"),
+                    Self.configMap("alert", annotations: "    argocd.argoproj.io/hook: SyncFail"),
+                ]
+                .joined(separator: "\n---\n"))
             let app = Self.application("failing", namespace: ns)
             let sync = Task { try await engine.sync(app, desired: desired) }
             let job = Self.ref("Job", "migrate", namespace: ns, apiVersion: "batch/v1")
@@ -333,9 +353,13 @@ struct SyncEngineTests {
     func hookDeletePolicies() async throws {
         try await withEngine { engine, client, ns in
             let desired = try Self.manifests(
-                [Self.configMap("cleanup", annotations: "    moor.dev/hook: PostSync\n    moor.dev/hook-delete-policy: HookSucceeded"),
-                 Self.configMap("marker", annotations: "    moor.dev/hook: PreSync"),
-                 Self.configMap("app")].joined(separator: "\n---\n"))
+                [
+                    Self.configMap(
+                        "cleanup",
+                        annotations: "    moor.dev/hook: PostSync\n    moor.dev/hook-delete-policy: HookSucceeded"),
+                    Self.configMap("marker", annotations: "    moor.dev/hook: PreSync"),
+                    Self.configMap("app"),
+                ].joined(separator: "\n---\n"))
             let app = Self.application("policies", namespace: ns)
             let first = try await engine.sync(app, desired: desired)
             #expect(first.succeeded, "\(first.message)")
@@ -380,8 +404,10 @@ struct SyncEngineTests {
             #expect(result.objects.map(\.ref.kind) == ["CustomResourceDefinition", "Gadget"])
             let gadget = try await client.get(Self.ref("Gadget", "g1", namespace: ns, apiVersion: "\(group)/v1"))
             #expect(gadget[path: "spec", "size"] == 2)
-            try await client.delete(ObjectRef(group: "apiextensions.k8s.io", version: "v1",
-                                              kind: "CustomResourceDefinition", name: "gadgets.\(group)"))
+            try await client.delete(
+                ObjectRef(
+                    group: "apiextensions.k8s.io", version: "v1",
+                    kind: "CustomResourceDefinition", name: "gadgets.\(group)"))
         }
     }
 
@@ -391,9 +417,12 @@ struct SyncEngineTests {
             let app = Self.application("conflict", namespace: ns)
             _ = try await engine.sync(app, desired: try Self.manifests(Self.configMap("shared", "mine")))
             _ = try await client.apply(
-                ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "shared", "namespace": .string(ns)],
-                 "data": ["key": "theirs"]], fieldManager: "ops-team", force: true)
-            let desired = try Self.manifests(Self.configMap("shared", "mine-again") + "\n---\n" + Self.configMap("other"))
+                [
+                    "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "shared", "namespace": .string(ns)],
+                    "data": ["key": "theirs"],
+                ], fieldManager: "ops-team", force: true)
+            let desired = try Self.manifests(
+                Self.configMap("shared", "mine-again") + "\n---\n" + Self.configMap("other"))
             let result = try await engine.sync(app, desired: desired)
             #expect(!result.succeeded)
             let shared = result.objects.first { $0.ref.name == "shared" }
@@ -403,7 +432,8 @@ struct SyncEngineTests {
             let forced = try await engine.sync(
                 Self.application("conflict", namespace: ns, options: ["ForceConflicts=true"]), desired: desired)
             #expect(forced.succeeded)
-            #expect(try await client.get(Self.ref("ConfigMap", "shared", namespace: ns))["data"] == ["key": "mine-again"])
+            #expect(
+                try await client.get(Self.ref("ConfigMap", "shared", namespace: ns))["data"] == ["key": "mine-again"])
         }
     }
 
@@ -416,7 +446,9 @@ struct SyncEngineTests {
             // A copy made by another tool: same labels, a tracking id that names another object.
             var copy = try await client.get(Self.ref("ConfigMap", "cm4", namespace: ns))
             copy[path: "metadata", "name"] = "copy-of-cm4"
-            for key in ["uid", "resourceVersion", "creationTimestamp", "managedFields"] { copy[path: "metadata", key] = nil }
+            for key in ["uid", "resourceVersion", "creationTimestamp", "managedFields"] {
+                copy[path: "metadata", key] = nil
+            }
             _ = try await client.create(copy)
 
             let empty = await #expect(throws: SyncPlanError.self) {
@@ -431,8 +463,12 @@ struct SyncEngineTests {
             #expect(capped.objects.first { $0.ref.name == "cm1" }?.action == .configured)
             #expect(capped.objects.filter { $0.action == .kept }.map(\.ref.name) == ["cm2", "cm3", "cm4"])
             #expect(try await client.get(Self.ref("ConfigMap", "cm1", namespace: ns))["data"] == ["key": "changed"])
-            let names = { try await client.list(try await client.resource(apiVersion: "v1", kind: "ConfigMap"),
-                                                namespace: ns).items.compactMap { $0[path: "metadata", "name"]?.stringValue } }
+            let names = {
+                try await client.list(
+                    try await client.resource(apiVersion: "v1", kind: "ConfigMap"),
+                    namespace: ns
+                ).items.compactMap { $0[path: "metadata", "name"]?.stringValue }
+            }
             #expect(Set(try await names()).isSuperset(of: ["cm1", "cm2", "cm3", "cm4", "copy-of-cm4"]))
 
             let pruned = try await engine.sync(app, desired: Array(all.prefix(3)), options: .init(prune: true))
@@ -530,8 +566,9 @@ struct SyncEngineTests {
     func dryRun() async throws {
         try await withEngine { engine, client, ns in
             let app = Self.application("dry", namespace: ns)
-            let result = try await engine.sync(app, desired: try Self.manifests(Self.configMap("x")),
-                                               options: .init(dryRun: true))
+            let result = try await engine.sync(
+                app, desired: try Self.manifests(Self.configMap("x")),
+                options: .init(dryRun: true))
             #expect(result.dryRun && result.succeeded)
             #expect(result.objects.map(\.action) == [.created])
             #expect(result.writes == 0)
@@ -588,7 +625,9 @@ struct SyncEngineTests {
 }
 
 /// Retries `condition` every 100 ms until it holds; records an issue after ``Patience/timeout``.
-func eventually(sourceLocation: Testing.SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool) async throws {
+func eventually(sourceLocation: Testing.SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool)
+    async throws
+{
     if try await Patience.waitUntil(condition) { return }
     Issue.record("condition not met within \(Patience.timeout)", sourceLocation: sourceLocation)
 }
@@ -619,6 +658,8 @@ final class EventRecorder: @unchecked Sendable {
     func waits() -> [(what: String, timeout: Duration)] {
         lock.lock()
         defer { lock.unlock() }
-        return events.compactMap { if case .waiting(let what, _, let timeout) = $0 { (what: what, timeout: timeout) } else { nil } }
+        return events.compactMap {
+            if case .waiting(let what, _, let timeout) = $0 { (what: what, timeout: timeout) } else { nil }
+        }
     }
 }

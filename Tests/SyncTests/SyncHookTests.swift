@@ -129,8 +129,10 @@ struct SyncHookTests {
     func hooksAreNotPruned() async throws {
         try await SyncEngineTests().withEngine { engine, client, ns in
             let desired = try SyncEngineTests.manifests(
-                [SyncEngineTests.configMap("marker", annotations: "    argocd.argoproj.io/hook: PreSync"),
-                 SyncEngineTests.configMap("app")].joined(separator: "\n---\n"))
+                [
+                    SyncEngineTests.configMap("marker", annotations: "    argocd.argoproj.io/hook: PreSync"),
+                    SyncEngineTests.configMap("app"),
+                ].joined(separator: "\n---\n"))
             let app = SyncEngineTests.application("unpruned", namespace: ns, share: 1)
             let first = try await engine.sync(app, desired: desired, options: .init(prune: true))
             #expect(first.succeeded, "\(first.message)")

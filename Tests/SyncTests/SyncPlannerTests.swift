@@ -29,14 +29,18 @@ struct SyncPlannerTests {
         _ kind: String, _ name: String, apiVersion: String = "v1", namespace: String? = nil,
         annotations: [String: String] = [:], line: Int = 1
     ) -> ManifestObject {
-        var value: JSONValue = ["apiVersion": .string(apiVersion), "kind": .string(kind), "metadata": ["name": .string(name)]]
+        var value: JSONValue = [
+            "apiVersion": .string(apiVersion), "kind": .string(kind), "metadata": ["name": .string(name)],
+        ]
         if let namespace { value[path: "metadata", "namespace"] = .string(namespace) }
         for (key, text) in annotations { value[path: "metadata", "annotations", key] = .string(text) }
         return ManifestObject(object: value, source: SourceLocation(file: "app.yaml", line: line))
     }
 
-    static func tracked(_ kind: String, _ name: String, namespace: String = "prod", app: String = "shop",
-                        apiVersion: String = "v1", annotations: [String: String] = [:]) -> JSONValue {
+    static func tracked(
+        _ kind: String, _ name: String, namespace: String = "prod", app: String = "shop",
+        apiVersion: String = "v1", annotations: [String: String] = [:]
+    ) -> JSONValue {
         let ref = ObjectRef(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
         var value = TrackingID(application: app, ref: ref).stamp(
             ["apiVersion": .string(apiVersion), "kind": .string(kind), "metadata": ["name": .string(name)]])
@@ -48,8 +52,10 @@ struct SyncPlannerTests {
     @Test("namespaced objects get the destination namespace; cluster-scoped ones lose any namespace")
     func namespaces() throws {
         let plan = try Self.planner().plan(
-            desired: [Self.object("ConfigMap", "a"), Self.object("ConfigMap", "b", namespace: "other"),
-                      Self.object("ClusterRole", "r", apiVersion: "rbac.authorization.k8s.io/v1", namespace: "prod")],
+            desired: [
+                Self.object("ConfigMap", "a"), Self.object("ConfigMap", "b", namespace: "other"),
+                Self.object("ClusterRole", "r", apiVersion: "rbac.authorization.k8s.io/v1", namespace: "prod"),
+            ],
             tracked: [], prune: false)
         let refs = plan.syncedObjects.map(\.ref)
         #expect(refs.contains(ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: "prod", name: "a")))
@@ -93,9 +99,12 @@ struct SyncPlannerTests {
         let plan = try Self.planner().plan(
             desired: [
                 Self.object("Job", "migrate", apiVersion: "batch/v1", annotations: ["moor.dev/hook": "PreSync"]),
-                Self.object("Job", "smoke", apiVersion: "batch/v1",
-                            annotations: ["argocd.argoproj.io/hook": "PostSync",
-                                          "argocd.argoproj.io/hook-delete-policy": "HookSucceeded"]),
+                Self.object(
+                    "Job", "smoke", apiVersion: "batch/v1",
+                    annotations: [
+                        "argocd.argoproj.io/hook": "PostSync",
+                        "argocd.argoproj.io/hook-delete-policy": "HookSucceeded",
+                    ]),
                 Self.object("Job", "alert", apiVersion: "batch/v1", annotations: ["moor.dev/hook": "SyncFail"]),
                 Self.object("Job", "during", apiVersion: "batch/v1", annotations: ["moor.dev/hook": "Sync"]),
                 Self.object("ConfigMap", "ignored", annotations: ["moor.dev/hook": "Skip"]),
@@ -114,9 +123,12 @@ struct SyncPlannerTests {
     func helmHooks() throws {
         let plan = try Self.planner().plan(
             desired: [
-                Self.object("Job", "db-migrate", apiVersion: "batch/v1",
-                            annotations: ["helm.sh/hook": "pre-install,pre-upgrade", "helm.sh/hook-weight": "-5",
-                                          "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded"]),
+                Self.object(
+                    "Job", "db-migrate", apiVersion: "batch/v1",
+                    annotations: [
+                        "helm.sh/hook": "pre-install,pre-upgrade", "helm.sh/hook-weight": "-5",
+                        "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded",
+                    ]),
                 Self.object("Job", "notify", apiVersion: "batch/v1", annotations: ["helm.sh/hook": "post-upgrade"]),
                 Self.object("Pod", "web-test-x7k2p", annotations: ["helm.sh/hook": "test"]),
                 Self.object("Job", "drop-db", apiVersion: "batch/v1", annotations: ["helm.sh/hook": "pre-delete"]),
@@ -143,8 +155,9 @@ struct SyncPlannerTests {
                 job("backup", ["moor.dev/hook": "PreSync", "moor.dev/sync-wave": "-5"]),
             ], tracked: [], prune: false)
         #expect(plan.preSyncHooks.map(\.ref.name) == ["backup", "schema", "seed", "last"])
-        #expect(SyncPlan.groupedByWave(plan.preSyncHooks).map { $0.map(\.ref.name) }
-            == [["backup", "schema"], ["seed"], ["last"]])
+        #expect(
+            SyncPlan.groupedByWave(plan.preSyncHooks).map { $0.map(\.ref.name) }
+                == [["backup", "schema"], ["seed"], ["last"]])
     }
 
     @Test("a hook with generateName is planned under its generateName, to be created without a name")
@@ -174,8 +187,9 @@ struct SyncPlannerTests {
         tracked("Pod", "web-test-x7k2p", annotations: ["helm.sh/hook": "test"]),
     ]
 
-    @Test("a live hook is never extraneous, pruned or counted, whether Git still holds it or not",
-          arguments: liveHooks)
+    @Test(
+        "a live hook is never extraneous, pruned or counted, whether Git still holds it or not",
+        arguments: liveHooks)
     func liveHookIsNoApplicationObject(hook: JSONValue) throws {
         let tracked = [Self.tracked("ConfigMap", "app"), Self.tracked("ConfigMap", "gone"), hook]
         let plan = try Self.planner(Self.app(prune: 0.5)).plan(
@@ -241,9 +255,13 @@ struct SyncPlannerTests {
         #expect(refused.syncedObjects.map(\.ref.name) == ["cm0"])
         let allowed = try Self.planner().plan(desired: desired, tracked: tracked, prune: true, allowMassPrune: true)
         #expect(allowed.prune.count == 3 && allowed.refusedPrune == nil)
-        let underCap = try Self.planner().plan(desired: Array(desired + [Self.object("ConfigMap", "cm1"),
-                                                                         Self.object("ConfigMap", "cm2")]),
-                                               tracked: tracked, prune: true)
+        let underCap = try Self.planner().plan(
+            desired: Array(
+                desired + [
+                    Self.object("ConfigMap", "cm1"),
+                    Self.object("ConfigMap", "cm2"),
+                ]),
+            tracked: tracked, prune: true)
         #expect(underCap.prune.map(\.name) == ["cm3"])
         #expect(underCap.refusedPrune == nil)
     }
@@ -258,8 +276,9 @@ struct SyncPlannerTests {
         ("staging", "ConfigMap", false),  // anywhere else: an application of the same name elsewhere
     ]
 
-    @Test("prune reaches the destination, cluster scope, the render's and the previous namespaces only",
-          arguments: scopeCases)
+    @Test(
+        "prune reaches the destination, cluster scope, the render's and the previous namespaces only",
+        arguments: scopeCases)
     func pruneScope(namespace: String, kind: String, pruned: Bool) throws {
         var planner = Self.planner(Self.app(prune: 1))
         planner.previousNamespaces = ["before"]
@@ -314,8 +333,9 @@ struct SyncPlannerTests {
         ("old", "old", .transfer(from: "old")),  // handed over explicitly
     ]
 
-    @Test("an object tracked by another application is shared unless TransferFrom names that application",
-          arguments: ownershipCases)
+    @Test(
+        "an object tracked by another application is shared unless TransferFrom names that application",
+        arguments: ownershipCases)
     func ownership(owner: String?, transferFrom: String, expected: ObjectOwnership) {
         let live = owner.map { Self.tracked("ConfigMap", "a", app: $0) } ?? Self.object("ConfigMap", "a").object
         #expect(ObjectOwnership(application: "shop", live: live, transferFrom: transferFrom) == expected)
@@ -336,8 +356,10 @@ struct SyncPlannerTests {
     @Test("TransferFrom is read from the application's options and the object's annotation")
     func transferOption() throws {
         let plan = try Self.planner(Self.app(options: ["TransferFrom=old"])).plan(
-            desired: [Self.object("ConfigMap", "a"),
-                      Self.object("ConfigMap", "b", annotations: ["moor.dev/sync-options": "TransferFrom=older"])],
+            desired: [
+                Self.object("ConfigMap", "a"),
+                Self.object("ConfigMap", "b", annotations: ["moor.dev/sync-options": "TransferFrom=older"]),
+            ],
             tracked: [], prune: false)
         #expect(plan.syncedObjects.map(\.options.transferFrom) == ["old", "older"])
     }
@@ -346,13 +368,16 @@ struct SyncPlannerTests {
     func refusals() {
         let duplicate = #expect(throws: SyncPlanError.self) {
             try Self.planner().plan(
-                desired: [Self.object("ConfigMap", "a", line: 1), Self.object("ConfigMap", "a", namespace: "prod", line: 9)],
+                desired: [
+                    Self.object("ConfigMap", "a", line: 1), Self.object("ConfigMap", "a", namespace: "prod", line: 9),
+                ],
                 tracked: [], prune: false)
         }
         #expect(duplicate?.code == .duplicateObject)
         #expect(duplicate?.message.contains("app.yaml:9") == true && duplicate?.message.contains("app.yaml:1") == true)
         let unknown = #expect(throws: SyncPlanError.self) {
-            try Self.planner().plan(desired: [Self.object("Gadget", "g", apiVersion: "x.dev/v1")], tracked: [], prune: false)
+            try Self.planner().plan(
+                desired: [Self.object("Gadget", "g", apiVersion: "x.dev/v1")], tracked: [], prune: false)
         }
         #expect(unknown?.code == .unknownKind)
     }
@@ -360,7 +385,9 @@ struct SyncPlannerTests {
     @Test("a custom resource of a CRD in the same render takes the CRD's scope")
     func crdScope() throws {
         var crd = Self.object("CustomResourceDefinition", "widgets.x.dev", apiVersion: "apiextensions.k8s.io/v1")
-        crd.object["spec"] = ["group": "x.dev", "scope": "Namespaced", "names": ["kind": "Widget", "plural": "widgets"]]
+        crd.object["spec"] = [
+            "group": "x.dev", "scope": "Namespaced", "names": ["kind": "Widget", "plural": "widgets"],
+        ]
         let plan = try Self.planner().plan(
             desired: [crd, Self.object("Widget", "w", apiVersion: "x.dev/v1")], tracked: [], prune: false)
         #expect(plan.waves.first?.objects.first?.ref.namespace == "prod")

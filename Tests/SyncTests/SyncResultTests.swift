@@ -6,8 +6,10 @@ import Testing
 @Suite("Sync results")
 struct SyncResultTests {
     static func configMap(_ name: String, _ value: String) -> JSONValue {
-        ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": "prod"],
-         "data": ["value": .string(value)]]
+        [
+            "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": "prod"],
+            "data": ["value": .string(value)],
+        ]
     }
 
     static func ref(_ name: String) -> ObjectRef {
@@ -32,10 +34,11 @@ struct SyncResultTests {
             Self.configMap("a", "old"), Self.configMap("b", "same"), Self.configMap("c", "gone"),
             Self.configMap("e", "old"),
         ]
-        #expect(result.tracked(updating: before) == [
-            Self.configMap("a", "new"), Self.configMap("b", "same"), Self.configMap("e", "old"),
-            Self.configMap("d", "new"),
-        ])
+        #expect(
+            result.tracked(updating: before) == [
+                Self.configMap("a", "new"), Self.configMap("b", "same"), Self.configMap("e", "old"),
+                Self.configMap("d", "new"),
+            ])
         #expect(result.tracked(updating: []) == [Self.configMap("a", "new"), Self.configMap("d", "new")])
     }
 }

@@ -6,9 +6,11 @@ import Testing
 /// How a sync reports a wait: at the first poll still waiting, then once per interval.
 @Suite("Sync waits")
 struct SyncWaitTests {
-    @Test("the first poll reports; later ones only once the interval has passed", arguments: [
-        (Duration.zero, 3), (Duration.seconds(3600), 1),
-    ])
+    @Test(
+        "the first poll reports; later ones only once the interval has passed",
+        arguments: [
+            (Duration.zero, 3), (Duration.seconds(3600), 1),
+        ])
     func reports(interval: Duration, expected: Int) {
         let recorder = EventRecorder()
         var wait = Wait(timeout: .seconds(300), interval: interval)

@@ -6,8 +6,10 @@ func configMaps(_ count: Int, namespace: String) -> [JSONValue] {
     (0..<count).map { index in
         [
             "apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": ["name": .string("bench-\(index)"), "namespace": .string(namespace),
-                         "labels": ["app.kubernetes.io/managed-by": "moor", "bench": "apply"]],
+            "metadata": [
+                "name": .string("bench-\(index)"), "namespace": .string(namespace),
+                "labels": ["app.kubernetes.io/managed-by": "moor", "bench": "apply"],
+            ],
             "data": ["index": .string(String(index)), "payload": .string(String(repeating: "x", count: 200))],
         ]
     }
@@ -22,7 +24,9 @@ func benchApply(_ options: Options) async throws {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     var moorTimes: [Double] = []
     var kubectlTimes: [Double] = []
-    print("apply \(options.objects) ConfigMaps, \(options.runs) runs each, alternating; Moor parallelism \(options.parallel)")
+    print(
+        "apply \(options.objects) ConfigMaps, \(options.runs) runs each, alternating; Moor parallelism \(options.parallel)"
+    )
     for run in 0..<(options.runs + 1) {
         let suffix = "\(getpid())-\(run)"
         // Moor
@@ -41,13 +45,16 @@ func benchApply(_ options: Options) async throws {
         let kubectlNamespace = "bench-kubectl-\(suffix)"
         _ = try await client.apply(namespaceObject(kubectlNamespace), fieldManager: "moor")
         let file = directory.appendingPathComponent("objects-\(run).json")
-        let list: JSONValue = ["apiVersion": "v1", "kind": "List",
-                               "items": .array(configMaps(options.objects, namespace: kubectlNamespace))]
+        let list: JSONValue = [
+            "apiVersion": "v1", "kind": "List",
+            "items": .array(configMaps(options.objects, namespace: kubectlNamespace)),
+        ]
         try Data(list.jsonBytes()).write(to: file)
         var status: Int32 = 0
         let kubectl = try await seconds {
-            status = try shell(["kubectl", "apply", "--server-side", "--field-manager=bench", "-f", file.path],
-                               environment: ["KUBECONFIG": options.kubeconfig])
+            status = try shell(
+                ["kubectl", "apply", "--server-side", "--field-manager=bench", "-f", file.path],
+                environment: ["KUBECONFIG": options.kubeconfig])
         }
         guard status == 0 else { throw BenchError("kubectl apply failed with status \(status)") }
         for namespace in [moorNamespace, kubectlNamespace] {
@@ -62,8 +69,10 @@ func benchApply(_ options: Options) async throws {
         print(String(format: "run %d: moor %.2fs, kubectl %.2fs, ratio %.2f", run, moor, kubectl, moor / kubectl))
     }
     let ratios = zip(moorTimes, kubectlTimes).map { $0 / $1 }
-    print(String(format: "median: moor %.2fs, kubectl --server-side %.2fs; ratio moor/kubectl %.2f (median of per-run ratios %.2f)",
-                 median(moorTimes), median(kubectlTimes), median(moorTimes) / median(kubectlTimes), median(ratios)))
+    print(
+        String(
+            format:
+                "median: moor %.2fs, kubectl --server-side %.2fs; ratio moor/kubectl %.2f (median of per-run ratios %.2f)",
+            median(moorTimes), median(kubectlTimes), median(moorTimes) / median(kubectlTimes), median(ratios)))
     try? FileManager.default.removeItem(at: directory)
 }
-

@@ -5,7 +5,7 @@ import GitSource
 import MoorCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Remote Helm charts: the requests, bytes and downloads of a second resolve of an unchanged Helm
@@ -23,8 +23,9 @@ func benchCharts(_ options: Options) async throws {
     let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../../Tests/RenderTests/Charts/webapp").standardized.path
     let version = "1.4.2"
-    let archive = try packageChart(fixture, name: "webapp", version: version, staging: base + "/staging",
-                                   into: base + "/repository")
+    let archive = try packageChart(
+        fixture, name: "webapp", version: version, staging: base + "/staging",
+        into: base + "/repository")
     let index = helmIndex(name: "webapp", version: version, archive: archive)
     try index.write(toFile: base + "/repository/index.yaml", atomically: true, encoding: .utf8)
 
@@ -34,8 +35,9 @@ func benchCharts(_ options: Options) async throws {
     let registry = try BenchServer.registry(state: base + "/registry")
     servers.append(registry)
     try await registry.waitUntilAccepting()
-    try pushChart(archive.path, registry: registry.address, repository: "charts/webapp", tag: version,
-                  state: base + "/registry")
+    try pushChart(
+        archive.path, registry: registry.address, repository: "charts/webapp", tag: version,
+        state: base + "/registry")
 
     // 1. A Helm repository whose index has not changed: one conditional request, answered 304.
     let charts = try ChartCache(directory: base + "/charts")
@@ -44,10 +46,12 @@ func benchCharts(_ options: Options) async throws {
     let logged = nginx.accessLog().count
     let unchanged = try await secondResolves(charts, http, runs: options.runs)
     let answered = nginx.accessLog().dropFirst(logged).map { "\($0.method) \($0.path) \($0.status)" }
-    print("Helm repository \(nginx.url), chart webapp \(version) (index \(index.utf8.count) bytes, archive "
-          + "\(archive.bytes) bytes): first resolve \(first.summary)")
-    print("second resolve, unchanged Helm repository (\(options.runs) runs): \(unchanged.summary); "
-          + "nginx answered \(counted(answered))")
+    print(
+        "Helm repository \(nginx.url), chart webapp \(version) (index \(index.utf8.count) bytes, archive "
+            + "\(archive.bytes) bytes): first resolve \(first.summary)")
+    print(
+        "second resolve, unchanged Helm repository (\(options.runs) runs): \(unchanged.summary); "
+            + "nginx answered \(counted(answered))")
 
     // 2. An exact OCI tag: one manifest GET, no blob.
     let oci = ChartReference(
@@ -65,8 +69,10 @@ func benchCharts(_ options: Options) async throws {
     let repository = base + "/git-repository"
     try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
     try shell(["cp", "-r", fixture, repository + "/webapp"])
-    for arguments in [["init", "-q", "-b", "main"], ["add", "-A"],
-                      ["-c", "user.name=b", "-c", "user.email=b@x", "commit", "-q", "-m", "webapp"]] {
+    for arguments in [
+        ["init", "-q", "-b", "main"], ["add", "-A"],
+        ["-c", "user.name=b", "-c", "user.email=b@x", "commit", "-q", "-m", "webapp"],
+    ] {
         guard try shell(["git", "-C", repository] + arguments) == 0 else {
             throw BenchError("git \(arguments[0]) failed")
         }
@@ -79,8 +85,9 @@ func benchCharts(_ options: Options) async throws {
     var times: (remote: [Double], stored: [Double], listed: [Double]) = ([], [], [])
     do {
         let fetcher = SourceFetcher(cache: try GitSourceCache(directory: base + "/git"), renders: nil, charts: charts)
-        print("render chart webapp with Helm (release shop): remote chart (cached) vs Git, \(options.runs) runs each, "
-              + "alternating")
+        print(
+            "render chart webapp with Helm (release shop): remote chart (cached) vs Git, \(options.runs) runs each, "
+                + "alternating")
         for run in 0...options.runs {
             var remoteObjects: [ManifestObject] = []
             var storedObjects: [ManifestObject] = []
@@ -92,13 +99,15 @@ func benchCharts(_ options: Options) async throws {
             }
             let listedSeconds = try await seconds { _ = try await fetcher.fetch(stored) }
             guard !remoteObjects.isEmpty, remoteObjects.map(\.object) == storedObjects.map(\.object) else {
-                throw BenchError("the remote chart rendered \(remoteObjects.count) objects, the Git one "
-                                 + "\(storedObjects.count), or they differ")
+                throw BenchError(
+                    "the remote chart rendered \(remoteObjects.count) objects, the Git one "
+                        + "\(storedObjects.count), or they differ")
             }
-            let line = String(format: "remote chart %.4fs, Git %.4fs (%.2f), Git listing reused %.4fs (%.2f), "
-                              + "%d objects",
-                              remoteSeconds, storedSeconds, remoteSeconds / storedSeconds, listedSeconds,
-                              remoteSeconds / listedSeconds, remoteObjects.count)
+            let line = String(
+                format: "remote chart %.4fs, Git %.4fs (%.2f), Git listing reused %.4fs (%.2f), "
+                    + "%d objects",
+                remoteSeconds, storedSeconds, remoteSeconds / storedSeconds, listedSeconds,
+                remoteSeconds / listedSeconds, remoteObjects.count)
             if run == 0 {
                 print("warm-up: \(line) (not counted)")
                 continue
@@ -109,27 +118,37 @@ func benchCharts(_ options: Options) async throws {
             times.listed.append(listedSeconds)
         }
     }
-    print(String(format: "median render: cached remote chart %.4fs, same chart in Git %.4fs; ratio %.2f",
-                 median(times.remote), median(times.stored), median(times.remote) / median(times.stored)))
-    print(String(format: "median render against Git reusing its listing (no ls-remote): %.4fs; ratio %.2f",
-                 median(times.listed), median(times.remote) / median(times.listed)))
+    print(
+        String(
+            format: "median render: cached remote chart %.4fs, same chart in Git %.4fs; ratio %.2f",
+            median(times.remote), median(times.stored), median(times.remote) / median(times.stored)))
+    print(
+        String(
+            format: "median render against Git reusing its listing (no ls-remote): %.4fs; ratio %.2f",
+            median(times.listed), median(times.remote) / median(times.listed)))
 
     // Helm as the peer: `helm pull` of the same chart, a second time.
     guard try shell(["sh", "-c", "command -v helm"]) == 0 else {
-        print("helm: no helm binary on PATH; peer skipped (Moor's second resolves above: \(unchanged.summary); "
-              + "OCI: \(ociUnchanged.summary))")
+        print(
+            "helm: no helm binary on PATH; peer skipped (Moor's second resolves above: \(unchanged.summary); "
+                + "OCI: \(ociUnchanged.summary))")
         return
     }
-    let helmEnvironment = ["HELM_CACHE_HOME": base + "/helm/cache", "HELM_CONFIG_HOME": base + "/helm/config",
-                           "HELM_DATA_HOME": base + "/helm/data"]
+    let helmEnvironment = [
+        "HELM_CACHE_HOME": base + "/helm/cache", "HELM_CONFIG_HOME": base + "/helm/config",
+        "HELM_DATA_HOME": base + "/helm/data",
+    ]
     var pulls: [Double] = []
     var pullLines: [String] = []
     for run in 0...options.runs {
         let before = nginx.accessLog().count
         var status: Int32 = 0
         let elapsed = try await seconds {
-            status = try shell(["helm", "pull", "--repo", nginx.url, "webapp", "--version", version,
-                                "--destination", base + "/helm/pull-\(run)"], environment: helmEnvironment)
+            status = try shell(
+                [
+                    "helm", "pull", "--repo", nginx.url, "webapp", "--version", version,
+                    "--destination", base + "/helm/pull-\(run)",
+                ], environment: helmEnvironment)
         }
         guard status == 0 else { throw BenchError("helm pull exited with \(status)") }
         if run > 0 {
@@ -137,21 +156,28 @@ func benchCharts(_ options: Options) async throws {
             pullLines += nginx.accessLog().dropFirst(before).map { "\($0.method) \($0.path) \($0.status) \($0.bytes)B" }
         }
     }
-    print(String(format: "helm pull, second and later (%d runs): median %.4fs; nginx answered ", options.runs,
-                 median(pulls)) + counted(pullLines))
+    print(
+        String(
+            format: "helm pull, second and later (%d runs): median %.4fs; nginx answered ", options.runs,
+            median(pulls)) + counted(pullLines))
     var ociPulls: [Double] = []
     for run in 0...options.runs {
         var status: Int32 = 0
         let elapsed = try await seconds {
-            status = try shell(["helm", "pull", "oci://\(registry.address)/charts/webapp", "--version", version,
-                                "--plain-http", "--destination", base + "/helm/oci-\(run)"],
-                               environment: helmEnvironment)
+            status = try shell(
+                [
+                    "helm", "pull", "oci://\(registry.address)/charts/webapp", "--version", version,
+                    "--plain-http", "--destination", base + "/helm/oci-\(run)",
+                ],
+                environment: helmEnvironment)
         }
         guard status == 0 else { throw BenchError("helm pull oci:// exited with \(status)") }
         if run > 0 { ociPulls.append(elapsed) }
     }
-    print(String(format: "helm pull oci://, second and later: median %.4fs (Moor: %.4fs)",
-                 median(ociPulls), ociUnchanged.medianSeconds))
+    print(
+        String(
+            format: "helm pull oci://, second and later: median %.4fs (Moor: %.4fs)",
+            median(ociPulls), ociUnchanged.medianSeconds))
 }
 
 /// What a number of resolves of one chart cost, from the cache's statistics.
@@ -183,8 +209,11 @@ func secondResolves(_ cache: ChartCache, _ reference: ChartReference, runs: Int)
         let before = await cache.statistics
         let elapsed = try await seconds { _ = try await cache.fetch(reference) }
         let after = await cache.statistics
-        cost.perResolve.append((after.requests - before.requests, after.bytesReceived - before.bytesReceived,
-                                after.archiveDownloads - before.archiveDownloads))
+        cost.perResolve.append(
+            (
+                after.requests - before.requests, after.bytesReceived - before.bytesReceived,
+                after.archiveDownloads - before.archiveDownloads
+            ))
         cost.times.append(elapsed)
     }
     return cost
@@ -226,17 +255,17 @@ func packageChart(_ chart: String, name: String, version: String, staging: Strin
 /// An `index.yaml` listing the one archive, with its digest.
 func helmIndex(name: String, version: String, archive: ChartArchiveFile) -> String {
     """
-        apiVersion: v1
-        entries:
-          \(name):
-          - name: \(name)
-            version: "\(version)"
-            urls: ["\(archive.fileName)"]
-            digest: \(archive.digest)
-            apiVersion: v2
-        generated: "2026-01-01T00:00:00Z"
+    apiVersion: v1
+    entries:
+      \(name):
+      - name: \(name)
+        version: "\(version)"
+        urls: ["\(archive.fileName)"]
+        digest: \(archive.digest)
+        apiVersion: v2
+    generated: "2026-01-01T00:00:00Z"
 
-        """
+    """
 }
 
 /// Uploads the chart archive at `path` as Helm does: a config blob, the archive as the chart layer, and an
@@ -248,12 +277,12 @@ func pushChart(_ path: String, registry: String, repository: String, tag: String
     let configDigest = try uploadBlob(config, registry: registry, repository: repository)
     let manifest = state + "/manifest.json"
     try """
-        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",\
-        "config":{"mediaType":"application/vnd.cncf.helm.config.v1+json","digest":"\(configDigest)",\
-        "size":\(try Data(contentsOf: URL(fileURLWithPath: config)).count)},\
-        "layers":[{"mediaType":"application/vnd.cncf.helm.chart.content.v1.tar+gzip","digest":"\(layer)",\
-        "size":\(try Data(contentsOf: URL(fileURLWithPath: path)).count)}]}
-        """.write(toFile: manifest, atomically: true, encoding: .utf8)
+    {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",\
+    "config":{"mediaType":"application/vnd.cncf.helm.config.v1+json","digest":"\(configDigest)",\
+    "size":\(try Data(contentsOf: URL(fileURLWithPath: config)).count)},\
+    "layers":[{"mediaType":"application/vnd.cncf.helm.chart.content.v1.tar+gzip","digest":"\(layer)",\
+    "size":\(try Data(contentsOf: URL(fileURLWithPath: path)).count)}]}
+    """.write(toFile: manifest, atomically: true, encoding: .utf8)
     _ = try shellOutput([
         "curl", "-sSf", "-X", "PUT", "-H", "Content-Type: application/vnd.oci.image.manifest.v1+json",
         "--data-binary", "@" + manifest, "http://\(registry)/v2/\(repository)/manifests/\(tag)",

@@ -20,9 +20,13 @@ struct BenchRepository {
 
     func write(_ app: Int, firstValue: String = "value-0") throws {
         let objects: [JSONValue] = (0..<objects).map { index in
-            ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string("app-\(app)-cm-\(index)")],
-             "data": ["key": .string(index == 0 ? firstValue : "value-\(index)"),
-                      "payload": .string(String(repeating: "x", count: 100))]]
+            [
+                "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string("app-\(app)-cm-\(index)")],
+                "data": [
+                    "key": .string(index == 0 ? firstValue : "value-\(index)"),
+                    "payload": .string(String(repeating: "x", count: 100)),
+                ],
+            ]
         }
         try FileManager.default.createDirectory(
             at: file(app).deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -30,8 +34,9 @@ struct BenchRepository {
     }
 
     func git(_ arguments: [String]) throws {
-        let status = try shell(["git", "-C", directory.path, "-c", "user.name=bench", "-c", "user.email=bench@moor.dev"]
-                               + arguments)
+        let status = try shell(
+            ["git", "-C", directory.path, "-c", "user.name=bench", "-c", "user.email=bench@moor.dev"]
+                + arguments)
         guard status == 0 else { throw BenchError("git \(arguments.joined(separator: " ")) failed (\(status))") }
     }
 
@@ -44,8 +49,8 @@ struct BenchRepository {
 /// The resident set size of this process in MB, from `/proc/self/status`.
 private func residentMegabytes() -> Double {
     guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-          let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+        let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
     else { return -1 }
     return kilobytes / 1024
 }
@@ -125,8 +130,10 @@ func benchController(_ options: Options) async throws {
             "apiVersion": "moor.dev/v1alpha1", "kind": "Application",
             "metadata": ["name": .string("\(prefix)app-\(app)")],
             "spec": [
-                "source": ["repoURL": .string("file://\(repository.directory.path)"), "targetRevision": "main",
-                           "path": .string("apps/app-\(app)")],
+                "source": [
+                    "repoURL": .string("file://\(repository.directory.path)"), "targetRevision": "main",
+                    "path": .string("apps/app-\(app)"),
+                ],
                 "destination": ["namespace": .string(namespace)],
                 "syncPolicy": ["automated": ["prune": true, "selfHeal": true]],
             ],
@@ -144,9 +151,10 @@ func benchController(_ options: Options) async throws {
             pollInterval: .seconds(pollSeconds), concurrency: options.concurrency,
             resyncInterval: .seconds(options.resyncSeconds)),
         logger: logger)
-    say("controller: \(count) applications × \(objects) ConfigMaps (\(count * objects) objects) from one local "
-          + "Git repository, poll \(Int(pollSeconds))s, resync \(Int(options.resyncSeconds))s, "
-          + "concurrency \(options.concurrency)")
+    say(
+        "controller: \(count) applications × \(objects) ConfigMaps (\(count * objects) objects) from one local "
+            + "Git repository, poll \(Int(pollSeconds))s, resync \(Int(options.resyncSeconds))s, "
+            + "concurrency \(options.concurrency)")
     say(String(format: "resident memory before start: %.1f MB", residentMegabytes()))
 
     await controller.start()
@@ -166,9 +174,11 @@ func benchController(_ options: Options) async throws {
     }
     let coldCPUSeconds = cpuSeconds() - coldCPU
     let coldDelta = requestDelta(from: coldRequests, to: client.requestCounts())
-    say(String(format: "all applications synced from cold: %.1fs; %d API requests (%@); %.1f CPU seconds "
-               + "(benchmark process, controller included)", setup, coldDelta.values.reduce(0, +),
-               describe(coldDelta), coldCPUSeconds))
+    say(
+        String(
+            format: "all applications synced from cold: %.1fs; %d API requests (%@); %.1f CPU seconds "
+                + "(benchmark process, controller included)", setup, coldDelta.values.reduce(0, +),
+            describe(coldDelta), coldCPUSeconds))
     let syncedMemory = residentMegabytes()
     say(String(format: "resident memory after all synced: %.1f MB", syncedMemory))
 
@@ -188,11 +198,13 @@ func benchController(_ options: Options) async throws {
     let reconciles = statisticsAfter.reconciles - statisticsBefore.reconciles
     let syncs = statisticsAfter.syncs - statisticsBefore.syncs
     let skipped = statisticsAfter.skippedComparisons - statisticsBefore.skippedComparisons
-    say(String(format: "steady state over %.0fs: %d API requests (%.1f per minute; %@), %d writes; %d reconciles "
-               + "(%d skipped the comparison), %d syncs; %d ls-remote, %d fetches",
-               steadySeconds, total, perMinute, describe(delta), writes,
-               reconciles, skipped, syncs, gitAfter.remoteListings - gitBefore.remoteListings,
-               gitAfter.fetches - gitBefore.fetches))
+    say(
+        String(
+            format: "steady state over %.0fs: %d API requests (%.1f per minute; %@), %d writes; %d reconciles "
+                + "(%d skipped the comparison), %d syncs; %d ls-remote, %d fetches",
+            steadySeconds, total, perMinute, describe(delta), writes,
+            reconciles, skipped, syncs, gitAfter.remoteListings - gitBefore.remoteListings,
+            gitAfter.fetches - gitBefore.fetches))
     say(String(format: "resident memory after %.0fs of steady state: %.1f MB", steadySeconds, steadyMemory))
 
     func liveValue(_ app: Int) async -> String? {
@@ -216,8 +228,9 @@ func benchController(_ options: Options) async throws {
 
     // (b) hand edit by another client (a JSON merge patch, as `kubectl edit` sends) → healed.
     let healedApp = min(2, count - 1)
-    let edited = ObjectRef(group: "", version: "v1", kind: "ConfigMap", namespace: namespace,
-                           name: "app-\(healedApp)-cm-0")
+    let edited = ObjectRef(
+        group: "", version: "v1", kind: "ConfigMap", namespace: namespace,
+        name: "app-\(healedApp)-cm-0")
     var heals: [Double] = []
     for run in 1...max(1, options.runs) {
         _ = try await admin.mergePatch(edited, patch: ["data": ["key": .string("edited-\(run)")]])
@@ -234,9 +247,11 @@ func benchController(_ options: Options) async throws {
     say(String(format: "hand edit → healed: median %.2fs, p90 %.2fs", median(heals), percentile(heals, 0.9)))
     let metrics = await controller.metricsSnapshot()
     let full = metrics.reconcileDurations
-    say(String(format: "full reconciles: %d, mean %.3fs; fetches mean %.3fs", full.count,
-               full.sum / Double(max(1, full.count)),
-               metrics.fetchDurations.sum / Double(max(1, metrics.fetchDurations.count))))
+    say(
+        String(
+            format: "full reconciles: %d, mean %.3fs; fetches mean %.3fs", full.count,
+            full.sum / Double(max(1, full.count)),
+            metrics.fetchDurations.sum / Double(max(1, metrics.fetchDurations.count))))
     if let renders = fetcher.renders {
         let statistics = await renders.statistics
         say("render cache: \(statistics.hits) hits, \(statistics.misses) misses, \(await renders.count) objects held")
@@ -251,20 +266,26 @@ func benchController(_ options: Options) async throws {
     _ = try await admin.apply(namespaceObject(peerNamespace), fieldManager: "bench")
     var status: Int32 = 0
     let peer = try await seconds {
-        status = try shell(["kubectl", "apply", "--server-side", "--field-manager=bench", "-n", peerNamespace, "-R",
-                            "-f", repository.directory.appendingPathComponent("apps").path],
-                           environment: ["KUBECONFIG": options.kubeconfig])
+        status = try shell(
+            [
+                "kubectl", "apply", "--server-side", "--field-manager=bench", "-n", peerNamespace, "-R",
+                "-f", repository.directory.appendingPathComponent("apps").path,
+            ],
+            environment: ["KUBECONFIG": options.kubeconfig])
     }
     try? await admin.delete(ObjectRef(group: "", version: "v1", kind: "Namespace", name: peerNamespace))
     guard status == 0 else { throw BenchError("kubectl apply failed with status \(status)") }
-    say(String(format: "cold start: moor %.1fs (all %d applications Synced), kubectl apply --server-side -R "
-               + "of the same %d objects %.1fs; ratio %.2f", setup, count, count * objects, peer, setup / peer))
+    say(
+        String(
+            format: "cold start: moor %.1fs (all %d applications Synced), kubectl apply --server-side -R "
+                + "of the same %d objects %.1fs; ratio %.2f", setup, count, count * objects, peer, setup / peer))
     await admin.shutdown()
     try? FileManager.default.removeItem(at: base)
 
     let healedMedian = String(format: "%.2f", median(heals))
-    say("targets: healed < 2 s: \(median(heals) < 2 ? "met" : "MISSED") (median \(healedMedian)s); "
-          + "zero steady-state writes: \(writes == 0 ? "met" : "MISSED") (\(writes)); "
-          + "memory < 150 MB: \(max(syncedMemory, steadyMemory) < 150 ? "met" : "MISSED") "
-          + "(\(String(format: "%.1f", max(syncedMemory, steadyMemory))) MB)")
+    say(
+        "targets: healed < 2 s: \(median(heals) < 2 ? "met" : "MISSED") (median \(healedMedian)s); "
+            + "zero steady-state writes: \(writes == 0 ? "met" : "MISSED") (\(writes)); "
+            + "memory < 150 MB: \(max(syncedMemory, steadyMemory) < 150 ? "met" : "MISSED") "
+            + "(\(String(format: "%.1f", max(syncedMemory, steadyMemory))) MB)")
 }

@@ -23,7 +23,8 @@ func benchRender(_ options: Options) async throws {
         .filter { $0.hasSuffix(".yaml") }.sorted()
     try ("resources:\n" + files.map { "- \($0)\n" }.joined())
         .write(to: overlay.appendingPathComponent("base/kustomization.yaml"), atomically: true, encoding: .utf8)
-    try FileManager.default.createDirectory(at: overlay.appendingPathComponent("prod"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+        at: overlay.appendingPathComponent("prod"), withIntermediateDirectories: true)
     try "resources:\n- ../base\nnamePrefix: prod-\ncommonLabels:\n  env: prod\n"
         .write(to: overlay.appendingPathComponent("prod/kustomization.yaml"), atomically: true, encoding: .utf8)
 
@@ -43,9 +44,13 @@ func benchRender(_ options: Options) async throws {
             count = try await renderer.render(directory: overlay.path, options: RenderOptions(path: "prod")).count
         }
         guard count == options.objects else { throw BenchError("moor rendered \(count) kustomized objects") }
-        let peerKustomize = try await processSeconds(["kubectl", "kustomize", overlay.appendingPathComponent("prod").path])
-        let line = String(format: "directory: moor %.3fs, cat+PyYAML %.3fs (%.2f); kustomize: moor %.3fs, kubectl kustomize %.3fs (%.2f)",
-                          moorPlain, peerPlain, moorPlain / peerPlain, moorKustomize, peerKustomize, moorKustomize / peerKustomize)
+        let peerKustomize = try await processSeconds([
+            "kubectl", "kustomize", overlay.appendingPathComponent("prod").path,
+        ])
+        let line = String(
+            format:
+                "directory: moor %.3fs, cat+PyYAML %.3fs (%.2f); kustomize: moor %.3fs, kubectl kustomize %.3fs (%.2f)",
+            moorPlain, peerPlain, moorPlain / peerPlain, moorKustomize, peerKustomize, moorKustomize / peerKustomize)
         if run == 0 {
             print("warm-up: \(line) (not counted)")
             continue
@@ -56,17 +61,24 @@ func benchRender(_ options: Options) async throws {
         kustomize.0.append(moorKustomize)
         kustomize.1.append(peerKustomize)
     }
-    print(String(format: "median directory render: moor %.3fs, cat + PyYAML CSafeLoader %.3fs; ratio %.2f",
-                 median(plain.0), median(plain.1), median(plain.0) / median(plain.1)))
-    print(String(format: "median Kustomize overlay: moor %.3fs (includes running kubectl kustomize), kubectl kustomize %.3fs; ratio %.2f",
-                 median(kustomize.0), median(kustomize.1), median(kustomize.0) / median(kustomize.1)))
+    print(
+        String(
+            format: "median directory render: moor %.3fs, cat + PyYAML CSafeLoader %.3fs; ratio %.2f",
+            median(plain.0), median(plain.1), median(plain.0) / median(plain.1)))
+    print(
+        String(
+            format:
+                "median Kustomize overlay: moor %.3fs (includes running kubectl kustomize), kubectl kustomize %.3fs; ratio %.2f",
+            median(kustomize.0), median(kustomize.1), median(kustomize.0) / median(kustomize.1)))
 
     // Git: a second resolve of an unchanged repository lists the remote's refs and fetches nothing.
     let repository = base.appendingPathComponent("repo")
     try FileManager.default.createDirectory(at: repository, withIntermediateDirectories: true)
     try shell(["cp", "-r", directory.path, repository.appendingPathComponent("app").path])
-    for arguments in [["init", "-q", "-b", "main"], ["add", "-A"],
-                      ["-c", "user.name=b", "-c", "user.email=b@x", "commit", "-q", "-m", "objects"]] {
+    for arguments in [
+        ["init", "-q", "-b", "main"], ["add", "-A"],
+        ["-c", "user.name=b", "-c", "user.email=b@x", "commit", "-q", "-m", "objects"],
+    ] {
         try shell(["git", "-C", repository.path] + arguments)
     }
     let cache = try GitSourceCache(directory: base.appendingPathComponent("cache").path)
@@ -76,7 +88,9 @@ func benchRender(_ options: Options) async throws {
     let unchanged = try await seconds { _ = try await cache.resolve(url, revision: "main") }
     let after = await cache.statistics
     let lsRemote = try await processSeconds(["git", "ls-remote", url.rawValue])
-    print(String(format: "unchanged repository: %d ls-remote, %d fetches, %.3fs (plain git ls-remote %.3fs)",
-                 after.remoteListings - before.remoteListings, after.fetches - before.fetches, unchanged, lsRemote))
+    print(
+        String(
+            format: "unchanged repository: %d ls-remote, %d fetches, %.3fs (plain git ls-remote %.3fs)",
+            after.remoteListings - before.remoteListings, after.fetches - before.fetches, unchanged, lsRemote))
     try? FileManager.default.removeItem(at: base)
 }

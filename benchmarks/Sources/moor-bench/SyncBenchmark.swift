@@ -17,30 +17,42 @@ func writeApplication(objects count: Int, to directory: URL, changed: Bool) thro
         switch index % 3 {
         case 0:
             let value = changed && index == 0 ? "changed" : "value-\(index)"
-            objects.append(["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": name],
-                            "data": ["key": .string(value), "payload": .string(String(repeating: "x", count: 100))]])
+            objects.append([
+                "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": name],
+                "data": ["key": .string(value), "payload": .string(String(repeating: "x", count: 100))],
+            ])
         case 1:
-            objects.append(["apiVersion": "v1", "kind": "Service", "metadata": ["name": name],
-                            "spec": ["selector": labels, "ports": [["port": 80, "targetPort": 8080, "protocol": "TCP"]]]])
+            objects.append([
+                "apiVersion": "v1", "kind": "Service", "metadata": ["name": name],
+                "spec": ["selector": labels, "ports": [["port": 80, "targetPort": 8080, "protocol": "TCP"]]],
+            ])
         default:
             objects.append([
                 "apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": name],
-                "spec": ["replicas": 1, "selector": ["matchLabels": labels],
-                         "template": ["metadata": ["labels": labels],
-                                      "spec": ["containers": [["name": "app", "image": "nginx:1.27"]]]]],
+                "spec": [
+                    "replicas": 1, "selector": ["matchLabels": labels],
+                    "template": [
+                        "metadata": ["labels": labels],
+                        "spec": ["containers": [["name": "app", "image": "nginx:1.27"]]],
+                    ],
+                ],
             ])
         }
     }
     for (file, start) in stride(from: 0, to: objects.count, by: 100).enumerated() {
         let chunk = objects[start..<min(start + 100, objects.count)]
-        try YAMLWriter.stream(chunk).write(to: directory.appendingPathComponent("objects-\(file).yaml"),
-                                           atomically: true, encoding: .utf8)
+        try YAMLWriter.stream(chunk).write(
+            to: directory.appendingPathComponent("objects-\(file).yaml"),
+            atomically: true, encoding: .utf8)
     }
 }
 
 func application(_ namespace: String) -> Application {
-    Application(name: "bench", spec: ApplicationSpec(
-        source: ApplicationSource(repoURL: "file:///bench"), destination: ApplicationDestination(namespace: namespace)))
+    Application(
+        name: "bench",
+        spec: ApplicationSpec(
+            source: ApplicationSource(repoURL: "file:///bench"),
+            destination: ApplicationDestination(namespace: namespace)))
 }
 
 /// Cold `moor sync` (render + compare + apply, in process with a fresh client) versus
@@ -76,8 +88,11 @@ func benchSync(_ options: Options) async throws {
         }
         var status: Int32 = 0
         let kubectlCold = try await seconds {
-            status = try shell(["kubectl", "apply", "--server-side", "--field-manager=bench", "-n", kubectlNamespace,
-                                "-f", original.path], environment: ["KUBECONFIG": options.kubeconfig])
+            status = try shell(
+                [
+                    "kubectl", "apply", "--server-side", "--field-manager=bench", "-n", kubectlNamespace,
+                    "-f", original.path,
+                ], environment: ["KUBECONFIG": options.kubeconfig])
         }
         guard status == 0 else { throw BenchError("kubectl apply failed with status \(status)") }
 
@@ -95,17 +110,22 @@ func benchSync(_ options: Options) async throws {
             diffStatus = comparison.syncStatus
         }
         let kubectlDiff = try await seconds {
-            status = try shell(["kubectl", "diff", "--server-side", "--field-manager=bench", "-n", kubectlNamespace,
-                                "-f", changed.path], environment: ["KUBECONFIG": options.kubeconfig])
+            status = try shell(
+                [
+                    "kubectl", "diff", "--server-side", "--field-manager=bench", "-n", kubectlNamespace,
+                    "-f", changed.path,
+                ], environment: ["KUBECONFIG": options.kubeconfig])
         }
         guard diffStatus == .outOfSync, status == 1 else {
-            throw BenchError("both diffs must report the change (moor: \(diffStatus?.rawValue ?? "none"), kubectl exit \(status))")
+            throw BenchError(
+                "both diffs must report the change (moor: \(diffStatus?.rawValue ?? "none"), kubectl exit \(status))")
         }
         for namespace in [moorNamespace, kubectlNamespace] {
             try? await admin.delete(ObjectRef(group: "", version: "v1", kind: "Namespace", name: namespace))
         }
-        let line = String(format: "sync: moor %.2fs, kubectl %.2fs (%.2f); diff: moor %.2fs, kubectl %.2fs (%.2f); in-sync writes %d",
-                          cold, kubectlCold, cold / kubectlCold, warmDiff, kubectlDiff, warmDiff / kubectlDiff, inSync.writes)
+        let line = String(
+            format: "sync: moor %.2fs, kubectl %.2fs (%.2f); diff: moor %.2fs, kubectl %.2fs (%.2f); in-sync writes %d",
+            cold, kubectlCold, cold / kubectlCold, warmDiff, kubectlDiff, warmDiff / kubectlDiff, inSync.writes)
         if run == 0 {
             print("warm-up: \(line) (not counted)")
             continue
@@ -119,9 +139,13 @@ func benchSync(_ options: Options) async throws {
     }
     await admin.shutdown()
     try? FileManager.default.removeItem(at: base)
-    print(String(format: "median cold sync: moor %.2fs, kubectl apply --server-side %.2fs; ratio %.2f",
-                 median(syncTimes.0), median(syncTimes.1), median(syncTimes.0) / median(syncTimes.1)))
-    print(String(format: "median diff (1 changed object): moor %.2fs, kubectl diff --server-side %.2fs; ratio %.2f",
-                 median(diffTimes.0), median(diffTimes.1), median(diffTimes.0) / median(diffTimes.1)))
+    print(
+        String(
+            format: "median cold sync: moor %.2fs, kubectl apply --server-side %.2fs; ratio %.2f",
+            median(syncTimes.0), median(syncTimes.1), median(syncTimes.0) / median(syncTimes.1)))
+    print(
+        String(
+            format: "median diff (1 changed object): moor %.2fs, kubectl diff --server-side %.2fs; ratio %.2f",
+            median(diffTimes.0), median(diffTimes.1), median(diffTimes.0) / median(diffTimes.1)))
     print("write requests of a second, in-sync moor sync: \(inSyncWrites.map(String.init).joined(separator: ", "))")
 }
