@@ -19,11 +19,12 @@ extension ApplicationController {
             throw ApplicationError("the applications of \(Self.describe(source)) are already managed")
         }
         let interval = configuration.pollInterval
+        let clock = clock
         background.append(
             Task { [weak self] in
                 while true {
                     guard await self?.reread(source, origin: origin) != nil else { return }
-                    do { try await Task.sleep(for: interval) } catch { return }
+                    do { try await clock.sleep(for: interval) } catch { return }
                 }
             })
     }

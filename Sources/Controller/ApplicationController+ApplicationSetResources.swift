@@ -116,7 +116,7 @@ extension ApplicationController {
         let status: JSONValue = ["applications": .array(names.map(JSONValue.string)), "conditions": [condition]]
         guard status != previous else { return nil }
         var stamped = condition
-        stamped["lastTransitionTime"] = .string(ApplicationStatus.timestamp(Date()))
+        stamped["lastTransitionTime"] = .string(ApplicationStatus.timestamp(clock.date))
         do {
             _ = try await client.mergePatch(
                 ref, patch: ["status": ["applications": status["applications"] ?? [], "conditions": [stamped]]],

@@ -31,11 +31,12 @@ extension ApplicationController {
         let previous = applicationSets[set.name]
         previous?.loop.cancel()
         let interval = configuration.pollInterval
+        let clock = clock
         let loop = Task { [weak self] in
             while true {
                 guard let outcome = await self?.regenerate(set) else { return }
                 await self?.report(outcome, of: set.name)
-                do { try await Task.sleep(for: interval) } catch { return }
+                do { try await clock.sleep(for: interval) } catch { return }
             }
         }
         background.append(loop)

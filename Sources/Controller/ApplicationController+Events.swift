@@ -23,11 +23,12 @@ extension ApplicationController {
         }
     }
 
-    /// A `v1` Event about the Application resource `ref` (with `uid` when known), reported by `component`.
+    /// A `v1` Event about the Application resource `ref` (with `uid` when known), reported by `component`
+    /// at `date`.
     static func event(
-        about ref: ObjectRef, uid: String, _ reason: EventReason, _ message: String, component: String
+        about ref: ObjectRef, uid: String, _ reason: EventReason, _ message: String, component: String, at date: Date
     ) -> JSONValue {
-        let now = JSONValue.string(ApplicationStatus.timestamp(Date()))
+        let now = JSONValue.string(ApplicationStatus.timestamp(date))
         let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         var involved: JSONValue = [
             "apiVersion": .string(ref.apiVersion), "kind": .string(ref.kind), "namespace": .string(ref.namespace),
@@ -49,7 +50,7 @@ extension ApplicationController {
     func recordEvent(_ name: String, _ reason: EventReason, _ message: String) async {
         guard let managed = registry[name], case .resource(let ref) = managed.origin else { return }
         let event = Self.event(
-            about: ref, uid: managed.resourceUID, reason, message, component: "moor-controller")
+            about: ref, uid: managed.resourceUID, reason, message, component: "moor-controller", at: clock.date)
         do {
             _ = try await client.create(event)
         } catch {

@@ -165,7 +165,7 @@ extension ApplicationController {
         guard !request.dryRun else {
             let (operation, result) = await Self.run(
                 cluster.engine, application, desired: fetched.objects, tracked: tracked, options: options,
-                started: .init(phase: .running, message: "dry run", startedAt: Date(), finishedAt: nil))
+                started: .init(phase: .running, message: "dry run", startedAt: clock.date, finishedAt: nil))
             return SyncOutcome(operation: operation, result: result, dryRun: true)
         }
         let (operation, result) = await sync(
@@ -198,7 +198,7 @@ extension ApplicationController {
     ) async -> (operation: ApplicationStatus.OperationState, result: SyncResult?) {
         counts.syncs += 1
         let running = ApplicationStatus.OperationState(
-            phase: .running, message: "syncing", startedAt: Date(), finishedAt: nil)
+            phase: .running, message: "syncing", startedAt: clock.date, finishedAt: nil)
         await record(name) { $0.operationState = running }
         logger.info("syncing", metadata: ["application": "\(name)", "prune": "\(options.prune)"])
         await recordEvent(name, .syncStarted, "syncing \(application.spec.source.targetRevision)")
@@ -238,7 +238,7 @@ extension ApplicationController {
             operation.phase = .failed
             operation.message = "\(error)"
         }
-        operation.finishedAt = Date()
+        operation.finishedAt = engine.clock.date
         return (operation, result)
     }
 

@@ -26,7 +26,7 @@ extension ApplicationController {
     /// webhook — and the reconcile's fetch reuses it. When the reconcile finds the application in sync at a
     /// commit, its ``PollBaseline`` is recorded; otherwise the next poll compares again.
     func reconcileRecordingBaseline(_ name: String) async -> ReconcileOutcome {
-        let started = ContinuousClock.now
+        let started = clock.now
         let spec = registry[name]?.application.spec
         let changes = liveChanges[name, default: 0]
         baselines[name] = nil
@@ -56,7 +56,7 @@ extension ApplicationController {
     func pollFindsNothingChanged(_ name: String) async -> Bool {
         guard owns(name), let managed = registry[name], let baseline = baselines[name],
             managed.application.spec == baseline.spec, managed.application.spec.sources.isEmpty,
-            baseline.comparedAt.duration(to: .now) < configuration.resyncInterval
+            baseline.comparedAt.duration(to: clock.now) < configuration.resyncInterval
         else { return false }
         let commit = try? await fetcher.resolve(
             managed.application.spec.source, credentials: configuration.credentials,

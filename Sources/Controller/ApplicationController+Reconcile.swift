@@ -101,7 +101,7 @@ extension ApplicationController {
                     status.operationState = finalOperation
                     status.addHistory(.init(finalOperation, fetched: fetched, spec: application.spec))
                 }
-                status.setConditions(finalConditions, now: Date())
+                status.setConditions(finalConditions, now: clock.date)
             }
             logger.info(
                 "reconciled",
@@ -134,7 +134,7 @@ extension ApplicationController {
             metadata: ["application": "\(name)", "condition": "\(type)", "error": "\(message)"])
         await record(name) { status in
             status.sync.status = .unknown
-            status.setConditions([(type, message)], now: Date())
+            status.setConditions([(type, message)], now: clock.date)
         }
         return ReconcileOutcome(error)
     }
@@ -149,7 +149,7 @@ extension ApplicationController {
         var status = managed.status
         update(&status)
         if status.differs(from: managed.status) {
-            status.reconciledAt = Date()
+            status.reconciledAt = clock.date
             publish(Snapshot(application: managed.application, status: status))
         }
         managed.status = status

@@ -129,7 +129,7 @@ extension ApplicationController {
         else { return }
         let condition: JSONValue = [
             "type": .string(ApplicationStatus.invalidSpecError), "message": .string(message),
-            "lastTransitionTime": .string(ApplicationStatus.timestamp(Date())),
+            "lastTransitionTime": .string(ApplicationStatus.timestamp(clock.date)),
         ]
         let patch: JSONValue = [
             "status": ["sync": ["status": .string(SyncStatus.unknown.rawValue)], "conditions": [condition]]

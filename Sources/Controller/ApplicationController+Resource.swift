@@ -112,10 +112,12 @@ extension ApplicationController {
             let fetched = try await access.fetch(application.spec, of: application, on: destination)
             let options = SyncRunOptions(prune: request.prune, dryRun: request.dryRun)
             var started = ApplicationStatus.OperationState(
-                phase: .running, message: request.dryRun ? "dry run" : "syncing", startedAt: Date(), finishedAt: nil)
+                phase: .running, message: request.dryRun ? "dry run" : "syncing", startedAt: access.engine.clock.date,
+                finishedAt: nil)
             let uid = manifest[path: "metadata", "uid"]?.stringValue ?? ""
             let record = { (reason: EventReason, message: String) async in
-                let event = Self.event(about: ref, uid: uid, reason, message, component: "moor")
+                let event = Self.event(
+                    about: ref, uid: uid, reason, message, component: "moor", at: access.engine.clock.date)
                 _ = try? await access.engine.client.create(event)
             }
             if !request.dryRun {

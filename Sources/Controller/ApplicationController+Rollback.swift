@@ -100,7 +100,8 @@ extension ApplicationController {
             pinned.spec.syncPolicy.automated = nil
             let operation = await run(
                 destination, pinned, desired: fetched.objects, options: .init(prune: prune),
-                started: .init(phase: .running, message: "syncing", startedAt: Date(), finishedAt: nil)
+                started: .init(
+                    phase: .running, message: "syncing", startedAt: access.engine.clock.date, finishedAt: nil)
             ).operation
             status.operationState = operation
             status.addHistory(.init(operation, fetched: fetched, spec: pinned.spec))

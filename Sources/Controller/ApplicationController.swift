@@ -180,6 +180,10 @@ public actor ApplicationController {
     /// The client of the controller's own cluster (Application resources, their status and events).
     public var client: KubeClient { engine.client }
 
+    /// The time the controller reads: its engine's (polls, the work queue, backoff, the grace period and
+    /// the timestamps of status and events).
+    var clock: MoorClock { engine.clock }
+
     /// Starts reacting to drift: a change the live-object cache sees to an application's objects
     /// queues that application, unless the object still matches what its last comparison found in
     /// sync, with the same health (such a change is usually the echo of Moor's own write) and no
@@ -210,8 +214,9 @@ public actor ApplicationController {
         for managed in registry.values { managed.poll.cancel() }
         for task in background { task.cancel() }
         let inFlight = Array(running.values)
+        let clock = clock
         let deadline = Task {
-            guard (try? await Task.sleep(for: gracePeriod)) != nil else { return }
+            guard (try? await clock.sleep(for: gracePeriod)) != nil else { return }
             logger.warning(
                 "cancelling reconciles still running after the grace period",
                 metadata: [
@@ -291,14 +296,17 @@ public actor ApplicationController {
         let concurrency = configuration.concurrency
         while running.count < concurrency {
             let urgentOnly = concurrency > 1 && running.count == concurrency - 1
-            guard let (name, trigger) = queue.next(now: .now, minimumPriority: urgentOnly ? Trigger.drift.priority : 0)
+            guard
+                let (name, trigger) = queue.next(
+                    now: clock.now, minimumPriority: urgentOnly ? Trigger.drift.priority : 0)
             else { break }
             running[name] = Task { await self.process(name, trigger) }
         }
         wakeUp?.cancel()
-        wakeUp = queue.nextWakeUp(after: .now).map { instant in
+        let clock = clock
+        wakeUp = queue.nextWakeUp(after: clock.now).map { instant in
             Task { [weak self] in
-                do { try await Task.sleep(until: instant, clock: .continuous) } catch { return }
+                do { try await clock.sleep(until: instant) } catch { return }
                 await self?.dispatch()
             }
         }
@@ -329,7 +337,7 @@ public actor ApplicationController {
     func finish(_ name: String, _ outcome: ReconcileOutcome) {
         let retry = registry[name]?.application.spec.syncPolicy.retry
         let succeeded = outcome == .succeeded
-        queue.done(name, succeeded: !outcome.retries, now: .now, backoff: retry.map(Backoff.init))
+        queue.done(name, succeeded: !outcome.retries, now: clock.now, backoff: retry.map(Backoff.init))
         running[name] = nil
         if let changes = changedWhileRunning.removeValue(forKey: name), let expected = registry[name]?.expected {
             let needing = changes.filter(expected.needsReconcile).count
@@ -346,9 +354,10 @@ public actor ApplicationController {
     /// A task that queues `name` every poll interval until cancelled.
     func startPolling(_ name: String) -> Task<Void, Never> {
         let interval = configuration.pollInterval
+        let clock = clock
         return Task { [weak self] in
             while true {
-                do { try await Task.sleep(for: interval) } catch { return }
+                do { try await clock.sleep(for: interval) } catch { return }
                 await self?.enqueue(name, .poll)
             }
         }

@@ -231,6 +231,7 @@ actor ClusterRegistry {
         engine.waveTimeout = local.engine.waveTimeout
         engine.hookTimeout = local.engine.hookTimeout
         engine.pollInterval = local.engine.pollInterval
+        engine.clock = local.engine.clock
         generations += 1
         var servers: Set<String> = [Self.normalized(connection.server)]
         if let server = Self.decoded(data["server"]), !server.isEmpty { servers.insert(Self.normalized(server)) }

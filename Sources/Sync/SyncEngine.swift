@@ -28,6 +28,8 @@ public struct SyncEngine<API: KubernetesAPI>: Sendable {
     public var pollInterval: Duration = .milliseconds(500)
     /// How often a sync that waits for a hook or a wave reports it (``SyncProgress/waiting(what:elapsed:timeout:)``).
     public var progressInterval: Duration = .seconds(10)
+    /// The time hooks, waves and their timeouts are measured by.
+    public var clock = MoorClock.system
     let logger: Logger
 
     /// Creates an engine.

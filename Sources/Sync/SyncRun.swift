@@ -233,7 +233,7 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
     /// Polls a hook until it completes: Healthy is success, Degraded failure; kinds without a
     /// health notion complete once created. Reports the wait (``SyncProgress/waiting(what:elapsed:timeout:)``).
     private func waitForHook(_ ref: ObjectRef) async throws -> (HealthStatus, String) {
-        var wait = Wait(timeout: engine.hookTimeout, interval: engine.progressInterval)
+        var wait = Wait(timeout: engine.hookTimeout, interval: engine.progressInterval, clock: engine.clock)
         // At least one look, and one report of the wait, however slow the hook's creation was.
         repeat {
             let live = try await client.get(ref)
@@ -241,7 +241,7 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
             if health.status == .healthy || health.status == .degraded { return (health.status, health.message) }
             wait.report("hook \(ref)", to: progress)
             if wait.expired { break }
-            try await Task.sleep(for: engine.pollInterval)
+            try await engine.clock.sleep(for: engine.pollInterval)
         } while !wait.expired
         return (
             .degraded,
@@ -256,14 +256,14 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
         } catch  where error.code == .notFound {
             return
         }
-        let deadline = ContinuousClock.now + engine.hookTimeout
-        while ContinuousClock.now < deadline {
+        let deadline = engine.clock.now + engine.hookTimeout
+        while engine.clock.now < deadline {
             do {
                 _ = try await client.get(ref)
             } catch  where error.code == .notFound {
                 return
             }
-            try await Task.sleep(for: engine.pollInterval)
+            try await engine.clock.sleep(for: engine.pollInterval)
         }
         throw KubeAPIError(code: .timeout, status: 0, message: "the previous run was not deleted in time", object: ref)
     }
@@ -296,7 +296,7 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
     /// Waits until every object of a wave is healthy (or has no health notion); returns a
     /// message when one degrades or the timeout passes.
     private func waitHealthy(_ objects: [PlannedObject], wave: Int) async -> String? {
-        var wait = Wait(timeout: engine.waveTimeout, interval: engine.progressInterval)
+        var wait = Wait(timeout: engine.waveTimeout, interval: engine.progressInterval, clock: engine.clock)
         var pending = objects.map(\.ref)
         while !pending.isEmpty {
             let states = await boundedMap(pending, limit: engine.concurrency) {
@@ -321,20 +321,20 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
                 let names = pending.map(\.description).joined(separator: ", ")
                 return "wave \(wave) not healthy after \(Wait.seconds(engine.waveTimeout)): \(names)"
             }
-            try? await Task.sleep(for: engine.pollInterval)
+            try? await engine.clock.sleep(for: engine.pollInterval)
         }
         return nil
     }
 
     /// Waits until new CRDs are established, then refreshes discovery so their kinds apply.
     private func waitEstablished(_ refs: [ObjectRef]) async -> String? {
-        let deadline = ContinuousClock.now + engine.waveTimeout
+        let deadline = engine.clock.now + engine.waveTimeout
         for ref in refs {
             while true {
                 let live = try? await client.get(ref)
                 if ObjectHealth.assess(live ?? .null)?.status == .healthy { break }
-                guard ContinuousClock.now < deadline else { return "\(ref) was not established in time" }
-                try? await Task.sleep(for: .milliseconds(100))
+                guard engine.clock.now < deadline else { return "\(ref) was not established in time" }
+                try? await engine.clock.sleep(for: .milliseconds(100))
             }
         }
         do {
@@ -359,21 +359,24 @@ struct Wait {
     let timeout: Duration
     /// The time between two reports.
     let interval: Duration
-    private let started = ContinuousClock.now
+    private let clock: MoorClock
+    private let started: ContinuousClock.Instant
     private var reported: ContinuousClock.Instant?
 
-    /// A wait starting now.
-    init(timeout: Duration, interval: Duration) {
+    /// A wait starting now by `clock`.
+    init(timeout: Duration, interval: Duration, clock: MoorClock) {
         self.timeout = timeout
         self.interval = interval
+        self.clock = clock
+        started = clock.now
     }
 
     /// Whether the timeout has passed.
-    var expired: Bool { started.duration(to: .now) >= timeout }
+    var expired: Bool { started.duration(to: clock.now) >= timeout }
 
     /// Reports that the sync waits for `what`, unless the last report is younger than the interval.
     mutating func report(_ what: String, to progress: (SyncProgress) -> Void) {
-        let now = ContinuousClock.now
+        let now = clock.now
         if let reported, reported.duration(to: now) < interval { return }
         reported = now
         progress(.waiting(what: what, elapsed: started.duration(to: now), timeout: timeout))

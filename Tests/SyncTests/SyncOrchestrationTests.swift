@@ -12,13 +12,16 @@ import Testing
 struct SyncOrchestrationTests {
     static let namespace = "shop"
 
-    /// A cluster whose Jobs finish at once: failed when their name starts with `fail`, else complete; and
-    /// whose Deployments named `stuck…` exceed their progress deadline.
+    /// A cluster whose Jobs finish at once: failed when their name starts with `fail`, never when it starts
+    /// with `hang`, else complete; and whose Deployments named `stuck…` exceed their progress deadline
+    /// while those named `slow…` never get an available replica (they stay Progressing).
     static func cluster() -> InMemoryCluster {
         InMemoryCluster { object in
             var object = object
             let name = object[path: "metadata", "name"]?.stringValue ?? ""
             switch object["kind"]?.stringValue {
+            case "Job" where name.hasPrefix("hang"):
+                break
             case "Job":
                 let failed = name.hasPrefix("fail")
                 object[path: "status", "conditions"] = [["type": failed ? "Failed" : "Complete", "status": "True"]]
@@ -26,6 +29,8 @@ struct SyncOrchestrationTests {
                 object[path: "status", "conditions"] = [
                     ["type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded"]
                 ]
+            case "Deployment" where name.hasPrefix("slow"):
+                object["status"] = ["replicas": 1, "updatedReplicas": 1, "availableReplicas": 0]
             default: break
             }
             return object
@@ -194,5 +199,42 @@ struct SyncOrchestrationTests {
         let names = runs.map(\.ref.name)
         #expect(names.allSatisfy { $0.hasPrefix("seed-") && $0.count == "seed-".count + 5 })
         #expect(names[0] == names[1] && names[2] != names[0], "the second run deletes the first: \(names)")
+    }
+
+    @Test("a hook that never completes fails at the hook timeout, on a clock that does not wait; SyncFail hooks run")
+    func hookTimeout() async throws {
+        let cluster = Self.cluster()
+        var engine = Self.engine(cluster)
+        engine.pollInterval = .seconds(5)
+        let clock = MoorClock.immediate()
+        let start = clock.now
+        engine.clock = clock
+        let desired = try Self.desired(
+            SyncEngineTests.job("hang-migrate", hook: "PreSync", prefix: "argocd.argoproj.io"),
+            SyncEngineTests.configMap("app"),
+            SyncEngineTests.configMap("alert", annotations: "    argocd.argoproj.io/hook: SyncFail"))
+        let result = try await engine.sync(Self.application("hooktimeout"), desired: desired)
+        #expect(!result.succeeded)
+        #expect(result.message.contains("did not complete within 300 s"), "\(result.message)")
+        #expect(start.duration(to: clock.now) >= .seconds(300))
+        #expect(Self.written(cluster) == ["hang-migrate", "alert"])
+        #expect(result.objects.map(\.action) == [.hookFailed, .hookSucceeded])
+    }
+
+    @Test("a wave that stays Progressing fails at the wave timeout, naming what is not healthy; later waves wait")
+    func waveTimeout() async throws {
+        let cluster = Self.cluster()
+        var engine = Self.engine(cluster)
+        engine.waveTimeout = .seconds(120)
+        engine.pollInterval = .seconds(5)
+        engine.clock = .immediate()
+        let desired = try Self.desired(
+            Self.stuckDeployment.replacingOccurrences(of: "stuck-web", with: "slow-web"),
+            SyncEngineTests.configMap("late", annotations: Self.wave(1)))
+        let result = try await engine.sync(Self.application("wavetimeout"), desired: desired)
+        #expect(!result.succeeded)
+        #expect(result.message.contains("wave 0 not healthy after 120 s"), "\(result.message)")
+        #expect(result.message.contains("slow-web"), "\(result.message)")
+        #expect(Self.written(cluster) == ["slow-web"])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MoorCore
 import Testing
 
 @testable import Sync
@@ -13,12 +14,12 @@ struct SyncWaitTests {
         ])
     func reports(interval: Duration, expected: Int) {
         let recorder = EventRecorder()
-        var wait = Wait(timeout: .seconds(300), interval: interval)
+        var wait = Wait(timeout: .seconds(300), interval: interval, clock: .system)
         for _ in 0..<3 { wait.report("hook Job prod/migrate", to: recorder.record) }
         #expect(recorder.waits().count == expected)
         #expect(recorder.waits().allSatisfy { $0.what == "hook Job prod/migrate" && $0.timeout == .seconds(300) })
         #expect(!wait.expired)
-        #expect(Wait(timeout: .zero, interval: interval).expired)
+        #expect(Wait(timeout: .zero, interval: interval, clock: .system).expired)
     }
 
     @Test("durations read as whole seconds")
