@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Render", targets: ["Render"]),
         .library(name: "ChartSource", targets: ["ChartSource"]),
         .library(name: "Sync", targets: ["Sync"]),
+        .library(name: "KubeCache", targets: ["KubeCache"]),
         .library(name: "Controller", targets: ["Controller"]),
         .library(name: "Server", targets: ["Server"]),
     ],
@@ -83,7 +84,10 @@ let package = Package(
         ),
         .target(
             name: "KubeCache",
-            dependencies: ["MoorCore", "KubeClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "MoorCore", "KubeClient", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .target(name: "Health", dependencies: ["MoorCore"], swiftSettings: strict),
@@ -101,6 +105,7 @@ let package = Package(
             dependencies: [
                 "MoorCore", "KubeClient", "KubeCache", "GitSource", "Render", "ChartSource", "Sync", "Health", "Diff",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -132,6 +137,7 @@ let package = Package(
                 "Controller", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -1,5 +1,5 @@
 public import GitSource
-internal import KubeCache
+public import KubeCache
 public import KubeClient
 public import Logging
 public import MoorCore
@@ -52,12 +52,15 @@ public actor ApplicationController {
         /// the last full reconcile, with no change to the application's objects since, skips the comparison
         /// unless that reconcile is this old. `.zero` compares on every poll.
         public var resyncInterval: Duration
+        /// How long reconciles in flight may take to finish when the controller stops as a `Service`
+        /// (``run()``).
+        public var gracePeriod: Duration
 
         /// Creates a configuration.
         public init(
             pollInterval: Duration = .seconds(60), concurrency: Int = 4, backoff: Backoff = Backoff(),
             credentials: GitCredentials = .none, verifyKeyring: String? = nil, clusterSecretNamespace: String? = nil,
-            resyncInterval: Duration = .seconds(300)
+            resyncInterval: Duration = .seconds(300), gracePeriod: Duration = .seconds(30)
         ) {
             self.pollInterval = pollInterval
             self.concurrency = max(1, concurrency)
@@ -66,6 +69,7 @@ public actor ApplicationController {
             self.verifyKeyring = verifyKeyring
             self.clusterSecretNamespace = clusterSecretNamespace
             self.resyncInterval = resyncInterval
+            self.gracePeriod = gracePeriod
         }
     }
 
@@ -125,6 +129,8 @@ public actor ApplicationController {
     let engine: SyncEngine<KubeClient>
     let fetcher: SourceFetcher
     let cache: LiveObjectCache
+    /// Whether the controller made ``cache`` (and so stops it) rather than being given it.
+    let ownsCache: Bool
     /// The clusters destinations name, each with its engine and live-object cache.
     let clusters: ClusterRegistry
     /// The generation of each cluster's cache whose changes the controller receives.
@@ -159,20 +165,23 @@ public actor ApplicationController {
     /// Which applications this replica syncs (``assign(_:)``).
     var shard = ShardAssignment.all
 
-    /// Creates a controller syncing through `engine` (whose client also feeds the live-object
-    /// cache and receives status writes) with sources from `fetcher`. Nothing runs until ``start()``.
+    /// Creates a controller syncing through `engine` (whose client also receives status writes) with
+    /// sources from `fetcher`. Nothing runs until ``start()``. The live-object cache of the controller's
+    /// own cluster is `cache` (on the engine's client), whose owner stops it — in a `ServiceGroup`, listed
+    /// before the controller — or, without one, a cache of the controller's own that ``stop(gracePeriod:)`` stops.
     public init(
-        engine: SyncEngine<KubeClient>, fetcher: SourceFetcher, configuration: Configuration = Configuration(),
-        logger: Logger = Logger(label: "moor.controller")
+        engine: SyncEngine<KubeClient>, fetcher: SourceFetcher, cache: LiveObjectCache? = nil,
+        configuration: Configuration = Configuration(), logger: Logger = Logger(label: "moor.controller")
     ) {
         self.engine = engine
         self.fetcher = fetcher
         self.configuration = configuration
         self.logger = logger
-        let cache = LiveObjectCache(client: engine.client, logger: logger)
-        self.cache = cache
+        ownsCache = cache == nil
+        let live = cache ?? LiveObjectCache(client: engine.client, logger: logger)
+        self.cache = live
         clusters = ClusterRegistry(
-            local: engine, cache: cache,
+            local: engine, cache: live,
             namespace: configuration.clusterSecretNamespace ?? engine.client.connection.namespace, logger: logger)
         queue = WorkQueue(backoff: configuration.backoff)
     }
@@ -205,8 +214,9 @@ public actor ApplicationController {
     }
 
     /// Stops taking work, lets reconciles in flight finish for up to `gracePeriod` and then cancels
-    /// them, stops the triggers and the live-object caches, and shuts down the clients of the clusters
-    /// registered by Secrets. Final. The controller's own client stays open.
+    /// them, stops the triggers and the live-object caches (the own cluster's only when the controller
+    /// made it), and shuts down the clients of the clusters registered by Secrets. Final. The controller's
+    /// own client stays open.
     public func stop(gracePeriod: Duration = .seconds(30)) async {
         accepting = false
         statusObservers.finishAll()
@@ -226,7 +236,7 @@ public actor ApplicationController {
         }
         for task in inFlight { await task.value }
         deadline.cancel()
-        await cache.stop()
+        if ownsCache { await cache.stop() }
         await clusters.stop()
         for task in background { await task.value }
         await fetcher.removeCheckouts()

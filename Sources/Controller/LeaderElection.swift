@@ -2,6 +2,7 @@ internal import Foundation
 public import KubeClient
 public import Logging
 public import MoorCore
+public import ServiceLifecycle
 
 /// What a `coordination.k8s.io/v1` Lease says: who holds it and for how long.
 struct LeaseRecord: Sendable, Hashable {
@@ -161,12 +162,16 @@ public actor LeaderElector {
         logger.info("released the lease", metadata: ["lease": "\(lease)"])
     }
 
-    /// Campaigns until cancelled: runs `work` while leading and cancels it when the lease is lost
-    /// (a renewal failing for a whole lease duration); releases the lease when cancelled.
+    /// Campaigns until cancelled or shut down gracefully: runs `work` while leading and cancels it
+    /// when the lease is lost (a renewal failing for a whole lease duration); then releases the lease.
+    ///
+    /// On graceful shutdown (in a `ServiceGroup`) `work` is not cancelled but waited for: it inherits the
+    /// shutdown, so a `ServiceGroup` it runs shuts its services down gracefully before the lease goes.
+    /// Cancellation cancels it.
     public func run(whileLeading work: @escaping @Sendable () async -> Void) async {
         var task: Task<Void, Never>?
         var lastRenewal = ContinuousClock.now
-        while !Task.isCancelled {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
             if await tryAcquireOrRenew() {
                 lastRenewal = .now
                 if task == nil { task = Task { await work() } }
@@ -175,14 +180,35 @@ public actor LeaderElector {
                 await running.value
                 task = nil
             }
-            try? await Task.sleep(for: retryPeriod)
+            let retryPeriod = retryPeriod
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: retryPeriod) }
         }
         if let task {
-            task.cancel()
-            await task.value
+            if Task.isCancelled { task.cancel() }
+            await withTaskCancellationHandler {
+                await task.value
+            } onCancel: {
+                task.cancel()
+            }
         }
-        // Release from a task of its own: this one is cancelled, and its requests would be too.
+        // Release from a task of its own: this one may be cancelled, and its requests would be too.
         await Task { await self.release() }.value
+    }
+
+    /// This elector as a `Service` that campaigns (``run(whileLeading:)``) until graceful shutdown or
+    /// cancellation.
+    public nonisolated func service(whileLeading work: @escaping @Sendable () async -> Void) -> some Service {
+        Campaign(elector: self, work: work)
+    }
+
+    /// ``run(whileLeading:)`` as a `Service`.
+    private struct Campaign: Service {
+        let elector: LeaderElector
+        let work: @Sendable () async -> Void
+
+        func run() async {
+            await elector.run(whileLeading: work)
+        }
     }
 
     private func leaseObject(transitions: Int) -> JSONValue {

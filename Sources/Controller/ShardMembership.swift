@@ -1,6 +1,7 @@
 public import KubeClient
 public import Logging
 internal import MoorCore
+public import ServiceLifecycle
 
 /// Automatic sharding by Lease membership: each replica renews a Lease of its own,
 /// `<group>-<identity>`, labelled ``groupLabel`` with the group's name, and reads the others'. The
@@ -144,6 +145,23 @@ public actor ShardMembership {
         }
         // Release from a task of its own: this one is cancelled, and its requests would be too.
         await Task { await self.lease.release() }.value
+    }
+
+    /// This membership as a `Service` that runs ``run(assigning:)`` until graceful shutdown or
+    /// cancellation. Listed before `controller` in a `ServiceGroup`, it releases the lease after the
+    /// controller stopped.
+    public nonisolated func service(assigning controller: ApplicationController) -> some Service {
+        Membership(membership: self, controller: controller)
+    }
+
+    /// ``run(assigning:)`` as a `Service`.
+    private struct Membership: Service {
+        let membership: ShardMembership
+        let controller: ApplicationController
+
+        func run() async {
+            await cancelWhenGracefulShutdown { await membership.run(assigning: controller) }
+        }
     }
 }
 

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Controller
-import Dispatch
 import Foundation
 import GitSource
+import KubeCache
 import KubeClient
 import Logging
 import MoorCore
 import MoorYAML
 import Server
+import ServiceLifecycle
 import Sync
 
 /// `moor controller`: the long-running process that keeps applications in sync with Git.
@@ -121,31 +122,54 @@ struct ControllerCommand: AsyncParsableCommand {
         var configured = Logger(label: "moor.controller")
         if ProcessInfo.processInfo.environment["MOOR_LOG_LEVEL"] == nil { configured.logLevel = .info }
         let logger = configured
-        let signals = ShutdownSignals()
         let manifests = try apps.map(Self.manifests(inFile:))
         let client = try KubeClient(
             kubeconfig: kubeconfig.map { $0.split(separator: ":").map(String.init) }, context: context)
+        do {
+            try await ServiceGroup(
+                configuration: .init(
+                    services: try await services(client: client, manifests: manifests, logger: logger),
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            ).run()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+    }
+
+    /// The process's services, in the order they start; SIGTERM or SIGINT shuts them down in reverse.
+    ///
+    /// Without --leader-elect: the live-object cache, the shard membership (`--shards auto`), the
+    /// controller — its applications already registered — and the server (--listen). So the server stops
+    /// taking requests first, the controller then lets syncs in flight finish (--grace-period), the
+    /// membership releases its lease (the others take the applications at once) and the cache stops last.
+    /// With --leader-elect: the campaign, which runs the same group while it leads and the standby server
+    /// while it waits, and releases the lease after the group stopped.
+    private func services(
+        client: KubeClient, manifests: (applications: [Application], sets: [ApplicationSet])?, logger: Logger
+    ) async throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         guard leaderElect else {
+            let cache = LiveObjectCache(client: client, logger: logger)
             let controller: ApplicationController
-            let server: RunningServer?
+            let server: MoorServer?
             do {
-                controller = try await startController(client: client, manifests: manifests, logger: logger)
-                server = try await self.server.start(controller, logger: logger)
+                controller = try await startController(
+                    client: client, cache: cache, manifests: manifests, logger: logger)
+                server = try self.server.server(for: controller, logger: logger)
             } catch {
-                await client.shutdown()
+                await cache.stop()
                 throw error
             }
-            let membership =
-                sharding.automatic ? Task { await shardMembership(client, logger).run(assigning: controller) } : nil
-            let received = await signals.next()
-            logger.info("stopping", metadata: ["signal": "\(received)"])
-            await server?.stop()
-            await controller.stop(gracePeriod: .seconds(gracePeriod))
-            // After the controller: releasing the lease hands its applications over at once.
-            membership?.cancel()
-            await membership?.value
-            await client.shutdown()
-            return
+            var services = [ServiceGroupConfiguration.ServiceConfiguration(service: cache, serviceName: "cache")]
+            if sharding.automatic {
+                services.append(
+                    .init(
+                        service: shardMembership(client, logger).service(assigning: controller), serviceName: "shards"))
+            }
+            services.append(.init(service: controller, serviceName: "controller"))
+            if let server { services.append(.init(service: server, serviceName: "server")) }
+            return services
         }
         let elector = LeaderElector(
             client: client, namespace: leaseNamespace, name: leaseName, identity: identity,
@@ -154,42 +178,55 @@ struct ControllerCommand: AsyncParsableCommand {
         // While not leading, --listen serves the standby's probes on the same address.
         let standby = StandbyServer { await self.server.startStandby(lease: lease, logger: logger) }
         await standby.serve()
-        let campaign = Task {
-            await elector.run {
-                // Leading: run until the lease is lost or the process stops.
-                await standby.stop()
-                if let controller = try? await startController(client: client, manifests: manifests, logger: logger) {
-                    let server = await self.server.startLogging(controller, logger: logger)
-                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-                    await server?.stop()
-                    await controller.stop(gracePeriod: .seconds(gracePeriod))
-                }
-                // Back to waiting, unless the process is stopping.
-                if !Task.isCancelled { await standby.serve() }
-            }
-        }
         logger.info("waiting for the lease", metadata: ["lease": "\(lease)", "identity": "\(identity)"])
-        let received = await signals.next()
-        logger.info("stopping", metadata: ["signal": "\(received)"])
-        campaign.cancel()
-        await campaign.value
-        await standby.stop()
-        await client.shutdown()
+        let campaign = elector.service {
+            await standby.stop()
+            await lead(client: client, manifests: manifests, logger: logger)
+            // Back to waiting, unless the process is stopping.
+            if Task.isCancelled || Task.isShuttingDownGracefully { return }
+            await standby.serve()
+        }
+        return [.init(service: standby, serviceName: "standby"), .init(service: campaign, serviceName: "campaign")]
+    }
+
+    /// A leader's work: the controller (and --listen's server) in a group of their own, until the
+    /// process shuts down (the group inherits it) or the lease is lost (cancelled). A controller that
+    /// cannot start is logged, and so is a server that fails: the controller runs on without it.
+    private func lead(
+        client: KubeClient, manifests: (applications: [Application], sets: [ApplicationSet])?, logger: Logger
+    ) async {
+        let cache = LiveObjectCache(client: client, logger: logger)
+        var services = [ServiceGroupConfiguration.ServiceConfiguration(service: cache, serviceName: "cache")]
+        do {
+            let controller = try await startController(
+                client: client, cache: cache, manifests: manifests, logger: logger)
+            services.append(.init(service: controller, serviceName: "controller"))
+            if let server = try self.server.server(for: controller, logger: logger) {
+                let logged = FailureLogged(
+                    service: server, message: "the server failed; the controller runs without it", logger: logger)
+                services.append(.init(service: logged, successTerminationBehavior: .ignore, serviceName: "server"))
+            }
+            try await ServiceGroup(configuration: .init(services: services, logger: logger)).run()
+        } catch {
+            logger.error("leading failed", metadata: ["error": "\(error)"])
+        }
+        await cache.stop()
     }
 
     /// Starts a controller on `client` for the applications the flags name.
     private func startController(
-        client: KubeClient, manifests: (applications: [Application], sets: [ApplicationSet])?, logger: Logger
+        client: KubeClient, cache: LiveObjectCache, manifests: (applications: [Application], sets: [ApplicationSet])?,
+        logger: Logger
     ) async throws -> ApplicationController {
         let fetcher = try sourceAccess.fetcher(client)
         let configuration = ApplicationController.Configuration(
             pollInterval: .seconds(pollInterval), concurrency: concurrency, credentials: try SourceLoader.credentials(),
             verifyKeyring: sourceAccess.verifyKeyring, clusterSecretNamespace: sourceAccess.clusterNamespace,
-            resyncInterval: .seconds(resyncInterval))
+            resyncInterval: .seconds(resyncInterval), gracePeriod: .seconds(gracePeriod))
         var engine = SyncEngine(client: client)
         engine.hookTimeout = .seconds(hookTimeout)
         let controller = ApplicationController(
-            engine: engine, fetcher: fetcher, configuration: configuration, logger: logger)
+            engine: engine, fetcher: fetcher, cache: cache, configuration: configuration, logger: logger)
         await controller.assign(sharding.initialAssignment)
         await controller.start()
         do {
@@ -261,32 +298,17 @@ struct ControllerCommand: AsyncParsableCommand {
     }
 }
 
-/// SIGINT and SIGTERM, caught from creation on instead of ending the process.
-final class ShutdownSignals {
-    private let numbers = [SIGINT, SIGTERM]
-    private let stream: AsyncStream<Int32>
-    private let sources: [any DispatchSourceSignal]
+/// A service whose failure is logged instead of ending its group.
+struct FailureLogged: Service {
+    let service: any Service
+    let message: Logger.Message
+    let logger: Logger
 
-    init() {
-        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let queue = DispatchQueue(label: "moor.signals")
-        self.stream = stream
-        sources = numbers.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
+    func run() async {
+        do {
+            try await service.run()
+        } catch {
+            logger.error(message, metadata: ["error": "\(error)"])
         }
-    }
-
-    /// Waits for the first signal and returns its number. Afterwards both signals get their default
-    /// action back, so a second one ends the process at once.
-    func next() async -> Int32 {
-        var iterator = stream.makeAsyncIterator()
-        let received = await iterator.next() ?? SIGTERM
-        for source in sources { source.cancel() }
-        for number in numbers { signal(number, SIG_DFL) }
-        return received
     }
 }

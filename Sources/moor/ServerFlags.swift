@@ -2,6 +2,7 @@ import ArgumentParser
 import Controller
 import Logging
 import Server
+import ServiceLifecycle
 
 /// `moor controller --listen HOST:PORT` and the server's other flags: serve the API, webhooks,
 /// metrics and web UI beside the controller.
@@ -71,29 +72,6 @@ struct ServerFlags: ParsableArguments {
             host: host, port: port, tls: tls, tokens: tokens, webhookSecretsFile: webhookSecretsFile)
     }
 
-    /// Starts serving `controller` when --listen was given; `nil` otherwise. When the server cannot
-    /// start, stops `controller` and throws why.
-    func start(_ controller: ApplicationController, logger: Logger) async throws -> RunningServer? {
-        guard let server = try server(for: controller, logger: logger) else { return nil }
-        do {
-            return try await server.start()
-        } catch {
-            await controller.stop(gracePeriod: .zero)
-            throw error
-        }
-    }
-
-    /// ``start(_:logger:)`` for a leader's controller: a server that cannot start is logged and the
-    /// controller keeps running without it.
-    func startLogging(_ controller: ApplicationController, logger: Logger) async -> RunningServer? {
-        do {
-            return try await server(for: controller, logger: logger)?.start()
-        } catch {
-            logger.error("the server did not start; the controller runs without it", metadata: ["error": "\(error)"])
-            return nil
-        }
-    }
-
     /// The server of a replica waiting for the leader-election `lease` (`namespace/name`) when
     /// --listen was given (``MoorServer/standby(lease:configuration:logger:)``); one that cannot start
     /// is logged.
@@ -110,8 +88,8 @@ struct ServerFlags: ParsableArguments {
         }
     }
 
-    /// The server of `controller` when --listen was given.
-    private func server(for controller: ApplicationController, logger: Logger) throws -> MoorServer? {
+    /// The server of `controller` when --listen was given; throws when its configuration cannot be used.
+    func server(for controller: ApplicationController, logger: Logger) throws -> MoorServer? {
         guard let configuration = try configuration() else { return nil }
         return MoorServer(controller: controller, configuration: configuration, logger: serverLogger(logger))
     }
@@ -144,5 +122,14 @@ actor StandbyServer {
     func stop() async {
         await running?.stop(gracePeriod: .zero)
         running = nil
+    }
+}
+
+extension StandbyServer: Service {
+    /// Waits for graceful shutdown or cancellation, then stops serving. Listed before the campaign, it
+    /// stops after the campaign released the lease.
+    func run() async {
+        try? await gracefulShutdown()
+        await stop()
     }
 }
