@@ -1,11 +1,11 @@
 internal import Foundation
 
 /// A self-signed TLS certificate for `127.0.0.1`, made with `openssl` in a directory of its own.
-public struct TestCertificate: Sendable {
+package struct TestCertificate: Sendable {
     /// The PEM certificate's path.
-    public let certificate: String
+    package let certificate: String
     /// The PEM private key's path.
-    public let key: String
+    package let key: String
 
     /// Makes a certificate and key in `directory`.
     static func make(in directory: String) async throws -> TestCertificate {
@@ -27,23 +27,23 @@ public struct TestCertificate: Sendable {
 /// self-signed certificate). Every request is logged with its status and whether it carried an
 /// `Authorization` header (``requests()``). Paths under `/redirect/` answer `302` to the same path
 /// (without the prefix) on `redirectTarget`.
-public final class ChartRepositoryServer: GitTestServer {
+package final class ChartRepositoryServer: GitTestServer {
     /// One logged request.
-    public struct Request: Sendable, Hashable {
+    package struct Request: Sendable, Hashable {
         /// The method and path, e.g. `GET /index.yaml`.
-        public var line: String
+        package var line: String
         /// The status answered.
-        public var status: Int
+        package var status: Int
         /// Whether the request carried an `Authorization` header.
-        public var authorized: Bool
+        package var authorized: Bool
     }
 
     /// The port.
-    public let port: Int
+    package let port: Int
     /// The served directory: write `index.yaml` and archives here.
-    public let root: String
+    package let root: String
     /// `http://127.0.0.1:PORT` or `https://…`.
-    public let url: String
+    package let url: String
     private let process: GitServerProcess
     private let stateDirectory: String
 
@@ -56,7 +56,7 @@ public final class ChartRepositoryServer: GitTestServer {
     }
 
     /// Starts nginx; with `username`/`password` every request must authenticate, with `tls` it speaks HTTPS.
-    public static func start(
+    package static func start(
         username: String? = nil, password: String? = nil, tls: Bool = false, redirectTarget: String? = nil
     ) async throws -> ChartRepositoryServer {
         let state = try GitTestTool.temporaryDirectory("charts")
@@ -100,7 +100,7 @@ public final class ChartRepositoryServer: GitTestServer {
     }
 
     /// The requests served so far, oldest first.
-    public func requests() throws -> [Request] {
+    package func requests() throws -> [Request] {
         let log = (try? String(contentsOfFile: stateDirectory + "/access.log", encoding: .utf8)) ?? ""
         return log.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
@@ -111,7 +111,7 @@ public final class ChartRepositoryServer: GitTestServer {
     }
 
     /// Stops nginx and deletes its state and served files.
-    public func stop() async {
+    package func stop() async {
         await process.stop()
         try? FileManager.default.removeItem(atPath: stateDirectory)
     }
@@ -124,11 +124,11 @@ public final class ChartRepositoryServer: GitTestServer {
 /// ``push(chart:repository:tag:)`` uploads a chart archive as Helm does: a config blob of media type
 /// `application/vnd.cncf.helm.config.v1+json`, the archive as a layer of
 /// `application/vnd.cncf.helm.chart.content.v1.tar+gzip`, and an OCI image manifest under the tag.
-public final class OCIRegistryServer: GitTestServer {
+package final class OCIRegistryServer: GitTestServer {
     /// The port.
-    public let port: Int
+    package let port: Int
     /// `127.0.0.1:PORT`.
-    public var host: String { "127.0.0.1:\(port)" }
+    package var host: String { "127.0.0.1:\(port)" }
     private let scheme: String
     private let login: String?
     private let tokens: RegistryTokenServer?
@@ -148,7 +148,7 @@ public final class OCIRegistryServer: GitTestServer {
     }
 
     /// Starts the registry (and, with `tokenAuthentication`, its token service).
-    public static func start(
+    package static func start(
         username: String? = nil, password: String? = nil, tls: Bool = false, tokenAuthentication: Bool = false
     ) async throws -> OCIRegistryServer {
         let state = try GitTestTool.temporaryDirectory("registry")
@@ -203,7 +203,7 @@ public final class OCIRegistryServer: GitTestServer {
 
     /// Pushes the chart archive at `chart` as `repository:tag`; returns the layer's digest (`sha256:…`).
     @discardableResult
-    public func push(chart: String, repository: String, tag: String) async throws -> String {
+    package func push(chart: String, repository: String, tag: String) async throws -> String {
         let archive = try Data(contentsOf: URL(fileURLWithPath: chart))
         let config = Data(#"{"name":"chart","version":"0.0.0"}"#.utf8)
         let layer = try await upload(archive, repository: repository)
@@ -263,12 +263,12 @@ public final class OCIRegistryServer: GitTestServer {
     }
 
     /// The requests the token service answered, oldest first (`200` or `401` each).
-    public func tokenRequests() -> [Int] {
+    package func tokenRequests() -> [Int] {
         tokens?.requests() ?? []
     }
 
     /// Stops the registry (and its token service) and deletes its storage.
-    public func stop() async {
+    package func stop() async {
         for process in processes { await process.stop() }
         try? FileManager.default.removeItem(atPath: stateDirectory)
     }

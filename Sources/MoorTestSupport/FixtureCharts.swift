@@ -1,14 +1,14 @@
-public import Foundation
+package import Foundation
 
 /// The Helm charts of `Tests/RenderTests/Charts`, written the way public charts are, for tests
 /// that commit one to a repository.
-public enum FixtureCharts {
+package enum FixtureCharts {
     /// The directory holding the charts.
-    public static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    package static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Tests/RenderTests/Charts").standardized
 
     /// The files of chart `name` (path → text), each path under `prefix` (e.g. `app/Chart.yaml`).
-    public static func files(_ name: String, under prefix: String) throws -> [String: String] {
+    package static func files(_ name: String, under prefix: String) throws -> [String: String] {
         let base = directory.appendingPathComponent(name).path
         var files: [String: String] = [:]
         let enumerator = FileManager.default.enumerator(atPath: base)
@@ -25,18 +25,18 @@ public enum FixtureCharts {
 
 extension FixtureCharts {
     /// A packaged chart: the archive's path and SHA-256 (hex).
-    public struct Package: Sendable {
+    package struct Package: Sendable {
         /// The `.tgz` file.
-        public var path: String
+        package var path: String
         /// Its file name.
-        public var fileName: String
+        package var fileName: String
         /// The chart's name and version.
-        public var name: String, version: String
+        package var name: String, version: String
         /// The archive's SHA-256, lowercase hex.
-        public var digest: String
+        package var digest: String
 
         /// Describes a package.
-        public init(path: String, fileName: String, name: String, version: String, digest: String) {
+        package init(path: String, fileName: String, name: String, version: String, digest: String) {
             self.path = path
             self.fileName = fileName
             self.name = name
@@ -49,7 +49,7 @@ extension FixtureCharts {
     /// `platform/charts/redis`) as `helm package` does (`NAME/…` inside `NAME-VERSION.tgz`, made with
     /// `tar`), its `Chart.yaml` version set to `version`, `values.yaml` extended with `extraValues` and
     /// each of `replacing` applied to every file (to tell versions apart), into `directory`.
-    public static func package(
+    package static func package(
         _ chart: String, version: String, extraValues: String = "", replacing: [(String, String)] = [],
         into directory: String
     ) async throws -> Package {
@@ -78,7 +78,7 @@ extension FixtureCharts {
 
     /// A Helm repository `index.yaml` listing `packages` (relative URLs unless `baseURL` is given; with
     /// `digests` false the entries record no digest).
-    public static func index(_ packages: [Package], baseURL: String? = nil, digests: Bool = true) -> String {
+    package static func index(_ packages: [Package], baseURL: String? = nil, digests: Bool = true) -> String {
         var text = "apiVersion: v1\nentries:\n"
         for (name, versions) in Dictionary(grouping: packages, by: \.name).sorted(by: { $0.key < $1.key }) {
             text += "  \(name):\n"
@@ -96,7 +96,7 @@ extension FixtureCharts {
 extension FixtureCharts {
     /// A chart archive `evil-1.0.0.tgz` in `directory` that a safe unpacker refuses: beside a valid
     /// ConfigMap template (`evil`), `templates/passwd.yaml` is a symlink to `/etc/passwd`.
-    public static func linkArchive(into directory: String) async throws -> Package {
+    package static func linkArchive(into directory: String) async throws -> Package {
         let staging = try GitTestTool.temporaryDirectory("hostile")
         defer { try? FileManager.default.removeItem(atPath: staging) }
         try FileManager.default.createDirectory(atPath: staging + "/evil/templates", withIntermediateDirectories: true)
@@ -111,7 +111,7 @@ extension FixtureCharts {
 
     /// A decompression bomb `bomb-1.0.0.tgz` in `directory`: a chart whose one file is `megabytes` MiB
     /// of zeros, which gzip shrinks about a thousandfold.
-    public static func bombArchive(megabytes: Int, into directory: String) async throws -> Package {
+    package static func bombArchive(megabytes: Int, into directory: String) async throws -> Package {
         let staging = try GitTestTool.temporaryDirectory("bomb")
         defer { try? FileManager.default.removeItem(atPath: staging) }
         try FileManager.default.createDirectory(atPath: staging + "/bomb/templates", withIntermediateDirectories: true)

@@ -2,15 +2,15 @@ internal import Foundation
 
 /// A Git repository with a working tree, built with real `git` commands for tests. Commits get a fixed
 /// author (`Moor Test <test@moor.invalid>`); the user's and system's git configuration are ignored.
-public struct GitTestRepository: Sendable {
+package struct GitTestRepository: Sendable {
     /// The working tree (the repository is in `path/.git`).
-    public let path: String
+    package let path: String
 
     /// `file://` URL of the repository.
-    public var fileURL: String { "file://" + path }
+    package var fileURL: String { "file://" + path }
 
     /// Creates an empty repository at `path` (created if needed) whose default branch is `defaultBranch`.
-    public static func create(at path: String, defaultBranch: String = "main") async throws -> GitTestRepository {
+    package static func create(at path: String, defaultBranch: String = "main") async throws -> GitTestRepository {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let repository = GitTestRepository(path: path)
         try await repository.git(["init", "--quiet", "--initial-branch=\(defaultBranch)"])
@@ -22,7 +22,7 @@ public struct GitTestRepository: Sendable {
     /// - Parameter keyring: When given, the commit is signed with that keyring's key.
     /// - Returns: The new commit's full SHA.
     @discardableResult
-    public func commit(_ message: String, files: [String: String], signedBy keyring: GitTestKeyring? = nil)
+    package func commit(_ message: String, files: [String: String], signedBy keyring: GitTestKeyring? = nil)
         async throws -> String
     {
         for (relative, contents) in files {
@@ -43,47 +43,47 @@ public struct GitTestRepository: Sendable {
     }
 
     /// Creates tag `name` at `revision`; annotated (a tag object) when `annotated`.
-    public func tag(_ name: String, at revision: String = "HEAD", annotated: Bool = false) async throws {
+    package func tag(_ name: String, at revision: String = "HEAD", annotated: Bool = false) async throws {
         try await git(["tag"] + (annotated ? ["-a", "-m", "release \(name)"] : []) + [name, revision])
     }
 
     /// Creates or moves branch `name` to `revision` without checking it out.
-    public func branch(_ name: String, at revision: String = "HEAD") async throws {
+    package func branch(_ name: String, at revision: String = "HEAD") async throws {
         try await git(["branch", "--force", name, revision])
     }
 
     /// Switches the working tree to branch `name`; with `creating`, creates it at the current commit first.
-    public func checkout(_ name: String, creating: Bool = false) async throws {
+    package func checkout(_ name: String, creating: Bool = false) async throws {
         try await git(["checkout", "--quiet"] + (creating ? ["-b"] : []) + [name])
     }
 
     /// Points any ref (`refs/pull/7/head`) at `revision`.
-    public func updateRef(_ ref: String, to revision: String) async throws {
+    package func updateRef(_ ref: String, to revision: String) async throws {
         try await git(["update-ref", ref, revision])
     }
 
     /// The full SHA `revision` names.
-    public func sha(of revision: String) async throws -> String {
+    package func sha(of revision: String) async throws -> String {
         try await git(["rev-parse", "--verify", "\(revision)^{commit}"]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Runs `git -C path arguments…` and returns its standard output.
     @discardableResult
-    public func git(_ arguments: [String], environment: [String: String] = [:]) async throws -> String {
+    package func git(_ arguments: [String], environment: [String: String] = [:]) async throws -> String {
         try await GitTestTool.run(
             "git", ["-C", path] + arguments, environment: GitTestTool.isolatedGit.merging(environment) { $1 })
     }
 }
 
 /// An ed25519 SSH key pair without a passphrase, generated with `ssh-keygen`.
-public struct GitTestSSHKey: Sendable {
+package struct GitTestSSHKey: Sendable {
     /// The private key in OpenSSH format.
-    public let privateKey: String
+    package let privateKey: String
     /// The public key line (`ssh-ed25519 AAAA… comment`).
-    public let publicKey: String
+    package let publicKey: String
 
     /// Generates a key pair.
-    public static func generate() async throws -> GitTestSSHKey {
+    package static func generate() async throws -> GitTestSSHKey {
         let directory = try GitTestTool.temporaryDirectory("sshkey")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try await GitTestTool.run(
@@ -97,14 +97,14 @@ public struct GitTestSSHKey: Sendable {
 /// A GnuPG home directory for signed-commit tests: either a signer's (one passphrase-less ed25519 secret key,
 /// ``create(name:email:)``) or a verifier's (public keys only, ``trusting(_:)``). Call ``remove()`` at the end:
 /// it stops the `gpg-agent` that signing started and deletes the directory.
-public struct GitTestKeyring: Sendable {
+package struct GitTestKeyring: Sendable {
     /// The GnuPG home directory (`GNUPGHOME`).
-    public let home: String
+    package let home: String
     /// The fingerprint of the key (uppercase hex); for a verifier's keyring, of its first key.
-    public let fingerprint: String
+    package let fingerprint: String
 
     /// Creates a keyring with a new signing key for user ID `name <email>`.
-    public static func create(name: String = "Moor Test", email: String = "test@moor.invalid") async throws
+    package static func create(name: String = "Moor Test", email: String = "test@moor.invalid") async throws
         -> GitTestKeyring
     {
         let home = try makeHome()
@@ -119,7 +119,7 @@ public struct GitTestKeyring: Sendable {
 
     /// Creates a keyring holding only the public keys of `signers`, imported without any trust settings, as
     /// an administrator would configure signature verification.
-    public static func trusting(_ signers: [GitTestKeyring]) async throws -> GitTestKeyring {
+    package static func trusting(_ signers: [GitTestKeyring]) async throws -> GitTestKeyring {
         let home = try makeHome()
         for signer in signers {
             let key = try await GitTestTool.run(
@@ -130,7 +130,7 @@ public struct GitTestKeyring: Sendable {
     }
 
     /// Stops this home's GnuPG daemons and deletes the directory.
-    public func remove() async {
+    package func remove() async {
         _ = try? await GitTestTool.run("gpgconf", ["--homedir", home, "--kill", "all"])
         // The agent exits asynchronously and may still write into the directory while it is being deleted.
         for _ in 0..<50 where FileManager.default.fileExists(atPath: home) {

@@ -2,11 +2,11 @@ internal import Foundation
 internal import Subprocess
 
 /// A test helper command failed or a test server did not start.
-public struct GitTestSupportError: Error, CustomStringConvertible {
+package struct GitTestSupportError: Error, CustomStringConvertible {
     /// What went wrong, with the tool's error output.
-    public let message: String
+    package let message: String
     /// `message`.
-    public var description: String { message }
+    package var description: String { message }
 }
 
 /// Runs the command-line tools the Git test helpers need (`git`, `ssh-keygen`, `gpg`, `openssl`).
@@ -114,9 +114,9 @@ final class GitServerProcess: Sendable {
 }
 
 /// Loopback TCP ports for test servers.
-public enum LoopbackPort {
+package enum LoopbackPort {
     /// A port on 127.0.0.1 that was free a moment ago (bound to port 0 and released).
-    public static func free() throws -> Int {
+    package static func free() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw GitTestSupportError(message: "socket() failed: errno \(errno)") }
         defer { close(descriptor) }
@@ -133,7 +133,7 @@ public enum LoopbackPort {
 
     /// The HTTP status `GET http://127.0.0.1:<port><path>` answers (through curl); 0 when nothing
     /// answers within 30 s.
-    public static func httpStatus(_ port: Int, _ path: String) async throws -> Int {
+    package static func httpStatus(_ port: Int, _ path: String) async throws -> Int {
         let result = try await Subprocess.run(
             .path(.init(try GitTestTool.locate("curl"))),
             arguments: [

@@ -2,7 +2,7 @@ internal import Foundation
 
 /// A Git server a test started on a free 127.0.0.1 port. Stop it when done: ``stop()`` kills the processes
 /// it started and deletes its state directory; ``stopping(after:)`` does that also when the test throws.
-public protocol GitTestServer: Sendable {
+package protocol GitTestServer: Sendable {
     /// The loopback port the server listens on.
     var port: Int { get }
     /// Stops the server's processes and waits for them to exit.
@@ -11,7 +11,7 @@ public protocol GitTestServer: Sendable {
 
 extension GitTestServer {
     /// Runs `body` with the server, then stops it, whether `body` returns or throws.
-    public func stopping<T>(after body: (Self) async throws -> T) async throws -> T {
+    package func stopping<T>(after body: (Self) async throws -> T) async throws -> T {
         do {
             let result = try await body(self)
             await stop()
@@ -24,9 +24,9 @@ extension GitTestServer {
 }
 
 /// `git daemon` serving every repository under a base directory over `git://127.0.0.1:PORT/`.
-public final class GitDaemonServer: GitTestServer {
+package final class GitDaemonServer: GitTestServer {
     /// The port.
-    public let port: Int
+    package let port: Int
     private let process: GitServerProcess
 
     private init(port: Int, process: GitServerProcess) {
@@ -39,7 +39,7 @@ public final class GitDaemonServer: GitTestServer {
     ///
     /// - Parameter accessHook: An executable git daemon runs before serving each request (arguments:
     ///   service, path, host, …); the request is refused if it exits non-zero. Tests use it to hold requests.
-    public static func start(basePath: String, accessHook: String? = nil, port: Int? = nil) async throws
+    package static func start(basePath: String, accessHook: String? = nil, port: Int? = nil) async throws
         -> GitDaemonServer
     {
         let port = try port ?? LoopbackPort.free()
@@ -54,17 +54,17 @@ public final class GitDaemonServer: GitTestServer {
     }
 
     /// `git://127.0.0.1:PORT/relativePath` for a repository at `basePath/relativePath`.
-    public func url(for relativePath: String) -> String { "git://127.0.0.1:\(port)/\(relativePath)" }
+    package func url(for relativePath: String) -> String { "git://127.0.0.1:\(port)/\(relativePath)" }
 
     /// Stops git daemon.
-    public func stop() async { await process.stop() }
+    package func stop() async { await process.stop() }
 }
 
 /// Git's smart HTTP protocol (`git http-backend`) behind nginx and fcgiwrap, with HTTP basic authentication,
 /// serving every repository under a base directory over `http://127.0.0.1:PORT/`.
-public final class GitHTTPServer: GitTestServer {
+package final class GitHTTPServer: GitTestServer {
     /// The port.
-    public let port: Int
+    package let port: Int
     private let processes: [GitServerProcess]
     private let stateDirectory: String
 
@@ -76,7 +76,7 @@ public final class GitHTTPServer: GitTestServer {
 
     /// Starts fcgiwrap and nginx (own configuration, pid file and temporary directories) on a free loopback
     /// port; every request must authenticate as `username` with `password` (htpasswd from `openssl passwd -apr1`).
-    public static func start(basePath: String, username: String, password: String) async throws -> GitHTTPServer {
+    package static func start(basePath: String, username: String, password: String) async throws -> GitHTTPServer {
         let state = try GitTestTool.temporaryDirectory("http")
         let hash = try await GitTestTool.run("openssl", ["passwd", "-apr1", "-stdin"], input: password + "\n")
         try Data("\(username):\(hash.trimmingCharacters(in: .whitespacesAndNewlines))\n".utf8)
@@ -101,10 +101,10 @@ public final class GitHTTPServer: GitTestServer {
     }
 
     /// `http://127.0.0.1:PORT/relativePath` for a repository at `basePath/relativePath`.
-    public func url(for relativePath: String) -> String { "http://127.0.0.1:\(port)/\(relativePath)" }
+    package func url(for relativePath: String) -> String { "http://127.0.0.1:\(port)/\(relativePath)" }
 
     /// Stops nginx and fcgiwrap and deletes their state.
-    public func stop() async {
+    package func stop() async {
         for process in processes.reversed() { await process.stop() }
         try? FileManager.default.removeItem(atPath: stateDirectory)
     }
@@ -174,13 +174,13 @@ enum NginxConfiguration {
 
 /// OpenSSH's `sshd` with its own configuration and host key, accepting one public key for the current
 /// user, so that `git` can fetch any repository by absolute path over `ssh://`.
-public final class GitSSHServer: GitTestServer {
+package final class GitSSHServer: GitTestServer {
     /// The port.
-    public let port: Int
+    package let port: Int
     /// The user to log in as (the current user).
-    public let user: String
+    package let user: String
     /// The `known_hosts` line for this server's host key (`[127.0.0.1]:PORT ssh-ed25519 …`).
-    public let knownHostsLine: String
+    package let knownHostsLine: String
     private let process: GitServerProcess
     private let stateDirectory: String
 
@@ -193,7 +193,7 @@ public final class GitSSHServer: GitTestServer {
     }
 
     /// Starts `sshd -D -f CONFIG` on a free loopback port, accepting `authorizedKey` (a public key line).
-    public static func start(authorizedKey: String) async throws -> GitSSHServer {
+    package static func start(authorizedKey: String) async throws -> GitSSHServer {
         let state = try GitTestTool.temporaryDirectory("sshd")
         do {
             try await GitTestTool.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", state + "/host_key"])
@@ -219,13 +219,13 @@ public final class GitSSHServer: GitTestServer {
     }
 
     /// `ssh://USER@127.0.0.1:PORT/absolutePath`.
-    public func url(for absolutePath: String) -> String { "ssh://\(user)@127.0.0.1:\(port)\(absolutePath)" }
+    package func url(for absolutePath: String) -> String { "ssh://\(user)@127.0.0.1:\(port)\(absolutePath)" }
 
     /// The scp-like form, `USER@[127.0.0.1:PORT]:absolutePath`.
-    public func scpLikeURL(for absolutePath: String) -> String { "\(user)@[127.0.0.1:\(port)]:\(absolutePath)" }
+    package func scpLikeURL(for absolutePath: String) -> String { "\(user)@[127.0.0.1:\(port)]:\(absolutePath)" }
 
     /// Stops sshd and deletes its state.
-    public func stop() async {
+    package func stop() async {
         await process.stop()
         try? FileManager.default.removeItem(atPath: stateDirectory)
     }

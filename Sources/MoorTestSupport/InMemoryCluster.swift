@@ -1,5 +1,5 @@
-public import KubeClient
-public import MoorCore
+package import KubeClient
+package import MoorCore
 import Synchronization
 
 /// A cluster held in memory, for fast tests of what a sync orchestrates (hook phases, waves, prune,
@@ -10,21 +10,21 @@ import Synchronization
 ///
 /// Integration tests against the real control plane remain the proof of behaviour against the API;
 /// this is for the rules above it.
-public final class InMemoryCluster: KubernetesAPI {
+package final class InMemoryCluster: KubernetesAPI {
     /// One write, in the order the cluster received it.
-    public struct Write: Sendable, Hashable, CustomStringConvertible {
+    package struct Write: Sendable, Hashable, CustomStringConvertible {
         /// `apply`, `create`, `update` or `delete`.
-        public var verb: String
+        package var verb: String
         /// The object written (its name as stored, for a `generateName` create).
-        public var ref: ObjectRef
+        package var ref: ObjectRef
 
         /// `verb Kind namespace/name`.
-        public var description: String { "\(verb) \(ref)" }
+        package var description: String { "\(verb) \(ref)" }
     }
 
     /// What the cluster's controllers do to an object when it is stored, e.g. completing a Job: called
     /// with every object created, applied or replaced; what it returns is stored.
-    public typealias Reaction = @Sendable (JSONValue) -> JSONValue
+    package typealias Reaction = @Sendable (JSONValue) -> JSONValue
 
     private struct State {
         var objects: [ObjectRef: JSONValue] = [:]
@@ -39,14 +39,14 @@ public final class InMemoryCluster: KubernetesAPI {
 
     /// A cluster serving `resources` (by default Namespace, ConfigMap, Secret, ServiceAccount, Service,
     /// Pod, Deployment and Job) whose controllers do `react` to stored objects.
-    public init(resources: [APIResource] = InMemoryCluster.standardResources, react: @escaping Reaction = { $0 }) {
+    package init(resources: [APIResource] = InMemoryCluster.standardResources, react: @escaping Reaction = { $0 }) {
         served = resources
         reaction = react
     }
 
     /// Namespace, ConfigMap, Secret, ServiceAccount, Service, Pod (core), Deployment (apps/v1) and
     /// Job (batch/v1).
-    public static let standardResources: [APIResource] = [
+    package static let standardResources: [APIResource] = [
         ("", "v1", "Namespace", "namespaces", false), ("", "v1", "ConfigMap", "configmaps", true),
         ("", "v1", "Secret", "secrets", true), ("", "v1", "ServiceAccount", "serviceaccounts", true),
         ("", "v1", "Service", "services", true), ("", "v1", "Pod", "pods", true),
@@ -58,16 +58,16 @@ public final class InMemoryCluster: KubernetesAPI {
     }
 
     /// Every write so far, in order.
-    public var writes: [Write] { state.withLock { $0.writes } }
+    package var writes: [Write] { state.withLock { $0.writes } }
 
     /// The stored object `ref`, if any.
-    public func object(_ ref: ObjectRef) -> JSONValue? {
+    package func object(_ ref: ObjectRef) -> JSONValue? {
         state.withLock { $0.objects[ref.identity] }
     }
 
     // MARK: KubernetesAPI
 
-    public func resource(for ref: ObjectRef) async throws(KubeAPIError) -> APIResource {
+    package func resource(for ref: ObjectRef) async throws(KubeAPIError) -> APIResource {
         guard
             let resource = served.first(where: {
                 $0.group == ref.group && $0.version == ref.version && $0.kind == ref.kind
@@ -80,22 +80,22 @@ public final class InMemoryCluster: KubernetesAPI {
         return resource
     }
 
-    public func resources() async throws(KubeAPIError) -> [APIResource] { served }
+    package func resources() async throws(KubeAPIError) -> [APIResource] { served }
 
-    public func listableResources() async throws(KubeAPIError) -> [APIResource] {
+    package func listableResources() async throws(KubeAPIError) -> [APIResource] {
         served.filter { $0.verbs.contains("list") }
     }
 
-    public func refreshDiscovery() async throws(KubeAPIError) {}
+    package func refreshDiscovery() async throws(KubeAPIError) {}
 
-    public func get(_ ref: ObjectRef) async throws(KubeAPIError) -> JSONValue {
+    package func get(_ ref: ObjectRef) async throws(KubeAPIError) -> JSONValue {
         let resource = try await resource(for: ref)
         count("get")
         guard let object = object(Self.scoped(ref, resource)) else { throw Self.notFound(ref) }
         return object
     }
 
-    public func listAll(_ resource: APIResource, namespace: String?, options: ListOptions, pageSize: Int)
+    package func listAll(_ resource: APIResource, namespace: String?, options: ListOptions, pageSize: Int)
         async throws(KubeAPIError) -> ObjectList
     {
         count("list")
@@ -115,7 +115,7 @@ public final class InMemoryCluster: KubernetesAPI {
         }
     }
 
-    public func apply(_ object: JSONValue, fieldManager: String, force: Bool, dryRun: Bool)
+    package func apply(_ object: JSONValue, fieldManager: String, force: Bool, dryRun: Bool)
         async throws(KubeAPIError) -> JSONValue
     {
         let ref = try await located(object)
@@ -129,7 +129,7 @@ public final class InMemoryCluster: KubernetesAPI {
         }
     }
 
-    public func create(_ object: JSONValue, fieldManager: String?, dryRun: Bool) async throws(KubeAPIError)
+    package func create(_ object: JSONValue, fieldManager: String?, dryRun: Bool) async throws(KubeAPIError)
         -> JSONValue
     {
         var named = object
@@ -148,7 +148,7 @@ public final class InMemoryCluster: KubernetesAPI {
         }
     }
 
-    public func replace(_ object: JSONValue, fieldManager: String?, dryRun: Bool) async throws(KubeAPIError)
+    package func replace(_ object: JSONValue, fieldManager: String?, dryRun: Bool) async throws(KubeAPIError)
         -> JSONValue
     {
         let ref = try await located(object)
@@ -161,7 +161,7 @@ public final class InMemoryCluster: KubernetesAPI {
         }
     }
 
-    public func delete(
+    package func delete(
         _ ref: ObjectRef, propagation: KubeClient.PropagationPolicy, dryRun: Bool, resourceVersion: String?
     ) async throws(KubeAPIError) {
         let key = Self.scoped(ref, try await resource(for: ref))
@@ -177,7 +177,7 @@ public final class InMemoryCluster: KubernetesAPI {
         }
     }
 
-    public func requestCounts() -> [String: Int] { state.withLock { $0.counts } }
+    package func requestCounts() -> [String: Int] { state.withLock { $0.counts } }
 
     // MARK: Helpers
 

@@ -1,19 +1,19 @@
 internal import Foundation
 
 /// Runs the built `moor` binary as a whole process, for tests of the command-line tool.
-public enum MoorCommand {
+package enum MoorCommand {
     /// What one run printed and how it exited.
-    public struct Run: Sendable {
+    package struct Run: Sendable {
         /// Exit status.
-        public let status: Int32
+        package let status: Int32
         /// Standard output.
-        public let output: String
+        package let output: String
         /// Standard error.
-        public let error: String
+        package let error: String
     }
 
     /// The `moor` binary beside the test bundle (`swift test` builds it), or in `.build/debug`.
-    public static func binary() throws -> String {
+    package static func binary() throws -> String {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
                 .appendingPathComponent("moor").path,
@@ -27,7 +27,7 @@ public enum MoorCommand {
 
     /// Runs `moor arguments…` on a pseudo-terminal (through util-linux `script`) that is fed `input`,
     /// for commands that ask; standard output and error both arrive in ``Run/output``.
-    public static func runOnTerminal(
+    package static func runOnTerminal(
         _ arguments: [String], input: String, environment: [String: String] = [:]
     ) throws -> Run {
         let quoted = ([try binary()] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
@@ -38,7 +38,7 @@ public enum MoorCommand {
 
     /// Runs `moor arguments…` with extra environment variables and waits for it; standard input
     /// is empty and not a terminal.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    package static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         try run(executable: try binary(), arguments, input: "", environment: environment)
     }
 

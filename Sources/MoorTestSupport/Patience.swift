@@ -2,13 +2,13 @@
 /// parallel on a 2-core machine, against one API server, so a step that takes a second alone can
 /// take a minute when everything else is busy (and CI machines can be slower still). Waits end as soon as their condition holds, so a
 /// generous limit costs nothing unless a test is failing anyway.
-public enum Patience {
+package enum Patience {
     /// The default limit of ``waitUntil(timeout:every:_:)``.
-    public static let timeout: Duration = .seconds(300)
+    package static let timeout: Duration = .seconds(300)
 
     /// Checks `condition` every `interval` until it holds (`true`) or `timeout` has passed (`false`).
     /// Rethrows what `condition` throws, and `CancellationError` when the task is cancelled.
-    public static func waitUntil(
+    package static func waitUntil(
         timeout: Duration = Patience.timeout, every interval: Duration = .milliseconds(100),
         _ condition: () async throws -> Bool
     ) async throws -> Bool {

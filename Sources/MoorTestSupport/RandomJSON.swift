@@ -1,13 +1,13 @@
-public import MoorCore
+package import MoorCore
 
 /// SplitMix64: a small deterministic generator, so property tests fail the same way every run.
-public struct SeededGenerator: RandomNumberGenerator {
+package struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
     /// A generator starting from `seed`.
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -18,9 +18,9 @@ public struct SeededGenerator: RandomNumberGenerator {
 
 /// Random JSON trees whose strings favour the characters that break serializers and the words that
 /// YAML reads specially.
-public enum RandomJSON {
+package enum RandomJSON {
     /// The pieces strings are made of.
-    public static let pieces: [String] = [
+    package static let pieces: [String] = [
         "a", "Z", "0", "7", " ", "  ", "\"", "\\", "/", "\n", "\n\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}",
         "é", "ß", "€", "😀", "𝄞", "\u{2028}", "\u{85}", "\u{A0}", "\u{FEFF}", ":", ": ", "#", " #", "-", "- ", "?", "[",
         "]",
@@ -30,13 +30,13 @@ public enum RandomJSON {
     ]
 
     /// A string of up to six pieces.
-    public static func string(_ rng: inout SeededGenerator) -> String {
+    package static func string(_ rng: inout SeededGenerator) -> String {
         let count = Int.random(in: 0...6, using: &rng)
         return (0..<count).map { _ in pieces.randomElement(using: &rng)! }.joined()
     }
 
     /// A tree at most five levels deep.
-    public static func value(_ rng: inout SeededGenerator, depth: Int = 0) -> JSONValue {
+    package static func value(_ rng: inout SeededGenerator, depth: Int = 0) -> JSONValue {
         let maxKind = depth >= 4 ? 5 : 7
         switch Int.random(in: 0...maxKind, using: &rng) {
         case 0: return .null
@@ -59,7 +59,7 @@ public enum RandomJSON {
     }
 
     /// Whether `a` and `b` list their object keys in the same order, all the way down.
-    public static func sameKeyOrder(_ a: JSONValue, _ b: JSONValue) -> Bool {
+    package static func sameKeyOrder(_ a: JSONValue, _ b: JSONValue) -> Bool {
         switch (a, b) {
         case (.object(let x), .object(let y)):
             x.keys == y.keys && zip(x.values, y.values).allSatisfy { sameKeyOrder($0, $1) }

@@ -1,21 +1,21 @@
 internal import Foundation
-public import KubeClient
+package import KubeClient
 internal import Subprocess
 
 /// Another local control plane beside the shared ``TestCluster``, for tests that need two clusters:
 /// `scripts/control-plane.sh up` under its own `MOOR_CP_NAME` (about 10 s once the build is cached),
 /// stopped again with `down`. ``run(name:_:)`` stops it also when the test fails.
-public struct SecondControlPlane: Sendable {
+package struct SecondControlPlane: Sendable {
     /// The plane's name (its `MOOR_CP_NAME`).
-    public let name: String
+    package let name: String
     /// Kubeconfig of its administrator (bearer token; the CA is a file in ``stateDirectory``).
-    public let adminKubeconfig: String
+    package let adminKubeconfig: String
     /// Its state directory (PKI, tokens, logs).
-    public let stateDirectory: String
+    package let stateDirectory: String
 
     /// Starts the plane `name` (or finds it running), runs `body` with it, and stops it afterwards,
     /// whether `body` throws or not.
-    public static func run<T: Sendable>(
+    package static func run<T: Sendable>(
         name: String, _ body: (SecondControlPlane) async throws -> T
     ) async throws -> T {
         let plane = try await start(name: name)
@@ -31,7 +31,7 @@ public struct SecondControlPlane: Sendable {
 
     /// Starts the plane `name`, or finds it already running. Throws ``TestClusterError`` when it
     /// does not start.
-    public static func start(name: String) async throws -> SecondControlPlane {
+    package static func start(name: String) async throws -> SecondControlPlane {
         let output = try await script(["up"], name: name)
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("export MOOR_CP_STATE=") }) else {
             throw TestClusterError(message: "control-plane.sh up printed no state directory")
@@ -41,17 +41,17 @@ public struct SecondControlPlane: Sendable {
     }
 
     /// Stops exactly the processes `up` started and removes the state.
-    public func stop() async throws {
+    package func stop() async throws {
         _ = try await Self.script(["down"], name: name)
     }
 
     /// A client for the admin user.
-    public func adminClient(maxInFlight: Int = 32) throws -> KubeClient {
+    package func adminClient(maxInFlight: Int = 32) throws -> KubeClient {
         try KubeClient(kubeconfig: [adminKubeconfig], maxInFlight: maxInFlight)
     }
 
     /// The admin kubeconfig's text.
-    public func adminKubeconfigText() throws -> String {
+    package func adminKubeconfigText() throws -> String {
         try String(contentsOfFile: adminKubeconfig, encoding: .utf8)
     }
 

@@ -1,5 +1,5 @@
 internal import Foundation
-public import KubeClient
+package import KubeClient
 internal import MoorCore
 internal import Subprocess
 
@@ -7,23 +7,23 @@ internal import Subprocess
 /// names, or else Moor's local control plane (`scripts/control-plane.sh`), started on first use
 /// under the name `test` and left running for later test runs (stop it with
 /// `MOOR_CP_NAME=test scripts/control-plane.sh down`; `scripts/test.sh` does that itself).
-public struct TestCluster: Sendable {
+package struct TestCluster: Sendable {
     /// Kubeconfig of a cluster administrator (bearer token on the local plane).
-    public let adminKubeconfig: String
+    package let adminKubeconfig: String
     /// Kubeconfig authenticating with a client certificate; `nil` on an external cluster.
-    public let certificateKubeconfig: String?
+    package let certificateKubeconfig: String?
     /// Kubeconfig of a user allowed only in namespace ``limitedNamespace``; `nil` on an external cluster.
-    public let limitedKubeconfig: String?
+    package let limitedKubeconfig: String?
     /// The namespace the limited user may use.
-    public let limitedNamespace = "limited"
+    package let limitedNamespace = "limited"
     /// The local plane's state directory (PKI, tokens); `nil` on an external cluster.
-    public let stateDirectory: String?
+    package let stateDirectory: String?
 
     /// Compacts etcd's history up to `revision` (a resourceVersion), so watches from older versions
     /// get 410 Gone. Only on the local plane; watches of PodTemplates reach etcd directly there.
     /// A history already compacted past `revision` (by a test running alongside, or by the
     /// kube-apiserver's own periodic compaction) counts as done: nothing up to `revision` is left.
-    public func compactEtcd(revision: String) async throws {
+    package func compactEtcd(revision: String) async throws {
         guard let stateDirectory else { throw TestClusterError(message: "etcd compaction needs the local plane") }
         let port = try String(contentsOfFile: "\(stateDirectory)/etcd.port", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -43,27 +43,27 @@ public struct TestCluster: Sendable {
     }
 
     /// Whether the cluster is Moor's local control plane (so certificate and limited users exist).
-    public var isLocal: Bool { stateDirectory != nil }
+    package var isLocal: Bool { stateDirectory != nil }
 
     /// The shared cluster for this test process (started once).
-    public static func shared() async throws -> TestCluster {
+    package static func shared() async throws -> TestCluster {
         try await TestClusterStarter.shared.cluster()
     }
 
     /// A client for the admin user.
-    public func adminClient(maxInFlight: Int = 32) throws -> KubeClient {
+    package func adminClient(maxInFlight: Int = 32) throws -> KubeClient {
         try KubeClient(kubeconfig: [adminKubeconfig], maxInFlight: maxInFlight)
     }
 
     /// The repository root (found from this file's path).
-    public static let repositoryRoot: String = {
+    package static let repositoryRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
 
     /// Runs `body` with a fresh namespace `moor-test-…` that is deleted afterwards.
-    public func withNamespace<T: Sendable>(
+    package func withNamespace<T: Sendable>(
         _ client: KubeClient, _ body: (String) async throws -> T
     ) async throws -> T {
         let name = "moor-test-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
@@ -121,8 +121,8 @@ actor TestClusterStarter {
 }
 
 /// The test cluster could not be reached or started.
-public struct TestClusterError: Error, CustomStringConvertible {
+package struct TestClusterError: Error, CustomStringConvertible {
     /// What went wrong.
-    public let message: String
-    public var description: String { message }
+    package let message: String
+    package var description: String { message }
 }

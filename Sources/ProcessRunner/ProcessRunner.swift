@@ -12,10 +12,10 @@ internal import Subprocess
 /// own; the whole group stopped (`SIGTERM`, then `SIGKILL` after ``ProcessLimits/gracePeriod``) when
 /// the run overruns ``ProcessLimits/timeout`` or the caller is cancelled, so no child outlives it;
 /// standard output and standard error read up to a bound.
-public enum ProcessRunner {
+package enum ProcessRunner {
     /// Runs `command` within `limits`. A program that runs and exits, whatever its status, returns a
     /// ``ProcessResult``; one that cannot be started, prints too much or overruns throws.
-    public static func run(_ command: ProcessCommand, limits: ProcessLimits) async throws(ProcessFailure)
+    package static func run(_ command: ProcessCommand, limits: ProcessLimits) async throws(ProcessFailure)
         -> ProcessResult
     {
         var options = PlatformOptions()
@@ -79,9 +79,9 @@ public enum ProcessRunner {
 }
 
 /// A program to run.
-public struct ProcessCommand: Sendable {
+package struct ProcessCommand: Sendable {
     /// Which program.
-    public enum Executable: Sendable, Hashable {
+    package enum Executable: Sendable, Hashable {
         /// An absolute or relative path.
         case path(String)
         /// A name looked up on `PATH`.
@@ -89,21 +89,21 @@ public struct ProcessCommand: Sendable {
     }
 
     /// The program.
-    public var executable: Executable
+    package var executable: Executable
     /// Its arguments (never interpreted by a shell).
-    public var arguments: [String]
+    package var arguments: [String]
     /// Variables set for it: over the process's own environment when ``inheritsEnvironment``,
     /// else the whole environment.
-    public var environment: [String: String]
+    package var environment: [String: String]
     /// Whether the program sees this process's environment (with ``environment`` over it).
-    public var inheritsEnvironment: Bool
+    package var inheritsEnvironment: Bool
     /// Where it runs; `nil` for this process's directory.
-    public var workingDirectory: String?
+    package var workingDirectory: String?
     /// What it reads on standard input.
-    public var input: String
+    package var input: String
 
     /// Creates a command.
-    public init(
+    package init(
         _ executable: Executable, arguments: [String] = [], environment: [String: String] = [:],
         inheritsEnvironment: Bool = true, workingDirectory: String? = nil, input: String = ""
     ) {
@@ -116,7 +116,7 @@ public struct ProcessCommand: Sendable {
     }
 
     /// The program's name, for messages (never its arguments, which may hold secrets).
-    public var name: String {
+    package var name: String {
         switch executable {
         case .path(let path): URL(fileURLWithPath: path).lastPathComponent
         case .name(let name): name
@@ -125,18 +125,18 @@ public struct ProcessCommand: Sendable {
 }
 
 /// How long a run may take and how much it may print.
-public struct ProcessLimits: Sendable, Hashable {
+package struct ProcessLimits: Sendable, Hashable {
     /// How long one run may take before its process group is stopped.
-    public var timeout: Duration
+    package var timeout: Duration
     /// How long the group has after `SIGTERM` before `SIGKILL`.
-    public var gracePeriod: Duration
+    package var gracePeriod: Duration
     /// The most bytes of standard output read; more stops the program.
-    public var maxOutput: Int
+    package var maxOutput: Int
     /// The most bytes of standard error read; more stops the program.
-    public var maxErrorOutput: Int
+    package var maxErrorOutput: Int
 
     /// Creates limits.
-    public init(
+    package init(
         timeout: Duration, gracePeriod: Duration = .seconds(2), maxOutput: Int = 1 << 20, maxErrorOutput: Int = 1 << 20
     ) {
         self.timeout = timeout
@@ -147,16 +147,16 @@ public struct ProcessLimits: Sendable, Hashable {
 }
 
 /// How a program ended and what it printed.
-public struct ProcessResult: Sendable, Hashable {
+package struct ProcessResult: Sendable, Hashable {
     /// How a program ended.
-    public enum Termination: Sendable, Hashable, CustomStringConvertible {
+    package enum Termination: Sendable, Hashable, CustomStringConvertible {
         /// It exited with this status.
         case exited(Int32)
         /// A signal ended it.
         case signaled(Int32)
 
         /// `exit status N` or `killed by signal N`.
-        public var description: String {
+        package var description: String {
             switch self {
             case .exited(let code): "exit status \(code)"
             case .signaled(let signal): "killed by signal \(signal)"
@@ -165,24 +165,24 @@ public struct ProcessResult: Sendable, Hashable {
     }
 
     /// How it ended.
-    public var termination: Termination
+    package var termination: Termination
     /// Standard output.
-    public var output: [UInt8]
+    package var output: [UInt8]
     /// Standard error.
-    public var errorOutput: [UInt8]
+    package var errorOutput: [UInt8]
 
     /// Whether it exited with status 0.
-    public var succeeded: Bool { termination == .exited(0) }
+    package var succeeded: Bool { termination == .exited(0) }
     /// Standard output as UTF-8 text.
-    public var outputText: String { String(decoding: output, as: UTF8.self) }
+    package var outputText: String { String(decoding: output, as: UTF8.self) }
     /// Standard error as UTF-8 text.
-    public var errorText: String { String(decoding: errorOutput, as: UTF8.self) }
+    package var errorText: String { String(decoding: errorOutput, as: UTF8.self) }
 }
 
 /// Why a program did not run to its end.
-public struct ProcessFailure: Error, Sendable, Hashable, CustomStringConvertible {
+package struct ProcessFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// What happened.
-    public enum Code: String, Sendable, Hashable {
+    package enum Code: String, Sendable, Hashable {
         /// The program is not installed (or not on `PATH`).
         case executableNotFound
         /// It could not be started for another reason.
@@ -196,16 +196,16 @@ public struct ProcessFailure: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// What happened.
-    public let code: Code
+    package let code: Code
     /// What happened, naming the program (never its arguments).
-    public let message: String
+    package let message: String
 
     /// Creates a failure.
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
     /// The message.
-    public var description: String { message }
+    package var description: String { message }
 }
