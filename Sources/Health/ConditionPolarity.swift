@@ -5,7 +5,9 @@ enum ConditionPolarity: Equatable {
     /// `True` is a failure: `Failed`, `Error`, `Degraded`, `Stalled`, `Invalid`, types ending in
     /// `Failed` or `Error` (`InstallFailed`, `ReconcileError`), and `Not` before a success type (`NotReady`).
     case failure
-    /// `True` means the object's controller is still working on it (`Reconciling`).
+    /// `True` means the object's controller is still working on it: `Reconciling`, and other types in
+    /// `-ing` (`Issuing`, `Upgrading`, `Provisioning`) but `Progressing` and `Warning` (a Deployment-like
+    /// `Progressing` stays `True` once rolled out).
     case reconciling
     /// `True` means the object is paused on purpose (`Paused`, `Suspended`).
     case pause
@@ -30,7 +32,7 @@ enum ConditionPolarity: Equatable {
             || (type.hasPrefix("Not") && ConditionPolarity(type: String(type.dropFirst(3))) == .success)
         {
             self = .failure
-        } else if type == "Reconciling" {
+        } else if type == "Reconciling" || (type.hasSuffix("ing") && type != "Progressing" && type != "Warning") {
             self = .reconciling
         } else if type == "Paused" || type == "Suspended" {
             self = .pause

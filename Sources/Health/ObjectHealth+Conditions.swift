@@ -49,10 +49,12 @@ extension ObjectHealth {
     ///
     /// 1. `Reconciling` `True` → progressing (kstatus).
     /// 2. A failure-type condition `True` (``ConditionPolarity/failure``: `Stalled`, `Failed`, `*Error`, …)
-    ///    → degraded, even beside `Ready` `True`.
+    ///    → degraded, even beside `Ready` `True` (progressing when its reason says it is still working, as
+    ///    `NotReady` with reason `Creating`).
     /// 3. `Ready`, or `Available` when there is no `Ready`: one whose own `observedGeneration` is behind
     ///    `generation` → progressing; `True` → healthy; `False` → degraded, or progressing when its reason
-    ///    contains one of ``progressReasonWords``; `Unknown` → progressing.
+    ///    contains one of ``progressReasonWords``; `Unknown` → progressing. When it says progressing, another
+    ///    success-type condition `False` for good (`Synced` with reason `ReconcileError`) makes it degraded.
     /// 4. The other success-type conditions (``ConditionPolarity/success``): any `False` → degraded
     ///    (progressing when its reason says it is still working); else any `Unknown` → progressing; else
     ///    healthy.
@@ -64,7 +66,8 @@ extension ObjectHealth {
             return .progressing(reconciling.condition.described(in: field))
         }
         if let failure = typed.first(where: { $0.polarity == .failure && $0.condition.isTrue }) {
-            return .degraded(failure.condition.described(in: field))
+            let message = failure.condition.described(in: field)
+            return failure.condition.saysStillWorking ? .progressing(message) : .degraded(message)
         }
         if let primary = conditions.first(where: { $0.type == "Ready" })
             ?? conditions.first(where: { $0.type == "Available" })
@@ -74,7 +77,11 @@ extension ObjectHealth {
                     "Waiting for \(primary.type) to reflect generation \(generation) "
                         + "(\(field)[\(primary.type)].observedGeneration is \(observed))")
             }
-            return successHealth(primary, in: field)
+            let health = successHealth(primary, in: field)
+            guard health.status == .progressing else { return health }
+            // Still on its way by its primary condition, unless another success type has failed outright.
+            return typed.lazy.filter { $0.polarity == .success && $0.condition.type != primary.type }
+                .map { successHealth($0.condition, in: field) }.first { $0.status == .degraded } ?? health
         }
         let successes = typed.filter { $0.polarity == .success }.map(\.condition)
         guard !successes.isEmpty else { return nil }
@@ -88,11 +95,7 @@ extension ObjectHealth {
     private static func successHealth(_ condition: StatusCondition, in field: String) -> ObjectHealth {
         let message = condition.described(in: field)
         if condition.isTrue { return .healthy(message) }
-        let reason = condition.reason.lowercased()
-        if condition.isFalse && !progressReasonWords.contains(where: reason.contains) {
-            return .degraded(message)
-        }
-        return .progressing(message)
+        return condition.isFalse && !condition.saysStillWorking ? .degraded(message) : .progressing(message)
     }
 
     /// Gateway API's conditions per parent (`status.parents[]`) or ancestor (`status.ancestors[]`), each
@@ -114,6 +117,12 @@ extension ObjectHealth {
 }
 
 extension StatusCondition {
+    /// Whether the reason contains one of ``ObjectHealth/progressReasonWords`` (`Creating`, `Pending`, …).
+    var saysStillWorking: Bool {
+        let reason = reason.lowercased()
+        return ObjectHealth.progressReasonWords.contains(where: reason.contains)
+    }
+
     /// `Ready is False in status.conditions: reason: message` — which condition decided, and why.
     func described(in field: String) -> String {
         let why = summary
