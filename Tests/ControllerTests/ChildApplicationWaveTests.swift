@@ -27,18 +27,6 @@ struct ChildApplicationWaveTests {
         """
     }
 
-    static let deployment = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers: [{name: web, image: "nginx:1.27"}]
-        """
-
     /// Syncs the parent's children (its desired objects) through an engine with `waveTimeout`, while the
     /// harness's controller reconciles the children it finds.
     static func syncParent(
@@ -91,7 +79,10 @@ struct ChildApplicationWaveTests {
             // No kubelet in the local plane: the Deployment's Pods stay Pending, so it stays Progressing.
             try await harness.repository.commit(
                 "children",
-                files: ["stuck/d.yaml": Self.deployment, "later/c.yaml": ControllerHarness.configMap("later", "1")])
+                files: [
+                    "stuck/d.yaml": FixtureManifests.deployment(),
+                    "later/c.yaml": ControllerHarness.configMap("later", "1"),
+                ])
             let stuck = "stuck-\(harness.namespace)"
             let later = "later-\(harness.namespace)"
             let result = try await Self.syncParent(
