@@ -46,17 +46,26 @@ struct ChildApplicationWaveTests {
         return try await engine.sync(parent, desired: desired)
     }
 
-    @Test("wave 1 is applied after the wave-0 child is Synced and Healthy")
-    func waitsForChild() async throws {
+    /// Runs `body` with a controller that watches the test namespace's Application resources, after
+    /// committing `files` (the children's sources) to the test repository.
+    static func withChildren(
+        _ files: [String: String], _ body: (ControllerHarness) async throws -> Void
+    ) async throws {
         try await ControllerHarness.run { harness in
             try await harness.installApplicationDefinition()
             try await harness.controller.watchApplications(namespace: harness.namespace)
-            try await harness.repository.commit(
-                "children",
-                files: [
-                    "first/c.yaml": ControllerHarness.configMap("first", "1"),
-                    "second/c.yaml": ControllerHarness.configMap("second", "2"),
-                ])
+            try await harness.repository.commit("children", files: files)
+            try await body(harness)
+        }
+    }
+
+    @Test("wave 1 is applied after the wave-0 child is Synced and Healthy")
+    func waitsForChild() async throws {
+        let files = [
+            "first/c.yaml": ControllerHarness.configMap("first", "1"),
+            "second/c.yaml": ControllerHarness.configMap("second", "2"),
+        ]
+        try await Self.withChildren(files) { harness in
             let names = ["first", "second"].map { "\($0)-\(harness.namespace)" }
             let result = try await Self.syncParent(
                 harness,
@@ -73,16 +82,11 @@ struct ChildApplicationWaveTests {
 
     @Test("a wave-0 child that never gets healthy stops the parent's sync at the wave timeout; wave 1 is not applied")
     func stuckChild() async throws {
-        try await ControllerHarness.run { harness in
-            try await harness.installApplicationDefinition()
-            try await harness.controller.watchApplications(namespace: harness.namespace)
-            // No kubelet in the local plane: the Deployment's Pods stay Pending, so it stays Progressing.
-            try await harness.repository.commit(
-                "children",
-                files: [
-                    "stuck/d.yaml": FixtureManifests.deployment(),
-                    "later/c.yaml": ControllerHarness.configMap("later", "1"),
-                ])
+        // No kubelet in the local plane: the Deployment's Pods stay Pending, so it stays Progressing.
+        let files = [
+            "stuck/d.yaml": FixtureManifests.deployment(), "later/c.yaml": ControllerHarness.configMap("later", "1"),
+        ]
+        try await Self.withChildren(files) { harness in
             let stuck = "stuck-\(harness.namespace)"
             let later = "later-\(harness.namespace)"
             let result = try await Self.syncParent(
