@@ -55,6 +55,13 @@ struct ControllerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("all-namespaces"), help: "Manage the Application resources of every namespace.")
     var allNamespaces = false
 
+    @Flag(
+        name: .customLong("allow-local-sources"),
+        help:
+            "Let Application resources, ApplicationSets and apps of apps use plain directories and file:// URLs on this machine (never Moor's caches); unsafe where others may create Applications."
+    )
+    var allowLocalSources = false
+
     @Option(name: .customLong("kubeconfig"), help: "Kubeconfig file(s), colon-separated (default: $KUBECONFIG).")
     var kubeconfig: String?
 
@@ -222,7 +229,9 @@ struct ControllerCommand: AsyncParsableCommand {
         let configuration = ApplicationController.Configuration(
             pollInterval: .seconds(pollInterval), concurrency: concurrency, credentials: try SourceLoader.credentials(),
             verifyKeyring: sourceAccess.verifyKeyring, clusterSecretNamespace: sourceAccess.clusterNamespace,
-            resyncInterval: .seconds(resyncInterval), gracePeriod: .seconds(gracePeriod))
+            resyncInterval: .seconds(resyncInterval), gracePeriod: .seconds(gracePeriod),
+            sourceAdmission: SourceAdmission(
+                allowsLocal: allowLocalSources, protectedDirectories: [SourceLoader.cacheRoot]))
         var engine = SyncEngine(client: client)
         engine.hookTimeout = .seconds(hookTimeout)
         let controller = ApplicationController(

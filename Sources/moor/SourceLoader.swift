@@ -11,13 +11,14 @@ import Render
 /// environment.
 enum SourceLoader {
     /// Where bare mirrors are kept between runs.
-    static var cacheDirectory: String { cacheBase + "/git" }
+    static var cacheDirectory: String { cacheRoot + "/git" }
 
     /// Where unpacked remote charts are kept between runs.
-    static var chartCacheDirectory: String { cacheBase + "/charts" }
+    static var chartCacheDirectory: String { cacheRoot + "/charts" }
 
-    /// `$MOOR_CACHE_DIR`, else `$XDG_CACHE_HOME/moor` (by default `~/.cache/moor`).
-    private static var cacheBase: String {
+    /// `$MOOR_CACHE_DIR`, else `$XDG_CACHE_HOME/moor` (by default `~/.cache/moor`): every cache, which
+    /// no application may use as a source.
+    static var cacheRoot: String {
         let environment = ProcessInfo.processInfo.environment
         if let explicit = environment["MOOR_CACHE_DIR"], !explicit.isEmpty { return explicit }
         return (environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")) + "/moor"
