@@ -55,6 +55,11 @@ struct ControllerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("all-namespaces"), help: "Manage the Application resources of every namespace.")
     var allNamespaces = false
 
+    @Option(
+        name: .customLong("render-memory-limit"),
+        help: "MiB one render tool (Helm, Kustomize, Jsonnet; each a child process) may use before it is stopped.")
+    var renderMemoryLimit = 1024
+
     @Flag(
         name: .customLong("allow-local-sources"),
         help:
@@ -122,6 +127,9 @@ struct ControllerCommand: AsyncParsableCommand {
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard hookTimeout > 0 else { throw ValidationError("--hook-timeout must be positive (seconds)") }
+        guard renderMemoryLimit >= 256 else {
+            throw ValidationError("--render-memory-limit must be at least 256 (MiB): the Go tools need that much")
+        }
         try sharding.validate(leaderElect: leaderElect, identity: identity)
     }
 
@@ -225,7 +233,8 @@ struct ControllerCommand: AsyncParsableCommand {
         client: KubeClient, cache: LiveObjectCache, manifests: (applications: [Application], sets: [ApplicationSet])?,
         logger: Logger
     ) async throws -> ApplicationController {
-        let fetcher = try sourceAccess.fetcher(client)
+        let fetcher = try sourceAccess.fetcher(
+            client, render: SourceLoader.controllerRendering(memoryLimit: renderMemoryLimit << 20))
         let configuration = ApplicationController.Configuration(
             pollInterval: .seconds(pollInterval), concurrency: concurrency, credentials: try SourceLoader.credentials(),
             verifyKeyring: sourceAccess.verifyKeyring, clusterSecretNamespace: sourceAccess.clusterNamespace,

@@ -24,11 +24,21 @@ enum SourceLoader {
         return (environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")) + "/moor"
     }
 
-    /// A fetcher over the process's caches, taking repository credentials from `credentials`.
-    static func fetcher(credentials: RepositoryCredentialSource = .none) throws -> SourceFetcher {
+    /// A fetcher over the process's caches, taking repository credentials from `credentials`, rendering
+    /// with `render`.
+    static func fetcher(
+        credentials: RepositoryCredentialSource = .none, render: RenderConfiguration = RenderConfiguration()
+    ) throws -> SourceFetcher {
         SourceFetcher(
-            cache: try GitSourceCache(directory: cacheDirectory),
+            cache: try GitSourceCache(directory: cacheDirectory), renderer: Renderer(configuration: render),
             charts: try ChartCache(directory: chartCacheDirectory), repositoryCredentials: credentials)
+    }
+
+    /// How `moor controller` renders: the Helm library in children of this very executable, every tool
+    /// limited to `memoryLimit` bytes, so that a render bomb costs only its own application.
+    static func controllerRendering(memoryLimit: Int) -> RenderConfiguration {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        return RenderConfiguration(helmIsolation: HelmIsolation(executable: executable), toolMemoryLimit: memoryLimit)
     }
 
     /// The repository credentials in `file`, else in `$MOOR_REPO_CREDENTIALS_FILE`: Secret manifests in

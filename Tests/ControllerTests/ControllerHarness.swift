@@ -5,6 +5,7 @@ import GitSource
 import KubeClient
 import MoorCore
 import MoorTestSupport
+import Render
 import Sync
 import Testing
 
@@ -26,11 +27,11 @@ struct ControllerHarness {
     /// With `clusterSecretsInNamespace`, the controller reads cluster Secrets from the test namespace;
     /// with `fetchesCharts`, it has a chart cache and fetches remote charts and chart dependencies.
     /// Local sources are allowed (the test repositories are `file://` URLs) except the Git cache, unless
-    /// `allowsLocalSources` is false.
+    /// `allowsLocalSources` is false; it renders with `rendering`.
     static func run(
         pollInterval: Duration = .milliseconds(500), clusterSecretsInNamespace: Bool = false,
         resyncInterval: Duration = .seconds(300), fetchesCharts: Bool = false, allowsLocalSources: Bool = true,
-        _ body: (ControllerHarness) async throws -> Void
+        rendering: RenderConfiguration = RenderConfiguration(), _ body: (ControllerHarness) async throws -> Void
     ) async throws {
         let cluster = try await TestCluster.shared()
         let client = try cluster.adminClient()
@@ -61,7 +62,7 @@ struct ControllerHarness {
                     Self.controller(
                         engine: configured, cache: cache, charts: charts, pollInterval: pollInterval,
                         clusterSecretNamespace: clusterSecretsInNamespace ? namespace : nil,
-                        resyncInterval: resyncInterval, sourceAdmission: admission)
+                        resyncInterval: resyncInterval, sourceAdmission: admission, rendering: rendering)
                 }
                 let controller = newController()
                 await controller.start()
@@ -91,10 +92,14 @@ struct ControllerHarness {
     static func controller(
         engine: SyncEngine<KubeClient>, cache: GitSourceCache, charts: ChartCache? = nil, pollInterval: Duration,
         clusterSecretNamespace: String? = nil, resyncInterval: Duration = .seconds(300),
-        sourceAdmission: SourceAdmission = SourceAdmission(allowsLocal: true)
+        sourceAdmission: SourceAdmission = SourceAdmission(allowsLocal: true),
+        rendering: RenderConfiguration = RenderConfiguration()
     ) -> ApplicationController {
         ApplicationController(
-            engine: engine, fetcher: SourceFetcher(cache: cache, charts: charts),
+            engine: engine,
+            fetcher: SourceFetcher(
+                cache: cache, renderer: Renderer(configuration: rendering),
+                charts: charts),
             configuration: .init(
                 pollInterval: pollInterval, backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
                 clusterSecretNamespace: clusterSecretNamespace, resyncInterval: resyncInterval,
