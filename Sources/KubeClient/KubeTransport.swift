@@ -112,9 +112,11 @@ final class KubeTransport: Sendable {
                     code: .unauthorized, status: 0, message: "exec plugin returned an unusable client certificate")
             }
         }
+        // A connection (TCP and TLS) gets 30 s, as client-go's dialer does: an API server busy with many
+        // clients' handshakes answers late, not never.
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tls, redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(10), read: nil),
+            timeout: .init(connect: .seconds(30), read: nil),
             connectionPool: .init(idleTimeout: .seconds(90), concurrentHTTP1ConnectionsPerHostSoftLimit: 32))
         configuration.httpVersion = .automatic
         configuration.decompression = .disabled

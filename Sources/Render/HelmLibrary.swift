@@ -7,7 +7,7 @@ import MoorCore
 ///
 /// Only the offline chart calls are used: `helm_chart_load`, `helm_render`, `helm_chart_crds`,
 /// `helm_dependency_list`, `helm_chart_free`, `helm_free_string`, `helm_c_version` (signatures as in
-/// the package's `_native.py`). Calls block, so they run on a Dispatch queue, not on the caller's executor; they
+/// the package's `_native.py`). Calls block, so they run on a thread of their own, not on the caller's executor; they
 /// cannot be interrupted, so the tool timeout does not apply to them (run them in a child process,
 /// ``HelmLibraryProcess``, where it must). The library stays loaded for
 /// the life of the process (a Go runtime cannot be unloaded).
@@ -100,13 +100,10 @@ final class HelmLibrary: Sendable {
     func render(
         directory: String, values: String, options: String, includeCRDs: Bool
     ) async throws(Failure) -> [RenderedFile] {
-        let result = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    returning: Result { () throws(Failure) in
-                        try self.renderBlocking(
-                            directory: directory, values: values, options: options, includeCRDs: includeCRDs)
-                    })
+        let result = await Self.onOwnThread {
+            Result { () throws(Failure) in
+                try self.renderBlocking(
+                    directory: directory, values: values, options: options, includeCRDs: includeCRDs)
             }
         }
         return try result.get()
@@ -115,19 +112,27 @@ final class HelmLibrary: Sendable {
     /// The dependencies the chart in `directory` (absolute) declares, as Helm finds them in its
     /// `charts/` directory.
     func dependencies(directory: String) async throws(Failure) -> [Dependency] {
-        let result = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    returning: Result { () throws(Failure) in
-                        try JSONValue(
-                            parsing: try self.string { out, error in self.dependencyList(directory, out, error) })
-                    })
+        let result = await Self.onOwnThread {
+            Result { () throws(Failure) in
+                try JSONValue(parsing: try self.string { out, error in self.dependencyList(directory, out, error) })
             }
         }
         return (try result.get().arrayValue ?? []).map { entry in
             Dependency(
                 name: entry["name"]?.stringValue ?? "", version: entry["version"]?.stringValue ?? "",
                 repository: entry["repository"]?.stringValue ?? "", status: entry["status"]?.stringValue ?? "")
+        }
+    }
+
+    /// Runs `body`, which blocks for as long as a library call takes, on a thread of its own. Not on
+    /// Dispatch's global queues: on Linux they are a fixed pool of one thread per core, and a render
+    /// holding them holds back everything else queued there (AsyncHTTPClient's TLS contexts among them,
+    /// so connections time out in their TLS handshake).
+    private static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: body()) }
+            thread.stackSize = 8 << 20
+            thread.start()
         }
     }
 

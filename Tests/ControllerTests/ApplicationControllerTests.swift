@@ -163,6 +163,11 @@ struct ApplicationControllerTests {
             try await harness.repository.commit("four", files: files)
             try await harness.controller.manage([harness.application("capped", automated: AutomatedSync(prune: true))])
             try await harness.eventually("all four are applied") { try await harness.value(of: "d") == "1" }
+            // A comparison made while the live-object cache still lacks some of them would see their
+            // creation later as a change to the cluster, which lifts a refusal: wait until it has all four.
+            try await harness.eventually("the live-object cache reported all four") {
+                await harness.controller.statistics().cacheChanges >= 4
+            }
             for name in ["b", "c", "d"] {
                 try FileManager.default.removeItem(atPath: harness.repository.path + "/app/\(name).yaml")
             }

@@ -84,7 +84,8 @@ struct ControllerFaultTests {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let kubeconfig = try await TestCluster.shared().adminKubeconfig
-            let arguments = ["--watch-namespace", harness.namespace, "--poll-interval", "1"]
+            // The test repository is a file:// URL on this machine.
+            let arguments = ["--watch-namespace", harness.namespace, "--poll-interval", "1", "--allow-local-sources"]
             let first = try ControllerProcess(arguments, name: "first", directory: directory, kubeconfig: kubeconfig)
             defer { first.end(SIGKILL) }
             let service = ObjectRef(apiVersion: "v1", kind: "Service", namespace: harness.namespace, name: "gate")

@@ -209,6 +209,19 @@ struct CommandLineTests {
         }
     }
 
+    /// An Application manifest named `filed` deploying `app/` of `repository`'s `main` into `namespace`,
+    /// with `spec` lines appended to its spec.
+    static func filedApplication(_ repository: GitTestRepository, _ namespace: String, spec: String = "") -> String {
+        """
+        apiVersion: moor.dev/v1alpha1
+        kind: Application
+        metadata: {name: filed}
+        spec:
+          source: {repoURL: "\(repository.fileURL)", targetRevision: main, path: app}
+          destination: {namespace: \(namespace)}
+        """ + (spec.isEmpty ? "" : "\n" + spec)
+    }
+
     @Test("flags with -f override the file's fields and say so; --name and --repo with -f are refused")
     func fileWithFlags() async throws {
         try await withRepository { repository, ns, environment, client in
@@ -217,14 +230,7 @@ struct CommandLineTests {
                 "next", files: ["next/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\n"])
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("moor-app-\(UUID()).yaml")
             defer { try? FileManager.default.removeItem(at: file) }
-            try """
-            apiVersion: moor.dev/v1alpha1
-            kind: Application
-            metadata: {name: filed}
-            spec:
-              source: {repoURL: "\(repository.fileURL)", targetRevision: main, path: app}
-              destination: {namespace: \(ns)}
-            """.write(to: file, atomically: true, encoding: .utf8)
+            try Self.filedApplication(repository, ns).write(to: file, atomically: true, encoding: .utf8)
             let sync = try MoorCommand.run(
                 ["sync", "-f", file.path, "--include", "*config.yaml"], environment: environment)
             #expect(sync.status == 0, "\(sync.error)")
@@ -253,16 +259,9 @@ struct CommandLineTests {
             try await repository.commit("first", files: Self.files(password: "x"))
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("moor-app-\(UUID()).yaml")
             defer { try? FileManager.default.removeItem(at: file) }
-            let application = """
-                # the team's application
-                apiVersion: moor.dev/v1alpha1
-                kind: Application
-                metadata: {name: filed}
-                spec:
-                  source: {repoURL: "\(repository.fileURL)", targetRevision: main, path: app}
-                  destination: {namespace: \(ns)}
-                  syncPolicy: {syncOptions: [Prune=flase]}
-                """
+            let application =
+                "# the team's application\n"
+                + Self.filedApplication(repository, ns, spec: "  syncPolicy: {syncOptions: [Prune=flase]}")
             try application.write(to: file, atomically: true, encoding: .utf8)
             let refused = try MoorCommand.run(["sync", "-f", file.path], environment: environment)
             #expect(refused.status != 0)
