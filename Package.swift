@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "ControllerTests",
             dependencies: [
-                "Controller", "ChartSource", "MoorCore", "MoorYAML", "KubeClient", "KubeCache", "Sync",
+                "Controller", "ChartSource", "MoorCore", "MoorYAML", "KubeClient", "KubeCache", "Sync", "Render",
                 "MoorTestSupport",
             ],
             swiftSettings: strict

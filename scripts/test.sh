@@ -23,6 +23,9 @@ swift build --build-tests
 # The log interleaves ~500 tests; on failure, repeat just the failures at the end, where a CI
 # summary that keeps only the tail still shows them.
 log=$(mktemp /tmp/moor-test-XXXXXX.log)
+# At most this many tests run at once (Swift Testing's bound): hundreds of integration tests
+# starting together on two cores starve each other's connections to the API server.
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-16}
 if swift test --skip-build "$@" 2>&1 | tee "$log"; then
     rm -f "$log"
 else

@@ -8,6 +8,9 @@ extension ApplicationController {
     static let orphanedResourceWarning = "OrphanedResourceWarning"
     /// The condition type for an object that more than one source of a multi-source application renders.
     static let repeatedResourceWarning = "RepeatedResourceWarning"
+    /// The condition type for what the sync plan warns of (``SyncPlan/warnings``): an object written to
+    /// another namespace than the destination, a namespace dropped from a cluster-scoped object.
+    static let planWarning = "PlanWarning"
 
     /// What was left at a previous destination.
     struct LeftBehind {

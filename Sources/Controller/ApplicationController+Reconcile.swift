@@ -52,6 +52,9 @@ extension ApplicationController {
             if !fetched.warnings.isEmpty {
                 conditions.append((Self.repeatedResourceWarning, fetched.warnings.joined(separator: "; ")))
             }
+            if !comparison.plan.warnings.isEmpty {
+                conditions.append((Self.planWarning, comparison.plan.warnings.joined(separator: "; ")))
+            }
             var operation: ApplicationStatus.OperationState?
             let changes = liveChanges[name, default: 0]
             guard
@@ -288,7 +291,8 @@ extension ApplicationController {
                 desired: planned.object, health: ObjectHealth.assess(live)?.status)
         }
         return ExpectedObjects(
-            entries, ignoreDifferences: application.spec.ignoreDifferences, fieldManager: engine.fieldManager)
+            entries, seen: comparison.objects.compactMap(\.live), ignoreDifferences: application.spec.ignoreDifferences,
+            fieldManager: engine.fieldManager)
     }
 
     /// Reports drift (the cluster changed while the target stayed the same) by an event.

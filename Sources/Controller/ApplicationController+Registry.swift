@@ -91,6 +91,12 @@ extension ApplicationController {
             reportInvalid(manifest, ref, "\(error); fix the spec: nothing is synced until then")
             return
         }
+        if let refusal = configuration.sourceAdmission.refusal(of: application) {
+            logger.error("skipping an Application resource", metadata: ["resource": "\(ref)", "error": "\(refusal)"])
+            if let name = registry.first(where: { $0.value.resourceIdentity == ref.identity })?.key { unregister(name) }
+            reportInvalid(manifest, ref, "\(refusal); nothing is synced until then")
+            return
+        }
         if let existing = registry[application.name], existing.origin != .resource(ref) {
             logger.error(
                 "skipping an Application resource whose name is taken; names must be unique",
@@ -190,9 +196,16 @@ extension ApplicationController {
         }
     }
 
-    /// Registers or updates one application and queues it when it is new or its spec changed.
+    /// Registers or updates one application and queues it when it is new or its spec changed. One
+    /// from the cluster or Git (any origin but ``Origin/file``) whose sources ``SourceAdmission``
+    /// refuses is not managed (and stops being managed), with the refusal logged.
     func register(_ application: Application, origin: Origin) {
         let name = application.name
+        if origin != .file, let refusal = configuration.sourceAdmission.refusal(of: application) {
+            logger.error("not managing application", metadata: ["application": "\(name)", "error": "\(refusal)"])
+            unregister(name)
+            return
+        }
         if var managed = registry[name] {
             guard managed.application != application else { return }
             if application.spec.syncPolicy.automated != nil { managed.status.rollback = nil }

@@ -55,12 +55,15 @@ public actor ApplicationController {
         /// How long reconciles in flight may take to finish when the controller stops as a `Service`
         /// (``run()``).
         public var gracePeriod: Duration
+        /// Which sources applications the cluster defines may read (no local directory by default).
+        public var sourceAdmission: SourceAdmission
 
         /// Creates a configuration.
         public init(
             pollInterval: Duration = .seconds(60), concurrency: Int = 4, backoff: Backoff = Backoff(),
             credentials: GitCredentials = .none, verifyKeyring: String? = nil, clusterSecretNamespace: String? = nil,
-            resyncInterval: Duration = .seconds(300), gracePeriod: Duration = .seconds(30)
+            resyncInterval: Duration = .seconds(300), gracePeriod: Duration = .seconds(30),
+            sourceAdmission: SourceAdmission = SourceAdmission()
         ) {
             self.pollInterval = pollInterval
             self.concurrency = max(1, concurrency)
@@ -70,6 +73,7 @@ public actor ApplicationController {
             self.clusterSecretNamespace = clusterSecretNamespace
             self.resyncInterval = resyncInterval
             self.gracePeriod = gracePeriod
+            self.sourceAdmission = sourceAdmission
         }
     }
 

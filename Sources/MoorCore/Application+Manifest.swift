@@ -67,8 +67,7 @@ extension Application {
             guard unknown.isEmpty else {
                 throw ApplicationError(
                     "Application \(name): unknown syncOptions \(unknown.joined(separator: ", ")); "
-                        + "known: Prune, Replace, ServerSideApply, CreateNamespace, ForceConflicts, Validate, "
-                        + "PrunePropagationPolicy, TransferFrom")
+                        + "known: \(SyncOptions.known)")
             }
             if let retry = sync["retry"], retry.objectValue != nil {
                 var value = SyncRetry()

@@ -60,7 +60,8 @@ extension Application {
         if !overrides.syncOptions.isEmpty {
             let unknown = result.spec.syncPolicy.syncOptions.apply(overrides.syncOptions)
             guard unknown.isEmpty else {
-                throw ApplicationError("unknown sync options: \(unknown.joined(separator: ", "))")
+                throw ApplicationError(
+                    "unknown sync options: \(unknown.joined(separator: ", ")); known: \(SyncOptions.known)")
             }
             fields.append("syncPolicy.syncOptions")
         }

@@ -201,7 +201,14 @@ public struct SyncOptions: Sendable, Hashable {
     /// Creates defaults.
     public init() {}
 
-    /// Applies option strings on top of these; returns the ones it does not know.
+    /// What each option takes, for error messages.
+    public static let known =
+        "Prune, Replace, ServerSideApply, CreateNamespace, ForceConflicts, Validate (each =true or =false), "
+        + "PrunePropagationPolicy=foreground|background|orphan, TransferFrom=<application>"
+
+    /// Applies option strings on top of these; returns the ones it does not know, and those whose
+    /// value the option does not take (`Prune=flase`). A boolean option with any value but `true`
+    /// is still set off (so an object's `Prune=confirm` is never pruned), but it is returned.
     @discardableResult
     public mutating func apply(_ entries: [String]) -> [String] {
         var unknown: [String] = []
@@ -211,7 +218,9 @@ public struct SyncOptions: Sendable, Hashable {
                 unknown.append(entry)
                 continue
             }
-            let flag = parts[1].lowercased() == "true"
+            let value = parts[1].lowercased()
+            let flag = value == "true"
+            let isBoolean = value == "true" || value == "false"
             switch parts[0] {
             case "Prune": prune = flag
             case "Replace": replace = flag
@@ -219,10 +228,21 @@ public struct SyncOptions: Sendable, Hashable {
             case "CreateNamespace": createNamespace = flag
             case "ForceConflicts": forceConflicts = flag
             case "Validate": validate = flag
-            case "PrunePropagationPolicy": prunePropagationPolicy = parts[1].lowercased()
-            case "TransferFrom": transferFrom = parts[1]
-            default: unknown.append(entry)
+            case "PrunePropagationPolicy":
+                guard ["foreground", "background", "orphan"].contains(value) else {
+                    unknown.append(entry)
+                    continue
+                }
+                prunePropagationPolicy = value
+                continue
+            case "TransferFrom":
+                transferFrom = parts[1]
+                continue
+            default:
+                unknown.append(entry)
+                continue
             }
+            if !isBoolean { unknown.append(entry) }
         }
         return unknown
     }

@@ -8,7 +8,8 @@ import MoorCore
 /// Only the offline chart calls are used: `helm_chart_load`, `helm_render`, `helm_chart_crds`,
 /// `helm_dependency_list`, `helm_chart_free`, `helm_free_string`, `helm_c_version` (signatures as in
 /// the package's `_native.py`). Calls block, so they run on a Dispatch queue, not on the caller's executor; they
-/// cannot be interrupted, so the tool timeout does not apply to them. The library stays loaded for
+/// cannot be interrupted, so the tool timeout does not apply to them (run them in a child process,
+/// ``HelmLibraryProcess``, where it must). The library stays loaded for
 /// the life of the process (a Go runtime cannot be unloaded).
 final class HelmLibrary: Sendable {
     private typealias Out = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>

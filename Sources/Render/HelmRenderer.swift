@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import MoorCore
 
-/// Renders a Helm chart like `helm template`: with the `helm` binary, or in process with the Helm
-/// SDK's C library (``HelmLibrary``); both get the same combined values (``HelmValues``).
+/// Renders a Helm chart like `helm template`: with the `helm` binary, or with the Helm SDK's C library
+/// (``HelmLibrary``) in process or, with a ``HelmIsolation``, in a child process
+/// (``HelmLibraryProcess``); all get the same combined values (``HelmValues``).
 ///
 /// As Argo CD does, the release namespace is `helm.namespace`, else the destination namespace, and
 /// `.Capabilities` are the destination cluster's (``RenderEnvironment``) unless `helm.kubeVersion` or
@@ -25,11 +26,14 @@ struct HelmRenderer {
     let references: [String: String]
     let runner: ToolRunner
     let engine: RenderConfiguration.HelmEngine
+    /// Runs the library in a child process when set (``HelmIsolation``).
+    let isolation: HelmIsolation?
     let logger: Logger
 
     private enum Backend {
         case binary(String)
-        case library(HelmLibrary)
+        /// The library in this process, or in a child (``HelmLibraryProcess``); the path it loads.
+        case library(any HelmLibraryCalls, path: String)
     }
 
     /// The longest release name Helm accepts.
@@ -57,10 +61,10 @@ struct HelmRenderer {
             case .binary(let path):
                 logger.debug("rendering Helm chart with helm binary", metadata: ["helm": "\(path)"])
                 files = try await renderWithBinary(path, chart: chart, values: values, release: release)
-            case .library(let library):
+            case .library(let library, let path):
                 logger.debug(
-                    "rendering Helm chart in process",
-                    metadata: ["library": "\(library.path)", "version": "\(library.version)"])
+                    "rendering Helm chart with the Helm library",
+                    metadata: ["library": "\(path)", "isolated": "\(library is HelmLibraryProcess)"])
                 try await checkDependencies(library, chart: chart, metadata: metadata)
                 files = try await renderWithLibrary(library, chart: chart, values: values, release: release)
             }
@@ -99,7 +103,7 @@ struct HelmRenderer {
     /// Refuses a chart whose `Chart.yaml` names a dependency that its `charts/` directory does not
     /// hold, as `helm template` does, naming the dependency, its version and its repository.
     private func checkDependencies(
-        _ library: HelmLibrary, chart: ConfinedPath, metadata: HelmChartMetadata
+        _ library: any HelmLibraryCalls, chart: ConfinedPath, metadata: HelmChartMetadata
     ) async throws(RenderError) {
         guard !metadata.dependencies.isEmpty else { return }
         let chartFile = root.child("Chart.yaml", of: chart)
@@ -123,7 +127,7 @@ struct HelmRenderer {
     }
 
     private func renderWithLibrary(
-        _ library: HelmLibrary, chart: ConfinedPath, values: String, release: String
+        _ library: any HelmLibraryCalls, chart: ConfinedPath, values: String, release: String
     ) async throws(RenderError) -> [HelmLibrary.RenderedFile] {
         var settings: JSONValue = ["name": .string(release), "is_install": true]
         settings["namespace"] = .string(releaseNamespace)
@@ -187,6 +191,7 @@ struct HelmRenderer {
 
     private func backend() throws(RenderError) -> Backend {
         let environment = ProcessInfo.processInfo.environment
+        let libraryPath: String
         switch engine {
         case .binary(let path):
             return .binary(path)
@@ -195,17 +200,22 @@ struct HelmRenderer {
                 let path = path ?? HelmLibrary.configuredPath(environment: environment)
                     ?? HelmLibrary.discoveredPath(environment: environment)
             else { throw Self.unavailable }
-            return .library(try HelmLibrary(path: path))
+            libraryPath = path
         case .automatic:
             if let path = HelmLibrary.configuredPath(environment: environment) {
-                return .library(try HelmLibrary(path: path))
+                libraryPath = path
+            } else if let helm = ExecutableLookup.find("helm", environment: environment) {
+                return .binary(helm)
+            } else if let path = HelmLibrary.discoveredPath(environment: environment) {
+                libraryPath = path
+            } else {
+                throw Self.unavailable
             }
-            if let helm = ExecutableLookup.find("helm", environment: environment) { return .binary(helm) }
-            if let path = HelmLibrary.discoveredPath(environment: environment) {
-                return .library(try HelmLibrary(path: path))
-            }
-            throw Self.unavailable
         }
+        guard let isolation else { return .library(try HelmLibrary(path: libraryPath), path: libraryPath) }
+        return .library(
+            HelmLibraryProcess(isolation: isolation, libraryPath: libraryPath, runner: runner, root: root),
+            path: libraryPath)
     }
 
     private static let unavailable = RenderError(

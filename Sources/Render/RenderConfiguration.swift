@@ -23,6 +23,14 @@ public struct RenderConfiguration: Sendable, Hashable {
     public var jsonnetPath: String?
     /// How Helm charts are rendered.
     public var helm: HelmEngine
+    /// When set, the Helm library runs in a child process, under ``toolMemoryLimit`` and stopped at the
+    /// tool timeout (the controller's choice: a chart bomb costs only its own application); `nil` runs
+    /// it in this process (the CLI). The `helm` binary always runs as a child.
+    public var helmIsolation: HelmIsolation?
+    /// The most memory (`RLIMIT_DATA`, set through util-linux's `prlimit`) one tool run may use:
+    /// `kustomize`, `jsonnet`, `helm` and the Helm library's child; `nil` for no limit (the CLI). The
+    /// Go tools need at least 256 MiB.
+    public var toolMemoryLimit: Int?
     /// How long one tool run may take before it and its children are killed.
     public var toolTimeout: Duration
     /// The largest file read from the checkout (manifests, values files, kustomizations), in bytes.
@@ -36,7 +44,7 @@ public struct RenderConfiguration: Sendable, Hashable {
     public init(
         kustomizePath: String? = nil, jsonnetPath: String? = nil, helm: HelmEngine = .automatic,
         toolTimeout: Duration = .seconds(90), maxFileSize: Int = 10 << 20, maxToolOutput: Int = 64 << 20,
-        maxObjects: Int = 10_000
+        maxObjects: Int = 10_000, helmIsolation: HelmIsolation? = nil, toolMemoryLimit: Int? = nil
     ) {
         self.kustomizePath = kustomizePath
         self.jsonnetPath = jsonnetPath
@@ -45,5 +53,7 @@ public struct RenderConfiguration: Sendable, Hashable {
         self.maxFileSize = maxFileSize
         self.maxToolOutput = maxToolOutput
         self.maxObjects = maxObjects
+        self.helmIsolation = helmIsolation
+        self.toolMemoryLimit = toolMemoryLimit
     }
 }

@@ -40,7 +40,9 @@ public struct Renderer: Sendable {
             throw RenderError(.notFound, "path \(quoted(options.path)) is not a directory in the repository")
         }
         let source = options.source ?? Self.detect(in: application, root: root)
-        let runner = ToolRunner(timeout: configuration.toolTimeout, maxOutput: configuration.maxToolOutput)
+        let runner = ToolRunner(
+            timeout: configuration.toolTimeout, maxOutput: configuration.maxToolOutput,
+            memoryLimit: configuration.toolMemoryLimit)
         var validator = ManifestValidator(maxObjects: configuration.maxObjects)
         switch source {
         case .directory(let directory):
@@ -56,7 +58,7 @@ public struct Renderer: Sendable {
             let renderer = HelmRenderer(
                 root: root, options: helm, environment: options.environment, references: options.references,
                 runner: runner,
-                engine: configuration.helm, logger: logger)
+                engine: configuration.helm, isolation: configuration.helmIsolation, logger: logger)
             try validator.add(try await renderer.render(application))
         }
         logger.debug("rendered \(validator.objects.count) objects", metadata: ["path": "\(application)"])

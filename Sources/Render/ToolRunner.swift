@@ -2,14 +2,22 @@ import Foundation
 import MoorCore
 import ProcessRunner
 
-/// Runs the renderers' tools (`kustomize`, `kubectl`, `jsonnet`, `helm`) through ``ProcessRunner``:
-/// an argument array, never a shell; in its own process group, stopped with all its children when
-/// it overruns the timeout; output bounded.
+/// Runs the renderers' tools (`kustomize`, `kubectl`, `jsonnet`, `helm`, the Helm library's child)
+/// through ``ProcessRunner``: an argument array, never a shell; in its own process group, stopped with
+/// all its children when it overruns the timeout; output bounded; with a memory limit, started through
+/// util-linux's `prlimit --data` so that an allocation beyond it fails in the tool.
 struct ToolRunner: Sendable {
     /// How long one run may take.
     let timeout: Duration
     /// The most bytes read from standard output.
     let maxOutput: Int
+    /// The most memory (`RLIMIT_DATA`) one run may use; `nil` for no limit.
+    var memoryLimit: Int? = nil
+
+    /// What tools print when an allocation failed (Go, C++, C).
+    private static let outOfMemory = [
+        "out of memory", "bad_alloc", "cannot allocate memory", "memory allocation error",
+    ]
 
     /// The most bytes of standard error kept; only its start is shown in errors anyway.
     private static let maxErrorOutput = 1 << 20
@@ -25,10 +33,20 @@ struct ToolRunner: Sendable {
         _ tool: String, executable: String, arguments: [String], in workingDirectory: String? = nil,
         root: SourceRoot, about location: SourceLocation?
     ) async throws(RenderError) -> [UInt8] {
+        var command = ProcessCommand(.path(executable), arguments: arguments, workingDirectory: workingDirectory)
+        if let memoryLimit {
+            guard let prlimit = ExecutableLookup.find("prlimit") else {
+                throw RenderError(
+                    .toolUnavailable, at: location,
+                    "cannot limit \(tool)'s memory: install util-linux (prlimit), or run without a memory limit")
+            }
+            command.executable = .path(prlimit)
+            command.arguments = ["--data=\(memoryLimit)", "--", executable] + arguments
+        }
         let result: ProcessResult
         do {
             result = try await ProcessRunner.run(
-                ProcessCommand(.path(executable), arguments: arguments, workingDirectory: workingDirectory),
+                command,
                 limits: ProcessLimits(timeout: timeout, maxOutput: maxOutput, maxErrorOutput: Self.maxErrorOutput))
         } catch {
             switch error.code {
@@ -44,6 +62,11 @@ struct ToolRunner: Sendable {
             }
         }
         guard result.succeeded else {
+            if let memoryLimit, Self.outOfMemory.contains(where: result.errorText.contains) {
+                throw RenderError(
+                    .limitExceeded, at: location,
+                    "\(tool) used more than its memory limit of \(memoryLimit.byteDescription) and was stopped")
+            }
             let stderr = root.redact(result.errorText).trimmingCharacters(in: .whitespacesAndNewlines)
             let shown =
                 stderr.count > Self.quotedErrorLength ? stderr.prefix(Self.quotedErrorLength) + "…" : stderr[...]

@@ -18,6 +18,14 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
     static func forbidden(_ message: String) -> APIError { APIError(status: .forbidden, message: message) }
     /// 404: no such application (or not one the token may see).
     static func notFound(_ message: String) -> APIError { APIError(status: .notFound, message: message) }
+    /// 408: the request body did not arrive in time.
+    static func requestTimeout(_ message: String) -> APIError {
+        APIError(status: .requestTimeout, message: message)
+    }
+    /// 413: the request body is over the limit.
+    static func contentTooLarge(_ message: String) -> APIError {
+        APIError(status: .contentTooLarge, message: message)
+    }
     /// 502: Git or the destination cluster failed.
     static func badGateway(_ message: String) -> APIError { APIError(status: .badGateway, message: message) }
 

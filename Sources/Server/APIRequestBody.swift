@@ -3,21 +3,27 @@ import MoorCore
 
 /// The JSON object body of an API `POST`, every field optional (an empty body is `{}`). Anything
 /// else — malformed JSON, not an object, an unknown field, a field of the wrong type — is a 400
-/// naming the problem.
+/// naming the problem; a body over ``maxBytes`` is a 413, one not read whole within the deadline a 408.
 struct APIRequestBody {
     /// The largest body read.
     static let maxBytes = 64 * 1024
 
     private let fields: JSONObject
 
-    /// Reads the body of `request`, allowing only the fields `allowed` (`example` shows a valid body).
-    static func read(_ request: Request, allowed: Set<String>, example: String) async throws(APIError) -> APIRequestBody
-    {
+    /// Reads the body of `request` within `deadline`, allowing only the fields `allowed` (`example`
+    /// shows a valid body).
+    static func read(
+        _ request: Request, allowed: Set<String>, example: String, within deadline: Duration
+    ) async throws(APIError) -> APIRequestBody {
         let bytes: ByteBuffer
-        do {
-            bytes = try await request.body.collect(upTo: maxBytes)
-        } catch {
-            throw APIError.badRequest("the request body is larger than \(maxBytes) bytes; send e.g. \(example)")
+        switch await RequestBodyReader.collect(request.body, upTo: maxBytes, within: deadline) {
+        case .success(let body): bytes = body
+        case .failure(.tooLarge):
+            throw APIError.contentTooLarge("the request body is larger than \(maxBytes) bytes; send e.g. \(example)")
+        case .failure(.timedOut):
+            throw APIError.requestTimeout("the request body did not arrive within \(deadline); send it whole")
+        case .failure(.unreadable(let reason)):
+            throw APIError.badRequest("the request body could not be read (\(reason)); send e.g. \(example)")
         }
         guard bytes.readableBytes > 0 else { return APIRequestBody(fields: JSONObject()) }
         let value: JSONValue

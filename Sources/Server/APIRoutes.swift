@@ -14,6 +14,8 @@ struct APIRoutes: Sendable {
     let access: AccessControl
     /// How often the event stream sends a keep-alive comment.
     let keepAliveInterval: Duration
+    /// How long a request body may take to arrive whole.
+    let bodyTimeout: Duration
     /// Logs who asked for each write (token names, never tokens).
     let logger: Logger
     /// The encoded summaries of lists and events.
@@ -123,7 +125,8 @@ struct APIRoutes: Sendable {
         let name = try context.parameters.require("name")
         let caller = try await snapshot(name, for: .sync, context).caller
         let body = try await APIRequestBody.read(
-            request, allowed: ["prune", "dryRun", "revision"], example: #"{"prune": false, "dryRun": true}"#)
+            request, allowed: ["prune", "dryRun", "revision"], example: #"{"prune": false, "dryRun": true}"#,
+            within: bodyTimeout)
         let options = ApplicationController.SyncRequest(
             prune: try body.bool("prune") ?? false, dryRun: try body.bool("dryRun") ?? false,
             revision: try body.string("revision"))
@@ -147,7 +150,7 @@ struct APIRoutes: Sendable {
         let name = try context.parameters.require("name")
         let caller = try await snapshot(name, for: .rollback, context).caller
         let body = try await APIRequestBody.read(
-            request, allowed: ["id", "revision", "prune"], example: #"{"id": 3}"#)
+            request, allowed: ["id", "revision", "prune"], example: #"{"id": 3}"#, within: bodyTimeout)
         let target: ApplicationController.RollbackTarget
         switch (try body.int("id"), try body.string("revision")) {
         case (let id?, nil): target = .history(id)

@@ -13,11 +13,14 @@ extension MoorServer {
         }
         let router = Router(context: MoorRequestContext.self)
         MetricsRoutes(controller: controller).add(to: router)
-        WebhookRoutes(receiver: WebhookReceiver(controller: controller, secrets: secrets, logger: logger)).add(
-            to: router)
+        WebhookRoutes(
+            receiver: WebhookReceiver(controller: controller, secrets: secrets, logger: logger),
+            bodyTimeout: configuration.bodyTimeout
+        ).add(to: router)
         try StaticFiles.register(on: router)
         APIRoutes(
-            controller: controller, access: access, keepAliveInterval: configuration.keepAliveInterval, logger: logger
+            controller: controller, access: access, keepAliveInterval: configuration.keepAliveInterval,
+            bodyTimeout: configuration.bodyTimeout, logger: logger
         ).add(to: router)
         return router
     }

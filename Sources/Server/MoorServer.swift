@@ -36,12 +36,21 @@ public struct MoorServer: Service {
         public var tokenReloadInterval: Duration
         /// How often the event stream sends a keep-alive comment.
         public var keepAliveInterval: Duration
+        /// How long a connection may stay without a request part arriving: a client that sends a
+        /// partial request head (or nothing, or no TLS handshake), or stays idle between requests,
+        /// is disconnected after it. Responses being streamed (the event stream) are not idle.
+        public var idleTimeout: Duration
+        /// How long a request body may take to arrive whole (408 after).
+        public var bodyTimeout: Duration
+        /// The most connections open at once; further ones wait in the listen backlog.
+        public var maxConnections: Int
 
         /// Creates a configuration.
         public init(
             host: String = "127.0.0.1", port: Int = 8080, tls: (certificateFile: String, keyFile: String)? = nil,
             tokens: TokenSource? = nil, webhookSecretsFile: String? = nil, tokenReloadInterval: Duration = .seconds(30),
-            keepAliveInterval: Duration = .seconds(15)
+            keepAliveInterval: Duration = .seconds(15), idleTimeout: Duration = .seconds(30),
+            bodyTimeout: Duration = .seconds(30), maxConnections: Int = 512
         ) {
             self.host = host
             self.port = port
@@ -50,6 +59,9 @@ public struct MoorServer: Service {
             self.webhookSecretsFile = webhookSecretsFile
             self.tokenReloadInterval = tokenReloadInterval
             self.keepAliveInterval = keepAliveInterval
+            self.idleTimeout = idleTimeout
+            self.bodyTimeout = bodyTimeout
+            self.maxConnections = maxConnections
         }
     }
 
@@ -143,7 +155,9 @@ public struct MoorServer: Service {
         let scheme = configuration.tls == nil ? "http" : "https"
         var application = Application(
             router: router, server: try serverBuilder(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             onServerRunning: { [logger, configuration] channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.info(
@@ -162,12 +176,15 @@ public struct MoorServer: Service {
 
     /// Plain HTTP/1.1, or TLS with the configured files.
     private func serverBuilder() throws -> HTTPServerBuilder {
-        guard let (certificateFile, keyFile) = configuration.tls else { return .http1() }
+        let http = HTTPServerBuilder.http1(
+            configuration: .init(
+                idleTimeout: TimeAmount.nanoseconds(Int64(configuration.idleTimeout / .nanoseconds(1)))))
+        guard let (certificateFile, keyFile) = configuration.tls else { return http }
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificateFile).map(NIOSSLCertificateSource.certificate)
             let key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
             return try .tls(
-                .http1(),
+                http,
                 tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
         } catch {
             throw ServerConfigurationError(

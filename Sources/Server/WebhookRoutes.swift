@@ -6,6 +6,8 @@ import NIOCore
 struct WebhookRoutes: Sendable {
     /// Handles the requests.
     let receiver: WebhookReceiver
+    /// How long a body may take to arrive whole.
+    let bodyTimeout: Duration
 
     /// Adds the route to `router`.
     func add(to router: Router<MoorRequestContext>) {
@@ -18,11 +20,13 @@ struct WebhookRoutes: Sendable {
             headers[field.name.canonicalName] = field.value
         }
         let answer: WebhookReceiver.Answer
-        do {
-            let body = try await request.body.collect(upTo: WebhookReceiver.maxBodyBytes)
-            answer = await receiver.receive(headers: headers, body: Array(body.readableBytesView))
-        } catch is NIOTooManyBytesError { answer = WebhookReceiver.tooLarge } catch {
-            answer = WebhookReceiver.answer(.badRequest("the webhook body could not be read: \(error)"))
+        switch await RequestBodyReader.collect(request.body, upTo: WebhookReceiver.maxBodyBytes, within: bodyTimeout) {
+        case .success(let body): answer = await receiver.receive(headers: headers, body: Array(body.readableBytesView))
+        case .failure(.tooLarge): answer = WebhookReceiver.tooLarge
+        case .failure(.timedOut):
+            answer = WebhookReceiver.answer(.requestTimeout("the webhook body did not arrive within \(bodyTimeout)"))
+        case .failure(.unreadable(let reason)):
+            answer = WebhookReceiver.answer(.badRequest("the webhook body could not be read: \(reason)"))
         }
         return APIResponse.json(answer.body, status: .init(code: answer.status))
     }

@@ -99,7 +99,8 @@ public struct SyncEngine<API: KubernetesAPI>: Sendable {
             application: application, succeeded: failed.isEmpty && outcome.message == nil && refused == nil,
             message: outcome.message ?? (failed.isEmpty ? refused : nil) ?? summary, objects: outcome.objects,
             dryRun: options.dryRun, writes: writes, health: health,
-            refusal: failed.isEmpty && outcome.message == nil ? comparison.plan.refusedPrune : nil)
+            refusal: failed.isEmpty && outcome.message == nil ? comparison.plan.refusedPrune : nil,
+            warnings: comparison.plan.warnings)
     }
 
     /// The write requests (apply, create, update, patch, delete) among `counts` (``KubernetesAPI/requestCounts()``).

@@ -62,6 +62,10 @@ public struct SyncPlan: Sendable, Hashable {
     /// The prune the cap refused (``SyncPlanError/Code/pruneCapExceeded``): its objects are in
     /// ``keep``, everything else is applied, and the sync fails with this message.
     public var refusedPrune: SyncPlanError?
+    /// What the plan changed or let through that its author may not expect, each naming the file and
+    /// line: an object written to another namespace than the destination, a namespace dropped from a
+    /// cluster-scoped object.
+    public var warnings: [String] = []
 
     /// Every object that is kept in sync (bootstrap and waves, hooks excluded).
     public var syncedObjects: [PlannedObject] {

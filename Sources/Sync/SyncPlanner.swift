@@ -53,6 +53,7 @@ public struct SyncPlanner: Sendable {
         }
         let crdScopes = customResourceScopes(desired)
         var planned: [PlannedObject] = []
+        var warnings: [String] = []
         var seen: [ObjectRef: SourceLocation] = [:]
         for manifest in desired {
             let annotations: SyncAnnotations
@@ -73,14 +74,20 @@ public struct SyncPlanner: Sendable {
                         + "CustomResourceDefinition in the application defines it")
             }
             var object = manifest.object
+            let destination = application.spec.destination.namespace
             if namespaced {
                 if ref.namespace.isEmpty {
-                    ref.namespace =
-                        application.spec.destination.namespace.isEmpty
-                        ? "default" : application.spec.destination.namespace
+                    ref.namespace = destination.isEmpty ? "default" : destination
                     object[path: "metadata", "namespace"] = .string(ref.namespace)
+                } else if !destination.isEmpty, ref.namespace != destination {
+                    warnings.append(
+                        "\(manifest.source): \(ref) is written to namespace \(ref.namespace), not the destination "
+                            + "namespace \(destination)")
                 }
             } else if !ref.namespace.isEmpty {
+                warnings.append(
+                    "\(manifest.source): \(ref.kind) \(ref.name) is cluster-scoped; its metadata.namespace "
+                        + "\(ref.namespace) is ignored")
                 ref.namespace = ""
                 object[path: "metadata", "namespace"] = nil
             }
@@ -154,7 +161,7 @@ public struct SyncPlanner: Sendable {
             preSyncHooks: hooks(.preSync), waves: waves, postSyncHooks: hooks(.postSync),
             syncFailHooks: hooks(.syncFail), prune: pruneRefs,
             prunePropagation: Self.propagation(application.spec.syncPolicy.syncOptions.prunePropagationPolicy),
-            keep: keep.sorted { $0.ref < $1.ref }, pruneScope: scope, refusedPrune: refusedPrune)
+            keep: keep.sorted { $0.ref < $1.ref }, pruneScope: scope, refusedPrune: refusedPrune, warnings: warnings)
     }
 
     private static func propagation(_ name: String) -> KubePropagation {

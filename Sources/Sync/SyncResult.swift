@@ -83,6 +83,8 @@ public struct SyncResult: Sendable, Hashable {
     /// The prune cap's refusal, when it is the only reason the sync failed (everything else applied): no
     /// retry gets past it, only a new commit, a change to the spec or an allowed mass prune.
     public var refusal: SyncPlanError? = nil
+    /// The plan's warnings (``SyncPlan/warnings``), each naming a file and line.
+    public var warnings: [String] = []
 
     /// `tracked`, an application's live objects as read before this sync, with the sync's writes
     /// applied: what it stored replaces or joins them, what it pruned leaves them. A comparison

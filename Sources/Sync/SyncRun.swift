@@ -152,8 +152,9 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
             result.health = ObjectHealth.assess(stored)?.status
             result.stored = stored
         } catch {
+            // What the API server refused is named where it was written in Git.
             result.action = .failed
-            result.message = error.detail
+            result.message = "\(planned.source): \(error.detail)"
         }
         return result
     }
@@ -203,9 +204,12 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
             result.health = status
             result.message = message
             if status != .healthy { result.action = .hookFailed }
+        } catch let error as KubeAPIError {
+            result.action = .hookFailed
+            result.message = "\(hook.source): \(error.detail)"
         } catch {
             result.action = .hookFailed
-            result.message = (error as? KubeAPIError)?.detail ?? "\(error)"
+            result.message = "\(error)"
         }
         let succeeded = result.action == .hookSucceeded
         let deleted = succeeded ? policies.contains(.hookSucceeded) : policies.contains(.hookFailed)

@@ -4,6 +4,7 @@ import Foundation
 import GitSource
 import KubeClient
 import MoorCore
+import Render
 import Sync
 
 extension AppCommand {
@@ -128,11 +129,12 @@ struct AppSourceFlags: ParsableArguments {
 
     /// A fetcher whose repository credentials are `--repo-credentials`' and the credential Secrets in
     /// the cluster-namespace (by default the context's namespace).
-    func fetcher(_ client: KubeClient) throws -> SourceFetcher {
+    func fetcher(_ client: KubeClient, render: RenderConfiguration = RenderConfiguration()) throws -> SourceFetcher {
         try SourceLoader.fetcher(
             credentials: .secrets(
                 client: client, namespace: clusterNamespace ?? client.connection.namespace,
-                base: try SourceLoader.repositoryCredentials(file: repositoryCredentials)))
+                base: try SourceLoader.repositoryCredentials(file: repositoryCredentials)),
+            render: render)
     }
 }
 

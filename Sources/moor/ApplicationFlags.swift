@@ -75,14 +75,23 @@ struct ApplicationFlags: ParsableArguments {
             } catch {
                 throw ValidationError("cannot read \(file): \(error.localizedDescription)")
             }
-            let documents = try YAMLReader.documents(text)
-            guard documents.count == 1, let manifest = documents.first?.value else {
+            let documents: [YAMLDocument]
+            do {
+                documents = try YAMLReader.documents(text)
+            } catch {
+                throw ValidationError("\(file):\(error.line > 0 ? "\(error.line):" : "") invalid YAML: \(error.reason)")
+            }
+            guard documents.count == 1, let document = documents.first else {
                 throw ValidationError("\(file) must hold exactly one Application")
             }
             let overrides = ApplicationOverrides(
                 targetRevision: revision, path: path, destinationNamespace: destinationNamespace,
                 syncOptions: syncOptions, source: renderOptions)
-            return try Application(manifest: manifest).overridden(by: overrides)
+            do {
+                return try Application(manifest: document.value).overridden(by: overrides)
+            } catch {
+                throw ValidationError("\(file):\(document.line): \(error)")
+            }
         }
         guard let name = name ?? (named ? nil : "render") else {
             throw ValidationError(

@@ -55,6 +55,18 @@ struct ControllerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("all-namespaces"), help: "Manage the Application resources of every namespace.")
     var allNamespaces = false
 
+    @Option(
+        name: .customLong("render-memory-limit"),
+        help: "MiB one render tool (Helm, Kustomize, Jsonnet; each a child process) may use before it is stopped.")
+    var renderMemoryLimit = 1024
+
+    @Flag(
+        name: .customLong("allow-local-sources"),
+        help:
+            "Let Application resources, ApplicationSets and apps of apps use plain directories and file:// URLs on this machine (never Moor's caches); unsafe where others may create Applications."
+    )
+    var allowLocalSources = false
+
     @Option(name: .customLong("kubeconfig"), help: "Kubeconfig file(s), colon-separated (default: $KUBECONFIG).")
     var kubeconfig: String?
 
@@ -115,6 +127,9 @@ struct ControllerCommand: AsyncParsableCommand {
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard hookTimeout > 0 else { throw ValidationError("--hook-timeout must be positive (seconds)") }
+        guard renderMemoryLimit >= 256 else {
+            throw ValidationError("--render-memory-limit must be at least 256 (MiB): the Go tools need that much")
+        }
         try sharding.validate(leaderElect: leaderElect, identity: identity)
     }
 
@@ -218,11 +233,14 @@ struct ControllerCommand: AsyncParsableCommand {
         client: KubeClient, cache: LiveObjectCache, manifests: (applications: [Application], sets: [ApplicationSet])?,
         logger: Logger
     ) async throws -> ApplicationController {
-        let fetcher = try sourceAccess.fetcher(client)
+        let fetcher = try sourceAccess.fetcher(
+            client, render: SourceLoader.controllerRendering(memoryLimit: renderMemoryLimit << 20))
         let configuration = ApplicationController.Configuration(
             pollInterval: .seconds(pollInterval), concurrency: concurrency, credentials: try SourceLoader.credentials(),
             verifyKeyring: sourceAccess.verifyKeyring, clusterSecretNamespace: sourceAccess.clusterNamespace,
-            resyncInterval: .seconds(resyncInterval), gracePeriod: .seconds(gracePeriod))
+            resyncInterval: .seconds(resyncInterval), gracePeriod: .seconds(gracePeriod),
+            sourceAdmission: SourceAdmission(
+                allowsLocal: allowLocalSources, protectedDirectories: [SourceLoader.cacheRoot]))
         var engine = SyncEngine(client: client)
         engine.hookTimeout = .seconds(hookTimeout)
         let controller = ApplicationController(

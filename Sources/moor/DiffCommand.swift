@@ -31,6 +31,7 @@ struct DiffCommand: AsyncParsableCommand {
             return (try await SyncEngine(client: client).compare(application, desired: loaded.objects), loaded)
         }
         let (result, loaded) = comparison
+        Warnings.print(result.plan.warnings)
         result.print(output, commit: loaded.commit, colored: !noColor && (color || isatty(STDOUT_FILENO) == 1))
         if result.syncStatus != .synced { throw ExitCode(1) }
     }

@@ -11,23 +11,34 @@ import Render
 /// environment.
 enum SourceLoader {
     /// Where bare mirrors are kept between runs.
-    static var cacheDirectory: String { cacheBase + "/git" }
+    static var cacheDirectory: String { cacheRoot + "/git" }
 
     /// Where unpacked remote charts are kept between runs.
-    static var chartCacheDirectory: String { cacheBase + "/charts" }
+    static var chartCacheDirectory: String { cacheRoot + "/charts" }
 
-    /// `$MOOR_CACHE_DIR`, else `$XDG_CACHE_HOME/moor` (by default `~/.cache/moor`).
-    private static var cacheBase: String {
+    /// `$MOOR_CACHE_DIR`, else `$XDG_CACHE_HOME/moor` (by default `~/.cache/moor`): every cache, which
+    /// no application may use as a source.
+    static var cacheRoot: String {
         let environment = ProcessInfo.processInfo.environment
         if let explicit = environment["MOOR_CACHE_DIR"], !explicit.isEmpty { return explicit }
         return (environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")) + "/moor"
     }
 
-    /// A fetcher over the process's caches, taking repository credentials from `credentials`.
-    static func fetcher(credentials: RepositoryCredentialSource = .none) throws -> SourceFetcher {
+    /// A fetcher over the process's caches, taking repository credentials from `credentials`, rendering
+    /// with `render`.
+    static func fetcher(
+        credentials: RepositoryCredentialSource = .none, render: RenderConfiguration = RenderConfiguration()
+    ) throws -> SourceFetcher {
         SourceFetcher(
-            cache: try GitSourceCache(directory: cacheDirectory),
+            cache: try GitSourceCache(directory: cacheDirectory), renderer: Renderer(configuration: render),
             charts: try ChartCache(directory: chartCacheDirectory), repositoryCredentials: credentials)
+    }
+
+    /// How `moor controller` renders: the Helm library in children of this very executable, every tool
+    /// limited to `memoryLimit` bytes, so that a render bomb costs only its own application.
+    static func controllerRendering(memoryLimit: Int) -> RenderConfiguration {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        return RenderConfiguration(helmIsolation: HelmIsolation(executable: executable), toolMemoryLimit: memoryLimit)
     }
 
     /// The repository credentials in `file`, else in `$MOOR_REPO_CREDENTIALS_FILE`: Secret manifests in

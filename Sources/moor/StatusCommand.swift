@@ -28,6 +28,7 @@ struct StatusCommand: AsyncParsableCommand {
             throw error
         }
         await client.shutdown()
+        Warnings.print(comparison.plan.warnings)
         let status = ApplicationStatusReport(application: application, commit: loaded.commit, comparison: comparison)
         switch output {
         case .json: print(status.json().prettyJSONString())

@@ -68,6 +68,7 @@ struct SyncCommand: AsyncParsableCommand {
         }
         reporter.finish()
         await client.shutdown()
+        Warnings.print(result.warnings)
         switch output {
         case .json:
             print(result.json(commit: loaded.commit).prettyJSONString())

@@ -5,6 +5,7 @@ import GitSource
 import KubeClient
 import MoorCore
 import MoorTestSupport
+import Render
 import Sync
 import Testing
 
@@ -25,10 +26,12 @@ struct ControllerHarness {
     /// Runs `body` with a started controller that polls every `pollInterval`; stops everything afterwards.
     /// With `clusterSecretsInNamespace`, the controller reads cluster Secrets from the test namespace;
     /// with `fetchesCharts`, it has a chart cache and fetches remote charts and chart dependencies.
+    /// Local sources are allowed (the test repositories are `file://` URLs) except the Git cache, unless
+    /// `allowsLocalSources` is false; it renders with `rendering`.
     static func run(
         pollInterval: Duration = .milliseconds(500), clusterSecretsInNamespace: Bool = false,
-        resyncInterval: Duration = .seconds(300), fetchesCharts: Bool = false,
-        _ body: (ControllerHarness) async throws -> Void
+        resyncInterval: Duration = .seconds(300), fetchesCharts: Bool = false, allowsLocalSources: Bool = true,
+        rendering: RenderConfiguration = RenderConfiguration(), _ body: (ControllerHarness) async throws -> Void
     ) async throws {
         let cluster = try await TestCluster.shared()
         let client = try cluster.adminClient()
@@ -48,7 +51,9 @@ struct ControllerHarness {
         let outcome: Result<Void, any Error>
         do {
             let repository = try await GitTestRepository.create(at: directory.appendingPathComponent("repo").path)
-            let cache = try GitSourceCache(directory: directory.appendingPathComponent("cache").path)
+            let cacheDirectory = directory.appendingPathComponent("cache").path
+            let cache = try GitSourceCache(directory: cacheDirectory)
+            let admission = SourceAdmission(allowsLocal: allowsLocalSources, protectedDirectories: [cacheDirectory])
             let charts =
                 fetchesCharts ? try ChartCache(directory: directory.appendingPathComponent("charts").path) : nil
             // The controller stops before the namespace goes, so it never syncs into a terminating namespace.
@@ -57,7 +62,7 @@ struct ControllerHarness {
                     Self.controller(
                         engine: configured, cache: cache, charts: charts, pollInterval: pollInterval,
                         clusterSecretNamespace: clusterSecretsInNamespace ? namespace : nil,
-                        resyncInterval: resyncInterval)
+                        resyncInterval: resyncInterval, sourceAdmission: admission, rendering: rendering)
                 }
                 let controller = newController()
                 await controller.start()
@@ -81,17 +86,24 @@ struct ControllerHarness {
         try outcome.get()
     }
 
-    /// A controller as the tests use it: a short backoff (200 ms doubling up to 1 s), not started;
+    /// A controller as the tests use it: a short backoff (200 ms doubling up to 1 s), sources admitted by
+    /// `sourceAdmission` (by default local ones, as the test repositories are `file://` URLs), not started;
     /// with `charts`, it fetches remote charts and chart dependencies through that cache.
     static func controller(
         engine: SyncEngine<KubeClient>, cache: GitSourceCache, charts: ChartCache? = nil, pollInterval: Duration,
-        clusterSecretNamespace: String? = nil, resyncInterval: Duration = .seconds(300)
+        clusterSecretNamespace: String? = nil, resyncInterval: Duration = .seconds(300),
+        sourceAdmission: SourceAdmission = SourceAdmission(allowsLocal: true),
+        rendering: RenderConfiguration = RenderConfiguration()
     ) -> ApplicationController {
         ApplicationController(
-            engine: engine, fetcher: SourceFetcher(cache: cache, charts: charts),
+            engine: engine,
+            fetcher: SourceFetcher(
+                cache: cache, renderer: Renderer(configuration: rendering),
+                charts: charts),
             configuration: .init(
                 pollInterval: pollInterval, backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
-                clusterSecretNamespace: clusterSecretNamespace, resyncInterval: resyncInterval))
+                clusterSecretNamespace: clusterSecretNamespace, resyncInterval: resyncInterval,
+                sourceAdmission: sourceAdmission))
     }
 
     /// An application deploying `app/` of the test repository's `main` into the test namespace.
@@ -117,14 +129,14 @@ struct ControllerHarness {
     /// Creates Application resource `name` in `namespace` (the test namespace by default) deploying
     /// `app/` of the test repository's `main` into the test namespace with `syncPolicy`; returns it.
     func createApplicationResource(
-        _ name: String, in namespace: String? = nil, syncPolicy: JSONValue
+        _ name: String, in namespace: String? = nil, repoURL: String? = nil, syncPolicy: JSONValue
     ) async throws -> ObjectRef {
         let namespace = namespace ?? self.namespace
         _ = try await other.create([
             "apiVersion": .string(Application.apiVersion), "kind": .string(Application.kind),
             "metadata": ["name": .string(name), "namespace": .string(namespace)],
             "spec": [
-                "source": ["repoURL": .string(repository.fileURL), "targetRevision": "main", "path": "app"],
+                "source": ["repoURL": .string(repoURL ?? repository.fileURL), "targetRevision": "main", "path": "app"],
                 "destination": ["namespace": .string(self.namespace)], "syncPolicy": syncPolicy,
             ],
         ])

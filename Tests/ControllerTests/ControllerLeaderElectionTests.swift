@@ -21,7 +21,7 @@ struct ControllerLeaderElectionTests {
             process.executableURL = URL(fileURLWithPath: try MoorCommand.binary())
             process.arguments = [
                 "controller", "--apps", apps.path, "--poll-interval", "1", "--leader-elect", "--lease-namespace",
-                namespace, "--lease-duration", "4", "--identity", identity, "--listen", "127.0.0.1:\(port)",
+                namespace, "--lease-duration", "10", "--identity", identity, "--listen", "127.0.0.1:\(port)",
             ]
             process.environment = ProcessInfo.processInfo.environment.merging([
                 "KUBECONFIG": kubeconfig, "MOOR_CACHE_DIR": directory.appendingPathComponent("cache-\(identity)").path,

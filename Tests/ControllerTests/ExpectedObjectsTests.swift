@@ -61,6 +61,22 @@ struct ExpectedObjectsTests {
         #expect(!ExpectedObjects().needsReconcile(Self.change(hook)))
     }
 
+    @Test("a change reporting the resource version the comparison read needs none, for any object; a newer one does")
+    func alreadySeen() {
+        let extra = ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: "web", name: "extra")
+        var seenExtra = Self.configMap("left over", resourceVersion: "7")
+        seenExtra[path: "metadata", "name"] = "extra"
+        var handEdited = Self.configMap("by hand", resourceVersion: "8")
+        let expected = ExpectedObjects(
+            [:], seen: [seenExtra, handEdited], ignoreDifferences: [], fieldManager: "moor")
+        #expect(!expected.needsReconcile(Self.change(seenExtra, kind: .added, ref: extra)))
+        #expect(!expected.needsReconcile(Self.change(handEdited)))
+        #expect(expected.needsReconcile(Self.change(seenExtra, kind: .deleted, ref: extra)))
+        handEdited[path: "metadata", "resourceVersion"] = "9"
+        #expect(expected.needsReconcile(Self.change(handEdited)))
+        #expect(ExpectedObjects().needsReconcile(Self.change(Self.configMap("git", resourceVersion: "7"))))
+    }
+
     @Test("a change only to a field ignoreDifferences ignores needs no reconcile")
     func ignoredField() {
         let expected = Self.expected(ignore: [["kind": "ConfigMap", "jsonPointers": ["/data/key"]]])

@@ -4,6 +4,7 @@ import Foundation
 import KubeClient
 import MoorCore
 import MoorTestSupport
+import Render
 import Testing
 
 /// The controller renders charts for their destination: the release namespace and the cluster's
@@ -27,6 +28,49 @@ struct HelmControllerTests {
             try await harness.eventually("the chart is applied in the destination namespace") {
                 let binding = try? await harness.other.get(ref)
                 return binding?[path: "subjects"]?[0]?["namespace"]?.stringValue == harness.namespace
+            }
+        }
+    }
+
+    @Test("a chart that allocates without bound fails only its own application; the other stays synced and healed")
+    func renderBomb() async throws {
+        let rendering = RenderConfiguration(
+            helmIsolation: HelmIsolation(executable: try MoorCommand.binary()), toolMemoryLimit: 512 << 20)
+        try await Harness.run(rendering: rendering) { harness in
+            var files = try Self.chart("webapp")
+            files["bomb/Chart.yaml"] = "apiVersion: v2\nname: bomb\nversion: 0.1.0\n"
+            // Doubles a string 40 times: a terabyte, unless something stops it.
+            files["bomb/templates/bomb.yaml"] = """
+                {{- $s := "0123456789abcdef" }}
+                {{- range until 40 }}{{ $s = print $s $s }}{{ end }}
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: bomb}
+                data: {size: {{ len $s | quote }}}
+                """
+            try await harness.repository.commit("a chart and a bomb", files: files)
+            var bomb = harness.application("bomb", automated: AutomatedSync())
+            bomb.spec.source.path = "bomb"
+            try await harness.controller.manage([
+                harness.application("webapp", automated: AutomatedSync(prune: true, selfHeal: true)), bomb,
+            ])
+            try await harness.eventually("the bomb's application fails naming the limit") {
+                await harness.controller.status(of: "bomb")?.conditions.contains {
+                    $0.type == "ComparisonError" && $0.message.contains("more than its memory limit of 512 MiB")
+                } == true
+            }
+            let settings = ObjectRef(
+                apiVersion: "v1", kind: "ConfigMap", namespace: harness.namespace, name: "app-webapp-env")
+            try await harness.eventually("the other chart is synced") {
+                await harness.controller.status(of: "webapp")?.sync.status == .synced
+            }
+            _ = try await harness.other.mergePatch(settings, patch: ["data": ["LOG_LEVEL": "debug"]])
+            try await harness.eventually("and its drift is healed") {
+                try await harness.other.get(settings)[path: "data", "LOG_LEVEL"] == "info"
+            }
+            await #expect(throws: KubeAPIError.self, "nothing of the bomb was applied") {
+                try await harness.other.get(
+                    ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: harness.namespace, name: "bomb"))
             }
         }
     }

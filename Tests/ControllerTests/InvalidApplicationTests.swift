@@ -33,6 +33,50 @@ struct InvalidApplicationTests {
         }
     }
 
+    @Test("an Application resource reading the controller's disk (file:// or a plain directory) is refused by default")
+    func localSourceRefused() async throws {
+        try await Harness.run(allowsLocalSources: false) { harness in
+            try await harness.repository.commit("first", files: ["app/a.yaml": Harness.configMap("a", "one")])
+            try await harness.installApplicationDefinition()
+            let automated: JSONValue = ["automated": ["prune": true]]
+            let byURL = try await harness.createApplicationResource("url-\(harness.namespace)", syncPolicy: automated)
+            let byPath = try await harness.createApplicationResource(
+                "path-\(harness.namespace)", repoURL: harness.repository.path, syncPolicy: automated)
+            try await harness.controller.watchApplications(namespace: harness.namespace)
+            for ref in [byURL, byPath] {
+                try await harness.eventually("\(ref.name) says why it is refused") {
+                    let message = try await Self.invalidSpecMessage(harness, ref)
+                    return message?.contains("is a directory on the controller's disk") == true
+                        && message?.contains("--allow-local-sources") == true
+                }
+                #expect(await harness.controller.status(of: ref.name) == nil, "not managed")
+            }
+            #expect(try await harness.value(of: "a") == nil, "nothing synced")
+        }
+    }
+
+    @Test("with local sources allowed, a source inside Moor's Git cache is still refused; the repository itself syncs")
+    func cacheNeverASource() async throws {
+        try await Harness.run { harness in
+            try await harness.repository.commit("first", files: ["app/a.yaml": Harness.configMap("a", "one")])
+            try await harness.installApplicationDefinition()
+            let automated: JSONValue = ["automated": ["prune": true]]
+            _ = try await harness.createApplicationResource("owner-\(harness.namespace)", syncPolicy: automated)
+            try await harness.controller.watchApplications(namespace: harness.namespace)
+            try await harness.eventually("the repository's own application syncs") {
+                try await harness.value(of: "a") == "one"
+            }
+            let cache = URL(fileURLWithPath: harness.repository.path).deletingLastPathComponent()
+                .appendingPathComponent("cache/mirrors").path
+            let mirror = try await harness.createApplicationResource(
+                "mirror-\(harness.namespace)", repoURL: "file://\(cache)/../mirrors/repo.git", syncPolicy: automated)
+            try await harness.eventually("the cache reader says why it is refused") {
+                try await Self.invalidSpecMessage(harness, mirror)?.contains("is inside Moor's own cache") == true
+            }
+            #expect(await harness.controller.status(of: mirror.name) == nil, "not managed")
+        }
+    }
+
     @Test("a second Application resource with a taken name, in another namespace, is refused by a condition")
     func takenName() async throws {
         try await Harness.run { harness in

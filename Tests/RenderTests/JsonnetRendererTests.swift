@@ -56,6 +56,16 @@ struct JsonnetRendererTests {
         #expect(error?.message.contains(tree.root) == false)
     }
 
+    @Test("a program that allocates without bound is stopped at the memory limit, naming it")
+    func memoryLimit() async throws {
+        let tree = try TestTree(["app/main.jsonnet": "{ a: std.makeArray(1000000000, function(i) [i]) }\n"])
+        defer { tree.remove() }
+        let error = await tree.renderError(
+            RenderOptions(path: "app"), configuration: RenderConfiguration(toolMemoryLimit: 256 << 20))
+        #expect(error?.code == .limitExceeded)
+        #expect(error?.message.contains("jsonnet used more than its memory limit of 256 MiB") == true, "\(error!)")
+    }
+
     @Test("output that is not objects is refused")
     func scalarOutput() async throws {
         let tree = try TestTree(["app/main.jsonnet": "[1, 2]\n"])

@@ -85,7 +85,7 @@ struct APIRulesTests {
         let router = Router(context: MoorRequestContext.self)
         APIRoutes(
             controller: service, access: AccessControl(source: nil, store: store), keepAliveInterval: .seconds(15),
-            logger: Logger(label: "moor.test")
+            bodyTimeout: .seconds(30), logger: Logger(label: "moor.test")
         ).add(to: router)
         try await Application(router: router).test(.router) { client in try await body(client) }
     }
@@ -180,6 +180,17 @@ struct APIRulesTests {
             for body in ["{}", #"{"id": 1, "revision": "abc"}"#] {
                 try await Self.expect(400, client, .post, rollback, token: token, body: body)
             }
+        }
+        #expect(await service.calls.isEmpty)
+    }
+
+    @Test("a request body over the limit is 413 and reaches nothing")
+    func oversizedBody() async throws {
+        let service = RecordingService(["team-a-web"])
+        try await Self.withAPI(service) { client in
+            let body = #"{"revision": ""# + String(repeating: "a", count: APIRequestBody.maxBytes) + #""}"#
+            let sync = "/api/v1/applications/team-a-web/sync"
+            try await Self.expect(413, client, .post, sync, token: "team-a-token-0123456789", body: body)
         }
         #expect(await service.calls.isEmpty)
     }

@@ -112,6 +112,14 @@ struct ApplicationTests {
                 "unknown syncOptions Bogus=true"
             ),
             (
+                "apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {source: {repoURL: x}, syncPolicy: {syncOptions: [Prune=flase]}}",
+                "unknown syncOptions Prune=flase; known: Prune, Replace, ServerSideApply, CreateNamespace, ForceConflicts, Validate (each =true or =false)"
+            ),
+            (
+                "apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {source: {repoURL: x}, syncPolicy: {syncOptions: [PrunePropagationPolicy=sideways]}}",
+                "unknown syncOptions PrunePropagationPolicy=sideways"
+            ),
+            (
                 "apiVersion: moor.dev/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {source: {repoURL: x}, syncPolicy: {retry: {backoff: {duration: soon}}}}",
                 "is not a duration"
             ),

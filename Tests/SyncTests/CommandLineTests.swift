@@ -245,6 +245,42 @@ struct CommandLineTests {
         }
     }
 
+    @Test(
+        "a malformed -f file, or one with a sync option value it does not take, names the file and line; nothing is synced"
+    )
+    func badApplicationFile() async throws {
+        try await withRepository { repository, ns, environment, client in
+            try await repository.commit("first", files: Self.files(password: "x"))
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("moor-app-\(UUID()).yaml")
+            defer { try? FileManager.default.removeItem(at: file) }
+            let application = """
+                # the team's application
+                apiVersion: moor.dev/v1alpha1
+                kind: Application
+                metadata: {name: filed}
+                spec:
+                  source: {repoURL: "\(repository.fileURL)", targetRevision: main, path: app}
+                  destination: {namespace: \(ns)}
+                  syncPolicy: {syncOptions: [Prune=flase]}
+                """
+            try application.write(to: file, atomically: true, encoding: .utf8)
+            let refused = try MoorCommand.run(["sync", "-f", file.path], environment: environment)
+            #expect(refused.status != 0)
+            #expect(
+                refused.error.contains("\(file.path):2: Application filed: unknown syncOptions Prune=flase"),
+                "\(refused.error)")
+            try (application + "\n  bad: [unclosed\n").write(to: file, atomically: true, encoding: .utf8)
+            let malformed = try MoorCommand.run(["sync", "-f", file.path], environment: environment)
+            #expect(malformed.status != 0)
+            #expect(malformed.error.contains("\(file.path):"), "\(malformed.error)")
+            #expect(malformed.error.contains("invalid YAML"), "\(malformed.error)")
+            await #expect(throws: KubeAPIError.self, "nothing was synced") {
+                _ = try await client.get(
+                    ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: ns, name: "settings"))
+            }
+        }
+    }
+
     @Test("moor delete: asks on a terminal, needs --yes otherwise, --dry-run deletes nothing, Prune=false stays")
     func delete() async throws {
         try await withRepository { repository, ns, environment, client in

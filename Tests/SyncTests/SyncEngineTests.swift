@@ -437,6 +437,28 @@ struct SyncEngineTests {
         }
     }
 
+    @Test("an object the API server rejects fails naming its file and line, in its result and in the sync's message")
+    func rejectedObjectNamesItsFile() async throws {
+        try await withEngine { engine, _, ns in
+            let app = Self.application("rejected", namespace: ns)
+            let invalidLabel = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: labelled
+                  labels: {tier: "not a valid label value!"}
+                """
+            let desired = try Self.manifests(
+                Self.configMap("fine") + "\n---\n# a comment\n" + invalidLabel, file: "app/web.yaml")
+            let result = try await engine.sync(app, desired: desired)
+            #expect(!result.succeeded)
+            let rejected = result.objects.first { $0.ref.name == "labelled" }
+            #expect(rejected?.action == .failed)
+            #expect(rejected?.message.hasPrefix("app/web.yaml:10: ") == true, "\(rejected?.message ?? "")")
+            #expect(result.message.contains("ConfigMap \(ns)/labelled: app/web.yaml:10: "), "\(result.message)")
+        }
+    }
+
     @Test("prune deletes what Git dropped, never an untracked copy, never after an empty render, not above the cap")
     func pruneSafety() async throws {
         try await withEngine { engine, client, ns in

@@ -65,6 +65,26 @@ struct SyncPlannerTests {
         #expect(role?.object[path: "metadata", "namespace"] == nil)
     }
 
+    @Test(
+        "an object written to another namespace than the destination, and a cluster-scoped one's namespace, are warned of"
+    )
+    func namespaceWarnings() throws {
+        let plan = try Self.planner().plan(
+            desired: [
+                Self.object("ConfigMap", "a", namespace: "prod", line: 1),
+                Self.object("ConfigMap", "b", namespace: "kube-system", line: 5),
+                Self.object("ClusterRole", "r", apiVersion: "rbac.authorization.k8s.io/v1", namespace: "prod", line: 9),
+            ],
+            tracked: [], prune: false)
+        #expect(
+            plan.warnings == [
+                "app.yaml:5: ConfigMap kube-system/b is written to namespace kube-system, not the destination namespace prod",
+                "app.yaml:9: ClusterRole r is cluster-scoped; its metadata.namespace prod is ignored",
+            ])
+        let unset = try Self.planner().plan(desired: [Self.object("ConfigMap", "c")], tracked: [], prune: false)
+        #expect(unset.warnings.isEmpty)
+    }
+
     @Test("every planned object carries the managed-by label and its tracking id")
     func stamping() throws {
         let plan = try Self.planner().plan(desired: [Self.object("ConfigMap", "a")], tracked: [], prune: false)
