@@ -68,7 +68,7 @@ extension ApplicationController {
             for manifest in manifests { registerResource(manifest) }
         case .event(let event) where event.kind == .deleted:
             guard let ref = ObjectRef(object: event.object)?.identity,
-                let name = registry.first(where: { $0.value.resourceIdentity == ref })?.key
+                let name = resourceNames[ref]
             else { return }
             unregister(name)
         case .event(let event):
@@ -87,7 +87,7 @@ extension ApplicationController {
                 metadata: [
                     "resource": "\(ref)", "error": "\(error)",
                 ])
-            if let name = registry.first(where: { $0.value.resourceIdentity == ref.identity })?.key { unregister(name) }
+            if let name = resourceNames[ref.identity] { unregister(name) }
             reportInvalid(manifest, ref, "\(error); fix the spec: nothing is synced until then")
             return
         }
@@ -213,7 +213,9 @@ extension ApplicationController {
             registry[name] = managed
             logger.info("application changed", metadata: ["application": "\(name)"])
         } else {
-            registry[name] = Managed(application: application, origin: origin, poll: startPolling(name))
+            registry[name] = Managed(application: application, origin: origin)
+            startPolling(name)
+            if case .resource(let ref) = origin { resourceNames[ref.identity] = name }
             logger.info("managing application", metadata: ["application": "\(name)"])
         }
         enqueue(name)
@@ -222,7 +224,8 @@ extension ApplicationController {
     /// Stops managing `name`; its objects stay.
     func unregister(_ name: String) {
         guard let managed = registry.removeValue(forKey: name) else { return }
-        managed.poll.cancel()
+        if let identity = managed.resourceIdentity { resourceNames[identity] = nil }
+        polls.remove(name)
         forget(name)
         logger.info("no longer managing application; its objects stay", metadata: ["application": "\(name)"])
     }

@@ -117,7 +117,6 @@ public actor ApplicationController {
         /// What its reconciles remember of its syncs (``SyncMemory``: where automated sync and
         /// self-heal are decided).
         var memory = SyncMemory()
-        var poll: Task<Void, Never>
         /// The `uid` of the Application resource, for the events about it.
         var resourceUID = ""
         /// Refresh annotations on the Application resource, removed after the next reconcile.
@@ -142,6 +141,9 @@ public actor ApplicationController {
     let configuration: Configuration
     let logger: Logger
     var registry: [String: Managed] = [:]
+    /// The name of the application each Application resource in ``registry`` defines, by the resource's
+    /// identity (``ObjectRef/identity``), so a deleted resource is found in O(1), not by a scan of the registry.
+    var resourceNames: [ObjectRef: String] = [:]
     /// The ApplicationSets managed, by name: from a file (``manageSet(_:)``) or resources
     /// (``watchApplicationSets(namespace:)``).
     var applicationSets: [String: ManagedSet] = [:]
@@ -153,6 +155,9 @@ public actor ApplicationController {
     var running: [String: Task<Void, Never>] = [:]
     var background: [Task<Void, Never>] = []
     private var wakeUp: Task<Void, Never>?
+    /// When each application is polled next (``PollSchedule``), and the one task that sleeps until then.
+    var polls: PollSchedule
+    private var pollTimer: (task: Task<Void, Never>, deadline: ContinuousClock.Instant)?
     var accepting = true
     /// What the last full reconcile of each application found in sync (``PollBaseline``).
     var baselines: [String: PollBaseline] = [:]
@@ -188,6 +193,7 @@ public actor ApplicationController {
             local: engine, cache: live,
             namespace: configuration.clusterSecretNamespace ?? engine.client.connection.namespace, logger: logger)
         queue = WorkQueue(backoff: configuration.backoff)
+        polls = PollSchedule(interval: configuration.pollInterval)
     }
 
     /// The client of the controller's own cluster (Application resources, their status and events).
@@ -225,7 +231,7 @@ public actor ApplicationController {
         accepting = false
         statusObservers.finishAll()
         wakeUp?.cancel()
-        for managed in registry.values { managed.poll.cancel() }
+        pollTimer?.task.cancel()
         for task in background { task.cancel() }
         let inFlight = Array(running.values)
         let clock = clock
@@ -365,15 +371,30 @@ public actor ApplicationController {
         dispatch()
     }
 
-    /// A task that queues `name` every poll interval until cancelled.
-    func startPolling(_ name: String) -> Task<Void, Never> {
-        let interval = configuration.pollInterval
+    /// Starts polling `name` every poll interval (``PollSchedule``) until it is no longer managed.
+    func startPolling(_ name: String) {
+        polls.add(name, now: clock.now)
+        schedulePolls()
+    }
+
+    /// Makes the poll task sleep until the next application is due, unless it already does.
+    private func schedulePolls() {
+        guard accepting, let next = polls.nextDue() else { return }
+        if let pollTimer, pollTimer.deadline <= next { return }
+        pollTimer?.task.cancel()
         let clock = clock
-        return Task { [weak self] in
-            while true {
-                do { try await clock.sleep(for: interval) } catch { return }
-                await self?.enqueue(name, .poll)
-            }
-        }
+        pollTimer = (
+            Task { [weak self] in
+                do { try await clock.sleep(until: next) } catch { return }
+                await self?.pollDue()
+            }, next
+        )
+    }
+
+    /// Queues every application due for a poll, then sleeps until the next.
+    private func pollDue() {
+        pollTimer = nil
+        for name in polls.takeDue(now: clock.now) { enqueue(name, .poll) }
+        schedulePolls()
     }
 }

@@ -133,7 +133,8 @@ public struct SourceFetcher: Sendable {
             listedSince: listedSince ?? .now - listingReuse)
         if let verifyKeyring { _ = try await cache.verifySignature(url, commit: commit.sha, keyring: verifyKeyring) }
         let key = RenderCache.Key(
-            repository: url.normalized, commit: commit.sha + Self.fingerprint(references), options: options)
+            repository: url.normalized, revision: source.targetRevision,
+            commit: commit.sha + Self.fingerprint(references), options: options)
         if let objects = await renders?.objects(key) { return Fetched(commit: commit, objects: objects) }
         let checkout = try await checkouts.acquire(url, commit: commit.sha)
         let objects: [ManifestObject]
@@ -190,8 +191,8 @@ public struct SourceFetcher: Sendable {
         options.path = fetched.chartDirectory
         if case .helm = options.source {} else { options.source = .helm(HelmOptions()) }
         let key = RenderCache.Key(
-            repository: reference.repositoryURL, commit: fetched.digest + Self.fingerprint(references), options: options
-        )
+            repository: reference.repositoryURL, revision: source.targetRevision,
+            commit: fetched.digest + Self.fingerprint(references), options: options)
         if let objects = await renders?.objects(key) { return Fetched(chart: fetched, objects: objects) }
         try await vendorDependencies(root: fetched.root, options: options)
         options.references = references.mapValues(\.directory)

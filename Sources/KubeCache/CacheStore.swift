@@ -5,6 +5,9 @@ internal import MoorCore
 /// grouped by resource type and indexed by application. Pure: it takes watch events and lists
 /// and returns the changes they make, so the diffing is testable without a cluster.
 ///
+/// Held objects share the storage of their common keys, namespace and managed fields (``JSONInterner``),
+/// so the store's memory grows with what differs between objects.
+///
 /// Every update reports exactly what differs from what the store held: an event or listed object
 /// equal to the stored one reports nothing; a list replaces its resource type's objects and
 /// reports the objects it adds, those it changes, and those it no longer contains as deleted.
@@ -16,6 +19,8 @@ struct CacheStore: Sendable {
 
     private var types: [GroupKind: [ObjectRef: Entry]] = [:]
     private var members: [String: Set<ObjectRef>] = [:]
+    /// Shares the storage of what the held objects have alike (``JSONInterner``).
+    private var interner = JSONInterner()
 
     /// Objects held.
     private(set) var count = 0
@@ -65,6 +70,7 @@ struct CacheStore: Sendable {
         let type = GroupKind(ref)
         let previous = types[type]?[identity]
         if let previous, previous.object == object { return nil }
+        let object = interner.intern(object)
         let application = TrackingID.application(of: object)
         types[type, default: [:]][identity] = Entry(object: object, application: application)
         if previous == nil { count += 1 }

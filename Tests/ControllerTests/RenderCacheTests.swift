@@ -37,6 +37,26 @@ struct RenderCacheTests {
         #expect(await cache.statistics == RenderCache.Statistics(hits: 1, misses: 3))
     }
 
+    @Test("a render at a new commit replaces its source's render at the older commit; other revisions stay")
+    func newCommitReplaces() async {
+        let cache = RenderCache()
+        let old = String(repeating: "a", count: 40)
+        let new = String(repeating: "b", count: 40)
+        await cache.store(Self.objects("old", count: 2), for: Self.key("apps/a", commit: old), now: start)
+        var tag = Self.key("apps/a", commit: old)
+        tag.revision = "v1.0.0"
+        await cache.store(Self.objects("tag", count: 1), for: tag, now: start)
+        await cache.store(Self.objects("new", count: 2), for: Self.key("apps/a", commit: new), now: start)
+        #expect(await cache.count == 2, "one render per source as written")
+        #expect(await cache.objects(Self.key("apps/a", commit: old), now: start) == nil)
+        #expect(await cache.objects(Self.key("apps/a", commit: new), now: start) == Self.objects("new", count: 2))
+        #expect(await cache.objects(tag, now: start) == Self.objects("tag", count: 1))
+        #expect(
+            await cache.bytes
+                == RenderCache.estimatedBytes(of: Self.objects("new", count: 2))
+                + RenderCache.estimatedBytes(of: Self.objects("tag", count: 1)))
+    }
+
     @Test("an entry older than maxAge is rendered again")
     func maxAge() async {
         let cache = RenderCache(maxAge: .seconds(60))
@@ -45,9 +65,10 @@ struct RenderCacheTests {
         #expect(await cache.objects(Self.key("a"), now: start + .seconds(60)) == nil)
     }
 
-    @Test("beyond its capacity in objects the least recently used renders go first; an oversized one is not kept")
+    @Test("beyond its capacity in bytes the least recently used renders go first; an oversized one is not kept")
     func leastRecentlyUsed() async {
-        let cache = RenderCache(capacity: 10)
+        let four = RenderCache.estimatedBytes(of: Self.objects("a", count: 4))
+        let cache = RenderCache(capacity: four * 2 + four / 2)
         await cache.store(Self.objects("a", count: 4), for: Self.key("a"), now: start)
         await cache.store(Self.objects("b", count: 4), for: Self.key("b"), now: start)
         _ = await cache.objects(Self.key("a"), now: start)
@@ -55,24 +76,40 @@ struct RenderCacheTests {
         #expect(await cache.objects(Self.key("b"), now: start) == nil, "b was used least recently")
         #expect(await cache.objects(Self.key("a"), now: start) != nil)
         #expect(await cache.objects(Self.key("c"), now: start) != nil)
-        #expect(await cache.count == 8)
+        #expect(await cache.count == 2)
+        #expect(await cache.bytes == four * 2)
 
-        await cache.store(Self.objects("huge", count: 11), for: Self.key("huge"), now: start)
+        await cache.store(Self.objects("huge", count: 40), for: Self.key("huge"), now: start)
         #expect(await cache.objects(Self.key("huge"), now: start) == nil)
-        #expect(await cache.count == 8)
+        #expect(await cache.bytes == four * 2)
     }
 
-    @Test("storing under a key again replaces its render; an empty render counts as one object")
+    @Test("storing under a key again replaces its render; an empty render still weighs its entry")
     func replaceAndEmpty() async {
-        let cache = RenderCache(capacity: 3)
+        let cache = RenderCache(capacity: RenderCache.estimatedBytes(of: Self.objects("a", count: 2)) * 2)
         await cache.store(Self.objects("a", count: 2), for: Self.key("a"), now: start)
         await cache.store(Self.objects("a2", count: 1), for: Self.key("a"), now: start)
         #expect(await cache.objects(Self.key("a"), now: start) == Self.objects("a2", count: 1))
-        await cache.store([], for: Self.key("empty-1"), now: start)
-        await cache.store([], for: Self.key("empty-2"), now: start)
-        #expect(await cache.count == 3)
-        await cache.store([], for: Self.key("empty-3"), now: start)
-        #expect(await cache.count == 3)
-        #expect(await cache.objects(Self.key("a"), now: start) == nil)
+        #expect(await cache.bytes == RenderCache.estimatedBytes(of: Self.objects("a2", count: 1)))
+        #expect(RenderCache.estimatedBytes(of: []) == RenderCache.entryBytes)
+        for index in 0..<100 { await cache.store([], for: Self.key("empty-\(index)"), now: start) }
+        #expect(await cache.bytes <= cache.capacity)
+        #expect(await cache.objects(Self.key("a"), now: start) == nil, "empty renders pushed a out")
+    }
+
+    @Test("a render weighs more with more objects and with longer strings")
+    func weight() {
+        let small = RenderCache.estimatedBytes(of: Self.objects("a", count: 1))
+        #expect(RenderCache.estimatedBytes(of: Self.objects("a", count: 2)) > small)
+        let long = ManifestObject(
+            object: [
+                "apiVersion": "v1", "kind": "ConfigMap",
+                "data": ["payload": .string(String(repeating: "x", count: 100))],
+            ],
+            source: SourceLocation(file: "a.yaml", line: 1))
+        let short = ManifestObject(
+            object: ["apiVersion": "v1", "kind": "ConfigMap", "data": ["payload": "x"]],
+            source: SourceLocation(file: "a.yaml", line: 1))
+        #expect(RenderCache.estimatedBytes(of: [long]) >= RenderCache.estimatedBytes(of: [short]) + 100)
     }
 }

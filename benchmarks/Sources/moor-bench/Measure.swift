@@ -16,14 +16,24 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 
 @discardableResult
 func shell(_ arguments: [String], environment: [String: String] = [:]) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    return process.terminationStatus
+    try shellAll([arguments], environment: environment)[0]
+}
+
+/// Runs `commands` side by side (standard output discarded) and waits for all of them; their exit statuses.
+func shellAll(_ commands: [[String]], environment: [String: String] = [:]) throws -> [Int32] {
+    let processes = try commands.map { arguments in
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+    return processes.map { process in
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
 }
 
 /// The standard output of a command that must succeed.

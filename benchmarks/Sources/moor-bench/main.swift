@@ -1,6 +1,7 @@
 // moor-bench: measures Moor against a public peer on the same control plane, alternating runs,
 // and prints both medians and their ratio. Usage: moor-bench apply|sync|render|controller|webhook|api|charts
 //   [--objects N] [--runs R] [--parallel P] [--kubeconfig FILE] [--apps N] [--poll S] [--steady S] [--concurrency C] [--resync S]
+//   [--kubectl-processes 2,4,8]
 import Foundation
 
 struct Options {
@@ -15,6 +16,8 @@ struct Options {
     var steadySeconds = 20.0
     var resyncSeconds = 300.0
     var concurrency = 4
+    /// Controller benchmark: the numbers of `kubectl` processes side by side its parallel peers run.
+    var kubectlProcesses = [2, 4, 8]
     var kubeconfig = ProcessInfo.processInfo.environment["KUBECONFIG"] ?? ""
 
     init(_ arguments: [String]) {
@@ -30,6 +33,8 @@ struct Options {
             case "--steady": steadySeconds = Double(iterator.next() ?? "") ?? steadySeconds
             case "--concurrency": concurrency = Int(iterator.next() ?? "") ?? concurrency
             case "--resync": resyncSeconds = Double(iterator.next() ?? "") ?? resyncSeconds
+            case "--kubectl-processes":
+                kubectlProcesses = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
             default: benchmark = argument
             }
         }
