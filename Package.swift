@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Sync", targets: ["Sync"]),
         .library(name: "KubeCache", targets: ["KubeCache"]),
         .library(name: "Health", targets: ["Health"]),
+        .library(name: "HealthScript", targets: ["HealthScript"]),
         .library(name: "Diff", targets: ["Diff"]),
         .library(name: "ChartArchive", targets: ["ChartArchive"]),
         .library(name: "MoorYAML", targets: ["MoorYAML"]),
@@ -95,6 +96,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Health", dependencies: ["MoorCore"], swiftSettings: strict),
+        .systemLibrary(name: "CLua", path: "Sources/CLua"),
+        .target(
+            name: "HealthScript", dependencies: ["Health", "MoorCore", "MoorYAML", "CLua"], swiftSettings: strict
+        ),
         .target(name: "Diff", dependencies: ["MoorCore", "MoorYAML"], swiftSettings: strict),
         .target(
             name: "Sync",
@@ -156,6 +161,9 @@ let package = Package(
             exclude: ["Charts"], swiftSettings: strict
         ),
         .testTarget(name: "HealthTests", dependencies: ["Health", "MoorCore", "MoorYAML"], swiftSettings: strict),
+        .testTarget(
+            name: "HealthScriptTests", dependencies: ["HealthScript", "Health", "MoorCore"], swiftSettings: strict
+        ),
         .testTarget(
             name: "DiffTests", dependencies: ["Diff", "MoorCore", "MoorYAML", "MoorTestSupport"], swiftSettings: strict
         ),
