@@ -92,6 +92,9 @@ final class LuaSandbox {
             budget.pointee.enforced = 0
             lua_sethook(state, nil, 0, 0)
             lua_settop(state, 0)
+            // The last runs' garbage counts against the limit until collected: keep it from crowding out
+            // the next object.
+            if budget.pointee.used > budget.pointee.limit / 4 { lua_gc(state, LUA_GCCOLLECT, 0) }
         }
         lua_settop(state, 0)
         lua_rawgeti(state, LUA_REGISTRYINDEX, chunk)

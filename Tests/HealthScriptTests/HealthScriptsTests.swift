@@ -229,6 +229,18 @@ struct HealthScriptFailureTests {
         #expect(health?.message.contains("does not fit in the memory limit") == true, "\(health?.message ?? "")")
     }
 
+    @Test("objects of a good part of the memory limit, one after another, do not fill it with garbage")
+    func garbage() {
+        let checks = scripts(
+            ["example.com_Thing": "return { status = \"Healthy\", message = tostring(#obj.spec.items) }"],
+            limits: HealthScriptLimits(instructions: 1000, memoryBytes: 1 << 20))
+        let items = JSONValue.array((0..<3000).map { .string("item-\($0)") })
+        for _ in 0..<20 {
+            let health = checks.assess(object("example.com/v1", "Thing", spec: ["items": items]))
+            #expect(health == ObjectHealth(status: .healthy, message: "3000"))
+        }
+    }
+
     @Test("a long message is cut")
     func longMessage() {
         let health = Self.assess("return { status = \"Healthy\", message = string.rep(\"y\", 5000) }", openLibs: true)
