@@ -73,7 +73,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "ChartArchive", dependencies: ["MoorCore", "CZlib"], swiftSettings: strict),
+        .target(name: "ChartArchive", dependencies: ["CZlib"], swiftSettings: strict),
         .target(
             name: "ChartSource",
             dependencies: [

@@ -18,8 +18,11 @@ public struct ObjectHealth: Sendable, Hashable, Codable {
     /// An object being deleted (`metadata.deletionTimestamp` set) is ``HealthStatus/progressing``. Otherwise
     /// the rule for its group and kind decides: Deployment, StatefulSet, DaemonSet, ReplicaSet, Pod, Job,
     /// CronJob, Service, Ingress, PersistentVolumeClaim, HorizontalPodAutoscaler, APIService, Namespace and
-    /// CustomResourceDefinition each have one (one file per kind). Any other kind is judged by its
-    /// `status.observedGeneration` and its `Ready` or `Available` condition, when it has them.
+    /// CustomResourceDefinition each have one (one file per kind), and so do Applications (`argoproj.io`,
+    /// `moor.dev`: Synced and Healthy, for an app of apps). Any other kind gets the generic rule
+    /// (``generic(_:)``): suspension fields, `status.observedGeneration`, kstatus's `Reconciling` and
+    /// `Stalled`, failure- and success-type conditions, Gateway API's per-parent conditions and phase-like
+    /// fields, the message naming the field that decided.
     ///
     /// Returns `nil` when the object has no notion of health (a ConfigMap, a Role, a custom resource without
     /// conditions); ``HealthStatus/aggregate(_:)`` then treats it as healthy, as Argo CD does. Fields that
@@ -33,11 +36,11 @@ public struct ObjectHealth: Sendable, Hashable, Codable {
         if let rule = builtInRule(group: object.group, kind: object.kind) {
             return rule(object)
         }
-        return conditions(object)
+        return generic(object)
     }
 
     /// The rule of a kind that has one of its own; `nil` for every other kind.
-    private static func builtInRule(group: String, kind: String) -> ((LiveObject) -> ObjectHealth)? {
+    private static func builtInRule(group: String, kind: String) -> ((LiveObject) -> ObjectHealth?)? {
         switch (group, kind) {
         case ("apps", "Deployment"), ("extensions", "Deployment"): deployment
         case ("apps", "StatefulSet"): statefulSet
@@ -53,6 +56,7 @@ public struct ObjectHealth: Sendable, Hashable, Codable {
         case ("autoscaling", "HorizontalPodAutoscaler"): horizontalPodAutoscaler
         case ("apiregistration.k8s.io", "APIService"): apiService
         case ("apiextensions.k8s.io", "CustomResourceDefinition"): customResourceDefinition
+        case ("argoproj.io", "Application"), ("moor.dev", "Application"): application
         default: nil
         }
     }

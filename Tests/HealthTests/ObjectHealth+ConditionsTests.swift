@@ -16,7 +16,8 @@ struct ConditionsHealthTests {
         arguments: [
             HealthCase("no status → no health", resource(), nil),
             HealthCase(
-                "only unrelated conditions → no health", resource(condition("Synced", "False", reason: "Error")), nil),
+                "only conditions that say nothing of health → no health",
+                resource(condition("ConfigurationApplied", "False", reason: "Error")), nil),
             HealthCase(
                 "observed generation behind → Progressing",
                 resource(condition("Ready", "True"), generation: 2), .progressing,

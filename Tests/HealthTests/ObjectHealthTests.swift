@@ -35,7 +35,7 @@ struct ObjectHealthTests {
             HealthCase("not JSON object", "just a string", nil),
             HealthCase(
                 "a Deployment of another group is not a Kubernetes Deployment",
-                liveObject("example.com/v1", "Deployment", spec: ["paused": true]), nil),
+                liveObject("example.com/v1", "Deployment", spec: ["replicas": 3]), nil),
         ]
     )
     func noHealth(_ row: HealthCase) { row.check() }

@@ -55,18 +55,7 @@ struct SyncOrchestrationTests {
         "    argocd.argoproj.io/sync-wave: \"\(wave)\""
     }
 
-    static let stuckDeployment = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: stuck-web
-        spec:
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers: [{name: web, image: "nginx:1.27"}]
-        """
+    static let stuckDeployment = FixtureManifests.deployment("stuck-web")
 
     /// The names written (created, applied or replaced), in order, without deletions.
     static func written(_ cluster: InMemoryCluster) -> [String] {
@@ -229,7 +218,7 @@ struct SyncOrchestrationTests {
         engine.pollInterval = .seconds(5)
         engine.clock = .immediate()
         let desired = try Self.desired(
-            Self.stuckDeployment.replacingOccurrences(of: "stuck-web", with: "slow-web"),
+            FixtureManifests.deployment("slow-web"),
             SyncEngineTests.configMap("late", annotations: Self.wave(1)))
         let result = try await engine.sync(Self.application("wavetimeout"), desired: desired)
         #expect(!result.succeeded)
