@@ -112,7 +112,8 @@ let package = Package(
         .target(
             name: "Controller",
             dependencies: [
-                "MoorCore", "KubeClient", "KubeCache", "GitSource", "Render", "ChartSource", "Sync", "Health", "Diff",
+                "MoorCore", "KubeClient", "KubeCache", "GitSource", "Render", "ChartSource", "Sync", "Health",
+                "HealthScript", "Diff",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -142,8 +143,8 @@ let package = Package(
         .executableTarget(
             name: "moor",
             dependencies: [
-                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "ChartSource", "Health", "Sync",
-                "Controller", "Server",
+                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "ChartSource", "Health", "HealthScript",
+                "Sync", "Controller", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

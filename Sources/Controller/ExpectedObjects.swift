@@ -20,20 +20,24 @@ struct ExpectedObjects: Sendable {
     private let policy: DiffPolicy?
     private let fieldManager: String
     private let entries: [ObjectRef: Entry]
+    /// How the entries' health was judged, and changes' health is.
+    private let health: HealthAssessor
 
     /// Nothing expected: every change needs a reconcile.
     init() {
         policy = nil
         fieldManager = ""
         entries = [:]
+        health = .builtIn
     }
 
     /// Expects `entries` (by object) compared under the application's `ignoreDifferences`, as
-    /// applied by `fieldManager`. Malformed rules expect nothing.
-    init(_ entries: [ObjectRef: Entry], ignoreDifferences: [JSONValue], fieldManager: String) {
+    /// applied by `fieldManager`, their health as `health` judged it. Malformed rules expect nothing.
+    init(_ entries: [ObjectRef: Entry], ignoreDifferences: [JSONValue], fieldManager: String, health: HealthAssessor) {
         policy = try? DiffPolicy(ignoreDifferences: ignoreDifferences)
         self.fieldManager = fieldManager
         self.entries = Dictionary(entries.map { ($0.key.identity, $0.value) }) { first, _ in first }
+        self.health = health
     }
 
     /// Whether `change` may leave the application out of sync or change its health: a deletion,
@@ -43,7 +47,7 @@ struct ExpectedObjects: Sendable {
     func needsReconcile(_ change: CacheChange) -> Bool {
         if (try? SyncAnnotations(object: change.object))?.isHook == true { return false }
         guard change.kind != .deleted, let policy, let entry = entries[change.ref.identity] else { return true }
-        let health = ObjectHealth.assess(change.object)?.status
+        let health = self.health.assess(change.object)?.status
         let matches =
             policy.isDesiredSubsetOfLive(desired: entry.desired, live: change.object)
             && !policy.dropsOwnedFields(desired: entry.desired, live: change.object, manager: fieldManager)

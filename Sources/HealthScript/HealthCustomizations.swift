@@ -63,6 +63,14 @@ public struct HealthCustomizations: Sendable, Hashable {
         self.problems = problems
     }
 
+    /// Reads the customizations of the two ConfigMaps Moor looks at: `moor-cm` and Argo CD's `argocd-cm`, both
+    /// read as ``init(configMapData:)`` reads one. Where both hold a key, `moor-cm`'s value wins (per key: a
+    /// `resource.customizations` blob in `moor-cm` replaces the whole blob of `argocd-cm`, and a per-kind key
+    /// replaces the same key only), so a Moor-specific override needs no edit of the Argo CD configuration.
+    public init(moorConfigMap moor: [String: String], argoConfigMap argo: [String: String]) {
+        self.init(configMapData: argo.merging(moor) { _, moorValue in moorValue })
+    }
+
     /// Reads customizations from YAML: either a whole ConfigMap manifest (its `data` is read) or a mapping
     /// of the same keys and values as a ConfigMap's `data`, e.g.
     ///

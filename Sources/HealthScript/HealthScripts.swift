@@ -17,7 +17,7 @@ internal import Synchronization
 ///
 /// **Thread safety.** A Lua state is not thread-safe, so each script's state is behind a mutex: objects
 /// of one kind are assessed one at a time, objects of different kinds in parallel.
-public struct HealthScripts: Sendable {
+public struct HealthScripts: CustomHealthChecks {
     /// The customizations that were left out, and why: those ``HealthCustomizations`` could not read, then
     /// the scripts that do not compile (whose kinds assess as ``Health/HealthStatus/unknown``).
     public let problems: [HealthCustomizationError]
@@ -59,16 +59,21 @@ public struct HealthScripts: Sendable {
     /// Never throws, crashes or hangs on a script's account: a script that fails, exceeds a limit, returns
     /// something other than a table, or returns a status other than `Healthy`, `Progressing`, `Degraded`,
     /// `Suspended`, `Missing` or `Unknown` gives ``Health/HealthStatus/unknown`` with a message saying so.
-    /// A missing `message` is empty; messages are cut to 1,024 characters.
+    /// A missing `message` is empty; messages are cut to 1,024 characters. ``Health/ObjectHealth/decidedBy``
+    /// is ``Health/HealthSource/script(key:)`` with the customization's key.
     public func assess(_ object: JSONValue) -> ObjectHealth? {
+        guard !exact.isEmpty || !wildcards.isEmpty else { return nil }
         let (group, _) = ObjectRef.split(apiVersion: object["apiVersion"]?.stringValue ?? "")
         guard let check = check(group: group, kind: object["kind"]?.stringValue ?? "") else { return nil }
+        var health: ObjectHealth
         switch check.outcome {
         case .compiled(let sandbox):
-            return sandbox.assess(object)
+            health = sandbox.assess(object)
         case .broken(let error):
-            return ObjectHealth(status: .unknown, message: error.message)
+            health = ObjectHealth(status: .unknown, message: error.message)
         }
+        health.decidedBy = .script(key: check.rule.key)
+        return health
     }
 
     /// The check for `group` and `kind`.

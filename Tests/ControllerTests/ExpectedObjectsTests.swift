@@ -27,7 +27,8 @@ struct ExpectedObjectsTests {
         var desired = configMap("git")
         desired[path: "metadata", "resourceVersion"] = nil
         return ExpectedObjects(
-            [ref: .init(desired: desired, health: health)], ignoreDifferences: ignore, fieldManager: "moor")
+            [ref: .init(desired: desired, health: health)], ignoreDifferences: ignore, fieldManager: "moor",
+            health: .builtIn)
     }
 
     static func change(_ object: JSONValue, kind: CacheChange.Kind = .modified, ref: ObjectRef = ref) -> CacheChange {

@@ -1,4 +1,5 @@
 import Foundation
+import Health
 import HealthScript
 import MoorCore
 
@@ -66,3 +67,8 @@ let certificateScript = """
     end
     return { status = "Progressing", message = "no Ready condition yet" }
     """
+
+/// The status and message of `health` without the decider, for comparing what scripts say.
+func verdict(_ health: ObjectHealth?) -> ObjectHealth? {
+    health.map { ObjectHealth(status: $0.status, message: $0.message) }
+}

@@ -60,7 +60,8 @@ struct HealthCustomizationsTests {
     )
     func precedence(_ group: String, _ kind: String, _ message: String) {
         let apiVersion = group.isEmpty ? "v1" : "\(group)/v1"
-        #expect(Self.checks.assess(object(apiVersion, kind)) == ObjectHealth(status: .healthy, message: message))
+        #expect(
+            verdict(Self.checks.assess(object(apiVersion, kind))) == ObjectHealth(status: .healthy, message: message))
         #expect(Self.checks.problems.isEmpty, "\(Self.checks.problems)")
     }
 
@@ -148,7 +149,7 @@ struct HealthCustomizationsTests {
             #expect(customizations.rules.map(\.useOpenLibs) == [true])
             let health = HealthScripts(customizations).assess(
                 object("example.com/v1", "Database", status: ["phase": "Ready", "replicas": 2]))
-            #expect(health == ObjectHealth(status: .healthy, message: "ready with 2 replicas"))
+            #expect(verdict(health) == ObjectHealth(status: .healthy, message: "ready with 2 replicas"))
         }
     }
 
@@ -259,7 +260,8 @@ struct HealthCustomizationErrorTests {
         let broken = checks.assess(object("example.com/v1", "Broken"))
         #expect(broken?.status == .unknown)
         #expect(broken?.message == problem?.message)
-        #expect(checks.assess(object("example.com/v1", "Good")) == ObjectHealth(status: .healthy, message: "good"))
+        #expect(
+            verdict(checks.assess(object("example.com/v1", "Good"))) == ObjectHealth(status: .healthy, message: "good"))
     }
 }
 

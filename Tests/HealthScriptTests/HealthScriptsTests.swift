@@ -77,7 +77,7 @@ struct HealthScriptStatusTests {
     func everyStatus() {
         for status in HealthStatus.allCases {
             let checks = scripts(["example.com_Thing": "return { status = \"\(status.rawValue)\" }"])
-            #expect(checks.assess(object("example.com/v1", "Thing")) == ObjectHealth(status: status))
+            #expect(verdict(checks.assess(object("example.com/v1", "Thing"))) == ObjectHealth(status: status))
         }
     }
 
@@ -99,7 +99,8 @@ struct HealthScriptStatusTests {
                 "nested": ["deep": ["value": "x"]], "empty": [:],
             ])
         #expect(
-            scripts(["example.com_Thing": script]).assess(thing) == ObjectHealth(status: .healthy, message: "converted")
+            verdict(scripts(["example.com_Thing": script]).assess(thing))
+                == ObjectHealth(status: .healthy, message: "converted")
         )
     }
 
@@ -215,7 +216,7 @@ struct HealthScriptFailureTests {
         #expect(bomb?.status == .unknown)
         #expect(bomb?.message.contains("memory limit of 1048576 bytes") == true, "\(bomb?.message ?? "")")
         let calm = checks.assess(object("example.com/v1", "Thing", spec: ["grow": false]))
-        #expect(calm == ObjectHealth(status: .healthy, message: "fine"))
+        #expect(verdict(calm) == ObjectHealth(status: .healthy, message: "fine"))
     }
 
     @Test("an object too large for the memory limit is Unknown, not converted")
@@ -237,7 +238,7 @@ struct HealthScriptFailureTests {
         let items = JSONValue.array((0..<3000).map { .string("item-\($0)") })
         for _ in 0..<20 {
             let health = checks.assess(object("example.com/v1", "Thing", spec: ["items": items]))
-            #expect(health == ObjectHealth(status: .healthy, message: "3000"))
+            #expect(verdict(health) == ObjectHealth(status: .healthy, message: "3000"))
         }
     }
 
@@ -292,7 +293,7 @@ struct HealthScriptSandboxTests {
         #expect(closed?.status == .unknown)
         #expect(closed?.message.contains("global 'string'") == true, "\(closed?.message ?? "")")
         let open = scripts(["example.com_Thing": script], openLibs: true).assess(object("example.com/v1", "Thing"))
-        #expect(open == ObjectHealth(status: .healthy, message: "OK2"))
+        #expect(verdict(open) == ObjectHealth(status: .healthy, message: "OK2"))
         let dump = scripts(["example.com_Thing": "string.dump(function() end)"], openLibs: true).assess(
             object("example.com/v1", "Thing"))
         #expect(dump?.message.contains("field 'dump'") == true, "\(dump?.message ?? "")")
@@ -313,7 +314,7 @@ struct HealthScriptSandboxTests {
             return { status = "Degraded" }
             """
         #expect(
-            scripts(["example.com_Thing": script]).assess(object("example.com/v1", "Thing"))
+            verdict(scripts(["example.com_Thing": script]).assess(object("example.com/v1", "Thing")))
                 == ObjectHealth(status: .healthy, message: "4"))
     }
 }

@@ -24,7 +24,7 @@ struct APITreeTests {
             Self.object("Pod", "bare", uid: "pod-b"),
             Self.object("Pod", "web-1-b", uid: "pod-b2", owners: ["rs-1", "unknown"]),
         ]
-        let nodes = ApplicationController.owned(by: ["deploy"], among: candidates)
+        let nodes = ApplicationController.owned(by: ["deploy"], among: candidates, health: .builtIn)
         #expect(nodes.map(\.ref.name) == ["web-1-a", "web-1-b", "web-1"])
         #expect(nodes.map(\.parents) == [["rs-1"], ["rs-1"], ["deploy"]])
         #expect(nodes.allSatisfy { $0.sync == nil })
@@ -32,6 +32,9 @@ struct APITreeTests {
 
     @Test("without roots nothing is owned")
     func noRoots() {
-        #expect(ApplicationController.owned(by: [], among: [Self.object("Pod", "p", uid: "u", owners: ["x"])]).isEmpty)
+        #expect(
+            ApplicationController.owned(
+                by: [], among: [Self.object("Pod", "p", uid: "u", owners: ["x"])], health: .builtIn
+            ).isEmpty)
     }
 }
