@@ -1,4 +1,4 @@
-public import Health
+internal import Health
 internal import HealthScript
 internal import KubeClient
 internal import Logging

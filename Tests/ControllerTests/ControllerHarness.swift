@@ -24,10 +24,12 @@ struct ControllerHarness {
 
     /// Runs `body` with a started controller that polls every `pollInterval`; stops everything afterwards.
     /// With `clusterSecretsInNamespace`, the controller reads cluster Secrets from the test namespace;
-    /// with `fetchesCharts`, it has a chart cache and fetches remote charts and chart dependencies.
+    /// with `fetchesCharts`, it has a chart cache and fetches remote charts and chart dependencies;
+    /// `healthRefreshInterval` is how long it trusts the health ConfigMaps it read.
     static func run(
         pollInterval: Duration = .milliseconds(500), clusterSecretsInNamespace: Bool = false,
         resyncInterval: Duration = .seconds(300), fetchesCharts: Bool = false,
+        healthRefreshInterval: Duration = .seconds(10),
         _ body: (ControllerHarness) async throws -> Void
     ) async throws {
         let cluster = try await TestCluster.shared()
@@ -57,7 +59,7 @@ struct ControllerHarness {
                     Self.controller(
                         engine: configured, cache: cache, charts: charts, pollInterval: pollInterval,
                         clusterSecretNamespace: clusterSecretsInNamespace ? namespace : nil,
-                        resyncInterval: resyncInterval)
+                        resyncInterval: resyncInterval, healthRefreshInterval: healthRefreshInterval)
                 }
                 let controller = newController()
                 await controller.start()
@@ -85,13 +87,15 @@ struct ControllerHarness {
     /// with `charts`, it fetches remote charts and chart dependencies through that cache.
     static func controller(
         engine: SyncEngine<KubeClient>, cache: GitSourceCache, charts: ChartCache? = nil, pollInterval: Duration,
-        clusterSecretNamespace: String? = nil, resyncInterval: Duration = .seconds(300)
+        clusterSecretNamespace: String? = nil, resyncInterval: Duration = .seconds(300),
+        healthRefreshInterval: Duration = .seconds(10)
     ) -> ApplicationController {
         ApplicationController(
             engine: engine, fetcher: SourceFetcher(cache: cache, charts: charts),
             configuration: .init(
                 pollInterval: pollInterval, backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
-                clusterSecretNamespace: clusterSecretNamespace, resyncInterval: resyncInterval))
+                clusterSecretNamespace: clusterSecretNamespace, resyncInterval: resyncInterval,
+                healthRefreshInterval: healthRefreshInterval))
     }
 
     /// An application deploying `app/` of the test repository's `main` into the test namespace.
