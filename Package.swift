@@ -184,8 +184,8 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Controller", "MoorCore", "MoorYAML", "KubeClient", "MoorTestSupport", "Sync", "GitSource",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "Server", "Controller", "Health", "MoorCore", "MoorYAML", "KubeClient", "MoorTestSupport", "Sync",
+                "GitSource", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
