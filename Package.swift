@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Sync", targets: ["Sync"]),
         .library(name: "KubeCache", targets: ["KubeCache"]),
         .library(name: "Health", targets: ["Health"]),
+        .library(name: "HealthScript", targets: ["HealthScript"]),
         .library(name: "Diff", targets: ["Diff"]),
         .library(name: "ChartArchive", targets: ["ChartArchive"]),
         .library(name: "MoorYAML", targets: ["MoorYAML"]),
@@ -95,6 +96,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Health", dependencies: ["MoorCore"], swiftSettings: strict),
+        .systemLibrary(name: "CLua", path: "Sources/CLua"),
+        .target(
+            name: "HealthScript", dependencies: ["Health", "MoorCore", "MoorYAML", "CLua"], swiftSettings: strict
+        ),
         .target(name: "Diff", dependencies: ["MoorCore", "MoorYAML"], swiftSettings: strict),
         .target(
             name: "Sync",
@@ -107,7 +112,8 @@ let package = Package(
         .target(
             name: "Controller",
             dependencies: [
-                "MoorCore", "KubeClient", "KubeCache", "GitSource", "Render", "ChartSource", "Sync", "Health", "Diff",
+                "MoorCore", "KubeClient", "KubeCache", "GitSource", "Render", "ChartSource", "Sync", "Health",
+                "HealthScript", "Diff",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -137,8 +143,8 @@ let package = Package(
         .executableTarget(
             name: "moor",
             dependencies: [
-                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "ChartSource", "Health", "Sync",
-                "Controller", "Server",
+                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "ChartSource", "Health", "HealthScript",
+                "Sync", "Controller", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -156,6 +162,9 @@ let package = Package(
             exclude: ["Charts"], swiftSettings: strict
         ),
         .testTarget(name: "HealthTests", dependencies: ["Health", "MoorCore", "MoorYAML"], swiftSettings: strict),
+        .testTarget(
+            name: "HealthScriptTests", dependencies: ["HealthScript", "Health", "MoorCore"], swiftSettings: strict
+        ),
         .testTarget(
             name: "DiffTests", dependencies: ["Diff", "MoorCore", "MoorYAML", "MoorTestSupport"], swiftSettings: strict
         ),
@@ -175,8 +184,8 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Controller", "MoorCore", "MoorYAML", "KubeClient", "MoorTestSupport", "Sync", "GitSource",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "Server", "Controller", "Health", "MoorCore", "MoorYAML", "KubeClient", "MoorTestSupport", "Sync",
+                "GitSource", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -24,6 +24,8 @@ let package = Package(
                 .product(name: "ChartSource", package: "moor"),
                 .product(name: "Controller", package: "moor"),
                 .product(name: "Server", package: "moor"),
+                .product(name: "Health", package: "moor"),
+                .product(name: "HealthScript", package: "moor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs Moor's benchmarks against the local control plane (started if needed) and prints ratios
 # against the public peer measured in the same run.
-#   benchmarks/run.sh [apply|sync|render|controller|webhook|api|charts] [--objects N] [--runs R] [--parallel P]
+#   benchmarks/run.sh [apply|sync|render|controller|webhook|api|charts|health] [--objects N] [--runs R] [--parallel P]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 export PATH=/opt/swift/usr/bin:$PATH
-# The charts benchmark starts its own chart servers and needs no cluster.
-if [ "${1:-apply}" != charts ] && { [ -z "${KUBECONFIG:-}" ] || [ -n "${MOOR_BENCH_LOCAL:-1}" ]; }; then
+# The charts benchmark starts its own chart servers and the health benchmark is in process: no cluster.
+if [ "${1:-apply}" != charts ] && [ "${1:-apply}" != health ] && { [ -z "${KUBECONFIG:-}" ] || [ -n "${MOOR_BENCH_LOCAL:-1}" ]; }; then
     MOOR_CP_NAME=bench "$root/scripts/control-plane.sh" up >/dev/null
     eval "$(MOOR_CP_NAME=bench "$root/scripts/control-plane.sh" env)"
 fi

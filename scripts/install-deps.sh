@@ -4,7 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-apt_packages=(git curl openssl jq python3-pip nginx fcgiwrap openssh-server openssh-client gnupg jsonnet chromium chromium-driver wrk docker-registry apache2-utils python3-cryptography)
+apt_packages=(git liblua5.1-0-dev curl openssl jq python3-pip nginx fcgiwrap openssh-server openssh-client gnupg jsonnet chromium chromium-driver wrk docker-registry apache2-utils python3-cryptography)
 missing=()
 for package in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

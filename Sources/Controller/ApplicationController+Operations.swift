@@ -180,7 +180,9 @@ extension ApplicationController {
             status.operationState = operation
             status.addHistory(.init(operation, fetched: fetched, spec: application.spec))
             if let comparison {
-                status.summarize(comparison, revision: fetched.revision ?? "", revisions: fetched.revisions)
+                status.summarize(
+                    comparison, revision: fetched.revision ?? "", revisions: fetched.revisions,
+                    health: cluster.engine.health)
             }
         }
         return SyncOutcome(operation: operation, result: result, dryRun: false)

@@ -91,13 +91,13 @@ extension ApplicationController {
             if let shared = Self.sharedResourceMessage(comparison) {
                 conditions.append((Self.sharedResourceWarning, shared))
             }
-            registry[name]?.expected = expectedObjects(comparison, application: application)
+            registry[name]?.expected = expectedObjects(comparison, application: application, health: engine.health)
             registry[name]?.watchedTypes = await watchResourceTypes(of: comparison, in: cluster)
             let finalOperation = operation
             let finalConditions = conditions
             let previousDestination = registry[name]?.previousDestination
             await record(name) { status in
-                status.summarize(comparison, revision: revision, revisions: fetched.revisions)
+                status.summarize(comparison, revision: revision, revisions: fetched.revisions, health: engine.health)
                 status.sync.destination = application.spec.destination
                 status.sync.previousDestination = previousDestination
                 if let finalOperation {
@@ -280,19 +280,21 @@ extension ApplicationController {
             previousNamespaces: previousNamespaces)
     }
 
-    /// The objects `comparison` found in sync, with their desired form and health.
-    private func expectedObjects(_ comparison: ApplicationComparison, application: Application) -> ExpectedObjects {
+    /// The objects `comparison` found in sync, with their desired form and health as `health` judges it.
+    private func expectedObjects(
+        _ comparison: ApplicationComparison, application: Application, health: HealthAssessor
+    ) -> ExpectedObjects {
         var entries: [ObjectRef: ExpectedObjects.Entry] = [:]
         for planned in comparison.plan.syncedObjects {
             guard let state = comparison.state(of: planned.ref), state.state == .synced, let live = state.live else {
                 continue
             }
             entries[planned.ref] = ExpectedObjects.Entry(
-                desired: planned.object, health: ObjectHealth.assess(live)?.status)
+                desired: planned.object, health: health.assess(live)?.status)
         }
         return ExpectedObjects(
             entries, seen: comparison.objects.compactMap(\.live), ignoreDifferences: application.spec.ignoreDifferences,
-            fieldManager: engine.fieldManager)
+            fieldManager: engine.fieldManager, health: health)
     }
 
     /// Reports drift (the cluster changed while the target stayed the same) by an event.
@@ -329,21 +331,24 @@ extension ApplicationStatus.HistoryEntry {
 
 extension ApplicationStatus {
     /// Sets the sync status and revision, health and resources from a comparison at `revision` (the
-    /// destinations in ``sync`` stay). The application's health is the worst of its desired objects',
-    /// a missing object counting as `Missing`.
-    mutating func summarize(_ comparison: ApplicationComparison, revision: String, revisions: [String] = []) {
+    /// destinations in ``sync`` stay), objects' health as `health` judges it. The application's health is
+    /// the worst of its desired objects', a missing object counting as `Missing`.
+    mutating func summarize(
+        _ comparison: ApplicationComparison, revision: String, revisions: [String] = [], health assessor: HealthAssessor
+    ) {
         sync.status = comparison.syncStatus
         sync.revision = revision
         sync.revisions = revisions
         var worst: (health: ObjectHealth, ref: ObjectRef)?
         resources = comparison.objects.map { object in
             let health =
-                object.live.flatMap(ObjectHealth.assess)
+                object.live.flatMap(assessor.assess)
                 ?? (object.state == .missing ? ObjectHealth(status: .missing, message: "not in the cluster") : nil)
             if object.state != .extraneous, let health, health.status > (worst?.health.status ?? .healthy) {
                 worst = (health, object.ref)
             }
-            return ResourceStatus(ref: object.ref, status: object.state, health: health?.status)
+            return ResourceStatus(
+                ref: object.ref, status: object.state, health: health?.status, healthDecidedBy: health?.decidedBy)
         }
         health = HealthSummary(
             status: worst?.health.status ?? .healthy,

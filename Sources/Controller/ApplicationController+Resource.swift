@@ -36,20 +36,24 @@ extension ApplicationController {
 
         /// Reads the Application resource `ref`, resolves the cluster its destination names (``engine``'s,
         /// or one registered by a cluster Secret) and runs `body` with the resource, the application and
-        /// that cluster's engine. Throws before `body` runs for a resource that does not exist or does
-        /// not parse, or an unknown destination.
+        /// that cluster's engine, which judges health with the customizations of the `moor-cm` and
+        /// `argocd-cm` ConfigMaps beside the cluster Secrets, as the controller does. Throws before `body`
+        /// runs for a resource that does not exist or does not parse, or an unknown destination.
         func withResource<T: Sendable>(
             _ ref: ObjectRef, _ body: (JSONValue, Application, SyncEngine<KubeClient>) async throws -> T
         ) async throws -> T {
             let manifest = try await engine.client.get(ref)
             let application = try Application(manifest: manifest)
+            let namespace = clusterSecretNamespace ?? engine.client.connection.namespace
+            let logger = Logger(label: "moor.sync")
             let clusters = ClusterRegistry(
-                local: engine, cache: LiveObjectCache(client: engine.client),
-                namespace: clusterSecretNamespace ?? engine.client.connection.namespace,
-                logger: Logger(label: "moor.sync"))
+                local: engine, cache: LiveObjectCache(client: engine.client), namespace: namespace, logger: logger)
             let outcome: Result<T, any Error>
             do {
-                let destination = try await clusters.resolve(application.spec.destination).engine
+                var destination = try await clusters.resolve(application.spec.destination).engine
+                destination.health = await HealthConfigMaps(
+                    client: engine.client, namespace: namespace, interval: .zero, clock: engine.clock, logger: logger
+                ).current().assessor
                 outcome = .success(try await body(manifest, application, destination))
             } catch {
                 outcome = .failure(error)

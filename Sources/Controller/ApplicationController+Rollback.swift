@@ -146,7 +146,10 @@ extension ApplicationController {
             status.operationState = operation
             status.addHistory(.init(operation, fetched: fetched, spec: pinned.spec))
             status.rollback = state
-            if let comparison { status.summarize(comparison, revision: entry.revision, revisions: entry.revisions) }
+            if let comparison {
+                status.summarize(
+                    comparison, revision: entry.revision, revisions: entry.revisions, health: cluster.engine.health)
+            }
         }
         logger.warning("\(state.message)", metadata: ["application": "\(name)", "result": "\(operation.message)"])
         return RollbackResult(entry: entry, operation: operation, message: state.message)

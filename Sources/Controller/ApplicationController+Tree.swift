@@ -50,7 +50,7 @@ extension ApplicationController {
             nodes.append(
                 TreeNode(
                     uid: live?[path: "metadata", "uid"]?.stringValue ?? "", ref: resource.ref,
-                    health: live.flatMap(ObjectHealth.assess), sync: resource.status, parents: []))
+                    health: live.flatMap(cluster.engine.health.assess), sync: resource.status, parents: []))
         }
         let candidates: [JSONValue]
         do {
@@ -58,7 +58,9 @@ extension ApplicationController {
         } catch {
             throw OperationError(.failed, "listing the objects \(name) owns failed: \(error)")
         }
-        return nodes + Self.owned(by: Set(nodes.map(\.uid).filter { !$0.isEmpty }), among: candidates)
+        return nodes
+            + Self.owned(
+                by: Set(nodes.map(\.uid).filter { !$0.isEmpty }), among: candidates, health: cluster.engine.health)
     }
 
     /// Every object of ``ownedKinds`` in `namespaces`; kinds the cluster does not serve are skipped.
@@ -81,8 +83,9 @@ extension ApplicationController {
     }
 
     /// The objects of `candidates` owned, directly or through one another, by an object of `roots`
-    /// (uids), each with the owners' uids as parents; sorted by kind, namespace and name.
-    static func owned(by roots: Set<String>, among candidates: [JSONValue]) -> [TreeNode] {
+    /// (uids), each with the owners' uids as parents and its health as `health` judges it; sorted by kind,
+    /// namespace and name.
+    static func owned(by roots: Set<String>, among candidates: [JSONValue], health: HealthAssessor) -> [TreeNode] {
         var known = roots
         var found: [TreeNode] = []
         var remaining = candidates
@@ -97,7 +100,7 @@ extension ApplicationController {
                 else { return false }
                 known.insert(uid)
                 found.append(
-                    TreeNode(uid: uid, ref: ref, health: ObjectHealth.assess(object), sync: nil, parents: owners))
+                    TreeNode(uid: uid, ref: ref, health: health.assess(object), sync: nil, parents: owners))
                 grew = true
                 return true
             }

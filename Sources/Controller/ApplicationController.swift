@@ -46,7 +46,8 @@ public actor ApplicationController {
         /// A GnuPG home of trusted keys: commits not signed by one of them are refused.
         public var verifyKeyring: String?
         /// The namespace of the cluster Secrets (label `moor.dev/secret-type: cluster`) that register
-        /// the clusters destinations name; `nil` for the default namespace of the controller's client.
+        /// the clusters destinations name, and of the `moor-cm` and `argocd-cm` ConfigMaps of health
+        /// customizations; `nil` for the default namespace of the controller's client.
         public var clusterSecretNamespace: String?
         /// The longest a poll relies on the last comparison: a poll that finds the same commit and spec as
         /// the last full reconcile, with no change to the application's objects since, skips the comparison
@@ -57,13 +58,16 @@ public actor ApplicationController {
         public var gracePeriod: Duration
         /// Which sources applications the cluster defines may read (no local directory by default).
         public var sourceAdmission: SourceAdmission
+        /// How long the health customizations read from the `moor-cm` and `argocd-cm` ConfigMaps of the
+        /// controller's namespace are used before they are read again (``HealthConfigMaps``).
+        public var healthRefreshInterval: Duration
 
         /// Creates a configuration.
         public init(
             pollInterval: Duration = .seconds(60), concurrency: Int = 4, backoff: Backoff = Backoff(),
             credentials: GitCredentials = .none, verifyKeyring: String? = nil, clusterSecretNamespace: String? = nil,
             resyncInterval: Duration = .seconds(300), gracePeriod: Duration = .seconds(30),
-            sourceAdmission: SourceAdmission = SourceAdmission()
+            sourceAdmission: SourceAdmission = SourceAdmission(), healthRefreshInterval: Duration = .seconds(10)
         ) {
             self.pollInterval = pollInterval
             self.concurrency = max(1, concurrency)
@@ -74,6 +78,7 @@ public actor ApplicationController {
             self.resyncInterval = resyncInterval
             self.gracePeriod = gracePeriod
             self.sourceAdmission = sourceAdmission
+            self.healthRefreshInterval = healthRefreshInterval
         }
     }
 
@@ -136,6 +141,10 @@ public actor ApplicationController {
     let ownsCache: Bool
     /// The clusters destinations name, each with its engine and live-object cache.
     let clusters: ClusterRegistry
+    /// The health customizations of the controller's namespace.
+    let healthConfigMaps: HealthConfigMaps
+    /// The ``HealthConfigMaps/Current/generation`` the poll baselines were made with.
+    var healthGeneration = 0
     /// The generation of each cluster's cache whose changes the controller receives.
     var subscribedCaches: [String: Int] = [:]
     let configuration: Configuration
@@ -189,9 +198,11 @@ public actor ApplicationController {
         ownsCache = cache == nil
         let live = cache ?? LiveObjectCache(client: engine.client, logger: logger)
         self.cache = live
-        clusters = ClusterRegistry(
-            local: engine, cache: live,
-            namespace: configuration.clusterSecretNamespace ?? engine.client.connection.namespace, logger: logger)
+        let namespace = configuration.clusterSecretNamespace ?? engine.client.connection.namespace
+        clusters = ClusterRegistry(local: engine, cache: live, namespace: namespace, logger: logger)
+        healthConfigMaps = HealthConfigMaps(
+            client: engine.client, namespace: namespace, interval: configuration.healthRefreshInterval,
+            clock: engine.clock, logger: logger)
         queue = WorkQueue(backoff: configuration.backoff)
         polls = PollSchedule(interval: configuration.pollInterval)
     }

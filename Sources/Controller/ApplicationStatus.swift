@@ -63,6 +63,8 @@ public struct ApplicationStatus: Sendable, Hashable {
         public var status: ObjectDiff.State
         /// Its health; `nil` for kinds without one.
         public var health: HealthStatus?
+        /// Which rule or script decided ``health``; `nil` when none did.
+        public var healthDecidedBy: HealthSource?
     }
 
     /// One sync the controller ran.
@@ -146,6 +148,7 @@ public struct ApplicationStatus: Sendable, Hashable {
                     "kind": .string(resource.ref.kind), "namespace": .string(resource.ref.namespace),
                     "name": .string(resource.ref.name), "status": .string(resource.status.rawValue),
                     "health": .string(resource.health?.rawValue ?? ""),
+                    "healthDecidedBy": resource.healthDecidedBy.map(\.json) ?? .null,
                 ]
             })
         object["operationState"] =

@@ -25,8 +25,9 @@ actor ClusterRegistry {
     struct Cluster: Sendable {
         /// The name destinations use (``ClusterRegistry/inClusterName`` for the controller's own).
         let name: String
-        /// Syncs to it; its client is the cluster's.
-        let engine: SyncEngine<KubeClient>
+        /// Syncs to it; its client is the cluster's. ``ApplicationController/destination(of:)`` sets its
+        /// ``Sync/SyncEngine/health`` to the controller's current health customizations.
+        var engine: SyncEngine<KubeClient>
         /// The live-object cache of the cluster.
         let cache: LiveObjectCache
         /// Changes whenever the cluster gets a new client (and cache), so subscribers re-subscribe.

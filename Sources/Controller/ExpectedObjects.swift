@@ -25,6 +25,8 @@ struct ExpectedObjects: Sendable {
     private let entries: [ObjectRef: Entry]
     /// The resource version of every live object the comparison read, by object identity.
     private let seen: [ObjectRef: String]
+    /// How the entries' health was judged, and changes' health is.
+    private let health: HealthAssessor
 
     /// Nothing expected: every change needs a reconcile.
     init() {
@@ -32,17 +34,20 @@ struct ExpectedObjects: Sendable {
         fieldManager = ""
         entries = [:]
         seen = [:]
+        health = .builtIn
     }
 
     /// Expects `entries` (by object) compared under the application's `ignoreDifferences`, as
-    /// applied by `fieldManager`, and `seen`, the live objects the comparison read (any state).
-    /// Malformed rules expect nothing of `entries`.
+    /// applied by `fieldManager`, their health as `health` judged it, and `seen`, the live objects the
+    /// comparison read (any state). Malformed rules expect nothing of `entries`.
     init(
-        _ entries: [ObjectRef: Entry], seen: [JSONValue] = [], ignoreDifferences: [JSONValue], fieldManager: String
+        _ entries: [ObjectRef: Entry], seen: [JSONValue] = [], ignoreDifferences: [JSONValue], fieldManager: String,
+        health: HealthAssessor
     ) {
         policy = try? DiffPolicy(ignoreDifferences: ignoreDifferences)
         self.fieldManager = fieldManager
         self.entries = Dictionary(entries.map { ($0.key.identity, $0.value) }) { first, _ in first }
+        self.health = health
         self.seen = Dictionary(
             seen.compactMap { live in
                 guard let ref = ObjectRef(object: live),
@@ -65,7 +70,7 @@ struct ExpectedObjects: Sendable {
             return false
         }
         guard change.kind != .deleted, let policy, let entry = entries[change.ref.identity] else { return true }
-        let health = ObjectHealth.assess(change.object)?.status
+        let health = self.health.assess(change.object)?.status
         let matches =
             policy.isDesiredSubsetOfLive(desired: entry.desired, live: change.object)
             && !policy.dropsOwnedFields(desired: entry.desired, live: change.object, manager: fieldManager)

@@ -19,16 +19,19 @@ extension ObjectHealth {
     /// 5. A phase-like field (``phase(_:)``).
     ///
     /// `nil` when none decides: the object has no notion of health.
+    ///
+    /// ``decidedBy`` is ``HealthSource/genericRule(field:)`` with the field of the step that decided.
     static func generic(_ object: LiveObject) -> ObjectHealth? {
         if let suspended = suspension(object) { return suspended }
         let generation = object.generation
         if let observed = object.value("status", "observedGeneration")?.intValue, observed < generation {
             return .progressing(
                 "Waiting for generation \(generation) to be observed (observed \(observed)): "
-                    + "status.observedGeneration is behind metadata.generation")
+                    + "status.observedGeneration is behind metadata.generation"
+            ).decided(by: .genericRule(field: "status.observedGeneration"))
         }
         if let decided = judge(object.conditions, generation: generation, field: "status.conditions") {
-            return decided
+            return decided.decided(by: .genericRule(field: "status.conditions"))
         }
         if let nested = nestedConditions(object) { return nested }
         return phase(object)
@@ -37,10 +40,11 @@ extension ObjectHealth {
     /// Suspended on purpose: `spec.suspend` or `spec.paused` true, or a `Paused` or `Suspended` condition `True`.
     private static func suspension(_ object: LiveObject) -> ObjectHealth? {
         for field in ["suspend", "paused"] where object.value("spec", field)?.boolValue == true {
-            return .suspended("spec.\(field) is true")
+            return .suspended("spec.\(field) is true").decided(by: .genericRule(field: "spec.\(field)"))
         }
         if let paused = object.conditions.first(where: { ConditionPolarity(type: $0.type) == .pause && $0.isTrue }) {
             return .suspended(paused.described(in: "status.conditions"))
+                .decided(by: .genericRule(field: "status.conditions"))
         }
         return nil
     }
@@ -105,11 +109,11 @@ extension ObjectHealth {
         for list in ["parents", "ancestors"] {
             for (index, entry) in object.array("status", list).enumerated() {
                 let conditions = (entry["conditions"]?.arrayValue ?? []).map(StatusCondition.init)
-                guard
-                    let health = judge(
-                        conditions, generation: object.generation, field: "status.\(list)[\(index)].conditions")
-                else { continue }
-                if worst.map({ $0.status < health.status }) ?? true { worst = health }
+                let field = "status.\(list)[\(index)].conditions"
+                guard let health = judge(conditions, generation: object.generation, field: field) else { continue }
+                if worst.map({ $0.status < health.status }) ?? true {
+                    worst = health.decided(by: .genericRule(field: field))
+                }
             }
         }
         return worst

@@ -40,8 +40,9 @@ extension ObjectHealth {
                 let status = phaseStatus(value.lowercased().filter(\.isLetter)) ?? words.compactMap(phaseStatus).max(),
                 worst.map({ $0.status < status }) ?? true
             else { continue }
-            let message = "status.\(path.joined(separator: ".")) is \(value)" + (detail.isEmpty ? "" : ": \(detail)")
-            worst = ObjectHealth(status: status, message: message)
+            let field = "status.\(path.joined(separator: "."))"
+            let message = "\(field) is \(value)" + (detail.isEmpty ? "" : ": \(detail)")
+            worst = ObjectHealth(status: status, message: message, decidedBy: .genericRule(field: field))
         }
         return worst
     }

@@ -6,11 +6,14 @@ public struct ObjectHealth: Sendable, Hashable, Codable {
     public var status: HealthStatus
     /// Why, in a sentence for people (may be empty); taken from the object's own status where it has one.
     public var message: String
+    /// Which rule or script decided; `nil` when not recorded (health made by hand, or stored by an older Moor).
+    public var decidedBy: HealthSource?
 
     /// Creates a health assessment.
-    public init(status: HealthStatus, message: String = "") {
+    public init(status: HealthStatus, message: String = "", decidedBy: HealthSource? = nil) {
         self.status = status
         self.message = message
+        self.decidedBy = decidedBy
     }
 
     /// Assesses the health of an object as read from the cluster. Pure: looks only at `live`.
@@ -27,21 +30,34 @@ public struct ObjectHealth: Sendable, Hashable, Codable {
     /// Returns `nil` when the object has no notion of health (a ConfigMap, a Role, a custom resource without
     /// conditions); ``HealthStatus/aggregate(_:)`` then treats it as healthy, as Argo CD does. Fields that
     /// are absent or of the wrong type read as Kubernetes' zero values; a status a rule cannot interpret (an
-    /// unexpected phase, an unreadable annotation) yields ``HealthStatus/unknown``.
+    /// unexpected phase, an unreadable annotation) yields ``HealthStatus/unknown``. ``decidedBy`` names the
+    /// rule that decided. User's custom checks are not consulted here: see ``HealthAssessor``.
     public static func assess(_ live: JSONValue) -> ObjectHealth? {
         let object = LiveObject(live)
         if object.isBeingDeleted {
-            return .progressing("Pending deletion")
+            return .progressing("Pending deletion").decided(by: .deletion)
         }
         if let rule = builtInRule(group: object.group, kind: object.kind) {
-            return rule(object)
+            let source: HealthSource =
+                applicationGroups.contains(object.group) && object.kind == "Application"
+                ? .applicationRule : .kindRule(object.group.isEmpty ? object.kind : "\(object.group)/\(object.kind)")
+            return rule(object)?.decided(by: source)
         }
         return generic(object)
     }
 
+    /// The same health, decided by `source`.
+    func decided(by source: HealthSource) -> ObjectHealth {
+        ObjectHealth(status: status, message: message, decidedBy: source)
+    }
+
+    /// The groups whose `Application` kind gets the application rule (``application(_:)``).
+    private static let applicationGroups: Set = ["argoproj.io", "moor.dev"]
+
     /// The rule of a kind that has one of its own; `nil` for every other kind.
     private static func builtInRule(group: String, kind: String) -> ((LiveObject) -> ObjectHealth?)? {
-        switch (group, kind) {
+        if kind == "Application", applicationGroups.contains(group) { return application }
+        return switch (group, kind) {
         case ("apps", "Deployment"), ("extensions", "Deployment"): deployment
         case ("apps", "StatefulSet"): statefulSet
         case ("apps", "DaemonSet"), ("extensions", "DaemonSet"): daemonSet
@@ -56,7 +72,6 @@ public struct ObjectHealth: Sendable, Hashable, Codable {
         case ("autoscaling", "HorizontalPodAutoscaler"): horizontalPodAutoscaler
         case ("apiregistration.k8s.io", "APIService"): apiService
         case ("apiextensions.k8s.io", "CustomResourceDefinition"): customResourceDefinition
-        case ("argoproj.io", "Application"), ("moor.dev", "Application"): application
         default: nil
         }
     }

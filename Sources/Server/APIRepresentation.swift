@@ -68,9 +68,15 @@ enum APIRepresentation {
         ]
     }
 
-    /// A health (`status`, `message`), or `null`.
+    /// A health (`status`, `message`, `decidedBy`: which rule or script decided, ``HealthSource``'s JSON or
+    /// `null`), or `null`.
     static func health(_ health: ObjectHealth?) -> JSONValue {
-        health.map { ["status": .string($0.status.rawValue), "message": .string($0.message)] } ?? .null
+        health.map {
+            [
+                "status": .string($0.status.rawValue), "message": .string($0.message),
+                "decidedBy": $0.decidedBy?.json ?? .null,
+            ]
+        } ?? .null
     }
 
     /// The answer to a sync: the operation, whether it was a dry run, and each object's result.

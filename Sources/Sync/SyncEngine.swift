@@ -1,4 +1,4 @@
-internal import Health
+public import Health
 public import KubeClient
 public import Logging
 public import MoorCore
@@ -30,6 +30,9 @@ public struct SyncEngine<API: KubernetesAPI>: Sendable {
     public var progressInterval: Duration = .seconds(10)
     /// The time hooks, waves and their timeouts are measured by.
     public var clock = MoorClock.system
+    /// How objects' health is judged: for waves, hooks and the result (the user's health checks, then the
+    /// built-in rules).
+    public var health = HealthAssessor.builtIn
     let logger: Logger
 
     /// Creates an engine.

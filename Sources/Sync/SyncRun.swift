@@ -123,7 +123,7 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
             ref: planned.ref, action: .unchanged, message: state?.message ?? "", source: planned.source, wave: wave)
         switch state?.state {
         case .synced?:
-            result.health = state?.live.flatMap(ObjectHealth.assess)?.status
+            result.health = state?.live.flatMap(engine.health.assess)?.status
             return result
         case .missing?, nil:
             result.action = .created
@@ -136,7 +136,7 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
         }
         if case .transfer? = state?.ownership { result.message = state?.ownership.message ?? "" }
         if options.dryRun {
-            result.health = (state?.predicted).flatMap(ObjectHealth.assess)?.status
+            result.health = (state?.predicted).flatMap(engine.health.assess)?.status
             return result
         }
         do {
@@ -149,7 +149,7 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
             } else {
                 stored = try await engine.apply(planned)
             }
-            result.health = ObjectHealth.assess(stored)?.status
+            result.health = engine.health.assess(stored)?.status
             result.stored = stored
         } catch {
             // What the API server refused is named where it was written in Git.
@@ -241,7 +241,7 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
         // At least one look, and one report of the wait, however slow the hook's creation was.
         repeat {
             let live = try await client.get(ref)
-            guard let health = ObjectHealth.assess(live) else { return (.healthy, "created") }
+            guard let health = engine.health.assess(live) else { return (.healthy, "created") }
             if health.status == .healthy || health.status == .degraded { return (health.status, health.message) }
             wait.report("hook \(ref)", to: progress)
             if wait.expired { break }
@@ -306,7 +306,7 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
             let states = await boundedMap(pending, limit: engine.concurrency) {
                 ref -> (ObjectRef, HealthStatus?, String) in
                 guard let live = try? await client.get(ref) else { return (ref, .missing, "not found") }
-                let health = ObjectHealth.assess(live)
+                let health = engine.health.assess(live)
                 return (ref, health?.status, health?.message ?? "")
             }
             if let degraded = states.first(where: { $0.1 == .degraded }) {
@@ -336,7 +336,7 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
         for ref in refs {
             while true {
                 let live = try? await client.get(ref)
-                if ObjectHealth.assess(live ?? .null)?.status == .healthy { break }
+                if engine.health.assess(live ?? .null)?.status == .healthy { break }
                 guard engine.clock.now < deadline else { return "\(ref) was not established in time" }
                 try? await engine.clock.sleep(for: .milliseconds(100))
             }

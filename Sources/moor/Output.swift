@@ -87,12 +87,14 @@ struct ApplicationStatusReport {
     let application: Application
     let commit: GitCommit?
     let comparison: ApplicationComparison
+    /// How the objects' health is judged.
+    let health: HealthAssessor
 
     private var rows: [(ObjectComparison, ObjectHealth?)] {
-        comparison.objects.map { ($0, $0.live.flatMap(ObjectHealth.assess)) }
+        comparison.objects.map { ($0, $0.live.flatMap(health.assess)) }
     }
 
-    private var health: HealthStatus {
+    private var applicationHealth: HealthStatus {
         HealthStatus.aggregate(rows.map { row in row.0.live == nil ? ObjectHealth(status: .missing) : row.1 })
     }
 
@@ -107,11 +109,15 @@ struct ApplicationStatusReport {
             }
         }
         out += "Sync status: \(comparison.syncStatus)\n"
-        out += "Health:      \(health.rawValue)\n\n"
-        var table = TextTable("KIND", "NAMESPACE", "NAME", "SYNC", "HEALTH", "MESSAGE")
+        out += "Health:      \(applicationHealth.rawValue)\n\n"
+        var table = TextTable("KIND", "NAMESPACE", "NAME", "SYNC", "HEALTH", "DECIDED BY", "MESSAGE")
         for (object, assessed) in rows {
             let healthCell = object.live == nil ? HealthStatus.missing.rawValue : assessed?.status.rawValue ?? "-"
-            table.add(object.ref.cells + [object.state.rawValue, healthCell, assessed?.message ?? object.message])
+            table.add(
+                object.ref.cells + [
+                    object.state.rawValue, healthCell, assessed?.decidedBy?.description ?? "-",
+                    assessed?.message ?? object.message,
+                ])
         }
         return out + table.render()
     }
@@ -119,7 +125,7 @@ struct ApplicationStatusReport {
     func json() -> JSONValue {
         [
             "application": .string(application.name), "syncStatus": .string(comparison.syncStatus.rawValue),
-            "health": .string(health.rawValue), "revision": commit?.json ?? .null,
+            "health": .string(applicationHealth.rawValue), "revision": commit?.json ?? .null,
             "objects": .array(
                 rows.map { object, assessed in
                     [
@@ -128,6 +134,7 @@ struct ApplicationStatusReport {
                             ? .string(HealthStatus.missing.rawValue)
                             : assessed.map { .string($0.status.rawValue) } ?? .null,
                         "message": .string(assessed?.message ?? object.message),
+                        "decidedBy": assessed?.decidedBy?.json ?? .null,
                     ]
                 }),
         ]

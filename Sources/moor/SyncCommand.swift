@@ -11,6 +11,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     @OptionGroup var app: ApplicationFlags
     @OptionGroup var render: RenderFlags
+    @OptionGroup var health: HealthFlags
 
     @Flag(help: "Delete tracked objects that Git no longer holds.")
     var prune = false
@@ -40,6 +41,7 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let assessor = try health.assessor()
         let client = try app.client()
         let application: Application
         let loaded: SourceFetcher.Fetched
@@ -51,6 +53,7 @@ struct SyncCommand: AsyncParsableCommand {
         }
         var engine = SyncEngine(client: client)
         engine.concurrency = concurrency
+        engine.health = assessor
         engine.waveTimeout = .seconds(waveTimeout)
         engine.hookTimeout = .seconds(hookTimeout)
         let reporter = ProgressReporter(enabled: output == .table)

@@ -27,11 +27,13 @@ struct ControllerHarness {
     /// With `clusterSecretsInNamespace`, the controller reads cluster Secrets from the test namespace;
     /// with `fetchesCharts`, it has a chart cache and fetches remote charts and chart dependencies.
     /// Local sources are allowed (the test repositories are `file://` URLs) except the Git cache, unless
-    /// `allowsLocalSources` is false; it renders with `rendering`.
+    /// `allowsLocalSources` is false; it renders with `rendering`; `healthRefreshInterval` is how long it
+    /// trusts the health ConfigMaps it read.
     static func run(
         pollInterval: Duration = .milliseconds(500), clusterSecretsInNamespace: Bool = false,
         resyncInterval: Duration = .seconds(300), fetchesCharts: Bool = false, allowsLocalSources: Bool = true,
-        rendering: RenderConfiguration = RenderConfiguration(), _ body: (ControllerHarness) async throws -> Void
+        rendering: RenderConfiguration = RenderConfiguration(), healthRefreshInterval: Duration = .seconds(10),
+        _ body: (ControllerHarness) async throws -> Void
     ) async throws {
         let cluster = try await TestCluster.shared()
         let client = try cluster.adminClient()
@@ -62,7 +64,8 @@ struct ControllerHarness {
                     Self.controller(
                         engine: configured, cache: cache, charts: charts, pollInterval: pollInterval,
                         clusterSecretNamespace: clusterSecretsInNamespace ? namespace : nil,
-                        resyncInterval: resyncInterval, sourceAdmission: admission, rendering: rendering)
+                        resyncInterval: resyncInterval, sourceAdmission: admission, rendering: rendering,
+                        healthRefreshInterval: healthRefreshInterval)
                 }
                 let controller = newController()
                 await controller.start()
@@ -93,7 +96,7 @@ struct ControllerHarness {
         engine: SyncEngine<KubeClient>, cache: GitSourceCache, charts: ChartCache? = nil, pollInterval: Duration,
         clusterSecretNamespace: String? = nil, resyncInterval: Duration = .seconds(300),
         sourceAdmission: SourceAdmission = SourceAdmission(allowsLocal: true),
-        rendering: RenderConfiguration = RenderConfiguration()
+        rendering: RenderConfiguration = RenderConfiguration(), healthRefreshInterval: Duration = .seconds(10)
     ) -> ApplicationController {
         ApplicationController(
             engine: engine,
@@ -103,7 +106,7 @@ struct ControllerHarness {
             configuration: .init(
                 pollInterval: pollInterval, backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
                 clusterSecretNamespace: clusterSecretNamespace, resyncInterval: resyncInterval,
-                sourceAdmission: sourceAdmission))
+                sourceAdmission: sourceAdmission, healthRefreshInterval: healthRefreshInterval))
     }
 
     /// An application deploying `app/` of the test repository's `main` into the test namespace.

@@ -27,7 +27,8 @@ struct ExpectedObjectsTests {
         var desired = configMap("git")
         desired[path: "metadata", "resourceVersion"] = nil
         return ExpectedObjects(
-            [ref: .init(desired: desired, health: health)], ignoreDifferences: ignore, fieldManager: "moor")
+            [ref: .init(desired: desired, health: health)], ignoreDifferences: ignore, fieldManager: "moor",
+            health: .builtIn)
     }
 
     static func change(_ object: JSONValue, kind: CacheChange.Kind = .modified, ref: ObjectRef = ref) -> CacheChange {
@@ -68,7 +69,7 @@ struct ExpectedObjectsTests {
         seenExtra[path: "metadata", "name"] = "extra"
         var handEdited = Self.configMap("by hand", resourceVersion: "8")
         let expected = ExpectedObjects(
-            [:], seen: [seenExtra, handEdited], ignoreDifferences: [], fieldManager: "moor")
+            [:], seen: [seenExtra, handEdited], ignoreDifferences: [], fieldManager: "moor", health: .builtIn)
         #expect(!expected.needsReconcile(Self.change(seenExtra, kind: .added, ref: extra)))
         #expect(!expected.needsReconcile(Self.change(handEdited)))
         #expect(expected.needsReconcile(Self.change(seenExtra, kind: .deleted, ref: extra)))

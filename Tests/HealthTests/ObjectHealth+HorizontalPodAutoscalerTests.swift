@@ -45,7 +45,11 @@ struct HorizontalPodAutoscalerHealthTests {
     @Test("autoscaling/v1 without the annotation is waiting")
     func v1WithoutAnnotation() {
         let health = ObjectHealth.assess(liveObject("autoscaling/v1", "HorizontalPodAutoscaler"))
-        #expect(health == ObjectHealth(status: .progressing, message: "Waiting to autoscale"))
+        #expect(
+            health
+                == ObjectHealth(
+                    status: .progressing, message: "Waiting to autoscale",
+                    decidedBy: .kindRule("autoscaling/HorizontalPodAutoscaler")))
     }
 
     @Test(

@@ -15,7 +15,9 @@ struct ObjectHealthTests {
     func deletion(object: JSONValue) {
         var object = object
         object[path: "metadata", "deletionTimestamp"] = "2024-05-01T10:00:00Z"
-        #expect(ObjectHealth.assess(object) == ObjectHealth(status: .progressing, message: "Pending deletion"))
+        #expect(
+            ObjectHealth.assess(object)
+                == ObjectHealth(status: .progressing, message: "Pending deletion", decidedBy: .deletion))
     }
 
     @Test("a null deletionTimestamp is no deletion")

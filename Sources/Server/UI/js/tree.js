@@ -38,7 +38,21 @@ function nodeLine(node) {
     h("span", { class: "name" }, place),
     node.health ? badge("health", node.health.status, node.health.message) : null,
     node.sync ? badge("sync", node.sync) : null,
+    node.health?.decidedBy
+      ? h("span", { class: "muted decided-by", "data-testid": "decided-by" }, decidedBy(node.health.decidedBy))
+      : null,
     node.health?.message ? h("span", { class: "muted message" }, node.health.message) : null);
+}
+
+/** Which rule or script decided a health, as `moor status` says it: "script <key>", "built-in apps/Deployment", …. */
+function decidedBy(source) {
+  switch (source.rule) {
+    case "script": return `script ${source.key}`;
+    case "kind": return `built-in ${source.kind}`;
+    case "generic": return `generic ${source.field}`;
+    case "application": return "application rule";
+    default: return source.rule;
+  }
 }
 
 function byKindAndName(a, b) {
