@@ -23,7 +23,7 @@ struct ApplicationStatusTests {
         #expect(json[path: "health", "status"] == "Unknown")
         let resource: JSONValue = [
             "group": "", "version": "v1", "kind": "ConfigMap", "namespace": "web", "name": "a", "status": "Synced",
-            "health": "",
+            "health": "", "healthDecidedBy": .null,
         ]
         #expect(json["resources"] == [resource])
         #expect(json["operationState"] == .null)
