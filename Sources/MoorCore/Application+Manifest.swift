@@ -93,7 +93,9 @@ extension Application {
             spec: ApplicationSpec(
                 source: source, sources: sources,
                 destination: ApplicationDestination(json: spec["destination"] ?? .emptyObject),
-                syncPolicy: policy, ignoreDifferences: spec["ignoreDifferences"]?.arrayValue ?? []))
+                syncPolicy: policy, ignoreDifferences: spec["ignoreDifferences"]?.arrayValue ?? [],
+                project: spec["project"]?.stringValue ?? "default",
+                serviceAccountName: spec["serviceAccountName"]?.stringValue ?? ""))
     }
 
     /// One source object, at `field` (`spec.source`, `spec.sources[1]`).

@@ -37,17 +37,25 @@ public struct ApplicationSpec: Sendable, Hashable {
     public var syncPolicy: SyncPolicy
     /// Differences to ignore (Argo CD's `ignoreDifferences` entries, interpreted by the Diff module).
     public var ignoreDifferences: [JSONValue]
+    /// The project whose rules the application follows (Argo CD's `spec.project`; `default` when unset).
+    public var project: String
+    /// Flux's `spec.serviceAccountName`: the ServiceAccount (in the destination namespace) whose
+    /// permissions the application's writes use; empty for the project's or the controller's default.
+    public var serviceAccountName: String
 
     /// Creates a spec.
     public init(
         source: ApplicationSource, sources: [ApplicationSource] = [], destination: ApplicationDestination,
-        syncPolicy: SyncPolicy = .init(), ignoreDifferences: [JSONValue] = []
+        syncPolicy: SyncPolicy = .init(), ignoreDifferences: [JSONValue] = [], project: String = "default",
+        serviceAccountName: String = ""
     ) {
         self.single = source
         self.sources = sources
         self.destination = destination
         self.syncPolicy = syncPolicy
         self.ignoreDifferences = ignoreDifferences
+        self.project = project.isEmpty ? "default" : project
+        self.serviceAccountName = serviceAccountName
     }
 
     /// Every source: ``sources``, or ``source`` alone.
