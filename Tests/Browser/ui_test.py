@@ -166,6 +166,9 @@ def check_application(d, args):
     missing = [kind for kind in args.tree_kinds if kind not in kinds]
     if missing:
         raise UIFailure(f"the object tree lacks {missing}; it shows {sorted(kinds)}")
+    d.wait("the Deployment's node says which rule decided its health", lambda: any(
+        e.text.startswith("built-in") for node in d.all("tree-node") if node.get_attribute("data-kind") == "Deployment"
+        for e in d.all("decided-by", within=node)))
     diffs = d.wait("the diff is shown", lambda: d.all("diff-text"))
     text = "\n".join(diff.text for diff in diffs)
     if args.diff_contains and args.diff_contains not in text:
