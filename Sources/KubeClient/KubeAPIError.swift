@@ -75,6 +75,8 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     public var object: ObjectRef?
     /// Seconds the server asked to wait before retrying.
     public var retryAfterSeconds: Int?
+    /// The identity the request was sent as, when it was impersonated (see ``KubeClient/impersonating(_:)``).
+    public var impersonation: KubeImpersonation?
 
     /// Creates an error.
     public init(
@@ -130,7 +132,7 @@ public struct KubeAPIError: Error, Sendable, Hashable, CustomStringConvertible {
         }
         switch code {
         case .unauthorized: text += " — the credentials were rejected; check the token or client certificate"
-        case .forbidden: text += " — grant the user RBAC permission or use another context"
+        case .forbidden where impersonation == nil: text += " — grant the user RBAC permission or use another context"
         case .conflict where !conflictingManagers.isEmpty:
             text += " — another field manager (\(conflictingManagers.joined(separator: ", "))) owns these fields;"
             text += " remove them from the manifest or force the apply"

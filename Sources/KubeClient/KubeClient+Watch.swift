@@ -120,7 +120,8 @@ extension KubeClient {
         query.append(("allowWatchBookmarks", "true"))
         query.append(("timeoutSeconds", String(timeoutSeconds)))
         let request = KubeRequest(
-            method: .GET, path: resource.collectionPath(namespace: namespace), query: query, verb: "watch")
+            method: .GET, path: resource.collectionPath(namespace: namespace), query: query, verb: "watch",
+            impersonation: impersonation)
         return WatchEventStream(transport: transport, request: request, deadline: .seconds(Int64(timeoutSeconds + 30)))
     }
 }

@@ -15,6 +15,8 @@ public final class KubeClient: Sendable {
     public var connection: ClusterConnection { transport.connection }
     let transport: KubeTransport
     private let discovery: ResourceDiscovery
+    /// The identity every request is sent as; nil: the connection's own user.
+    public let impersonation: KubeImpersonation?
 
     /// Connects to the server a ``ClusterConnection`` describes (no request is sent yet).
     public init(
@@ -25,6 +27,25 @@ public final class KubeClient: Sendable {
         transport = try KubeTransport(
             connection: connection, maxInFlight: maxInFlight, retry: retry, requestTimeout: timeout, logger: logger)
         discovery = ResourceDiscovery(transport: transport)
+        impersonation = nil
+    }
+
+    private init(sharing client: KubeClient, impersonation: KubeImpersonation) {
+        transport = client.transport
+        discovery = client.discovery
+        self.impersonation = impersonation
+    }
+
+    /// A client that sends every request of its own (get, list, watch, apply, create, replace, patch,
+    /// delete) as `identity`, so the API server authorizes it with that identity's RBAC. It shares this
+    /// client's connections, retry policy, in-flight bound, request counts and discovery (discovery is
+    /// read with this client's own credentials), so making one per sync costs nothing.
+    ///
+    /// This client's credentials must be allowed to `impersonate` the identity. A Forbidden answer
+    /// throws a ``KubeAPIError`` that names the identity, verb, resource and namespace. The returned
+    /// client's ``shutdown()`` does nothing; shutting this client down closes both.
+    public func impersonating(_ identity: KubeImpersonation) -> KubeClient {
+        KubeClient(sharing: self, impersonation: identity)
     }
 
     /// Connects using a kubeconfig context (default: `KUBECONFIG` or `~/.kube/config`, current
@@ -52,8 +73,10 @@ public final class KubeClient: Sendable {
         return !FileManager.default.fileExists(atPath: "\(home)/.kube/config")
     }
 
-    /// Closes all connections.
+    /// Closes all connections; does nothing on a client made by ``impersonating(_:)``, which borrows
+    /// its connections from the client that made it.
     public func shutdown() async {
+        guard impersonation == nil else { return }
         await transport.shutdown()
     }
 
@@ -110,7 +133,7 @@ public final class KubeClient: Sendable {
     public func get(_ ref: ObjectRef) async throws(KubeAPIError) -> JSONValue {
         let resource = try await resource(for: ref)
         let path = resource.objectPath(namespace: namespace(ref.namespace, for: resource), name: ref.name)
-        return try await transport.json(KubeRequest(method: .GET, path: path, verb: "get", object: ref))
+        return try await json(KubeRequest(method: .GET, path: path, verb: "get", object: ref))
     }
 
     /// Reads one page of objects. `namespace` nil lists across all namespaces.
@@ -118,7 +141,7 @@ public final class KubeClient: Sendable {
         async throws(KubeAPIError) -> ObjectList
     {
         let path = resource.collectionPath(namespace: namespace)
-        let body = try await transport.json(
+        let body = try await json(
             KubeRequest(method: .GET, path: path, query: options.queryItems, verb: "list"))
         let kind = resource.kind
         let apiVersion = resource.apiVersion
@@ -189,7 +212,7 @@ public final class KubeClient: Sendable {
         var query = [("fieldManager", fieldManager)]
         if force { query.append(("force", "true")) }
         if dryRun { query.append(("dryRun", "All")) }
-        return try await transport.json(
+        return try await json(
             KubeRequest(
                 method: .PATCH, path: path, query: query, body: object.jsonBytes(),
                 contentType: "application/apply-patch+yaml", verb: dryRun ? "apply-dry-run" : "apply", object: ref))
@@ -210,7 +233,7 @@ public final class KubeClient: Sendable {
         var query: [(String, String)] = []
         if let fieldManager { query.append(("fieldManager", fieldManager)) }
         if dryRun { query.append(("dryRun", "All")) }
-        return try await transport.json(
+        return try await json(
             KubeRequest(
                 method: .POST, path: resource.collectionPath(namespace: namespace(ref.namespace, for: resource)),
                 query: query, body: withNamespace(object, ref: ref, resource: resource).jsonBytes(), verb: "create",
@@ -225,7 +248,7 @@ public final class KubeClient: Sendable {
         var query: [(String, String)] = []
         if let fieldManager { query.append(("fieldManager", fieldManager)) }
         if dryRun { query.append(("dryRun", "All")) }
-        return try await transport.json(
+        return try await json(
             KubeRequest(method: .PUT, path: path, query: query, body: object.jsonBytes(), verb: "update", object: ref))
     }
 
@@ -236,7 +259,7 @@ public final class KubeClient: Sendable {
         let resource = try await resource(for: ref)
         var path = resource.objectPath(namespace: namespace(ref.namespace, for: resource), name: ref.name)
         if let subresource { path += "/\(subresource)" }
-        return try await transport.json(
+        return try await json(
             KubeRequest(
                 method: .PATCH, path: path, body: patch.jsonBytes(), contentType: "application/merge-patch+json",
                 verb: "patch", object: ref))
@@ -264,7 +287,7 @@ public final class KubeClient: Sendable {
         ]
         if dryRun { options["dryRun"] = ["All"] }
         if let resourceVersion { options["preconditions"] = ["resourceVersion": .string(resourceVersion)] }
-        _ = try await transport.send(
+        _ = try await send(
             KubeRequest(
                 method: .DELETE,
                 path: resource.objectPath(namespace: namespace(ref.namespace, for: resource), name: ref.name),
@@ -272,6 +295,20 @@ public final class KubeClient: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Sends `request` as this client's identity and returns its JSON body.
+    private func json(_ request: KubeRequest) async throws(KubeAPIError) -> JSONValue {
+        var request = request
+        request.impersonation = impersonation
+        return try await transport.json(request)
+    }
+
+    /// Sends `request` as this client's identity and returns its body.
+    private func send(_ request: KubeRequest) async throws(KubeAPIError) -> [UInt8] {
+        var request = request
+        request.impersonation = impersonation
+        return try await transport.send(request)
+    }
 
     /// The namespace to use for `resource`: the given one, the connection's default for namespaced
     /// resources when none is given, and none for cluster-scoped resources.

@@ -25,6 +25,16 @@ struct KubeRequest: Sendable {
     var object: ObjectRef?
     /// Whether the request may be sent again after a broken connection.
     var idempotent = true
+    /// The identity to send the request as; nil: the connection's own user.
+    var impersonation: KubeImpersonation?
+
+    /// `error`, reworded to name the impersonated identity and what it may not do when it is a
+    /// Forbidden answer to an impersonated request.
+    func attributed(_ error: KubeAPIError) -> KubeAPIError {
+        guard let impersonation else { return error }
+        return error.impersonated(
+            impersonation, attributes: KubeRequestAttributes(method: method.rawValue, path: path, query: query))
+    }
 }
 
 /// Talks HTTP to one API server: authentication, TLS, retries with backoff on transient
@@ -147,6 +157,7 @@ final class KubeTransport: Sendable {
         http.headers.add(name: "Accept", value: "application/json")
         http.headers.add(name: "User-Agent", value: "moor/0.1")
         if let authorization = creds.authorization { http.headers.add(name: "Authorization", value: authorization) }
+        for header in request.impersonation?.headers ?? [] { http.headers.add(name: header.name, value: header.value) }
         if let body = request.body {
             http.headers.add(name: "Content-Type", value: request.contentType)
             http.body = .bytes(ByteBuffer(bytes: body))
@@ -207,7 +218,8 @@ final class KubeTransport: Sendable {
         }
         let bytes = Array(body.readableBytesView)
         guard (200..<300).contains(status) else {
-            throw KubeAPIError.from(status: status, body: bytes, object: request.object, retryAfter: retryAfter)
+            throw request.attributed(
+                KubeAPIError.from(status: status, body: bytes, object: request.object, retryAfter: retryAfter))
         }
         return bytes
     }
@@ -240,9 +252,10 @@ final class KubeTransport: Sendable {
             countAnswer(request, code: status)
             guard (200..<300).contains(status) else {
                 let body = try await response.body.collect(upTo: 1 << 20)
-                throw KubeAPIError.from(
-                    status: status, body: Array(body.readableBytesView), object: request.object,
-                    retryAfter: response.headers.first(name: "Retry-After").flatMap { Int($0) })
+                throw request.attributed(
+                    KubeAPIError.from(
+                        status: status, body: Array(body.readableBytesView), object: request.object,
+                        retryAfter: response.headers.first(name: "Retry-After").flatMap { Int($0) }))
             }
             return response
         } catch let error as KubeAPIError {

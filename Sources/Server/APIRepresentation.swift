@@ -16,7 +16,7 @@ enum APIRepresentation {
         let automated = spec.syncPolicy.automated
         return [
             "name": .string(snapshot.application.name), "namespace": .string(snapshot.application.namespace),
-            "source": source(spec.source),
+            "project": .string(spec.project), "source": source(spec.source),
             "sources": spec.sources.isEmpty ? .null : .array(spec.sources.map(source)),
             "destination": destination,
             "automated": .bool(automated != nil), "prune": .bool(automated?.prune ?? false),
@@ -128,6 +128,7 @@ enum APIRepresentation {
         return [
             "name": .string(caller.name), "role": .string(caller.role.rawValue),
             "applications": caller.applications.map { .array($0.map(JSONValue.string)) } ?? .null,
+            "projects": caller.projects.map { .array($0.map(JSONValue.string)) } ?? .null,
             "can": .object(can),
         ]
     }

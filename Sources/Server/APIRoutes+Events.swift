@@ -16,7 +16,7 @@ extension APIRoutes {
                 of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(1000))
             let changes = await controller.statusChanges()
             let feeder = Task {
-                for await snapshot in changes where caller.canSee(snapshot.application.name) {
+                for await snapshot in changes where caller.canSee(snapshot.application) {
                     continuation.yield(Self.event(summaries.bytes(of: snapshot)))
                 }
                 continuation.finish()

@@ -98,7 +98,7 @@ struct APIRoutes: Sendable {
         var body = ByteBuffer(string: #"{"items":["#)
         var first = true
         for snapshot in snapshots
-        where caller.canSee(snapshot.application.name) && (glob?.matches(snapshot.application.name) ?? true)
+        where caller.canSee(snapshot.application) && (glob?.matches(snapshot.application.name) ?? true)
             && (sync.map { $0 == snapshot.status.sync.status.rawValue } ?? true)
             && (health.map { $0 == snapshot.status.health.status.rawValue } ?? true)
         {
@@ -115,8 +115,9 @@ struct APIRoutes: Sendable {
         async throws(APIError)
         -> (snapshot: ApplicationController.Snapshot, caller: String)
     {
-        let caller = try context.authorize(action, application: name)
-        guard let snapshot = await controller.snapshot(of: name) else { throw APIError.noApplication(name) }
+        let found = await controller.snapshot(of: name)
+        let caller = try context.authorize(action, application: name, project: found?.application.spec.project)
+        guard let snapshot = found else { throw APIError.noApplication(name) }
         return (snapshot, caller.name)
     }
 

@@ -7,7 +7,8 @@ extension MoorServer {
     func makeRouter(controller: ApplicationController, access: AccessControl) throws -> Router<MoorRequestContext> {
         let secrets: WebhookSecrets
         do {
-            secrets = try configuration.webhookSecretsFile.map(WebhookSecrets.load(path:)) ?? .none
+            secrets = try (configuration.webhookSecretsFile.map(WebhookSecrets.load(path:)) ?? .none)
+                .allowingUnsigned(configuration.webhookAllowUnsigned)
         } catch {
             throw ServerConfigurationError("\(error)")
         }

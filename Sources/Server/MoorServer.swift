@@ -30,8 +30,12 @@ public struct MoorServer: Service {
         public var tls: (certificateFile: String, keyFile: String)?
         /// Where the API tokens come from; `nil` accepts no token (every `/api/v1` request is 401).
         public var tokens: TokenSource?
-        /// The webhook secrets file (`--webhook-secrets-file`); `nil` accepts unsigned webhooks.
+        /// The webhook secrets file (`--webhook-secrets-file`); a webhook from a provider without a
+        /// secret in it (every webhook when `nil`) is refused unless ``webhookAllowUnsigned``.
         public var webhookSecretsFile: String?
+        /// Accept webhooks from providers without a secret, unverified (`--webhook-allow-unsigned`).
+        /// Unsafe: anyone who reaches the server can trigger refreshes.
+        public var webhookAllowUnsigned: Bool
         /// How often the tokens are read again from their source.
         public var tokenReloadInterval: Duration
         /// How often the event stream sends a keep-alive comment.
@@ -48,7 +52,8 @@ public struct MoorServer: Service {
         /// Creates a configuration.
         public init(
             host: String = "127.0.0.1", port: Int = 8080, tls: (certificateFile: String, keyFile: String)? = nil,
-            tokens: TokenSource? = nil, webhookSecretsFile: String? = nil, tokenReloadInterval: Duration = .seconds(30),
+            tokens: TokenSource? = nil, webhookSecretsFile: String? = nil, webhookAllowUnsigned: Bool = false,
+            tokenReloadInterval: Duration = .seconds(30),
             keepAliveInterval: Duration = .seconds(15), idleTimeout: Duration = .seconds(30),
             bodyTimeout: Duration = .seconds(30), maxConnections: Int = 512
         ) {
@@ -57,6 +62,7 @@ public struct MoorServer: Service {
             self.tls = tls
             self.tokens = tokens
             self.webhookSecretsFile = webhookSecretsFile
+            self.webhookAllowUnsigned = webhookAllowUnsigned
             self.tokenReloadInterval = tokenReloadInterval
             self.keepAliveInterval = keepAliveInterval
             self.idleTimeout = idleTimeout

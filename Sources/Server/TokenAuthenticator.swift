@@ -30,12 +30,16 @@ struct TokenAuthenticator: RouterMiddleware {
 }
 
 extension MoorRequestContext {
-    /// The caller, when it may do `action` to application `name` (any application for `nil`).
-    /// Throws 404 when the application is outside the caller's globs (as if it did not exist), then
-    /// 403 when its role is not enough, 401 without a caller.
-    func authorize(_ action: AccessAction, application name: String? = nil) throws(APIError) -> APIToken {
+    /// The caller, when it may do `action` to application `name` (any application for `nil`) of
+    /// `project` (`nil` when the application does not exist). Throws 404 when the application's name
+    /// or project is outside the caller's globs (as if it did not exist), then 403 when its role is
+    /// not enough, 401 without a caller.
+    func authorize(_ action: AccessAction, application name: String? = nil, project: String? = nil)
+        throws(APIError) -> APIToken
+    {
         guard let caller else { throw APIError.unauthorized("send an API token as \"Authorization: Bearer <token>\"") }
         if let name, !caller.canSee(name) { throw APIError.noApplication(name) }
+        if let name, let project, !caller.canSee(project: project) { throw APIError.noApplication(name) }
         guard caller.role.permits(action) else {
             throw APIError.forbidden(
                 "token \"\(caller.name)\" has role \(caller.role.rawValue), which may not \(action.rawValue); "

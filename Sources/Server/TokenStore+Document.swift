@@ -4,7 +4,7 @@ import MoorYAML
 
 extension TokenStore {
     /// The keys a token entry may have.
-    static let entryKeys: Set<String> = ["name", "token", "tokenFile", "role", "applications"]
+    static let entryKeys: Set<String> = ["name", "token", "tokenFile", "role", "applications", "projects"]
     /// The shortest token accepted: shorter ones are too easy to guess.
     static let minimumTokenLength = 16
 
@@ -15,6 +15,7 @@ extension TokenStore {
     ///     token: <at least 16 characters>   # or tokenFile: /path/to/file
     ///     role: operator              # viewer | operator | admin
     ///     applications: ["team-a-*"]  # optional name globs; absent = every application
+    ///     projects: ["team-a"]        # optional project globs; absent = every project
     /// ```
     /// `source` names the document in errors; `readFile` reads a `tokenFile` (`nil` when it cannot;
     /// trailing white space is dropped). Errors name the entry and what to fix, never a token.
@@ -52,18 +53,24 @@ extension TokenStore {
         guard let roleName = entry["role"]?.stringValue, let role = AccessRole(rawValue: roleName) else {
             throw TokenStoreError("\(place) needs a \"role\": viewer, operator or admin")
         }
-        var applications: [String]?
-        if let globs = entry["applications"], !globs.isNull {
-            guard let list = globs.arrayValue?.compactMap(\.stringValue), list.count == globs.arrayValue?.count else {
-                throw TokenStoreError("\(place): \"applications\" must be a list of name globs such as \"team-a-*\"")
-            }
-            applications = list
-        }
+        let applications = try globs(entry["applications"], at: place, key: "applications", example: "team-a-*")
+        let projects = try globs(entry["projects"], at: place, key: "projects", example: "team-a")
         do {
-            return try APIToken(name: name, token: token, role: role, applications: applications)
+            return try APIToken(name: name, token: token, role: role, applications: applications, projects: projects)
         } catch {
-            throw TokenStoreError("\(place): an application glob does not parse: \(error.reason)")
+            throw TokenStoreError("\(place): an application or project glob does not parse: \(error.reason)")
         }
+    }
+
+    /// The globs listed under `key` of an entry; `nil` when the key is absent or null.
+    private static func globs(_ value: JSONValue?, at place: String, key: String, example: String)
+        throws(TokenStoreError) -> [String]?
+    {
+        guard let value, !value.isNull else { return nil }
+        guard let list = value.arrayValue?.compactMap(\.stringValue), list.count == value.arrayValue?.count else {
+            throw TokenStoreError("\(place): \"\(key)\" must be a list of name globs such as \"\(example)\"")
+        }
+        return list
     }
 
     /// The token of an entry, from `token` or `tokenFile` (exactly one), at least ``minimumTokenLength`` long.

@@ -11,7 +11,8 @@ import MoorCore
 ///
 /// Answers: push → 200 `{"refreshed":[names]}`; ping or other event → 200 `{"refreshed":[]}`; pull
 /// request → 202 `{"refreshed":[]}`; unknown sender or malformed JSON → 400; a provider whose secret
-/// is configured and not proven → 401 and nothing refreshed; a body over ``maxBodyBytes`` → 413.
+/// is configured and not proven → 401 and nothing refreshed; a provider with no secret configured →
+/// 403 and nothing refreshed, unless the secrets allow unsigned webhooks; a body over ``maxBodyBytes`` → 413.
 struct WebhookReceiver: Sendable {
     /// The largest body accepted (GitHub caps its payloads at 25 MB; pushes are far smaller).
     static let maxBodyBytes = 5 << 20
@@ -65,9 +66,20 @@ struct WebhookReceiver: Sendable {
                     "not a webhook Moor knows: expected an X-GitHub-Event, X-Gitlab-Event, X-Gitea-Event, "
                         + "X-Forgejo-Event or X-Event-Key (Bitbucket) header"))
         }
-        if let secret = secrets.secret(for: provider),
-            !WebhookSignature.isValid(headers, body: body, secret: secret, provider: provider)
-        {
+        guard let secret = secrets.secret(for: provider) else {
+            if !secrets.allowsUnsigned {
+                logger.warning(
+                    "webhook refused: no secret configured for its provider",
+                    metadata: ["provider": "\(provider.rawValue)", "event": "\(event)"])
+                return Self.answer(
+                    .forbidden(
+                        "no secret is configured for \(provider.rawValue) webhooks, so this one cannot be verified: "
+                            + "set \(provider.rawValue)'s secret in --webhook-secrets-file and at the Git host, or "
+                            + "start Moor with --webhook-allow-unsigned (unsafe)"))
+            }
+            return await accept(provider: provider, event: event, headers: headers, body: body)
+        }
+        guard WebhookSignature.isValid(headers, body: body, secret: secret, provider: provider) else {
             logger.warning(
                 "webhook refused: signature or token missing or wrong",
                 metadata: ["provider": "\(provider.rawValue)", "event": "\(event)"])
@@ -76,6 +88,13 @@ struct WebhookReceiver: Sendable {
                     "the \(provider.rawValue) webhook's signature or token is missing or does not match its secret: "
                         + "set the same secret at the Git host and in --webhook-secrets-file"))
         }
+        return await accept(provider: provider, event: event, headers: headers, body: body)
+    }
+
+    /// Handles a verified (or, when allowed, unsigned) request: refreshes for a push, stores a pull request.
+    private func accept(provider: WebhookProvider, event: String, headers: [String: String], body: [UInt8]) async
+        -> Answer
+    {
         let kind = provider.kind(of: event)
         guard kind == .push || kind == .pullRequest else { return Answer(status: 200, body: ["refreshed": []]) }
         let payload: JSONValue

@@ -3,12 +3,16 @@ import MoorCore
 import MoorYAML
 
 /// The webhook secret of each provider, from `--webhook-secrets-file`. A provider with a secret
-/// must prove it on every request (signature or token); a provider without one is accepted
-/// unverified, as Argo CD does. The secrets never appear in logs, errors or descriptions.
+/// must prove it on every request (signature or token); a request from a provider without one is
+/// refused, unless ``allowsUnsigned`` (`--webhook-allow-unsigned`) accepts it unverified as Argo CD
+/// does. The secrets never appear in logs, errors or descriptions.
 struct WebhookSecrets: Sendable, CustomStringConvertible {
     private var secrets: [WebhookProvider: [UInt8]]
+    /// Whether a provider without a secret is accepted unverified (unsafe: anyone who reaches the
+    /// server can trigger refreshes and store pull-request events).
+    private(set) var allowsUnsigned = false
 
-    /// No secrets: every provider is accepted unverified.
+    /// No secrets: every webhook is refused.
     static let none = WebhookSecrets(secrets: [:])
 
     private init(secrets: [WebhookProvider: [UInt8]]) { self.secrets = secrets }
@@ -16,8 +20,18 @@ struct WebhookSecrets: Sendable, CustomStringConvertible {
     /// The secret of `provider`; `nil` when none is configured.
     func secret(for provider: WebhookProvider) -> [UInt8]? { secrets[provider] }
 
+    /// These secrets, accepting (`allow`) or refusing a provider without a secret.
+    func allowingUnsigned(_ allow: Bool) -> WebhookSecrets {
+        var copy = self
+        copy.allowsUnsigned = allow
+        return copy
+    }
+
     /// The providers with a secret (never the secrets).
-    var description: String { "webhook secrets for " + secrets.keys.map(\.rawValue).sorted().joined(separator: ", ") }
+    var description: String {
+        "webhook secrets for " + secrets.keys.map(\.rawValue).sorted().joined(separator: ", ")
+            + (allowsUnsigned ? "; other providers accepted unsigned" : "; other providers refused")
+    }
 
     /// Reads a YAML or JSON mapping from provider (`github`, `gitlab`, `gitea`, `bitbucket`,
     /// `bitbucketserver`) to secret string. An empty string means no secret.

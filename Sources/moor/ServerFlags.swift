@@ -30,6 +30,13 @@ struct ServerFlags: ParsableArguments {
         help: "Webhook secret per Git provider (YAML or JSON: github, gitlab, gitea, bitbucket, bitbucketserver).")
     var webhookSecretsFile: String?
 
+    @Flag(
+        name: .customLong("webhook-allow-unsigned"),
+        help: ArgumentHelp(
+            "UNSAFE: accept webhooks from providers without a secret in --webhook-secrets-file, unverified "
+                + "(anyone who reaches the server can trigger refreshes). Without it they are refused (403)."))
+    var webhookAllowUnsigned = false
+
     /// Refuses flags that do not fit together (see ``configuration()``).
     func validate() throws {
         _ = try configuration()
@@ -38,10 +45,12 @@ struct ServerFlags: ParsableArguments {
     /// The server's configuration; `nil` without --listen. Throws for flags that do not fit together.
     func configuration() throws -> MoorServer.Configuration? {
         guard let listen else {
-            guard [tokensFile, tokensSecret, tlsCert, tlsKey, webhookSecretsFile].allSatisfy({ $0 == nil }) else {
+            guard [tokensFile, tokensSecret, tlsCert, tlsKey, webhookSecretsFile].allSatisfy({ $0 == nil }),
+                !webhookAllowUnsigned
+            else {
                 throw ValidationError(
-                    "--tokens-file, --tokens-secret, --tls-cert, --tls-key and --webhook-secrets-file "
-                        + "need --listen HOST:PORT"
+                    "--tokens-file, --tokens-secret, --tls-cert, --tls-key, --webhook-secrets-file and "
+                        + "--webhook-allow-unsigned need --listen HOST:PORT"
                 )
             }
             return nil
@@ -69,7 +78,8 @@ struct ServerFlags: ParsableArguments {
         default: throw ValidationError("--tls-cert and --tls-key go together")
         }
         return MoorServer.Configuration(
-            host: host, port: port, tls: tls, tokens: tokens, webhookSecretsFile: webhookSecretsFile)
+            host: host, port: port, tls: tls, tokens: tokens, webhookSecretsFile: webhookSecretsFile,
+            webhookAllowUnsigned: webhookAllowUnsigned)
     }
 
     /// The server of a replica waiting for the leader-election `lease` (`namespace/name`) when

@@ -131,6 +131,9 @@ def check_list(d, args):
         raise UIFailure(f"{args.synced_app} shows sync {rows[args.synced_app][0]}, expected Synced")
     if any(not health for _, health in rows.values()):
         raise UIFailure(f"a row has no health badge: {rows}")
+    projects = [element.text for element in d.all("app-project")]
+    if len(projects) < len(rows) or any(not text.startswith("project ") for text in projects):
+        raise UIFailure(f"every row must show its project; they show {projects}")
 
     d.begin("viewer filters by sync status")
     select = Select(d.visible("filter-sync"))
@@ -198,6 +201,8 @@ def check_sources(d, args):
         return {term.text: term.find_element(By.XPATH, "following-sibling::dd[1]").text for term in terms}
 
     shown = d.wait("both sources are listed", lambda: (f := facts()) and "Source 1" in f and "Source 2" in f and f)
+    if shown.get("Project") != "default":
+        raise UIFailure(f"the page shows project {shown.get('Project')!r}, expected 'default'")
     if "path billing" not in shown["Source 1"] or "ref values" not in shown["Source 2"]:
         raise UIFailure(f"the sources are shown as {shown['Source 1']!r} and {shown['Source 2']!r}")
     if "Repository" in shown:

@@ -23,13 +23,14 @@ struct WebhookReceiverTests {
     ]
 
     /// A receiver over ``applications`` with `secrets`, and what it refreshed.
-    private func receiver(_ secrets: String = "github: \"\(secret)\"\ngitlab: token-1\n")
+    private func receiver(_ secrets: String = "github: \"\(secret)\"\ngitlab: token-1\n", allowUnsigned: Bool = false)
         throws -> (WebhookReceiver, Refreshed, WebhookPullRequests)
     {
         let refreshed = Refreshed()
         let pullRequests = WebhookPullRequests()
         let receiver = WebhookReceiver(
-            secrets: try WebhookSecrets.parse(secrets, source: "test"), pullRequests: pullRequests,
+            secrets: try WebhookSecrets.parse(secrets, source: "test").allowingUnsigned(allowUnsigned),
+            pullRequests: pullRequests,
             applications: { Self.applications }, refresh: { await refreshed.add($0) },
             logger: Logger(label: "test"))
         return (receiver, refreshed, pullRequests)
@@ -83,23 +84,55 @@ struct WebhookReceiverTests {
         #expect(right == .init(status: 200, body: ["refreshed": ["demo-gitlab"]]))
     }
 
-    @Test("A provider without a configured secret is accepted unverified")
-    func unverified() async throws {
+    @Test("A provider without a configured secret is refused (403, saying what to configure) by default")
+    func unsignedRefused() async throws {
+        for secrets in ["gitlab: token-1", "{}"] {
+            let (receiver, refreshed, pullRequests) = try receiver(secrets)
+            let push = WebhookFixtures.githubPush
+            let answer = await receiver.receive(headers: ["X-GitHub-Event": "push"], body: Array(push.utf8))
+            #expect(answer.status == 403)
+            #expect(answer.body[path: "error", "reason"] == "Forbidden")
+            let message = answer.body[path: "error", "message"]?.stringValue ?? ""
+            #expect(message.contains("github") && message.contains("--webhook-secrets-file"))
+            #expect(message.contains("--webhook-allow-unsigned"))
+            let pull = WebhookFixtures.githubPullRequest
+            #expect(
+                await receiver.receive(headers: ["X-GitHub-Event": "pull_request"], body: Array(pull.utf8)).status
+                    == 403)
+            #expect(await refreshed.names.isEmpty)
+            #expect(await pullRequests.recent().isEmpty)
+        }
+        // The provider with a secret is unaffected: a signed GitLab push still refreshes.
         let (receiver, refreshed, _) = try receiver("gitlab: token-1")
+        let right = await receiver.receive(
+            headers: ["X-Gitlab-Event": "Push Hook", "X-Gitlab-Token": "token-1"],
+            body: Array(WebhookFixtures.gitlabPush.utf8))
+        #expect(right.status == 200)
+        #expect(await refreshed.names == ["demo-gitlab"])
+    }
+
+    @Test("With allow-unsigned, a provider without a configured secret is accepted unverified; one with a secret is not")
+    func unsignedAllowed() async throws {
+        let (receiver, refreshed, _) = try receiver("gitlab: token-1", allowUnsigned: true)
         let body = WebhookFixtures.githubPush
         let answer = await receiver.receive(headers: ["X-GitHub-Event": "push"], body: Array(body.utf8))
         #expect(answer.status == 200)
+        #expect(await refreshed.names == ["demo"])
+        let unsignedGitlab = await receiver.receive(
+            headers: ["X-Gitlab-Event": "Push Hook"], body: Array(WebhookFixtures.gitlabPush.utf8))
+        #expect(unsignedGitlab.status == 401)
         #expect(await refreshed.names == ["demo"])
     }
 
     @Test("GitHub's form-encoded delivery carries the payload in its payload field")
     func formEncoded() async throws {
-        let (receiver, refreshed, _) = try receiver("{}")
+        let (receiver, refreshed, _) = try receiver()
         let encoded =
             WebhookFixtures.githubPush.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        let answer = await receiver.receive(
-            headers: ["X-GitHub-Event": "push", "Content-Type": "application/x-www-form-urlencoded"],
-            body: Array("payload=\(encoded)".utf8))
+        let body = "payload=\(encoded)"
+        var headers = signed(body)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        let answer = await receiver.receive(headers: headers, body: Array(body.utf8))
         #expect(answer.status == 200)
         #expect(await refreshed.names == ["demo"])
     }
@@ -146,7 +179,10 @@ struct WebhookReceiverTests {
         let json = try WebhookSecrets.parse(
             #"{"bitbucketserver": "x", "gitea": "y"}"#, source: "s.json")
         #expect(json.secret(for: .bitbucketServer) == Array("x".utf8))
-        #expect(json.description == "webhook secrets for bitbucketserver, gitea")
+        #expect(json.description == "webhook secrets for bitbucketserver, gitea; other providers refused")
+        #expect(
+            json.allowingUnsigned(true).description
+                == "webhook secrets for bitbucketserver, gitea; other providers accepted unsigned")
         #expect(throws: WebhookSecretsError.self) {
             try WebhookSecrets.parse("githab: abc", source: "s")
         }

@@ -157,6 +157,7 @@ function summary(application) {
       synced(application.sync?.revisions?.[index]),
     ]);
   const rows = [
+    ["Project", h("span", { "data-testid": "app-project" }, application.project ?? "default")],
     ...sourceRows,
     ["Destination", `${clusterName(destination)} / ${destination.namespace ?? ""}`],
     ["Policy", `automated ${on(application.automated)}, prune ${on(application.prune)}, ` +

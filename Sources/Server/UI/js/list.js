@@ -81,6 +81,8 @@ function row(application) {
     h("th", { scope: "row" },
       h("a", { href: `#/applications/${encodeURIComponent(application.name)}`, "data-testid": "app-link" },
         application.name),
+      h("div", { class: "muted small", "data-testid": "app-project", title: "project" },
+        `project ${application.project ?? "default"}`),
       conditions.length ? h("div", { class: "condition-flag", "data-testid": "app-conditions",
         title: conditions.map((c) => `${c.type}: ${c.message}`).join("\n") },
       conditions.map((c) => c.type).join(", ")) : null),
