@@ -113,7 +113,7 @@ let package = Package(
             name: "Controller",
             dependencies: [
                 "MoorCore", "KubeClient", "KubeCache", "GitSource", "Render", "ChartSource", "Sync", "Health",
-                "HealthScript", "Diff",
+                "HealthScript", "Diff", "Projects",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -177,7 +177,7 @@ let package = Package(
             name: "ControllerTests",
             dependencies: [
                 "Controller", "ChartSource", "MoorCore", "MoorYAML", "KubeClient", "KubeCache", "Sync", "Render",
-                "MoorTestSupport",
+                "MoorTestSupport", "Projects",
             ],
             swiftSettings: strict
         ),

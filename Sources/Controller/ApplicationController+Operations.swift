@@ -100,7 +100,7 @@ extension ApplicationController {
         let application = try registered(name)
         let comparison: ApplicationComparison
         do {
-            let cluster = try await destination(of: application)
+            let cluster = try await governedDestination(of: application).cluster
             let fetched = try await fetch(application, on: cluster)
             comparison = try await cluster.engine.compare(
                 application, desired: fetched.objects, tracked: await cachedObjects(of: name, in: cluster),
@@ -153,12 +153,16 @@ extension ApplicationController {
         async
         throws(OperationError) -> SyncOutcome
     {
-        let cluster: ClusterRegistry.Cluster
+        let governed: Governed
         do {
-            cluster = try await destination(of: application)
+            governed = try await governedDestination(of: application)
         } catch {
             throw OperationError(.failed, "\(name): \(error)")
         }
+        if !request.dryRun, let hold = windowHold(of: application, governed: governed, manual: true) {
+            throw OperationError(.failed, "\(name): \(hold); nothing was synced")
+        }
+        let cluster = governed.cluster
         let fetched = try await fetch(application, on: cluster)
         let tracked = await cachedObjects(of: name, in: cluster)
         let options = SyncRunOptions(prune: request.prune, dryRun: request.dryRun)

@@ -20,12 +20,15 @@ extension ApplicationController {
     func reconcile(_ name: String) async -> ReconcileOutcome {
         guard let application = registry[name]?.application, owns(name) else { return .succeeded }
         counts.reconciles += 1
-        let cluster: ClusterRegistry.Cluster
+        let governed: Governed
         do {
-            cluster = try await destination(of: application)
+            governed = try await governedDestination(of: application)
+        } catch let refusal as ProjectRefusal {
+            return await failed(name, type: ApplicationStatus.invalidSpecError, error: refusal)
         } catch {
             return await failed(name, type: ApplicationStatus.comparisonError, error: error)
         }
+        let cluster = governed.cluster
         let engine = cluster.engine
         let fetched: SourceFetcher.Fetched
         do {
@@ -59,7 +62,8 @@ extension ApplicationController {
             let changes = liveChanges[name, default: 0]
             guard
                 let decision = registry[name]?.memory.decide(
-                    target: target, inSync: comparison.syncStatus == .synced, clusterChanges: changes)
+                    target: target, inSync: comparison.syncStatus == .synced, clusterChanges: changes,
+                    heldBy: windowHold(of: application, governed: governed, manual: false))
             else { return .succeeded }
             if decision.reportDrift { await reportDrift(name, comparison) }
             switch decision.sync {
@@ -70,6 +74,8 @@ extension ApplicationController {
             case .refused(let message):
                 conditions.append((ApplicationStatus.syncError, message))
                 outcome = .refused
+            case .held(let message):
+                conditions.append((ApplicationStatus.syncWindowBlocked, message))
             case .now(let prune):
                 let (finished, result) = await sync(
                     name, application, desired: fetched.objects,

@@ -21,12 +21,17 @@ extension ApplicationController {
         public var verifyKeyring: String?
         /// The namespace of the cluster Secrets destinations name; `nil` for `engine`'s client's namespace.
         public var clusterSecretNamespace: String?
+        /// The controller's namespace, whose AppProjects govern the application as the controller's do; `nil`
+        /// for ``clusterSecretNamespace`` when set, else the Application resource's own namespace (these
+        /// commands act with the caller's own credentials, so Kubernetes RBAC still decides what they write).
+        public var controllerNamespace: String?
 
         /// Creates the access.
         public init(
             engine: SyncEngine<KubeClient>, fetcher: SourceFetcher, credentials: GitCredentials = .none,
-            verifyKeyring: String? = nil, clusterSecretNamespace: String? = nil
+            verifyKeyring: String? = nil, clusterSecretNamespace: String? = nil, controllerNamespace: String? = nil
         ) {
+            self.controllerNamespace = controllerNamespace
             self.engine = engine
             self.fetcher = fetcher
             self.credentials = credentials
@@ -37,10 +42,14 @@ extension ApplicationController {
         /// Reads the Application resource `ref`, resolves the cluster its destination names (``engine``'s,
         /// or one registered by a cluster Secret) and runs `body` with the resource, the application and
         /// that cluster's engine, which judges health with the customizations of the `moor-cm` and
-        /// `argocd-cm` ConfigMaps beside the cluster Secrets, as the controller does. Throws before `body`
-        /// runs for a resource that does not exist or does not parse, or an unknown destination.
+        /// `argocd-cm` ConfigMaps beside the cluster Secrets, as the controller does, and is governed by the
+        /// application's project among the AppProjects there, as the controller's is
+        /// (``govern(_:home:controllerNamespace:projects:cluster:defaultServiceAccount:)``). Throws before
+        /// `body` runs for a resource that does not exist or does not parse, an unknown destination, a
+        /// project that refuses the application, or — when `syncing` — a sync window that holds manual syncs.
         func withResource<T: Sendable>(
-            _ ref: ObjectRef, _ body: (JSONValue, Application, SyncEngine<KubeClient>) async throws -> T
+            _ ref: ObjectRef, syncing: Bool = false,
+            _ body: (JSONValue, Application, SyncEngine<KubeClient>) async throws -> T
         ) async throws -> T {
             let manifest = try await engine.client.get(ref)
             let application = try Application(manifest: manifest)
@@ -50,11 +59,23 @@ extension ApplicationController {
                 local: engine, cache: LiveObjectCache(client: engine.client), namespace: namespace, logger: logger)
             let outcome: Result<T, any Error>
             do {
-                var destination = try await clusters.resolve(application.spec.destination).engine
-                destination.health = await HealthConfigMaps(
+                var cluster = try await clusters.resolve(application.spec.destination)
+                cluster.engine.health = await HealthConfigMaps(
                     client: engine.client, namespace: namespace, interval: .zero, clock: engine.clock, logger: logger
                 ).current().assessor
-                outcome = .success(try await body(manifest, application, destination))
+                let home = controllerNamespace ?? clusterSecretNamespace ?? ref.namespace
+                let projects = await ProjectCatalog(
+                    client: engine.client, namespace: home, interval: .zero, clock: engine.clock, logger: logger
+                ).current()
+                let governed = try govern(
+                    application, home: ref.namespace, controllerNamespace: home, projects: projects,
+                    cluster: cluster, defaultServiceAccount: nil)
+                if syncing,
+                    let hold = windowHold(of: application, governed: governed, manual: true, at: engine.clock.date)
+                {
+                    throw ApplicationError("\(application.name): \(hold); nothing was synced")
+                }
+                outcome = .success(try await body(manifest, application, governed.cluster.engine))
             } catch {
                 outcome = .failure(error)
             }
@@ -102,7 +123,7 @@ extension ApplicationController {
     public static func sync(resource ref: ObjectRef, _ request: SyncRequest, access: ResourceAccess) async throws
         -> (outcome: SyncOutcome, fetched: SourceFetcher.Fetched)
     {
-        try await access.withResource(ref) { manifest, application, destination in
+        try await access.withResource(ref, syncing: !request.dryRun) { manifest, application, destination in
             var application = application
             if let revision = request.revision, revision != application.spec.source.targetRevision {
                 guard application.spec.syncPolicy.automated == nil else {

@@ -86,7 +86,7 @@ extension ApplicationController {
     public static func rollback(
         resource ref: ObjectRef, to target: RollbackTarget, prune: Bool = false, access: ResourceAccess
     ) async throws -> RollbackResult {
-        try await access.withResource(ref) { manifest, application, destination in
+        try await access.withResource(ref, syncing: true) { manifest, application, destination in
             var status = ApplicationStatus()
             status.history = ApplicationStatus.history(from: manifest[path: "status", "history"])
             let entry = try target.entry(in: status.history, of: application.name)
@@ -122,7 +122,11 @@ extension ApplicationController {
         }
         var pinned = application
         entry.pin(&pinned.spec)
-        let cluster = try await destination(of: application)
+        let governed = try await governedDestination(of: pinned)
+        if let hold = windowHold(of: application, governed: governed, manual: true) {
+            throw ApplicationError("\(name): \(hold); nothing was rolled back")
+        }
+        let cluster = governed.cluster
         let fetched = try await fetcher.fetch(
             sources: pinned.spec.allSources, credentials: configuration.credentials,
             verifyKeyring: configuration.verifyKeyring,

@@ -61,14 +61,30 @@ public actor ApplicationController {
         /// How long the health customizations read from the `moor-cm` and `argocd-cm` ConfigMaps of the
         /// controller's namespace are used before they are read again (``HealthConfigMaps``).
         public var healthRefreshInterval: Duration
+        /// The controller's own namespace: where its AppProjects live, and the one namespace whose Applications
+        /// may use any project — the built-in `default` included — without the project naming it in
+        /// `sourceNamespaces`. `nil` for ``clusterSecretNamespace``, or else the default namespace of the
+        /// controller's client.
+        public var namespace: String?
+        /// The ServiceAccount (in the application's own namespace) an application's syncs impersonate when
+        /// neither its `spec.serviceAccountName` nor its project's `destinationServiceAccounts` names one
+        /// (`--default-service-account`); `nil` syncs those applications as the controller itself.
+        public var defaultServiceAccount: String?
+        /// How long the AppProjects read are used before they are read again (``ProjectCatalog``).
+        public var projectRefreshInterval: Duration
 
         /// Creates a configuration.
         public init(
             pollInterval: Duration = .seconds(60), concurrency: Int = 4, backoff: Backoff = Backoff(),
             credentials: GitCredentials = .none, verifyKeyring: String? = nil, clusterSecretNamespace: String? = nil,
             resyncInterval: Duration = .seconds(300), gracePeriod: Duration = .seconds(30),
-            sourceAdmission: SourceAdmission = SourceAdmission(), healthRefreshInterval: Duration = .seconds(10)
+            sourceAdmission: SourceAdmission = SourceAdmission(), healthRefreshInterval: Duration = .seconds(10),
+            namespace: String? = nil, defaultServiceAccount: String? = nil,
+            projectRefreshInterval: Duration = .seconds(10)
         ) {
+            self.namespace = namespace
+            self.defaultServiceAccount = defaultServiceAccount
+            self.projectRefreshInterval = projectRefreshInterval
             self.pollInterval = pollInterval
             self.concurrency = max(1, concurrency)
             self.backoff = backoff
@@ -143,6 +159,10 @@ public actor ApplicationController {
     let clusters: ClusterRegistry
     /// The health customizations of the controller's namespace.
     let healthConfigMaps: HealthConfigMaps
+    /// The AppProjects of the controller's namespace.
+    let projectCatalog: ProjectCatalog
+    /// The controller's own namespace (``Configuration/namespace``).
+    let namespace: String
     /// The ``HealthConfigMaps/Current/generation`` the poll baselines were made with.
     var healthGeneration = 0
     /// The generation of each cluster's cache whose changes the controller receives.
@@ -203,6 +223,10 @@ public actor ApplicationController {
         healthConfigMaps = HealthConfigMaps(
             client: engine.client, namespace: namespace, interval: configuration.healthRefreshInterval,
             clock: engine.clock, logger: logger)
+        self.namespace = configuration.namespace ?? namespace
+        projectCatalog = ProjectCatalog(
+            client: engine.client, namespace: configuration.namespace ?? namespace,
+            interval: configuration.projectRefreshInterval, clock: engine.clock, logger: logger)
         queue = WorkQueue(backoff: configuration.backoff)
         polls = PollSchedule(interval: configuration.pollInterval)
     }

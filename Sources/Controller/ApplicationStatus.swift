@@ -125,8 +125,11 @@ public struct ApplicationStatus: Sendable, Hashable {
     /// The condition type for a source, render or cluster read that failed.
     public static let comparisonError = "ComparisonError"
     /// The condition type for an Application resource the controller does not manage: its spec does
-    /// not parse, or its name is taken.
+    /// not parse, its name is taken, or its project refuses it (``ProjectRefusal``).
     public static let invalidSpecError = "InvalidSpecError"
+    /// The condition type saying a sync window of the application's project holds its automated syncs (the
+    /// message names the window and until when).
+    public static let syncWindowBlocked = "SyncWindowBlocked"
     /// The condition type for a sync that was refused or failed.
     public static let syncError = "SyncError"
 

@@ -31,6 +31,9 @@ struct ReconcileDecision: Hashable, Sendable {
         /// not tried again until the commit, the spec or the application's objects in the cluster
         /// change. The refusal's message.
         case refused(String)
+        /// A sync window of the application's project holds automated syncs now; the message names the
+        /// window and until when.
+        case held(String)
     }
 
     /// Whether the reconcile syncs.
@@ -46,6 +49,7 @@ struct ReconcileDecision: Hashable, Sendable {
 /// - in sync: remember the target as synced; the next drift is reported again;
 /// - out of sync at the target last seen in sync: drift, reported once per episode;
 /// - out of sync without `automated`: `manual`; drift with `selfHeal` off: `selfHealOff`;
+/// - a sync window holding automated syncs: `held` (self-heal waits too);
 /// - otherwise sync, unless `syncPolicy.retry.limit` failed syncs of this same target came before
 ///   (`gaveUp`; a negative limit never gives up) or its last sync was refused and neither the target
 ///   nor the application's objects in the cluster changed since (`refused`).
@@ -72,9 +76,12 @@ struct SyncMemory: Sendable {
     var refusal: Refusal?
 
     /// Decides what a reconcile that found the cluster `inSync` with `target` (or not) does, after
-    /// `clusterChanges` changes to the application's objects so far; records the comparison (an in-sync
-    /// target is remembered, reported drift is not reported again).
-    mutating func decide(target: SyncTarget, inSync: Bool, clusterChanges: Int) -> ReconcileDecision {
+    /// `clusterChanges` changes to the application's objects so far, while the sync window `heldBy` (its
+    /// message; `nil` for none) holds automated syncs; records the comparison (an in-sync target is
+    /// remembered, reported drift is not reported again).
+    mutating func decide(target: SyncTarget, inSync: Bool, clusterChanges: Int, heldBy window: String? = nil)
+        -> ReconcileDecision
+    {
         if inSync {
             lastSynced = target
             driftReported = false
@@ -89,6 +96,7 @@ struct SyncMemory: Sendable {
         guard automated.selfHeal || !drifted else {
             return ReconcileDecision(sync: .selfHealOff, reportDrift: reportDrift)
         }
+        if let window { return ReconcileDecision(sync: .held(window), reportDrift: reportDrift) }
         if let refusal, refusal.target == target, refusal.clusterChanges == clusterChanges {
             return ReconcileDecision(sync: .refused(refusal.message), reportDrift: reportDrift)
         }
@@ -161,10 +169,14 @@ enum ReconcileOutcome: Hashable, Sendable {
 }
 
 extension ReconcileOutcome {
-    /// The outcome of a reconcile that failed with `error`: ``refused`` for a refused plan that only a
-    /// change fixes, ``failed`` for anything else. A kind the cluster does not serve is not a refusal:
+    /// The outcome of a reconcile that failed with `error`: ``refused`` for a refused plan or project
+    /// refusal that only a change fixes, ``failed`` for anything else. A kind the cluster does not serve is not a refusal:
     /// another application may install its CustomResourceDefinition.
     init(_ error: any Error) {
+        if error is ProjectRefusal {
+            self = .refused
+            return
+        }
         guard let refusal = error as? SyncPlanError, refusal.code != .unknownKind else {
             self = .failed
             return

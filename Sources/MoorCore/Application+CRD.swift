@@ -43,7 +43,8 @@ extension Application {
         let spec: JSONValue = [
             "type": "object", "required": ["destination"],
             "properties": [
-                "project": string, "serviceAccountName": string, "source": source, "sources": ["type": "array", "items": source],
+                "project": string, "serviceAccountName": string, "source": source,
+                "sources": ["type": "array", "items": source],
                 "destination": [
                     "type": "object", "properties": ["name": string, "server": string, "namespace": string],
                 ],

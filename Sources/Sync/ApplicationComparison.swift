@@ -80,6 +80,7 @@ extension SyncEngine {
         }
         var planner = SyncPlanner(application: application, isNamespaced: try await scopeLookup())
         planner.previousNamespaces = previousNamespaces
+        planner.admission = admission
         let plan = try planner.plan(desired: desired, tracked: tracked, prune: prune, allowMassPrune: allowMassPrune)
         let rules = try IgnoreRules(application.spec.ignoreDifferences)
         var live: [ObjectRef: JSONValue] = [:]

@@ -33,12 +33,31 @@ public struct SyncEngine<API: KubernetesAPI>: Sendable {
     /// How objects' health is judged: for waves, hooks and the result (the user's health checks, then the
     /// built-in rules).
     public var health = HealthAssessor.builtIn
+    /// Which objects the application's project allows; checked by every comparison (so by every sync,
+    /// dry run and diff) before anything is written. `nil` admits every object.
+    public var admission: ObjectAdmission?
     let logger: Logger
 
     /// Creates an engine.
     public init(client: API, logger: Logger = Logger(label: "moor.sync")) {
         self.client = client
         self.logger = logger
+    }
+
+    /// The same engine (settings, health, admission) sending its requests through `other`: for one
+    /// application's sync as a ServiceAccount the controller impersonates.
+    public func using<Other: KubernetesAPI>(_ other: Other) -> SyncEngine<Other> {
+        var engine = SyncEngine<Other>(client: other, logger: logger)
+        engine.fieldManager = fieldManager
+        engine.concurrency = concurrency
+        engine.waveTimeout = waveTimeout
+        engine.hookTimeout = hookTimeout
+        engine.pollInterval = pollInterval
+        engine.progressInterval = progressInterval
+        engine.clock = clock
+        engine.health = health
+        engine.admission = admission
+        return engine
     }
 
     /// Makes the cluster match `desired`. `tracked` is as for

@@ -126,6 +126,8 @@ public struct SyncPlanError: Error, Sendable, Hashable, CustomStringConvertible 
         case badAnnotation
         /// A malformed `ignoreDifferences` rule.
         case badIgnoreRule
+        /// An object the application's project does not allow (``ObjectAdmission``).
+        case notPermitted
     }
 
     /// The kind of refusal.

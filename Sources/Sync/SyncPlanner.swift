@@ -7,7 +7,8 @@ public import MoorCore
 /// candidates, and only inside the ``PruneScope`` (the rest are kept and reported); pruning more
 /// than `maxPruneShare` of the tracked objects in scope needs `allowMassPrune` (without it the
 /// prune is refused, ``SyncPlan/refusedPrune``, and everything else still applies);
-/// `Prune=false` objects are kept.
+/// `Prune=false` objects are kept; with an ``admission``, a plan holding an object it refuses (to
+/// apply, create as a namespace, run as a hook or prune) is refused whole, before anything is written.
 public struct SyncPlanner: Sendable {
     /// Whether a group/kind is namespaced, from discovery; `nil` for kinds the cluster does not serve.
     public typealias ScopeLookup = @Sendable (_ group: String, _ kind: String) -> Bool?
@@ -19,6 +20,8 @@ public struct SyncPlanner: Sendable {
     /// Namespaces Moor recorded the application at before (the controller's previous destination,
     /// on the same cluster): prune may reach them too (``PruneScope``).
     public var previousNamespaces: Set<String> = []
+    /// What the application's project allows; `nil` admits every object.
+    public var admission: ObjectAdmission?
 
     /// Creates a planner.
     public init(application: Application, isNamespaced: @escaping ScopeLookup) {
@@ -156,12 +159,37 @@ public struct SyncPlanner: Sendable {
         {
             namespaceToCreate = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(destination)]]
         }
+        if let admission {
+            try Self.admit(
+                planned: planned, created: namespaceToCreate.flatMap(ObjectRef.init(object:)), pruned: pruneRefs,
+                application: appName, by: admission)
+        }
         return SyncPlan(
             application: appName, namespaceToCreate: namespaceToCreate, bootstrap: planned.filter(isBootstrap),
             preSyncHooks: hooks(.preSync), waves: waves, postSyncHooks: hooks(.postSync),
             syncFailHooks: hooks(.syncFail), prune: pruneRefs,
             prunePropagation: Self.propagation(application.spec.syncPolicy.syncOptions.prunePropagationPolicy),
             keep: keep.sorted { $0.ref < $1.ref }, pruneScope: scope, refusedPrune: refusedPrune, warnings: warnings)
+    }
+
+    /// Refuses the plan when `admission` refuses any of its objects: every refusal is listed, each
+    /// planned object's with its file and line.
+    private static func admit(
+        planned: [PlannedObject], created: ObjectRef?, pruned: [ObjectRef], application: String,
+        by admission: ObjectAdmission
+    ) throws(SyncPlanError) {
+        var refusals = planned.compactMap { object in
+            admission.refusal(object.ref, !object.ref.namespace.isEmpty).map { "\(object.source): \($0)" }
+        }
+        refusals += ([created].compactMap { $0 } + pruned).compactMap { ref in
+            admission.refusal(ref, !ref.namespace.isEmpty)
+        }
+        guard !refusals.isEmpty else { return }
+        throw SyncPlanError(
+            code: .notPermitted,
+            message:
+                "\(application)'s project does not allow \(refusals.count == 1 ? "an object" : "\(refusals.count) objects") "
+                + "of this sync, so nothing was written: " + refusals.joined(separator: "; "))
     }
 
     private static func propagation(_ name: String) -> KubePropagation {

@@ -115,6 +115,13 @@ struct AppSourceFlags: ParsableArguments {
     var clusterNamespace: String?
 
     @Option(
+        name: .customLong("controller-namespace"),
+        help:
+            "The controller's own namespace: its AppProjects govern applications, and its Applications may use any project (controller default: $POD_NAMESPACE, else --watch-namespace, else --cluster-namespace, else the context's; moor app default: --cluster-namespace, else the Application's own)."
+    )
+    var controllerNamespace: String?
+
+    @Option(
         name: .customLong("repo-credentials"),
         help: "Repository credential Secrets in Argo CD's format, besides the cluster-namespace's.")
     var repositoryCredentials: String?
@@ -124,7 +131,7 @@ struct AppSourceFlags: ParsableArguments {
         ApplicationController.ResourceAccess(
             engine: SyncEngine(client: client), fetcher: try fetcher(client),
             credentials: try SourceLoader.credentials(), verifyKeyring: verifyKeyring,
-            clusterSecretNamespace: clusterNamespace)
+            clusterSecretNamespace: clusterNamespace, controllerNamespace: controllerNamespace)
     }
 
     /// A fetcher whose repository credentials are `--repo-credentials`' and the credential Secrets in

@@ -67,6 +67,13 @@ struct ControllerCommand: AsyncParsableCommand {
     )
     var allowLocalSources = false
 
+    @Option(
+        name: .customLong("default-service-account"),
+        help:
+            "The ServiceAccount (in the application's own namespace) syncs impersonate when neither spec.serviceAccountName nor the project's destinationServiceAccounts names one (default: sync as the controller)."
+    )
+    var defaultServiceAccount: String?
+
     @Option(name: .customLong("kubeconfig"), help: "Kubeconfig file(s), colon-separated (default: $KUBECONFIG).")
     var kubeconfig: String?
 
@@ -240,7 +247,10 @@ struct ControllerCommand: AsyncParsableCommand {
             verifyKeyring: sourceAccess.verifyKeyring, clusterSecretNamespace: sourceAccess.clusterNamespace,
             resyncInterval: .seconds(resyncInterval), gracePeriod: .seconds(gracePeriod),
             sourceAdmission: SourceAdmission(
-                allowsLocal: allowLocalSources, protectedDirectories: [SourceLoader.cacheRoot]))
+                allowsLocal: allowLocalSources, protectedDirectories: [SourceLoader.cacheRoot]),
+            namespace: sourceAccess.controllerNamespace ?? ProcessInfo.processInfo.environment["POD_NAMESPACE"]
+                ?? (allNamespaces ? nil : watchNamespace) ?? sourceAccess.clusterNamespace,
+            defaultServiceAccount: defaultServiceAccount)
         var engine = SyncEngine(client: client)
         engine.hookTimeout = .seconds(hookTimeout)
         let controller = ApplicationController(

@@ -177,7 +177,9 @@ struct ControllerFaultTests {
                 let cache = try GitSourceCache(directory: directory.appendingPathComponent("cache").path)
                 let configured = engine
                 let newController = { @Sendable in
-                    ControllerHarness.controller(engine: configured, cache: cache, pollInterval: .milliseconds(500))
+                    ControllerHarness.controller(
+                        engine: configured, cache: cache, pollInterval: .milliseconds(500),
+                        controllerNamespace: namespace)
                 }
                 let controller = newController()
                 let harness = ControllerHarness(

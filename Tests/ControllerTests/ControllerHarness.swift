@@ -27,12 +27,14 @@ struct ControllerHarness {
     /// With `clusterSecretsInNamespace`, the controller reads cluster Secrets from the test namespace;
     /// with `fetchesCharts`, it has a chart cache and fetches remote charts and chart dependencies.
     /// Local sources are allowed (the test repositories are `file://` URLs) except the Git cache, unless
-    /// `allowsLocalSources` is false; it renders with `rendering`; `healthRefreshInterval` is how long it
-    /// trusts the health ConfigMaps it read.
+    /// `allowsLocalSources` is false; it renders with `rendering`; `healthRefreshInterval` and
+    /// `projectRefreshInterval` are how long it trusts the health ConfigMaps and the AppProjects it read. The
+    /// test namespace is the controller's own (its AppProjects live there).
     static func run(
         pollInterval: Duration = .milliseconds(500), clusterSecretsInNamespace: Bool = false,
         resyncInterval: Duration = .seconds(300), fetchesCharts: Bool = false, allowsLocalSources: Bool = true,
         rendering: RenderConfiguration = RenderConfiguration(), healthRefreshInterval: Duration = .seconds(10),
+        projectRefreshInterval: Duration = .seconds(10),
         _ body: (ControllerHarness) async throws -> Void
     ) async throws {
         let cluster = try await TestCluster.shared()
@@ -64,8 +66,9 @@ struct ControllerHarness {
                     Self.controller(
                         engine: configured, cache: cache, charts: charts, pollInterval: pollInterval,
                         clusterSecretNamespace: clusterSecretsInNamespace ? namespace : nil,
-                        resyncInterval: resyncInterval, sourceAdmission: admission, rendering: rendering,
-                        healthRefreshInterval: healthRefreshInterval)
+                        controllerNamespace: namespace, resyncInterval: resyncInterval, sourceAdmission: admission,
+                        rendering: rendering,
+                        healthRefreshInterval: healthRefreshInterval, projectRefreshInterval: projectRefreshInterval)
                 }
                 let controller = newController()
                 await controller.start()
@@ -91,12 +94,15 @@ struct ControllerHarness {
 
     /// A controller as the tests use it: a short backoff (200 ms doubling up to 1 s), sources admitted by
     /// `sourceAdmission` (by default local ones, as the test repositories are `file://` URLs), not started;
-    /// with `charts`, it fetches remote charts and chart dependencies through that cache.
+    /// with `charts`, it fetches remote charts and chart dependencies through that cache. Its own namespace
+    /// (AppProjects, and where Applications may use any project) is `controllerNamespace`.
     static func controller(
         engine: SyncEngine<KubeClient>, cache: GitSourceCache, charts: ChartCache? = nil, pollInterval: Duration,
-        clusterSecretNamespace: String? = nil, resyncInterval: Duration = .seconds(300),
+        clusterSecretNamespace: String? = nil, controllerNamespace: String? = nil,
+        resyncInterval: Duration = .seconds(300),
         sourceAdmission: SourceAdmission = SourceAdmission(allowsLocal: true),
-        rendering: RenderConfiguration = RenderConfiguration(), healthRefreshInterval: Duration = .seconds(10)
+        rendering: RenderConfiguration = RenderConfiguration(), healthRefreshInterval: Duration = .seconds(10),
+        projectRefreshInterval: Duration = .seconds(10)
     ) -> ApplicationController {
         ApplicationController(
             engine: engine,
@@ -106,7 +112,8 @@ struct ControllerHarness {
             configuration: .init(
                 pollInterval: pollInterval, backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
                 clusterSecretNamespace: clusterSecretNamespace, resyncInterval: resyncInterval,
-                sourceAdmission: sourceAdmission, healthRefreshInterval: healthRefreshInterval))
+                sourceAdmission: sourceAdmission, healthRefreshInterval: healthRefreshInterval,
+                namespace: controllerNamespace, projectRefreshInterval: projectRefreshInterval))
     }
 
     /// An application deploying `app/` of the test repository's `main` into the test namespace.

@@ -29,6 +29,8 @@ struct ReconcileDecisionTests {
         /// How the sync, when the decision is to sync, ends.
         var ending = SyncEnding.succeeded
         var clusterChanges = 0
+        /// The sync window holding automated syncs, if any.
+        var heldBy: String?
         var testDescription: String { label }
     }
 
@@ -111,6 +113,18 @@ struct ReconcileDecisionTests {
                     inSync: false, expected: .now(prune: true), clusterChanges: 1),
             ]
         ),
+        (
+            "a sync window holds automated syncs and self-heal, not the comparison; manual stays manual",
+            [
+                Step(label: "new target, window", target: heal, inSync: false, expected: .held("deny"), heldBy: "deny"),
+                Step(label: "window over", target: heal, inSync: false, expected: .now(prune: true)),
+                Step(
+                    label: "drift in a window", target: heal, inSync: false, expected: .held("deny"),
+                    reportsDrift: true, heldBy: "deny"),
+                Step(label: "in sync in a window", target: heal, inSync: true, expected: .inSync, heldBy: "deny"),
+                Step(label: "manual in a window", target: manual, inSync: false, expected: .manual, heldBy: "deny"),
+            ]
+        ),
     ]
 
     @Test("an application's decisions over its life", arguments: lives.map(\.0))
@@ -118,7 +132,8 @@ struct ReconcileDecisionTests {
         let steps = Self.lives.first { $0.0 == name }!.1
         var memory = SyncMemory()
         for step in steps {
-            let decision = memory.decide(target: step.target, inSync: step.inSync, clusterChanges: step.clusterChanges)
+            let decision = memory.decide(
+                target: step.target, inSync: step.inSync, clusterChanges: step.clusterChanges, heldBy: step.heldBy)
             #expect(decision.sync == step.expected, "\(step.label)")
             #expect(decision.reportDrift == step.reportsDrift, "\(step.label)")
             if case .now = decision.sync {
@@ -141,18 +156,19 @@ struct ReconcileDecisionTests {
         arguments: [
             (SyncPlanError.Code.emptyRender, ReconcileOutcome.refused), (.duplicateObject, .refused),
             (.badAnnotation, .refused), (.badIgnoreRule, .refused), (.pruneCapExceeded, .refused),
-            (.unknownKind, .failed),
+            (.notPermitted, .refused), (.unknownKind, .failed),
         ])
     func outcomes(_ code: SyncPlanError.Code, _ expected: ReconcileOutcome) {
         #expect(ReconcileOutcome(SyncPlanError(code: code, message: "refused")) == expected)
         #expect(expected.retries == (expected == .failed))
     }
 
-    @Test("a failure that is not a refused plan is retried")
+    @Test("a failure that is not a refused plan or a project's refusal is retried")
     func otherErrors() {
         struct Unreachable: Error {}
         #expect(ReconcileOutcome(Unreachable()) == .failed)
         #expect(ReconcileOutcome(Unreachable()).retries)
+        #expect(ReconcileOutcome(ProjectRefusal("project team-a does not exist")) == .refused)
         #expect(!ReconcileOutcome.refused.retries && !ReconcileOutcome.succeeded.retries)
     }
 }

@@ -85,6 +85,41 @@ struct SyncPlannerTests {
         #expect(unset.warnings.isEmpty)
     }
 
+    @Test("an admission refusing objects refuses the whole plan, naming each object with its file and line")
+    func admission() throws {
+        var planner = Self.planner(Self.app(options: ["CreateNamespace=true"]))
+        planner.admission = ObjectAdmission { ref, namespaced in
+            if !namespaced { return "\(ref.kind) \(ref.name) is cluster-scoped" }
+            return ref.namespace == "kube-system" ? "namespace kube-system is not a destination" : nil
+        }
+        let allowed = [Self.object("ConfigMap", "a", line: 1)]
+        #expect(throws: SyncPlanError.self) { try planner.plan(desired: allowed, tracked: [], prune: false) }
+        planner.application = Self.app()
+        let plan = try planner.plan(desired: allowed, tracked: [], prune: false)
+        #expect(plan.syncedObjects.map(\.ref.name) == ["a"])
+        let refused =
+            allowed + [
+                Self.object("ClusterRole", "r", apiVersion: "rbac.authorization.k8s.io/v1", line: 5),
+                Self.object("ConfigMap", "b", namespace: "kube-system", line: 9),
+            ]
+        let error = #expect(throws: SyncPlanError.self) {
+            try planner.plan(desired: refused, tracked: [], prune: false)
+        }
+        #expect(error?.code == .notPermitted)
+        #expect(error?.message.contains("app.yaml:5: ClusterRole r is cluster-scoped") == true)
+        #expect(error?.message.contains("app.yaml:9: namespace kube-system is not a destination") == true)
+        #expect(error?.message.contains("nothing was written") == true)
+        planner.application = Self.app(prune: 1)
+        let pruned = #expect(throws: SyncPlanError.self) {
+            try planner.plan(
+                desired: allowed,
+                tracked: [
+                    Self.tracked("ClusterRole", "old", namespace: "", apiVersion: "rbac.authorization.k8s.io/v1")
+                ], prune: true)
+        }
+        #expect(pruned?.code == .notPermitted)
+    }
+
     @Test("every planned object carries the managed-by label and its tracking id")
     func stamping() throws {
         let plan = try Self.planner().plan(desired: [Self.object("ConfigMap", "a")], tracked: [], prune: false)
