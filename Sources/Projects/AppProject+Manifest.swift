@@ -1,5 +1,5 @@
-public import MoorCore
 import Foundation
+public import MoorCore
 
 extension AppProject {
     /// Reads an AppProject manifest (`moor.dev/v1alpha1`, or Argo CD's `argoproj.io/v1alpha1` as is).
@@ -26,18 +26,26 @@ extension AppProject {
             let destination = ProjectDestination(
                 server: entry["server"]?.stringValue ?? "", name: entry["name"]?.stringValue ?? "",
                 namespace: entry["namespace"]?.stringValue ?? "")
-            for (key, value) in [("server", destination.server), ("name", destination.name),
-                ("namespace", destination.namespace)]
-            {
-                try reader.checkGlob(value, at: "\(field).\(key)", negatable: true)
-            }
+            try reader.checkGlob(destination.server, at: "\(field).server", negatable: true)
+            try reader.checkGlob(destination.name, at: "\(field).name", negatable: true)
+            try reader.checkGlob(destination.namespace, at: "\(field).namespace", negatable: true)
             return destination
         }
         clusterResourceWhitelist = try reader.groupKinds("clusterResourceWhitelist")
         clusterResourceBlacklist = try reader.groupKinds("clusterResourceBlacklist")
         namespaceResourceWhitelist = try reader.groupKinds("namespaceResourceWhitelist")
         namespaceResourceBlacklist = try reader.groupKinds("namespaceResourceBlacklist")
-        sourceNamespaces = try reader.globs("sourceNamespaces", negatable: false, separators: [])
+        sourceNamespaces = try reader.strings(reader.spec["sourceNamespaces"], at: "sourceNamespaces")
+        for (index, pattern) in sourceNamespaces.enumerated() {
+            let field = "sourceNamespaces[\(index)]"
+            if pattern.count >= 2, pattern.hasPrefix("/"), pattern.hasSuffix("/") {
+                guard AppProject.regularExpression(pattern) != nil else {
+                    throw reader.error("\(field) \"\(pattern)\" is not a valid regular expression")
+                }
+            } else {
+                try reader.checkGlob(pattern, at: field, negatable: false)
+            }
+        }
         if let orphaned = reader.spec["orphanedResources"], orphaned.objectValue != nil {
             orphanedResources = OrphanedResourcesPolicy(warn: orphaned["warn"]?.boolValue ?? false)
         }

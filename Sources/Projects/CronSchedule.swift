@@ -8,10 +8,13 @@ public import Foundation
 /// of week `SUN`–`SAT` (any case); day of week runs 0–6 (Sunday 0). When both day fields are
 /// restricted (neither is `*`), a day matches if either does (Vixie cron's rule); otherwise both
 /// must. `@yearly`, `@annually`, `@monthly`, `@weekly`, `@daily`, `@midnight` and `@hourly` stand
-/// for their usual schedules. `@every` is not supported in sync windows.
+/// for their usual schedules. `@every` is not supported in sync windows. A `CRON_TZ=Zone ` (or
+/// `TZ=Zone `) prefix reads the schedule in that zone whatever zone it is asked about.
 public struct CronSchedule: Sendable, Hashable {
     /// The schedule as written.
     public let text: String
+    /// The zone a `CRON_TZ=`/`TZ=` prefix names; it overrides the zone given to ``next(after:in:)``.
+    public let timeZone: TimeZone?
     let minutes: Set<Int>
     let hours: Set<Int>
     let daysOfMonth: Set<Int>
@@ -28,7 +31,19 @@ public struct CronSchedule: Sendable, Hashable {
     /// the schedule was written).
     public init(_ text: String) throws(ProjectError) {
         self.text = text
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var trimmed = text.trimmingCharacters(in: .whitespaces)
+        var zone: TimeZone?
+        for prefix in ["CRON_TZ=", "TZ="] where trimmed.hasPrefix(prefix) {
+            let rest = trimmed.dropFirst(prefix.count)
+            let name = rest.prefix { !$0.isWhitespace }
+            guard let named = TimeZone(identifier: String(name)) else {
+                throw ProjectError("\(prefix)\(name) is not a time zone; use an IANA name like Europe/Berlin")
+            }
+            zone = named
+            trimmed = rest.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+            break
+        }
+        self.timeZone = zone
         let descriptors = [
             "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
             "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
@@ -45,7 +60,8 @@ public struct CronSchedule: Sendable, Hashable {
         let fields = spec.split(whereSeparator: \.isWhitespace).map(String.init)
         guard fields.count == 5 else {
             throw ProjectError(
-                "\"\(text)\" has \(fields.count) fields; a cron schedule has five: minute hour day-of-month month day-of-week")
+                "\"\(text)\" has \(fields.count) fields; a cron schedule has five: minute hour day-of-month month day-of-week"
+            )
         }
         let monthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         let dayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
@@ -136,11 +152,11 @@ public struct CronSchedule: Sendable, Hashable {
     }
 
     /// The first scheduled minute strictly after `date` (robfig/cron's `Next`), reading the fields as
-    /// wall-clock time in `timeZone`; `nil` when none comes within five years (e.g. `0 0 30 2 *`).
+    /// wall-clock time in `timeZone` (or the schedule's own ``timeZone``); `nil` when none comes within five years (e.g. `0 0 30 2 *`).
     /// Wall-clock times a daylight-saving change skips never fire; a repeated hour fires once.
     public func next(after date: Date, in timeZone: TimeZone) -> Date? {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
+        calendar.timeZone = self.timeZone ?? timeZone
         let sortedHours = hours.sorted()
         let sortedMinutes = minutes.sorted()
         guard var day = calendar.dateInterval(of: .day, for: date)?.start else { return nil }

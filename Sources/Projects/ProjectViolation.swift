@@ -42,10 +42,11 @@ public struct ProjectViolation: Error, Sendable, Hashable, CustomStringConvertib
 extension AppProject {
     /// Whether an Application living in `applicationNamespace` may use this project: the
     /// controller's own namespace may use any project (so may an empty namespace, an Application
-    /// read from a file); another namespace only if `sourceNamespaces` matches it.
+    /// read from a file); another namespace only if `sourceNamespaces` matches it (a glob, or as in
+    /// Argo CD a regular expression between slashes, `/^team-(a|b)$/`, found anywhere in the name).
     public func admits(applicationNamespace: String, controllerNamespace: String) -> ProjectViolation? {
         if applicationNamespace.isEmpty || applicationNamespace == controllerNamespace { return nil }
-        if sourceNamespaces.contains(where: { GroupKindPattern.globMatch($0, applicationNamespace) }) { return nil }
+        if sourceNamespaces.contains(where: { Self.namespaceMatch($0, applicationNamespace) }) { return nil }
         return violation(
             .sourceNamespaces,
             "project \(name) does not allow Applications in namespace \(applicationNamespace): add the namespace "
@@ -196,6 +197,19 @@ extension AppProject {
         let user = rest[..<at]
         let host = rest[rest.index(after: at)...]
         return !user.contains(where: { $0 == "/" || $0 == ":" }) && !host.isEmpty && !host.contains("@")
+    }
+
+    /// Argo CD's `MatchStringInList` in REGEXP mode: `/re/` searches a regular expression, anything
+    /// else (and a `/re/` that does not match) is a glob.
+    static func namespaceMatch(_ pattern: String, _ namespace: String) -> Bool {
+        if let regex = regularExpression(pattern), namespace.contains(regex) { return true }
+        return GroupKindPattern.globMatch(pattern, namespace)
+    }
+
+    /// The regular expression a `/re/` pattern holds; `nil` for any other pattern or one that does not compile.
+    static func regularExpression(_ pattern: String) -> Regex<AnyRegexOutput>? {
+        guard pattern.count >= 2, pattern.hasPrefix("/"), pattern.hasSuffix("/") else { return nil }
+        return try? Regex(String(pattern.dropFirst().dropLast()))
     }
 
     private static func repoGlobMatch(_ pattern: String, _ url: String) -> Bool {

@@ -35,7 +35,8 @@ public struct SyncWindow: Sendable, Hashable {
 
     /// Creates a window.
     public init(
-        kind: SyncWindowKind, schedule: CronSchedule, duration: TimeInterval, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        kind: SyncWindowKind, schedule: CronSchedule, duration: TimeInterval,
+        timeZone: TimeZone = TimeZone(identifier: "UTC")!,
         applications: [String] = [], namespaces: [String] = [], clusters: [String] = [], manualSync: Bool = false,
         andOperator: Bool = false, description: String = ""
     ) {
@@ -81,9 +82,24 @@ public struct SyncWindow: Sendable, Hashable {
     /// (server URL or name) against `clusters`. An empty list matches nothing; any matching list is
     /// enough, or, with ``andOperator``, every non-empty list must match.
     public func matches(application: String, namespace: String, cluster: String) -> Bool {
-        let lists = [(applications, application), (namespaces, namespace), (clusters, cluster)]
-        let results = lists.filter { !$0.0.isEmpty }.map { list, value in
-            list.contains { GroupKindPattern.globMatch($0, value) }
+        matches(application: application, namespace: namespace, clusters: [cluster])
+    }
+
+    /// ``matches(application:namespace:cluster:)`` for a destination that has both a server URL and
+    /// a cluster name: a `clusters` glob matching either (when set) is enough, as in Argo CD.
+    public func matches(application: String, namespace: String, server: String, clusterName: String) -> Bool {
+        matches(application: application, namespace: namespace, clusters: [server, clusterName])
+    }
+
+    private func matches(application: String, namespace: String, clusters candidates: [String]) -> Bool {
+        var results: [Bool] = []
+        if !applications.isEmpty {
+            results.append(applications.contains { GroupKindPattern.globMatch($0, application) })
+        }
+        if !namespaces.isEmpty { results.append(namespaces.contains { GroupKindPattern.globMatch($0, namespace) }) }
+        if !clusters.isEmpty {
+            let set = candidates.filter { !$0.isEmpty }
+            results.append(clusters.contains { pattern in set.contains { GroupKindPattern.globMatch(pattern, $0) } })
         }
         if andOperator { return !results.isEmpty && !results.contains(false) }
         return results.contains(true)
@@ -105,6 +121,17 @@ extension AppProject {
         syncWindows.filter { $0.matches(application: application, namespace: namespace, cluster: cluster) }
     }
 
+    /// ``syncWindowVerdict(application:namespace:cluster:at:manual:)`` for a destination with both a
+    /// server URL and a cluster name (a window's `clusters` glob may match either).
+    public func syncWindowVerdict(
+        application: String, namespace: String, server: String, clusterName: String, at date: Date, manual: Bool
+    ) -> SyncWindowVerdict {
+        verdict(
+            syncWindows.filter {
+                $0.matches(application: application, namespace: namespace, server: server, clusterName: clusterName)
+            }, at: date, manual: manual)
+    }
+
     /// Argo CD's rules: no matching windows → open; an active matching deny window closes; matching
     /// allow windows exist and none active → closed; both an active allow and active deny → closed
     /// (deny wins). `manual: true` is a manual sync: it passes active deny windows when every one of
@@ -115,7 +142,10 @@ extension AppProject {
     public func syncWindowVerdict(
         application: String, namespace: String, cluster: String, at date: Date, manual: Bool
     ) -> SyncWindowVerdict {
-        let matching = syncWindows(application: application, namespace: namespace, cluster: cluster)
+        verdict(syncWindows(application: application, namespace: namespace, cluster: cluster), at: date, manual: manual)
+    }
+
+    private func verdict(_ matching: [SyncWindow], at date: Date, manual: Bool) -> SyncWindowVerdict {
         guard !matching.isEmpty else { return .open }
         let active = matching.filter { $0.isActive(at: date) }
         let denies = active.filter { $0.kind == .deny }

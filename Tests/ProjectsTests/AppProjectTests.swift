@@ -130,16 +130,32 @@ struct AppProjectTests {
         ("bad repo glob", "spec: {sourceRepos: ['https://github.com/[org']}", "spec.sourceRepos[0]"),
         ("deny everything", "spec: {sourceRepos: ['!*']}", "AppProject team-a: spec.sourceRepos[0] is \"!*\""),
         ("destination !*", "spec: {destinations: [{server: '*', namespace: '!*'}]}", "spec.destinations[0].namespace"),
-        ("bad destination glob", "spec: {destinations: [{server: 'https://{a', namespace: x}]}", "destinations[0].server"),
+        (
+            "bad destination glob", "spec: {destinations: [{server: 'https://{a', namespace: x}]}",
+            "destinations[0].server"
+        ),
+        (
+            "bad regex", "spec: {sourceNamespaces: ['/team-(/']}",
+            "spec.sourceNamespaces[0] \"/team-(/\" is not a valid regular expression"
+        ),
+        (
+            "bad cron zone",
+            "spec: {syncWindows: [{kind: allow, schedule: 'CRON_TZ=Mars/Base 0 0 * * *', duration: 1h, applications: ['*']}]}",
+            "spec.syncWindows[0].schedule: CRON_TZ=Mars/Base is not a time zone"
+        ),
         ("not a list", "spec: {sourceRepos: 'https://x'}", "spec.sourceRepos must be a list"),
-        ("kind missing", "spec: {clusterResourceWhitelist: [{group: ''}]}", "spec.clusterResourceWhitelist[0].kind is required"),
+        (
+            "kind missing", "spec: {clusterResourceWhitelist: [{group: ''}]}",
+            "spec.clusterResourceWhitelist[0].kind is required"
+        ),
         (
             "bad cron",
             "spec: {syncWindows: [{kind: allow, schedule: '0 22 * * *', duration: 1h, applications: ['*']}, {kind: deny, schedule: '61 * * * *', duration: 1h, applications: ['*']}]}",
             "AppProject team-a: spec.syncWindows[1].schedule: minute 61 is out of range"
         ),
         (
-            "bad duration", "spec: {syncWindows: [{kind: allow, schedule: '@daily', duration: 1 hour, applications: ['*']}]}",
+            "bad duration",
+            "spec: {syncWindows: [{kind: allow, schedule: '@daily', duration: 1 hour, applications: ['*']}]}",
             "spec.syncWindows[0].duration \"1 hour\" is not a duration"
         ),
         (
@@ -152,7 +168,8 @@ struct AppProjectTests {
             "spec.syncWindows[0].timeZone \"Mars/Olympus\" is not a time zone"
         ),
         (
-            "bad window kind", "spec: {syncWindows: [{kind: maybe, schedule: '@daily', duration: 1h, applications: ['*']}]}",
+            "bad window kind",
+            "spec: {syncWindows: [{kind: maybe, schedule: '@daily', duration: 1h, applications: ['*']}]}",
             "spec.syncWindows[0].kind \"maybe\" must be allow or deny"
         ),
         (
@@ -160,11 +177,13 @@ struct AppProjectTests {
             "spec.syncWindows[0] applies to nothing"
         ),
         (
-            "empty service account", "spec: {destinationServiceAccounts: [{server: '*', namespace: '*', defaultServiceAccount: ''}]}",
+            "empty service account",
+            "spec: {destinationServiceAccounts: [{server: '*', namespace: '*', defaultServiceAccount: ''}]}",
             "spec.destinationServiceAccounts[0].defaultServiceAccount"
         ),
         (
-            "spaced service account", "spec: {destinationServiceAccounts: [{server: '*', namespace: '*', defaultServiceAccount: 'a b'}]}",
+            "spaced service account",
+            "spec: {destinationServiceAccounts: [{server: '*', namespace: '*', defaultServiceAccount: 'a b'}]}",
             "no spaces"
         ),
     ]
@@ -202,7 +221,8 @@ struct AppProjectTests {
                 clusterName: "") == nil)
         #expect(project.syncWindows.isEmpty && project.sourceNamespaces.isEmpty)
         #expect(
-            project.syncWindowVerdict(application: "a", namespace: "b", cluster: "c", at: Instant.at("2026-03-06 12:00"),
+            project.syncWindowVerdict(
+                application: "a", namespace: "b", cluster: "c", at: Instant.at("2026-03-06 12:00"),
                 manual: false) == .open)
     }
 

@@ -57,6 +57,18 @@ struct CronScheduleTests {
         #expect(cron.next(after: Instant.at(after), in: TimeZone(identifier: zone)!) == Instant.at(expected))
     }
 
+    @Test("a CRON_TZ= or TZ= prefix overrides the zone asked about")
+    func zonePrefix() throws {
+        let utc = TimeZone(identifier: "UTC")!
+        let tokyo = try CronSchedule("CRON_TZ=Asia/Tokyo 0 9 * * *")
+        #expect(tokyo.timeZone == TimeZone(identifier: "Asia/Tokyo"))
+        #expect(tokyo.next(after: Instant.at("2026-03-06 12:00"), in: utc) == Instant.at("2026-03-07 00:00"))
+        let berlin = try CronSchedule("TZ=Europe/Berlin @daily")
+        #expect(berlin.next(after: Instant.at("2026-03-06 12:00"), in: utc) == Instant.at("2026-03-06 23:00"))
+        #expect(try CronSchedule("0 9 * * *").timeZone == nil)
+        #expect(throws: ProjectError.self) { try CronSchedule("CRON_TZ=Nowhere/Land 0 9 * * *") }
+    }
+
     /// (schedule, words the error must hold)
     static let invalid: [(String, String)] = [
         ("", "0 fields"),

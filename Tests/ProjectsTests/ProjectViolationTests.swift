@@ -27,7 +27,8 @@ struct ProjectViolationTests {
         (["!https://gitlab.com/group/**", "*"], "https://gitlab.com/group/sub/repo", false),
         (["!https://gitlab.com/group/**", "*"], "https://gitlab.com/other/repo", true),
         (["!ssh://git@GITHUB.com:argoproj/test", "*"], "ssh://git@github.com:argoproj/test", false),
-        (["!https://github.com/org/secret"], "https://github.com/org/public", true),  // Argo CD: a `!` entry that passes permits
+        // Argo CD: a `!` entry that passes permits
+        (["!https://github.com/org/secret"], "https://github.com/org/public", true),
     ]
 
     @Test("sourceRepos: globs, negation and URL normalisation", arguments: sources)
@@ -50,7 +51,10 @@ struct ProjectViolationTests {
         ([ProjectDestination(server: inCluster, namespace: "guestbook")], inCluster, "", "other", false),
         ([ProjectDestination(server: inCluster, namespace: "guestbook")], "https://other", "", "guestbook", false),
         ([ProjectDestination(server: inCluster, namespace: "guestbook-*")], inCluster, "", "guestbook-eu", true),
-        ([ProjectDestination(server: "https://*.example.com", namespace: "*")], "https://prod.example.com", "", "x", true),
+        (
+            [ProjectDestination(server: "https://*.example.com", namespace: "*")], "https://prod.example.com", "", "x",
+            true
+        ),
         ([ProjectDestination(name: "in-cluster", namespace: "*")], "", "in-cluster", "web", true),
         ([ProjectDestination(name: "in-cluster", namespace: "*")], inCluster, "", "web", false),  // name not set
         ([ProjectDestination(server: inCluster, namespace: "*")], "", "in-cluster", "web", false),  // server not set
@@ -58,22 +62,35 @@ struct ProjectViolationTests {
         ([ProjectDestination(server: "*", name: "*", namespace: "*")], "", "", "web", false),  // neither set
         ([], inCluster, "", "web", false),
         (
-            [ProjectDestination(server: "*", namespace: "!kube-system"), ProjectDestination(server: "*", namespace: "*")],
+            [
+                ProjectDestination(server: "*", namespace: "!kube-system"),
+                ProjectDestination(server: "*", namespace: "*"),
+            ],
             inCluster, "", "kube-system", false
         ),
         (
-            [ProjectDestination(server: "*", namespace: "!kube-system"), ProjectDestination(server: "*", namespace: "*")],
+            [
+                ProjectDestination(server: "*", namespace: "!kube-system"),
+                ProjectDestination(server: "*", namespace: "*"),
+            ],
             inCluster, "", "default", true
         ),
         (
-            [ProjectDestination(server: "!https://team1-*", namespace: "*"), ProjectDestination(server: "*", namespace: "*")],
+            [
+                ProjectDestination(server: "!https://team1-*", namespace: "*"),
+                ProjectDestination(server: "*", namespace: "*"),
+            ],
             "https://team1-prod", "", "default", false
         ),
         (
-            [ProjectDestination(server: "!https://team1-*", namespace: "*"), ProjectDestination(server: "*", namespace: "*")],
+            [
+                ProjectDestination(server: "!https://team1-*", namespace: "*"),
+                ProjectDestination(server: "*", namespace: "*"),
+            ],
             "https://team2-prod", "", "default", true
         ),
-        ([ProjectDestination(server: "*", namespace: "!kube-*")], inCluster, "", "default", true),  // `!` alone permits the rest
+        // `!` alone permits the rest
+        ([ProjectDestination(server: "*", namespace: "!kube-*")], inCluster, "", "default", true),
     ]
 
     @Test("destinations: server, name and namespace globs with negation", arguments: destinationCases)
@@ -94,52 +111,101 @@ struct ProjectViolationTests {
     /// (project, group, kind, namespaced, namespace, name, refusing rule or nil)
     static let objects: [(String, AppProject, String, String, Bool, String, String, ProjectRule?)] = [
         ("default: cluster-scoped", .builtInDefault(namespace: "moor"), "", "Namespace", false, "", "x", nil),
-        ("empty: no cluster-scoped kinds", AppProject(name: "p", destinations: anywhere), "", "Namespace", false, "",
-         "x", .clusterResourceWhitelist),
-        ("empty: every namespaced kind", AppProject(name: "p", destinations: anywhere), "apps", "Deployment", true,
-         "web", "x", nil),
-        ("whitelisted cluster kind", AppProject(
-            name: "p", destinations: anywhere, clusterResourceWhitelist: [GroupKindPattern(group: "", kind: "Namespace")]),
-         "", "Namespace", false, "", "x", nil),
-        ("group must match too", AppProject(
-            name: "p", destinations: anywhere, clusterResourceWhitelist: [GroupKindPattern(group: "", kind: "Namespace")]),
-         "example.com", "Namespace", false, "", "x", .clusterResourceWhitelist),
-        ("group glob", AppProject(
-            name: "p", destinations: anywhere,
-            clusterResourceWhitelist: [GroupKindPattern(group: "*.k8s.io", kind: "*")]),
-         "rbac.authorization.k8s.io", "ClusterRole", false, "", "x", nil),
-        ("cluster blacklist beats whitelist", AppProject(
-            name: "p", destinations: anywhere, clusterResourceWhitelist: [GroupKindPattern(group: "*", kind: "*")],
-            clusterResourceBlacklist: [GroupKindPattern(group: "rbac.authorization.k8s.io", kind: "ClusterRole*")]),
-         "rbac.authorization.k8s.io", "ClusterRoleBinding", false, "", "x", .clusterResourceBlacklist),
-        ("blacklist by name", AppProject(
-            name: "p", destinations: anywhere, clusterResourceWhitelist: [GroupKindPattern(group: "", kind: "Namespace")],
-            clusterResourceBlacklist: [GroupKindPattern(group: "", kind: "Namespace", name: "kube-*")]),
-         "", "Namespace", false, "", "kube-public", .clusterResourceBlacklist),
-        ("blacklist by name, other name", AppProject(
-            name: "p", destinations: anywhere, clusterResourceWhitelist: [GroupKindPattern(group: "", kind: "Namespace")],
-            clusterResourceBlacklist: [GroupKindPattern(group: "", kind: "Namespace", name: "kube-*")]),
-         "", "Namespace", false, "", "team-a", nil),
-        ("namespace whitelist allows", AppProject(
-            name: "p", destinations: anywhere, namespaceResourceWhitelist: [GroupKindPattern(group: "apps", kind: "*")]),
-         "apps", "Deployment", true, "web", "x", nil),
-        ("namespace whitelist refuses", AppProject(
-            name: "p", destinations: anywhere, namespaceResourceWhitelist: [GroupKindPattern(group: "apps", kind: "*")]),
-         "", "Secret", true, "web", "x", .namespaceResourceWhitelist),
-        ("namespace blacklist beats whitelist", AppProject(
-            name: "p", destinations: anywhere, namespaceResourceWhitelist: [GroupKindPattern(group: "*", kind: "*")],
-            namespaceResourceBlacklist: [GroupKindPattern(group: "", kind: "ResourceQuota")]),
-         "", "ResourceQuota", true, "web", "x", .namespaceResourceBlacklist),
-        ("namespace blacklist alone", AppProject(
-            name: "p", destinations: anywhere, namespaceResourceBlacklist: [GroupKindPattern(group: "*", kind: "*")]),
-         "", "ConfigMap", true, "web", "x", .namespaceResourceBlacklist),
-        ("object in a permitted namespace", AppProject(name: "p", destinations: teamOnly), "", "ConfigMap", true,
-         "team-a", "x", nil),
-        ("object in another namespace", AppProject(name: "p", destinations: teamOnly), "", "ConfigMap", true,
-         "team-b", "x", .destinations),
-        ("cluster-scoped objects have no namespace to check", AppProject(
-            name: "p", destinations: teamOnly, clusterResourceWhitelist: [GroupKindPattern(group: "*", kind: "*")]),
-         "", "Namespace", false, "", "x", nil),
+        (
+            "empty: no cluster-scoped kinds", AppProject(name: "p", destinations: anywhere), "", "Namespace", false, "",
+            "x", .clusterResourceWhitelist
+        ),
+        (
+            "empty: every namespaced kind", AppProject(name: "p", destinations: anywhere), "apps", "Deployment", true,
+            "web", "x", nil
+        ),
+        (
+            "whitelisted cluster kind",
+            AppProject(
+                name: "p", destinations: anywhere,
+                clusterResourceWhitelist: [GroupKindPattern(group: "", kind: "Namespace")]),
+            "", "Namespace", false, "", "x", nil
+        ),
+        (
+            "group must match too",
+            AppProject(
+                name: "p", destinations: anywhere,
+                clusterResourceWhitelist: [GroupKindPattern(group: "", kind: "Namespace")]),
+            "example.com", "Namespace", false, "", "x", .clusterResourceWhitelist
+        ),
+        (
+            "group glob",
+            AppProject(
+                name: "p", destinations: anywhere,
+                clusterResourceWhitelist: [GroupKindPattern(group: "*.k8s.io", kind: "*")]),
+            "rbac.authorization.k8s.io", "ClusterRole", false, "", "x", nil
+        ),
+        (
+            "cluster blacklist beats whitelist",
+            AppProject(
+                name: "p", destinations: anywhere, clusterResourceWhitelist: [GroupKindPattern(group: "*", kind: "*")],
+                clusterResourceBlacklist: [GroupKindPattern(group: "rbac.authorization.k8s.io", kind: "ClusterRole*")]),
+            "rbac.authorization.k8s.io", "ClusterRoleBinding", false, "", "x", .clusterResourceBlacklist
+        ),
+        (
+            "blacklist by name",
+            AppProject(
+                name: "p", destinations: anywhere,
+                clusterResourceWhitelist: [GroupKindPattern(group: "", kind: "Namespace")],
+                clusterResourceBlacklist: [GroupKindPattern(group: "", kind: "Namespace", name: "kube-*")]),
+            "", "Namespace", false, "", "kube-public", .clusterResourceBlacklist
+        ),
+        (
+            "blacklist by name, other name",
+            AppProject(
+                name: "p", destinations: anywhere,
+                clusterResourceWhitelist: [GroupKindPattern(group: "", kind: "Namespace")],
+                clusterResourceBlacklist: [GroupKindPattern(group: "", kind: "Namespace", name: "kube-*")]),
+            "", "Namespace", false, "", "team-a", nil
+        ),
+        (
+            "namespace whitelist allows",
+            AppProject(
+                name: "p", destinations: anywhere,
+                namespaceResourceWhitelist: [GroupKindPattern(group: "apps", kind: "*")]),
+            "apps", "Deployment", true, "web", "x", nil
+        ),
+        (
+            "namespace whitelist refuses",
+            AppProject(
+                name: "p", destinations: anywhere,
+                namespaceResourceWhitelist: [GroupKindPattern(group: "apps", kind: "*")]),
+            "", "Secret", true, "web", "x", .namespaceResourceWhitelist
+        ),
+        (
+            "namespace blacklist beats whitelist",
+            AppProject(
+                name: "p", destinations: anywhere,
+                namespaceResourceWhitelist: [GroupKindPattern(group: "*", kind: "*")],
+                namespaceResourceBlacklist: [GroupKindPattern(group: "", kind: "ResourceQuota")]),
+            "", "ResourceQuota", true, "web", "x", .namespaceResourceBlacklist
+        ),
+        (
+            "namespace blacklist alone",
+            AppProject(
+                name: "p", destinations: anywhere, namespaceResourceBlacklist: [GroupKindPattern(group: "*", kind: "*")]
+            ),
+            "", "ConfigMap", true, "web", "x", .namespaceResourceBlacklist
+        ),
+        (
+            "object in a permitted namespace", AppProject(name: "p", destinations: teamOnly), "", "ConfigMap", true,
+            "team-a", "x", nil
+        ),
+        (
+            "object in another namespace", AppProject(name: "p", destinations: teamOnly), "", "ConfigMap", true,
+            "team-b", "x", .destinations
+        ),
+        (
+            "cluster-scoped objects have no namespace to check",
+            AppProject(
+                name: "p", destinations: teamOnly, clusterResourceWhitelist: [GroupKindPattern(group: "*", kind: "*")]),
+            "", "Namespace", false, "", "x", nil
+        ),
     ]
 
     @Test("cluster-scoped and namespaced kinds", arguments: objects)
@@ -174,6 +240,9 @@ struct ProjectViolationTests {
         (["team-*"], "team-b", true),
         (["team-*"], "other", false),
         (["*"], "anything", true),
+        (["/^team-(a|b)$/"], "team-b", true),  // a regular expression between slashes
+        (["/^team-(a|b)$/"], "team-c", false),
+        (["/prod/"], "shop-prod-eu", true),  // found anywhere, as Go's regexp.MatchString
     ]
 
     @Test("sourceNamespaces: which Applications may use the project", arguments: admissions)

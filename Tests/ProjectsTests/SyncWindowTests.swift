@@ -67,6 +67,26 @@ struct SyncWindowTests {
         #expect(window.matches(application: application, namespace: namespace, cluster: cluster) == expected)
     }
 
+    @Test("a clusters glob matches the destination's server URL or its cluster name")
+    func clusterByServerOrName() {
+        let byName = Self.window(.deny, "0 0 * * *", hours: 1, applications: [], clusters: ["prod-*"])
+        #expect(byName.matches(application: "a", namespace: "n", server: "https://10.0.0.1", clusterName: "prod-eu"))
+        #expect(!byName.matches(application: "a", namespace: "n", server: "https://10.0.0.1", clusterName: ""))
+        let byServer = Self.window(.deny, "0 0 * * *", hours: 1, applications: [], clusters: ["https://10.*"])
+        #expect(byServer.matches(application: "a", namespace: "n", server: "https://10.0.0.1", clusterName: "prod-eu"))
+        let project = AppProject(
+            name: "p",
+            syncWindows: [
+                Self.window(
+                    .deny, "0 12 * * *", hours: 1, applications: [],
+                    clusters: ["prod-*"])
+            ])
+        let verdict = project.syncWindowVerdict(
+            application: "a", namespace: "n", server: "https://10.0.0.1", clusterName: "prod-eu",
+            at: Instant.at("2026-03-06 12:30"), manual: false)
+        #expect(verdict != .open)
+    }
+
     static let allowNight = window(.allow, "0 22 * * *", hours: 2)
     static let allowNightManual = window(.allow, "0 22 * * *", hours: 2, manualSync: true)
     static let allowMorning = window(.allow, "0 6 * * *", hours: 1)
@@ -116,8 +136,10 @@ struct SyncWindowTests {
             "manual sync needs manualSync on every active deny", [denyNoonManual, denyNoon], "2026-03-06 12:30", true,
             .closed(by: denyNoonManual, until: Instant.at("2026-03-06 13:00"))
         ),
-        ("manual sync through inactive allows when one has manualSync", [allowNightManual, allowMorning],
-         "2026-03-06 12:30", true, .open),
+        (
+            "manual sync through inactive allows when one has manualSync", [allowNightManual, allowMorning],
+            "2026-03-06 12:30", true, .open
+        ),
         (
             "manual sync held by inactive allows without manualSync", [allowNight], "2026-03-06 12:30", true,
             .closed(by: allowNight, until: Instant.at("2026-03-06 22:00"))
