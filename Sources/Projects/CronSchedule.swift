@@ -160,13 +160,17 @@ public struct CronSchedule: Sendable, Hashable {
         let sortedHours = hours.sorted()
         let sortedMinutes = minutes.sorted()
         guard var day = calendar.dateInterval(of: .day, for: date)?.start else { return nil }
+        // On the first day, wall-clock minutes before `date`'s cannot come after it (a repeated hour
+        // is reached through its first occurrence only), so the search starts there.
+        let now = calendar.dateComponents([.hour, .minute], from: date)
+        var earliest = (hour: now.hour ?? 0, minute: now.minute ?? 0)
         for _ in 0..<(Self.searchYears * 366 + 1) {
             let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: day)
             if let month = parts.month, let dayOfMonth = parts.day, let weekday = parts.weekday,
                 months.contains(month), dayMatches(day: dayOfMonth, weekday: weekday - 1)
             {
-                for hour in sortedHours {
-                    for minute in sortedMinutes {
+                for hour in sortedHours where hour >= earliest.hour {
+                    for minute in sortedMinutes where hour > earliest.hour || minute >= earliest.minute {
                         var wanted = parts
                         wanted.hour = hour
                         wanted.minute = minute
@@ -181,6 +185,7 @@ public struct CronSchedule: Sendable, Hashable {
             }
             guard let following = calendar.date(byAdding: .day, value: 1, to: day) else { return nil }
             day = calendar.startOfDay(for: following)
+            earliest = (0, 0)
         }
         return nil
     }

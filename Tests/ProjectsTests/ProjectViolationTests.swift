@@ -1,3 +1,4 @@
+import MoorCore
 import Projects
 import Testing
 
@@ -284,5 +285,46 @@ struct ProjectViolationTests {
             ])
         #expect(project.serviceAccount(server: Self.inCluster, namespace: "team-b") == nil)
         #expect(AppProject(name: "p").serviceAccount(server: Self.inCluster, namespace: "team-a") == nil)
+    }
+}
+
+@Suite("Whether an Application may use a project")
+struct ApplicationCheckTests {
+    static let project = AppProject(
+        name: "team-a", sourceRepos: ["https://github.com/team-a/*"],
+        destinations: [ProjectDestination(server: "https://kubernetes.default.svc", namespace: "team-a")],
+        sourceNamespaces: ["team-a-apps"])
+
+    static func application(
+        namespace: String = "moor", repos: [String] = ["https://github.com/team-a/web"],
+        server: String =
+            "https://kubernetes.default.svc", destinationNamespace: String = "team-a"
+    ) -> Application {
+        let sources = repos.map { ApplicationSource(repoURL: $0) }
+        return Application(
+            name: "web", namespace: namespace,
+            spec: ApplicationSpec(
+                source: sources[0], sources: sources.count > 1 ? sources : [],
+                destination: ApplicationDestination(server: server, namespace: destinationNamespace),
+                project: "team-a"))
+    }
+
+    /// (what, application, refusing rule or nil)
+    static let cases: [(String, Application, ProjectRule?)] = [
+        ("allowed", application(), nil),
+        ("from an admitted namespace", application(namespace: "team-a-apps"), nil),
+        ("from another namespace", application(namespace: "team-b-apps"), .sourceNamespaces),
+        ("another repository", application(repos: ["https://github.com/team-b/web"]), .sourceRepos),
+        (
+            "a second source from another repository",
+            application(repos: ["https://github.com/team-a/web", "https://github.com/team-b/values"]), .sourceRepos
+        ),
+        ("another namespace", application(destinationNamespace: "kube-system"), .destinations),
+        ("another cluster", application(server: "https://prod.example.com"), .destinations),
+    ]
+
+    @Test("namespace, then sources, then destination", arguments: cases)
+    func check(name: String, application: Application, rule: ProjectRule?) {
+        #expect(Self.project.check(application, controllerNamespace: "moor")?.rule == rule, "\(name)")
     }
 }

@@ -169,3 +169,27 @@ struct SyncWindowTests {
         #expect(verdict == .closed(by: deny, until: Instant.at("2026-03-06 16:00")))
     }
 }
+
+@Suite("Sync window searches stay bounded")
+struct SyncWindowSearchTests {
+    @Test("an every-minute deny window of an hour never ends, and says so quickly")
+    func everyMinute() throws {
+        let deny = SyncWindow(
+            kind: .deny, schedule: try CronSchedule("* * * * *"), duration: 3600, applications: ["*"])
+        let project = AppProject(name: "p", syncWindows: [deny])
+        let start = ContinuousClock.now
+        let verdict = project.syncWindowVerdict(
+            application: "a", namespace: "n", cluster: "c", at: Instant.at("2026-03-06 12:00:30"), manual: false)
+        #expect(verdict == .closed(by: deny, until: nil))
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+
+    @Test("a deny window that ends is held until its end even when the next period starts soon after")
+    func backToBack() throws {
+        let deny = SyncWindow(
+            kind: .deny, schedule: try CronSchedule("0 */2 * * *"), duration: 3600, applications: ["*"])
+        #expect(deny.activeUntil(Instant.at("2026-03-06 12:30")) == Instant.at("2026-03-06 13:00"))
+        #expect(deny.activeUntil(Instant.at("2026-03-06 13:30")) == nil)
+        #expect(deny.nextStart(after: Instant.at("2026-03-06 13:30")) == Instant.at("2026-03-06 14:00"))
+    }
+}
