@@ -110,17 +110,38 @@ public struct GroupKindPattern: Sendable, Hashable {
         self.name = name
     }
 
-    /// Whether an object of this group and kind (and name) is matched.
+    /// Whether an object of this group and kind (and name) is matched, each field read as Go's
+    /// `filepath.Match` reads it (Argo CD's rule): `*`, `?`, `[a-z]`, `[^a-z]`, backslash escapes; no `{a,b}`.
     public func matches(group: String, kind: String, name: String = "") -> Bool {
-        Self.globMatch(self.group, group) && Self.globMatch(self.kind, kind)
-            && (self.name.isEmpty || Self.globMatch(self.name, name))
+        Self.filepathMatch(self.group, group) && Self.filepathMatch(self.kind, kind)
+            && (self.name.isEmpty || Self.filepathMatch(self.name, name))
     }
 
+    /// Go's `filepath.Match` (`/` as separator) through ``Glob``: braces are literal and `[^` negates.
+    static func filepathMatch(_ pattern: String, _ text: String) -> Bool {
+        var translated = ""
+        var previous: Character = " "
+        for c in pattern {
+            if (c == "{" || c == "}" || c == ",") && previous != "\\" {
+                translated.append("\\")
+                translated.append(c)
+            } else if c == "^" && previous == "[" {
+                translated.append("!")
+            } else {
+                translated.append(c)
+            }
+            previous = c == "\\" && previous == "\\" ? " " : c
+        }
+        return (try? Glob(translated, separators: ["/"]))?.matches(text) ?? false
+    }
+
+    /// gobwas/glob without separators, as Argo CD's `glob.Match`: `*` alone is anything; a pattern
+    /// that does not parse matches nothing.
     static func globMatch(_ pattern: String, _ text: String) -> Bool {
         pattern == "*" || ((try? Glob(pattern))?.matches(text) ?? false)
     }
 
-    /// `group/kind`, with `core` for the core group, as people write it.
+    /// `group/kind` for messages (`core` for the core group), with the name glob when there is one.
     var summary: String { "\(group.isEmpty ? "core" : group)/\(kind)" + (name.isEmpty ? "" : " named \(name)") }
 }
 

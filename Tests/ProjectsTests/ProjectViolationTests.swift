@@ -194,6 +194,27 @@ struct ProjectViolationTests {
             "", "ConfigMap", true, "web", "x", .namespaceResourceBlacklist
         ),
         (
+            "kinds read as Go's filepath.Match: [^C] negates",
+            AppProject(
+                name: "p", destinations: anywhere,
+                namespaceResourceBlacklist: [GroupKindPattern(group: "", kind: "[^C]*")]),
+            "", "Secret", true, "web", "x", .namespaceResourceBlacklist
+        ),
+        (
+            "kinds read as Go's filepath.Match: [^C] negates, ConfigMap passes",
+            AppProject(
+                name: "p", destinations: anywhere,
+                namespaceResourceBlacklist: [GroupKindPattern(group: "", kind: "[^C]*")]),
+            "", "ConfigMap", true, "web", "x", nil
+        ),
+        (
+            "kinds read as Go's filepath.Match: braces are literal",
+            AppProject(
+                name: "p", destinations: anywhere,
+                namespaceResourceBlacklist: [GroupKindPattern(group: "", kind: "{Secret,ConfigMap}")]),
+            "", "Secret", true, "web", "x", nil
+        ),
+        (
             "object in a permitted namespace", AppProject(name: "p", destinations: teamOnly), "", "ConfigMap", true,
             "team-a", "x", nil
         ),
