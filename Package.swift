@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "MoorYAML", targets: ["MoorYAML"]),
         .library(name: "Controller", targets: ["Controller"]),
         .library(name: "Server", targets: ["Server"]),
+        .library(name: "Projects", targets: ["Projects"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
@@ -101,6 +102,7 @@ let package = Package(
             name: "HealthScript", dependencies: ["Health", "MoorCore", "MoorYAML", "CLua"], swiftSettings: strict
         ),
         .target(name: "Diff", dependencies: ["MoorCore", "MoorYAML"], swiftSettings: strict),
+        .target(name: "Projects", dependencies: ["MoorCore"], swiftSettings: strict),
         .target(
             name: "Sync",
             dependencies: [
@@ -192,6 +194,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ProjectsTests", dependencies: ["Projects", "MoorCore", "MoorYAML"], swiftSettings: strict
         ),
         .testTarget(name: "ProcessRunnerTests", dependencies: ["ProcessRunner"], swiftSettings: strict),
         .testTarget(name: "ChartArchiveTests", dependencies: ["ChartArchive", "MoorCore"], swiftSettings: strict),

@@ -4,45 +4,56 @@
 /// `{a,b}` matches either alternative (alternatives may contain patterns and nest); `\` makes the
 /// next character literal. A pattern matches the whole path relative to the application directory,
 /// e.g. `{config.json,env-usw2/*}` or `*.yaml`.
+///
+/// With `separators` (gobwas/glob's `glob.Compile(pattern, separators...)`, as Argo CD matches
+/// `sourceRepos` with `/`), `*` and `?` stop at a separator and `**` matches any run, separators
+/// included.
 package struct Glob: Sendable {
     private indirect enum Node: Sendable {
         case literal(Character)
         case anyRun
+        case superRun
         case anyOne
         case set(negated: Bool, ranges: [ClosedRange<Character>])
         case alternatives([[Node]])
     }
 
     private let nodes: [Node]
+    private let separators: Set<Character>
 
-    /// Parses a pattern; the error string says what is wrong with it.
-    package init(_ pattern: String) throws(GlobSyntaxError) {
-        var parser = Parser(characters: Array(pattern))
+    /// Parses a pattern; the error string says what is wrong with it. With `separators`, `*` and
+    /// `?` never match one of them and `**` matches anything.
+    package init(_ pattern: String, separators: Set<Character> = []) throws(GlobSyntaxError) {
+        var parser = Parser(characters: Array(pattern), separated: !separators.isEmpty)
         nodes = try parser.sequence(insideAlternatives: false)
+        self.separators = separators
     }
 
     /// Whether `text` matches the whole pattern.
     package func matches(_ text: String) -> Bool {
-        Self.match(nodes[...], Array(text)[...])
+        match(nodes[...], Array(text)[...])
     }
 
-    private static func match(_ nodes: ArraySlice<Node>, _ text: ArraySlice<Character>) -> Bool {
+    private func match(_ nodes: ArraySlice<Node>, _ text: ArraySlice<Character>) -> Bool {
         guard let node = nodes.first else { return text.isEmpty }
         let rest = nodes.dropFirst()
         switch node {
         case .literal(let c):
             return text.first == c && match(rest, text.dropFirst())
         case .anyOne:
-            return !text.isEmpty && match(rest, text.dropFirst())
+            guard let c = text.first, !separators.contains(c) else { return false }
+            return match(rest, text.dropFirst())
         case .set(let negated, let ranges):
             guard let c = text.first else { return false }
             return ranges.contains { $0.contains(c) } != negated && match(rest, text.dropFirst())
-        case .anyRun:
-            if rest.isEmpty { return true }
+        case .anyRun, .superRun:
+            var crossesSeparators = separators.isEmpty
+            if case .superRun = node { crossesSeparators = true }
+            if rest.isEmpty { return crossesSeparators || !text.contains(where: separators.contains) }
             var suffix = text
             while true {
                 if match(rest, suffix) { return true }
-                guard !suffix.isEmpty else { return false }
+                guard let c = suffix.first, crossesSeparators || !separators.contains(c) else { return false }
                 suffix = suffix.dropFirst()
             }
         case .alternatives(let options):
@@ -58,6 +69,7 @@ package struct Glob: Sendable {
 
     private struct Parser {
         let characters: [Character]
+        let separated: Bool
         var index = 0
 
         mutating func sequence(insideAlternatives: Bool) throws(GlobSyntaxError) -> [Node] {
@@ -67,6 +79,12 @@ package struct Glob: Sendable {
                 if insideAlternatives, c == "," || c == "}" { return nodes }
                 index += 1
                 switch c {
+                case "*" where separated:
+                    switch nodes.last {
+                    case .anyRun: nodes[nodes.count - 1] = .superRun
+                    case .superRun: break
+                    default: nodes.append(.anyRun)
+                    }
                 case "*":
                     if case .anyRun = nodes.last {} else { nodes.append(.anyRun) }
                 case "?": nodes.append(.anyOne)

@@ -33,6 +33,24 @@ struct GlobTests {
     }
 
     @Test(
+        "with '/' as separator (gobwas/glob, as Argo CD matches sourceRepos)",
+        arguments: [
+            ("https://github.com/org/*", "https://github.com/org/repo", true),
+            ("https://github.com/org/*", "https://github.com/org/team/repo", false),
+            ("https://github.com/org/**", "https://github.com/org/team/repo", true),
+            ("https://github.com/**/repo", "https://github.com/a/b/repo", true),
+            ("a/?", "a/b", true),
+            ("a?b", "a/b", false),
+            ("*", "a/b", false),
+            ("**", "a/b", true),
+            ("a/*/c", "a/b/c", true),
+            ("a/*", "a/", true),
+        ] as [(String, String, Bool)])
+    func separated(pattern: String, text: String, expected: Bool) throws {
+        #expect(try Glob(pattern, separators: ["/"]).matches(text) == expected)
+    }
+
+    @Test(
         "malformed patterns say what is wrong",
         arguments: [
             ("{a,b", "unclosed '{'"), ("[ab", "unclosed '['"), ("a\\", "ends with '\\'"),
