@@ -50,10 +50,16 @@ extension ApplicationController {
     /// Whether a poll of `name` can skip the comparison: its last full reconcile (younger than
     /// ``Configuration/resyncInterval``) found it in sync, and since then its spec, the commit its target
     /// revision names (through a listing younger than ``SourceFetcher/listingReuse``) and its destination
-    /// cluster are the same, the live-object cache still watches every kind it has objects of, and the cache
-    /// has reported no change to its objects that may need a reconcile. Anything else — an error included,
+    /// cluster are the same, the live-object cache still watches every kind it has objects of, the cache
+    /// has reported no change to its objects that may need a reconcile, and no AppProject changed. Anything else — an error included,
     /// and an application of several sources — means compare.
     func pollFindsNothingChanged(_ name: String) async -> Bool {
+        let projects = await projectCatalog.current().generation
+        if projects != projectGeneration {
+            // A project changed: every application compares again under it.
+            projectGeneration = projects
+            baselines = [:]
+        }
         guard owns(name), let managed = registry[name], let baseline = baselines[name],
             managed.application.spec == baseline.spec, managed.application.spec.sources.isEmpty,
             baseline.comparedAt.duration(to: clock.now) < configuration.resyncInterval

@@ -15,6 +15,8 @@ extension ApplicationController {
         let project: AppProject
         /// The ServiceAccount impersonated, if any.
         let serviceAccount: KubeImpersonation?
+        /// The cluster's client as the controller (never impersonated), for the reads the controller makes.
+        let controllerClient: KubeClient
     }
 
     /// The namespace application `name` lives in, for its project's `sourceNamespaces`: its Application
@@ -68,7 +70,8 @@ extension ApplicationController {
         } else {
             account = defaultServiceAccount.map { .serviceAccount(namespace: home, name: $0) }
         }
-        var governed = Governed(cluster: cluster, project: project, serviceAccount: account)
+        var governed = Governed(
+            cluster: cluster, project: project, serviceAccount: account, controllerClient: cluster.engine.client)
         governed.cluster.engine.admission = ObjectAdmission { ref, namespaced in
             project.checkObject(
                 group: ref.group, kind: ref.kind, namespaced: namespaced, namespace: ref.namespace, name: ref.name,
@@ -110,6 +113,31 @@ extension ApplicationController {
         let end = until.map { " until \(ApplicationStatus.timestamp($0))" } ?? ""
         return "\(what) is held by the \(window.kind.rawValue) window \"\(window.schedule.text)\" "
             + "(\(durationText(window.duration))) of project \(governed.project.name)\(end)"
+    }
+
+    /// The message of an `OrphanedResourceWarning` for `application`: when its project monitors orphaned
+    /// resources with `warn: true` and its destination namespace holds some (``Projects/AppProject/orphans(among:)``),
+    /// how many and which (the first ten); `nil` otherwise. Lists every namespaced kind the controller may
+    /// list in that namespace, as the controller (a type that cannot be listed is skipped), so it costs one
+    /// list per kind at each full reconcile of such an application.
+    func orphanWarning(of application: Application, governed: Governed) async -> String? {
+        let namespace = application.spec.destination.namespace
+        guard governed.project.orphanedResources?.warn == true, !namespace.isEmpty,
+            let types = try? await governed.controllerClient.listableResources()
+        else { return nil }
+        var live: [ObjectRef: JSONValue] = [:]
+        for type in types where type.namespaced {
+            guard let listed = try? await governed.controllerClient.listAll(type, namespace: namespace) else {
+                continue
+            }
+            for object in listed.items { if let ref = ObjectRef(object: object) { live[ref.identity] = object } }
+        }
+        let orphans = governed.project.orphans(among: Array(live.values))
+        guard !orphans.isEmpty else { return nil }
+        let listed = orphans.prefix(10).map(\.description).joined(separator: ", ")
+        let more = orphans.count > 10 ? ", and \(orphans.count - 10) more" : ""
+        return "namespace \(namespace) holds \(orphans.count) orphaned resource\(orphans.count == 1 ? "" : "s") no "
+            + "application tracks (project \(governed.project.name) monitors them): \(listed)\(more)"
     }
 
     /// `seconds` as a window's duration is written: `1h30m`, `45m`, `90s`.

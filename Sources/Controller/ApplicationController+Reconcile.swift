@@ -51,7 +51,8 @@ extension ApplicationController {
                 previousNamespaces: previousNamespaces)
             var outcome = ReconcileOutcome.succeeded
             var conditions: [(type: String, message: String)] = []
-            if let warning = left.warning { conditions.append((Self.orphanedResourceWarning, warning)) }
+            let orphaned = [left.warning, await orphanWarning(of: application, governed: governed)].compactMap { $0 }
+            if !orphaned.isEmpty { conditions.append((Self.orphanedResourceWarning, orphaned.joined(separator: "; "))) }
             if !fetched.warnings.isEmpty {
                 conditions.append((Self.repeatedResourceWarning, fetched.warnings.joined(separator: "; ")))
             }

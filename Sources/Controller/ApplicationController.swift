@@ -165,6 +165,8 @@ public actor ApplicationController {
     let namespace: String
     /// The ``HealthConfigMaps/Current/generation`` the poll baselines were made with.
     var healthGeneration = 0
+    /// The generation of the AppProjects (``ProjectCatalog``) the poll baselines were recorded under.
+    var projectGeneration = 0
     /// The generation of each cluster's cache whose changes the controller receives.
     var subscribedCaches: [String: Int] = [:]
     let configuration: Configuration

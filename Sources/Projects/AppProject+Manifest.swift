@@ -47,7 +47,9 @@ extension AppProject {
             }
         }
         if let orphaned = reader.spec["orphanedResources"], orphaned.objectValue != nil {
-            orphanedResources = OrphanedResourcesPolicy(warn: orphaned["warn"]?.boolValue ?? false)
+            let ignore = try SpecReader(project: name, spec: orphaned).groupKinds(
+                "ignore", prefix: "orphanedResources.")
+            orphanedResources = OrphanedResourcesPolicy(warn: orphaned["warn"]?.boolValue ?? false, ignore: ignore)
         }
         syncWindows = try reader.objects("syncWindows").map { field, entry throws(ProjectError) in
             try reader.syncWindow(entry, at: field)
@@ -127,10 +129,11 @@ private struct SpecReader {
         }
     }
 
-    /// A list of `{group, kind, name}` patterns at `key`.
-    func groupKinds(_ key: String) throws(ProjectError) -> [GroupKindPattern] {
+    /// A list of `{group, kind, name}` patterns at `key` (fields named with `prefix` before `key`).
+    func groupKinds(_ key: String, prefix: String = "") throws(ProjectError) -> [GroupKindPattern] {
         var result: [GroupKindPattern] = []
-        for (field, entry) in try objects(key) {
+        for (unprefixed, entry) in try objects(key) {
+            let field = prefix + unprefixed
             guard let kind = entry["kind"]?.stringValue, !kind.isEmpty else {
                 throw error("\(field).kind is required (use '*' for every kind)")
             }

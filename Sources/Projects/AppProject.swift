@@ -149,9 +149,14 @@ public struct GroupKindPattern: Sendable, Hashable {
 public struct OrphanedResourcesPolicy: Sendable, Hashable {
     /// Whether applications get a warning condition when orphaned resources exist.
     public var warn: Bool
+    /// Objects never counted as orphaned (`ignore`: group, kind and name globs).
+    public var ignore: [GroupKindPattern]
 
     /// Creates a policy.
-    public init(warn: Bool = false) { self.warn = warn }
+    public init(warn: Bool = false, ignore: [GroupKindPattern] = []) {
+        self.warn = warn
+        self.ignore = ignore
+    }
 }
 
 /// A `spec.destinationServiceAccounts` entry: the ServiceAccount whose permissions syncs to a

@@ -66,6 +66,17 @@ struct ProjectControllerTests {
                     let condition = try await Self.condition(harness, ref, "InvalidSpecError")
                     return synced && condition == nil
                 }
+
+                _ = try await harness.other.create([
+                    "apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": ["name": "debug", "namespace": .string(tenant)],
+                ])
+                try await Self.updateProject(harness, "team") { $0["orphanedResources"] = ["warn": true] }
+                try await harness.eventually("a ConfigMap made by hand is reported as orphaned, nothing else") {
+                    let message = try await Self.condition(harness, ref, "OrphanedResourceWarning")
+                    return message?.contains("holds 1 orphaned resource no application tracks") == true
+                        && message?.contains("ConfigMap \(tenant)/debug") == true
+                }
             }
         }
     }
