@@ -91,7 +91,7 @@ struct AuthTokenStoreTests {
         "project globs limit what a token sees; with application globs too, both must match",
         arguments: [
             ("team-a-web", "team-a", true), ("team-a-web", "team-a-staging", true), ("team-a-web", "team-b", false),
-            ("team-a-web", "default", false), ("team-b-web", "team-a", false), ("shared", "team-a", false),
+            ("team-a-web", "default", false), ("team-a-db", "team-a", false), ("team-b-web", "team-b", false),
         ])
     func projectGlobs(name: String, project: String, visible: Bool) throws {
         let store = try Self.store(

@@ -74,9 +74,10 @@ struct InstallRolesTests {
     ) async throws -> Bool {
         var attributes: JSONValue = ["verb": .string(verb), "group": .string(group), "resource": .string(resource)]
         if let namespace { attributes["namespace"] = .string(namespace) }
+        // A review must have empty metadata; an empty generateName lets `create` send one without a name.
         let review = try await admin.create([
             "apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview",
-            "metadata": ["name": "moor-roles-test"],
+            "metadata": ["generateName": ""],
             "spec": [
                 "user": .string(user), "groups": .array(groups.map(JSONValue.string)),
                 "resourceAttributes": attributes,
