@@ -89,7 +89,9 @@ enum InstallManifests {
     /// The controller's RBAC: its ClusterRole and binding, and with `impersonationOnly` the least-privilege
     /// rules plus the Role and RoleBinding in `namespace`.
     static func rbac(namespace: String, impersonationOnly: Bool) -> [JSONValue] {
-        let subjects: JSONValue = [["kind": "ServiceAccount", "name": "moor-controller", "namespace": .string(namespace)]]
+        let subjects: JSONValue = [
+            ["kind": "ServiceAccount", "name": "moor-controller", "namespace": .string(namespace)]
+        ]
         var objects: [JSONValue] = [
             [
                 "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",

@@ -55,7 +55,10 @@ struct AuthTokenStoreTests {
                 "list of name globs"
             ),
             ("tokens: [{name: a, token: 0123456789abcdef-secret, role: viewer, applications: [\"{a\"]}]", "glob"),
-            ("tokens: [{name: a, token: 0123456789abcdef-secret, role: viewer, projects: team-a}]", "list of name globs"),
+            (
+                "tokens: [{name: a, token: 0123456789abcdef-secret, role: viewer, projects: team-a}]",
+                "list of name globs"
+            ),
             ("tokens: [{name: a, token: 0123456789abcdef-secret, role: viewer, projects: [\"{a\"]}]", "glob"),
             ("tokens: [{name: a, tokenFile: /missing, role: viewer}]", "cannot read tokenFile /missing"),
             (

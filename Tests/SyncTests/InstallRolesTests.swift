@@ -86,7 +86,9 @@ struct InstallRolesTests {
         return review[path: "status", "allowed"]?.boolValue == true
     }
 
-    @Test("bound to --impersonation-only's roles, the controller lists Deployments, cannot create a ConfigMap, may impersonate")
+    @Test(
+        "bound to --impersonation-only's roles, the controller lists Deployments, cannot create a ConfigMap, may impersonate"
+    )
     func againstTheAPIServer() async throws {
         let cluster = try await TestCluster.shared()
         let admin = try cluster.adminClient()
