@@ -104,7 +104,8 @@ extension KubeAPIError {
             error.message =
                 "\(identity) may not \(attributes.phrase): give it a Role/ClusterRole binding that allows it"
         } else {
-            error.message = "\(identity) may not do this (\(message)): give it a Role/ClusterRole binding that allows it"
+            error.message =
+                "\(identity) may not do this (\(message)): give it a Role/ClusterRole binding that allows it"
         }
         return error
     }

@@ -22,8 +22,10 @@ struct ImpersonationTests {
     @Test(
         "request paths map to the verb, group, resource and namespace RBAC checks",
         arguments: [
-            ("POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", false,
-             "create rbac.authorization.k8s.io clusterrolebindings (cluster-wide)"),
+            (
+                "POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", false,
+                "create rbac.authorization.k8s.io clusterrolebindings (cluster-wide)"
+            ),
             ("PATCH", "/api/v1/namespaces/team-b/configmaps/settings", false, "patch configmaps in namespace team-b"),
             ("GET", "/apis/apps/v1/namespaces/team-b/deployments", false, "list apps deployments in namespace team-b"),
             ("GET", "/apis/apps/v1/deployments", true, "watch apps deployments (cluster-wide)"),

@@ -90,7 +90,7 @@ struct APIAccessTests {
             let session = try await harness.request(.GET, "/api/v1/session", as: .limited)
             #expect(
                 session.json == [
-                    "name": "limited", "role": "operator", "applications": ["team-a-*"],
+                    "name": "limited", "role": "operator", "applications": ["team-a-*"], "projects": .null,
                     "can": ["sync": true, "refresh": true, "rollback": true],
                 ])
         }

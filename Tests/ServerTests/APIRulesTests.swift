@@ -18,14 +18,14 @@ struct APIRulesTests {
         private(set) var calls: [String] = []
         private let applications: [String: ApplicationController.Snapshot]
 
-        init(_ names: [String]) {
+        init(_ names: [String], projects: [String: String] = [:]) {
             applications = Dictionary(
                 uniqueKeysWithValues: names.map { name in
                     let application = Application(
                         name: name,
                         spec: ApplicationSpec(
                             source: ApplicationSource(repoURL: "https://git.example/\(name).git"),
-                            destination: ApplicationDestination(namespace: name)))
+                            destination: ApplicationDestination(namespace: name), project: projects[name] ?? ""))
                     return (name, ApplicationController.Snapshot(application: application, status: ApplicationStatus()))
                 })
         }
@@ -75,6 +75,9 @@ struct APIRulesTests {
         tokens:
           - {name: reader, token: reader-token-0123456789, role: viewer}
           - {name: team-a, token: team-a-token-0123456789, role: operator, applications: ["team-a-*"]}
+          - {name: project-a, token: project-a-token-0123456789, role: operator, projects: ["team-a"]}
+          - {name: project-a-viewer, token: project-a-viewer-0123456789, role: viewer, projects: ["team-a"]}
+          - {name: web-of-a, token: web-of-a-token-0123456789, role: operator, applications: ["*-web"], projects: ["team-a"]}
         """
 
     /// Runs `body` against the API's routes over `service`, with the tokens above.
@@ -165,6 +168,83 @@ struct APIRulesTests {
             try await Self.expect(202, client, .post, "/api/v1/applications/team-a-web/refresh", token: token)
         }
         #expect(await service.calls == ["sync team-a-web prune=true dryRun=true revision=v2", "refresh team-a-web"])
+    }
+
+    /// The names `GET /api/v1/applications` lists for `token`, and the project each shows.
+    static func listed(_ client: any TestClientProtocol, token: String) async throws -> [String: String] {
+        let response = try await client.execute(
+            uri: "/api/v1/applications", method: .get, headers: [.authorization: "Bearer \(token)"], body: nil)
+        let json = try JSONValue(parsing: Array(response.body.readableBytesView))
+        var listed: [String: String] = [:]
+        for item in json["items"]?.arrayValue ?? [] {
+            guard let name = item["name"]?.stringValue else { continue }
+            listed[name] = item["project"]?.stringValue ?? ""
+        }
+        return listed
+    }
+
+    static let projectApplications = ["team-a-web", "team-a-db", "team-b-web", "loose-web"]
+    static let projects = ["team-a-web": "team-a", "team-a-db": "team-a", "team-b-web": "team-b"]
+
+    @Test("a token limited by projects lists and acts on its projects' applications; any other is 404 for every route")
+    func projectGlobs() async throws {
+        let service = RecordingService(Self.projectApplications, projects: Self.projects)
+        try await Self.withAPI(service) { client in
+            let token = "project-a-token-0123456789"
+            #expect(try await Self.listed(client, token: token) == ["team-a-web": "team-a", "team-a-db": "team-a"])
+            for name in ["team-b-web", "loose-web", "no-such-app"] {
+                for route in ["", "/diff", "/tree", "/history"] {
+                    try await Self.expect(404, client, .get, "/api/v1/applications/\(name)\(route)", token: token)
+                }
+                for (method, operation, body) in Self.operations {
+                    let uri = "/api/v1/applications/\(name)/\(operation)"
+                    try await Self.expect(404, client, method, uri, token: token, body: body)
+                }
+            }
+            try await Self.expect(200, client, .post, "/api/v1/applications/team-a-db/sync", token: token, body: "{}")
+            try await Self.expect(200, client, .get, "/api/v1/applications/team-a-web", token: token)
+            let session = try await client.execute(
+                uri: "/api/v1/session", method: .get, headers: [.authorization: "Bearer \(token)"], body: nil)
+            let json = try JSONValue(parsing: Array(session.body.readableBytesView))
+            #expect(json["projects"] == ["team-a"])
+            #expect(json["applications"] == .null)
+        }
+        #expect(await service.calls == ["sync team-a-db prune=false dryRun=false revision="])
+    }
+
+    @Test("with both application and project globs, an application must match both")
+    func applicationAndProjectGlobs() async throws {
+        let service = RecordingService(Self.projectApplications, projects: Self.projects)
+        try await Self.withAPI(service) { client in
+            let token = "web-of-a-token-0123456789"
+            #expect(try await Self.listed(client, token: token) == ["team-a-web": "team-a"])
+            for name in ["team-a-db", "team-b-web", "loose-web"] {
+                try await Self.expect(404, client, .get, "/api/v1/applications/\(name)", token: token)
+                try await Self.expect(404, client, .post, "/api/v1/applications/\(name)/refresh", token: token)
+            }
+            try await Self.expect(202, client, .post, "/api/v1/applications/team-a-web/refresh", token: token)
+            // Without project globs every project is visible, the default one included.
+            #expect(
+                try await Self.listed(client, token: "reader-token-0123456789") == [
+                    "team-a-web": "team-a", "team-a-db": "team-a", "team-b-web": "team-b", "loose-web": "default",
+                ])
+        }
+        #expect(await service.calls == ["refresh team-a-web"])
+    }
+
+    @Test("outside its projects a viewer gets 404, not 403, for what its role may not do")
+    func projectHiddenBeforeRole() async throws {
+        let service = RecordingService(Self.projectApplications, projects: Self.projects)
+        try await Self.withAPI(service) { client in
+            let token = "project-a-viewer-0123456789"
+            for (method, operation, body) in Self.operations {
+                try await Self.expect(
+                    404, client, method, "/api/v1/applications/team-b-web/\(operation)", token: token, body: body)
+                try await Self.expect(
+                    403, client, method, "/api/v1/applications/team-a-web/\(operation)", token: token, body: body)
+            }
+        }
+        #expect(await service.calls.isEmpty)
     }
 
     @Test("a request body with unknown fields, wrong types or a revision like an option is 400 and reaches nothing")

@@ -1,4 +1,5 @@
 import Foundation
+import MoorCore
 import Testing
 
 @testable import Server
@@ -54,6 +55,11 @@ struct AuthTokenStoreTests {
                 "list of name globs"
             ),
             ("tokens: [{name: a, token: 0123456789abcdef-secret, role: viewer, applications: [\"{a\"]}]", "glob"),
+            (
+                "tokens: [{name: a, token: 0123456789abcdef-secret, role: viewer, projects: team-a}]",
+                "list of name globs"
+            ),
+            ("tokens: [{name: a, token: 0123456789abcdef-secret, role: viewer, projects: [\"{a\"]}]", "glob"),
             ("tokens: [{name: a, tokenFile: /missing, role: viewer}]", "cannot read tokenFile /missing"),
             (
                 "tokens: [{name: a, token: 0123456789abcdef-secret, role: viewer}, "
@@ -82,6 +88,31 @@ struct AuthTokenStoreTests {
         let store = try Self.store(Self.document, files: ["/secrets/reader": "reader-token-0123456789"])
         #expect(store.tokens[0].canSee(name) == visible)
         #expect(store.tokens[2].canSee(name))
+    }
+
+    @Test(
+        "project globs limit what a token sees; with application globs too, both must match",
+        arguments: [
+            ("team-a-web", "team-a", true), ("team-a-web", "team-a-staging", true), ("team-a-web", "team-b", false),
+            ("team-a-web", "default", false), ("team-a-db", "team-a", false), ("team-b-web", "team-b", false),
+        ])
+    func projectGlobs(name: String, project: String, visible: Bool) throws {
+        let store = try Self.store(
+            """
+            tokens:
+              - {name: p, token: p-token-0123456789abcdef, role: viewer, projects: ["team-a*"]}
+              - {name: pa, token: pa-token-0123456789abcdef, role: viewer, projects: ["team-a*"], applications: ["*-web"]}
+              - {name: all, token: all-token-0123456789abcdef, role: viewer}
+            """)
+        let application = Application(
+            name: name,
+            spec: ApplicationSpec(
+                source: ApplicationSource(repoURL: "https://git.example/x.git"),
+                destination: ApplicationDestination(namespace: "x"), project: project))
+        #expect(store.tokens[0].projects == ["team-a*"])
+        #expect(store.tokens[0].canSee(project: project) == project.hasPrefix("team-a"))
+        #expect(store.tokens[1].canSee(application) == visible)
+        #expect(store.tokens[2].canSee(application))
     }
 
     @Test("roles: viewer reads, operator also syncs, refreshes and rolls back, admin does everything")

@@ -111,7 +111,8 @@ struct WebhookReceiverTests {
         #expect(await refreshed.names == ["demo-gitlab"])
     }
 
-    @Test("With allow-unsigned, a provider without a configured secret is accepted unverified; one with a secret is not")
+    @Test(
+        "With allow-unsigned, a provider without a configured secret is accepted unverified; one with a secret is not")
     func unsignedAllowed() async throws {
         let (receiver, refreshed, _) = try receiver("gitlab: token-1", allowUnsigned: true)
         let body = WebhookFixtures.githubPush
