@@ -146,7 +146,7 @@ let package = Package(
             name: "moor",
             dependencies: [
                 "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "ChartSource", "Health", "HealthScript",
-                "Sync", "Controller", "Server",
+                "Sync", "Controller", "Server", "Projects",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

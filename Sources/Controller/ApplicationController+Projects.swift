@@ -15,8 +15,6 @@ extension ApplicationController {
         let project: AppProject
         /// The ServiceAccount impersonated, if any.
         let serviceAccount: KubeImpersonation?
-        /// The cluster's client as the controller (never impersonated), for the reads the controller makes.
-        let controllerClient: KubeClient
     }
 
     /// The namespace application `name` lives in, for its project's `sourceNamespaces`: its Application
@@ -70,8 +68,7 @@ extension ApplicationController {
         } else {
             account = defaultServiceAccount.map { .serviceAccount(namespace: home, name: $0) }
         }
-        var governed = Governed(
-            cluster: cluster, project: project, serviceAccount: account, controllerClient: cluster.engine.client)
+        var governed = Governed(cluster: cluster, project: project, serviceAccount: account)
         governed.cluster.engine.admission = ObjectAdmission { ref, namespaced in
             project.checkObject(
                 group: ref.group, kind: ref.kind, namespaced: namespaced, namespace: ref.namespace, name: ref.name,
@@ -123,11 +120,11 @@ extension ApplicationController {
     func orphanWarning(of application: Application, governed: Governed) async -> String? {
         let namespace = application.spec.destination.namespace
         guard governed.project.orphanedResources?.warn == true, !namespace.isEmpty,
-            let types = try? await governed.controllerClient.listableResources()
+            let types = try? await governed.cluster.controllerClient.listableResources()
         else { return nil }
         var live: [ObjectRef: JSONValue] = [:]
         for type in types where type.namespaced {
-            guard let listed = try? await governed.controllerClient.listAll(type, namespace: namespace) else {
+            guard let listed = try? await governed.cluster.controllerClient.listAll(type, namespace: namespace) else {
                 continue
             }
             for object in listed.items { if let ref = ObjectRef(object: object) { live[ref.identity] = object } }

@@ -43,7 +43,9 @@ extension ApplicationController {
         let left = await leftBehind(name, application, desired: fetched.objects, prune: prune)
         do {
             // Right after deleting what a destination change left, the cache may still hold it: list.
-            let tracked = left.deleted > 0 ? nil : await cachedObjects(of: name, in: cluster)
+            let tracked =
+                left.deleted > 0
+                ? await listedAsController(name, in: cluster) : await cachedObjects(of: name, in: cluster)
             let previousNamespaces = Self.previousNamespaces(
                 registry[name]?.previousDestination, at: application.spec.destination)
             var comparison = try await engine.compare(
@@ -226,16 +228,25 @@ extension ApplicationController {
     }
 
     /// The application's tracked objects from the live-object cache, when the cache has listed
-    /// every kind they may be of and still watches it; `nil` (list the cluster) while a watch is
-    /// starting or failing. After a reconcile those kinds are the ones the application had objects
+    /// every kind they may be of and still watches it; while a watch is starting or failing, `nil` (the
+    /// engine lists the cluster), or for an impersonating engine the controller's own listing
+    /// (``listedAsController(_:in:)``). After a reconcile those kinds are the ones the application had objects
     /// of; before its first, every kind the cluster serves (``everyKind(in:)``), so that a cold
     /// start lists each kind once for all applications instead of once per application.
     func cachedObjects(of name: String, in cluster: ClusterRegistry.Cluster) async -> [JSONValue]? {
         let known = registry[name]?.watchedTypes ?? []
         guard let types = known.isEmpty ? await everyKind(in: cluster) : known,
             await watchesAll(types, in: cluster)
-        else { return nil }
+        else { return await listedAsController(name, in: cluster) }
         return await cluster.cache.objects(application: name)
+    }
+
+    /// The objects of `name` listed cluster-wide as the controller, when `cluster`'s engine impersonates a
+    /// ServiceAccount (which need not be allowed to list the cluster); `nil` — the engine lists them itself —
+    /// otherwise, or when the listing fails.
+    func listedAsController(_ name: String, in cluster: ClusterRegistry.Cluster) async -> [JSONValue]? {
+        guard cluster.engine.client.impersonation != nil else { return nil }
+        return try? await TrackedObjects.list(client: cluster.controllerClient, application: name)
     }
 
     /// Every kind `cluster` serves, now watched by its live-object cache (kinds not watched yet

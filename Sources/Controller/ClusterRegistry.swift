@@ -32,6 +32,17 @@ actor ClusterRegistry {
         let cache: LiveObjectCache
         /// Changes whenever the cluster gets a new client (and cache), so subscribers re-subscribe.
         let generation: Int
+        /// The cluster's client as the controller: ``engine``'s until an application's project makes the
+        /// engine impersonate a ServiceAccount (``ApplicationController/Governed``); for the controller's own reads.
+        let controllerClient: KubeClient
+
+        init(name: String, engine: SyncEngine<KubeClient>, cache: LiveObjectCache, generation: Int) {
+            self.name = name
+            self.engine = engine
+            self.cache = cache
+            self.generation = generation
+            controllerClient = engine.client
+        }
     }
 
     /// The name of the controller's own cluster.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MoorCore
 import MoorYAML
+import Projects
 
 /// `moor install`: prints the manifests that install Moor into a cluster.
 struct InstallCommand: ParsableCommand {
@@ -33,12 +34,17 @@ struct InstallCommand: ParsableCommand {
     }
 }
 
-/// The objects `moor install` prints: the Application and ApplicationSet CRDs, and the controller's namespace,
+/// The objects `moor install` prints: the Application, ApplicationSet and AppProject CRDs, and the controller's namespace,
 /// service account, RBAC, Deployment (serving the API, webhooks, metrics and UI on port 8080, probed on
 /// `/healthz` and `/readyz`) and the Service in front of that port.
 enum InstallManifests {
     /// The CustomResourceDefinitions.
-    static var crds: [JSONValue] { [Application.customResourceDefinition, Application.applicationSetDefinition] }
+    static var crds: [JSONValue] {
+        [
+            Application.customResourceDefinition, Application.applicationSetDefinition,
+            AppProject.customResourceDefinition,
+        ]
+    }
 
     static let labels: JSONValue = ["app.kubernetes.io/name": "moor-controller", "app.kubernetes.io/part-of": "moor"]
 
@@ -151,7 +157,14 @@ enum InstallManifests {
                                     "readinessProbe": [
                                         "httpGet": ["path": "/readyz", "port": "http"], "periodSeconds": 5,
                                     ],
-                                    "env": [["name": "MOOR_CACHE_DIR", "value": "/var/cache/moor"]],
+                                    "env": [
+                                        ["name": "MOOR_CACHE_DIR", "value": "/var/cache/moor"],
+                                        // The controller's namespace: its AppProjects, Leases and Secrets.
+                                        [
+                                            "name": "POD_NAMESPACE",
+                                            "valueFrom": ["fieldRef": ["fieldPath": "metadata.namespace"]],
+                                        ],
+                                    ],
                                     "volumeMounts": [["name": "cache", "mountPath": "/var/cache/moor"]],
                                     "resources": [
                                         "requests": ["cpu": "100m", "memory": "128Mi"], "limits": ["memory": "512Mi"],
