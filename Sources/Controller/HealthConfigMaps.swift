@@ -7,7 +7,7 @@ internal import MoorCore
 /// The health customizations of the controller's namespace, read from the ConfigMaps `moor-cm` and Argo CD's
 /// `argocd-cm` (same keys; `moor-cm` wins per key, see ``HealthScript/HealthCustomizations/init(moorConfigMap:argoConfigMap:)``).
 ///
-/// Re-read at most once per ``interval`` when asked (``current()``), so edits take effect without a restart at
+/// Re-read at most once per `interval` when asked (``current()``), so edits take effect without a restart at
 /// the cost of two GETs per interval; scripts are compiled again only when the ConfigMaps' data changed. A
 /// ConfigMap that is absent or that the controller may not read counts as empty; any other failure to read
 /// keeps the last configuration. Customizations that cannot be used are logged as warnings naming their key
@@ -30,32 +30,26 @@ actor HealthConfigMaps {
     private let client: KubeClient
     /// Where they are.
     private let namespace: String
-    /// How long a read is trusted.
-    let interval: Duration
     /// When reads are due.
-    private let clock: MoorClock
     private let logger: Logger
     /// The data last read (`moor-cm`, `argocd-cm`).
     private var data: (moor: [String: String], argo: [String: String]) = ([:], [:])
     private var latest = Current(assessor: .builtIn, generation: 0)
-    /// When the last read started; `nil` before the first.
-    private var readAt: ContinuousClock.Instant?
+    /// When to read again.
+    private var schedule: RefreshSchedule
 
     /// Reads the ConfigMaps in `namespace` through `client`, at most every `interval` of `clock`.
     init(client: KubeClient, namespace: String, interval: Duration, clock: MoorClock, logger: Logger) {
         self.client = client
         self.namespace = namespace
-        self.interval = interval
-        self.clock = clock
+        schedule = RefreshSchedule(interval: interval, clock: clock)
         self.logger = logger
     }
 
-    /// The assessor of the configuration, read again first when the last read is ``interval`` old. Callers
+    /// The assessor of the configuration, read again first when the last read is `interval` old. Callers
     /// arriving while a read is under way get the configuration before it.
     func current() async -> Current {
-        let now = clock.now
-        if let readAt, readAt.duration(to: now) < interval { return latest }
-        readAt = now
+        guard schedule.isDue() else { return latest }
         guard let moor = await read(Self.moorName), let argo = await read(Self.argoName) else { return latest }
         guard moor != data.moor || argo != data.argo else { return latest }
         data = (moor, argo)

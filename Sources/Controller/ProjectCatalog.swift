@@ -6,7 +6,7 @@ internal import Projects
 /// The AppProjects of the controller's namespace: Moor's `appprojects.moor.dev` and Argo CD's
 /// `appprojects.argoproj.io`, read as they are (a Moor project wins over an Argo CD one of the same name).
 ///
-/// Re-read at most once per ``interval`` when asked (``current()``), so a project edited or added takes
+/// Re-read at most once per `interval` when asked (``current()``), so a project edited or added takes
 /// effect at the next reconcile of each of its applications, without a restart. A kind the cluster does not
 /// serve, or that the controller may not list, holds no projects; any other failure to read keeps the last
 /// projects. A project that does not parse is kept as its error: its applications are refused with it.
@@ -36,40 +36,39 @@ actor ProjectCatalog {
         }
     }
 
-    /// The API versions read, Moor's first.
-    static let apiVersions = [AppProject.apiVersion, "argoproj.io/v1alpha1"]
+    /// The resources read, Moor's first. They are listed as these well-known resources, not found through
+    /// discovery: asking discovery about a kind the cluster does not serve reads all of it again.
+    static let resources = ["moor.dev", "argoproj.io"].map { group in
+        APIResource(
+            group: group, version: "v1alpha1", kind: AppProject.kind, name: "appprojects", namespaced: true,
+            verbs: ["list"])
+    }
 
     private let client: KubeClient
     private let namespace: String
-    /// How long a read is trusted.
-    let interval: Duration
-    private let clock: MoorClock
     private let logger: Logger
     /// The resource versions behind ``latest``, to tell a change.
     private var versions: [String] = []
     private var latest: Current
-    /// When the last read started; `nil` before the first.
-    private var readAt: ContinuousClock.Instant?
+    /// When to read again.
+    private var schedule: RefreshSchedule
 
     /// Reads the projects in `namespace` through `client`, at most every `interval` of `clock`.
     init(client: KubeClient, namespace: String, interval: Duration, clock: MoorClock, logger: Logger) {
         self.client = client
         self.namespace = namespace
-        self.interval = interval
-        self.clock = clock
+        schedule = RefreshSchedule(interval: interval, clock: clock)
         self.logger = logger
         latest = Current(projects: [:], broken: [:], generation: 0, namespace: namespace)
     }
 
-    /// The projects, read again first when the last read is ``interval`` old. Callers arriving while a read
+    /// The projects, read again first when the last read is `interval` old. Callers arriving while a read
     /// is under way get the projects before it.
     func current() async -> Current {
-        let now = clock.now
-        if let readAt, readAt.duration(to: now) < interval { return latest }
-        readAt = now
+        guard schedule.isDue() else { return latest }
         var manifests: [JSONValue] = []
-        for apiVersion in Self.apiVersions {
-            guard let listed = await list(apiVersion) else { return latest }
+        for resource in Self.resources {
+            guard let listed = await list(resource) else { return latest }
             manifests += listed
         }
         let read = manifests.map { $0[path: "metadata", "resourceVersion"]?.stringValue ?? "" }
@@ -93,18 +92,17 @@ actor ProjectCatalog {
         return latest
     }
 
-    /// The AppProjects of `apiVersion` in the namespace: none when the kind is not served or may not be
+    /// The AppProjects of `resource` in the namespace: none when the kind is not served or may not be
     /// listed, `nil` when they cannot be read now.
-    private func list(_ apiVersion: String) async -> [JSONValue]? {
+    private func list(_ resource: APIResource) async -> [JSONValue]? {
         do {
-            let resource = try await client.resource(apiVersion: apiVersion, kind: AppProject.kind)
             return try await client.listAll(resource, namespace: namespace).items
         } catch  where [.notFound, .unknownKind, .forbidden].contains(error.code) {
             return []
         } catch {
             logger.warning(
                 "cannot read the AppProjects; keeping the last ones",
-                metadata: ["apiVersion": "\(apiVersion)", "namespace": "\(namespace)", "error": "\(error)"])
+                metadata: ["resource": "\(resource)", "namespace": "\(namespace)", "error": "\(error)"])
             return nil
         }
     }
