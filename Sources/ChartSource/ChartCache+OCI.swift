@@ -75,6 +75,16 @@ extension ChartCache {
         var repository: String
         var credential: RepositoryCredential?
         var origin: String { ChartHTTP.origin(of: base) }
+        /// What an accepted authorization is kept under: the repository and the credential that won it,
+        /// so that a token or basic authorization won with one credential is never sent for another, or
+        /// for a caller without one.
+        var authorizationKey: AuthorizationKey { AuthorizationKey(base: base, credential: credential) }
+    }
+
+    /// The key of ``ChartCache/registryAuthorization``: a registry repository and the credential used there.
+    struct AuthorizationKey: Hashable {
+        var base: String
+        var credential: RepositoryCredential?
     }
 
     /// Every tag of the repository (`+` for Helm's `_`), following `Link` pages.
@@ -105,11 +115,12 @@ extension ChartCache {
     /// A `GET` of `session.base + path`, authorized as the registry asks: on a `401` with
     /// `WWW-Authenticate: Bearer realm=…` a token is asked for (with the credential's basic
     /// authentication, if any) and the request retried with it; with `Basic`, retried with the
-    /// credential. An accepted authorization is kept for the next requests to the repository.
+    /// credential. An accepted authorization is kept for the next requests to the repository with the
+    /// same credential.
     private func registryGet(
         _ session: RegistrySession, path: String, accept: String, maxBytes: Int, what: String
     ) async throws(ChartSourceError) -> ChartHTTP.Response {
-        let key = session.base
+        let key = session.authorizationKey
         let url = session.base + path
         var response = try await send(
             url, headers: [("Accept", accept)], authorization: registryAuthorization[key], origin: session.origin,

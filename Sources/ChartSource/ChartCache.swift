@@ -51,8 +51,8 @@ public actor ChartCache {
     let logger: Logger
     /// The last answer for each index URL: validators and the parsed index.
     var indexes: [String: CachedIndex] = [:]
-    /// `Authorization` values registries accepted, by registry and repository.
-    var registryAuthorization: [String: String] = [:]
+    /// `Authorization` values registries accepted, by registry repository and the credential that won them.
+    var registryAuthorization: [AuthorizationKey: String] = [:]
     /// Archive digests by URL, for indexes that record none.
     var digestsByURL: [String: String] = [:]
 

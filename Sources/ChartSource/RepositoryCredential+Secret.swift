@@ -39,7 +39,7 @@ extension RepositoryCredential {
             name: fields["name"] ?? "", username: fields["username"] ?? "", password: fields["password"] ?? "",
             sshPrivateKey: fields["sshPrivateKey"] ?? "", tlsClientCertificate: fields["tlsClientCertData"] ?? "",
             tlsClientKey: fields["tlsClientCertKey"] ?? "", insecure: flag("insecure"), enableOCI: flag("enableOCI"),
-            insecureOCIForceHTTP: flag("insecureOCIForceHttp"))
+            insecureOCIForceHTTP: flag("insecureOCIForceHttp"), project: fields["project"] ?? "")
     }
 }
 

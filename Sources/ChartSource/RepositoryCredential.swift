@@ -2,7 +2,7 @@ internal import Foundation
 
 /// How to reach one repository, or every repository under a URL prefix: Argo CD's repository
 /// Secret fields (`url`, `type`, `username`, `password`, `sshPrivateKey`, `tlsClientCertData`,
-/// `tlsClientCertKey`, `insecure`, `enableOCI`, `insecureOCIForceHttp`, `name`).
+/// `tlsClientCertKey`, `insecure`, `enableOCI`, `insecureOCIForceHttp`, `name`, `project`).
 ///
 /// `description` and `debugDescription` never show a secret, so a credential may be logged.
 public struct RepositoryCredential: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -46,12 +46,15 @@ public struct RepositoryCredential: Sendable, Hashable, CustomStringConvertible,
     public var enableOCI: Bool
     /// Talk plain HTTP to the OCI registry (`insecureOCIForceHttp`).
     public var insecureOCIForceHTTP: Bool
+    /// The project the credential belongs to (`project`): only that project's applications use it
+    /// (see ``RepositoryCredentials/visible(to:)``); empty for a credential every application may use.
+    public var project: String
 
     /// Creates a credential.
     public init(
         url: String, scope: Scope = .repository, kind: Kind = .helm, name: String = "", username: String = "",
         password: String = "", sshPrivateKey: String = "", tlsClientCertificate: String = "", tlsClientKey: String = "",
-        insecure: Bool = false, enableOCI: Bool = false, insecureOCIForceHTTP: Bool = false
+        insecure: Bool = false, enableOCI: Bool = false, insecureOCIForceHTTP: Bool = false, project: String = ""
     ) {
         self.url = url
         self.scope = scope
@@ -65,6 +68,7 @@ public struct RepositoryCredential: Sendable, Hashable, CustomStringConvertible,
         self.insecure = insecure
         self.enableOCI = enableOCI
         self.insecureOCIForceHTTP = insecureOCIForceHTTP
+        self.project = project
     }
 
     /// Whether HTTP basic authentication is configured.
@@ -75,13 +79,16 @@ public struct RepositoryCredential: Sendable, Hashable, CustomStringConvertible,
         [password, sshPrivateKey, tlsClientKey].filter { $0.count >= 4 }
     }
 
-    /// The URL, scope and which fields are set, e.g. `repository https://charts.example.com (username, password)`.
+    /// The URL, scope, project and which fields are set, e.g.
+    /// `repository https://charts.example.com (username, password)` or
+    /// `repo-creds https://git.example.com/team-a of project team-a (username, password)`.
     public var description: String {
         let set = [
             ("username", !username.isEmpty), ("password", !password.isEmpty), ("sshPrivateKey", !sshPrivateKey.isEmpty),
             ("tlsClientCertData", !tlsClientCertificate.isEmpty), ("insecure", insecure), ("enableOCI", enableOCI),
         ].filter(\.1).map(\.0)
-        return "\(scope == .repository ? "repository" : "repo-creds") \(url) (\(set.joined(separator: ", ")))"
+        let owner = project.isEmpty ? "" : " of project \(project)"
+        return "\(scope == .repository ? "repository" : "repo-creds") \(url)\(owner) (\(set.joined(separator: ", ")))"
     }
 
     /// Same as ``description``.
@@ -90,7 +97,11 @@ public struct RepositoryCredential: Sendable, Hashable, CustomStringConvertible,
 
 /// The repository credentials Moor knows, and which one a URL uses: a `repository` credential whose
 /// URL equals the repository's beats every template; among templates the longest matching prefix
-/// wins (Argo CD's rule). URLs compare without a trailing `/`, `.git` suffix, scheme case or `oci://`.
+/// wins (Argo CD's rule); among equals the first listed. URLs compare without a trailing `/`, `.git`
+/// suffix, scheme case or `oci://`.
+///
+/// A credential with a `project` is another tenant's for every application outside that project: an
+/// application's fetches use ``visible(to:)``, which leaves them out.
 public struct RepositoryCredentials: Sendable, Hashable {
     /// Every credential.
     public var entries: [RepositoryCredential]
@@ -113,6 +124,15 @@ public struct RepositoryCredentials: Sendable, Hashable {
     /// The Helm repository credential named `name` (for `@name` and `alias:` dependencies).
     public func named(_ name: String) -> RepositoryCredential? {
         entries.first { $0.kind == .helm && !$0.name.isEmpty && $0.name == name }
+    }
+
+    /// The credentials an application of `project` may use: its project's first (so that they win over
+    /// a shared credential for the same URL), then those of no project; never another project's. A
+    /// repository only another project holds a credential for is then fetched without one, and the
+    /// server refuses it as it refuses any anonymous client.
+    public func visible(to project: String) -> RepositoryCredentials {
+        let own = project.isEmpty ? [] : entries.filter { $0.project == project }
+        return RepositoryCredentials(own + entries.filter(\.project.isEmpty))
     }
 
     /// Every secret string of every credential.

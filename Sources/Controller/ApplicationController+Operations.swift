@@ -296,7 +296,7 @@ extension ApplicationController {
         let name = application.name
         let source = application.spec.source
         do {
-            return try await fetcher.fetch(
+            return try await fetcher.scoped(to: application.spec.project).fetch(
                 sources: application.spec.allSources, credentials: configuration.credentials,
                 verifyKeyring: configuration.verifyKeyring,
                 listedSince: .now,

@@ -32,7 +32,8 @@ extension ApplicationController {
         baselines[name] = nil
         if let requested = freshListingRequests.removeValue(forKey: name), let spec {
             // A failure here is the reconcile's to report, when its own fetch fails the same way.
-            _ = try? await fetcher.resolve(spec.source, credentials: configuration.credentials, listedSince: requested)
+            _ = try? await fetcher.scoped(to: spec.project).resolve(
+                spec.source, credentials: configuration.credentials, listedSince: requested)
         }
         let outcome = await timedReconcile(name)
         guard outcome == .succeeded, owns(name), let spec, let managed = registry[name],
@@ -64,7 +65,7 @@ extension ApplicationController {
             managed.application.spec == baseline.spec, managed.application.spec.sources.isEmpty,
             baseline.comparedAt.duration(to: clock.now) < configuration.resyncInterval
         else { return false }
-        let commit = try? await fetcher.resolve(
+        let commit = try? await fetcher.scoped(to: managed.application.spec.project).resolve(
             managed.application.spec.source, credentials: configuration.credentials,
             listedSince: .now - fetcher.listingReuse)
         guard commit?.sha == baseline.revision,

@@ -33,7 +33,7 @@ extension ApplicationController {
         let fetched: SourceFetcher.Fetched
         do {
             let environment = try await RenderEnvironment.destination(of: application, client: engine.client)
-            fetched = try await timedFetch(application.spec.allSources, environment: environment)
+            fetched = try await timedFetch(application.spec, environment: environment)
         } catch {
             return await failed(name, type: ApplicationStatus.comparisonError, error: error)
         }

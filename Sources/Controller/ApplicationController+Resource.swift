@@ -83,12 +83,12 @@ extension ApplicationController {
             return try outcome.get()
         }
 
-        /// Fetches and renders `spec`'s sources with the configured credentials and keyring, for
-        /// `application` on the cluster of `destination`.
+        /// Fetches and renders `spec`'s sources with the configured credentials (those its project may use) and
+        /// keyring, for `application` on the cluster of `destination`.
         func fetch(_ spec: ApplicationSpec, of application: Application, on destination: SyncEngine<KubeClient>)
             async throws -> SourceFetcher.Fetched
         {
-            try await fetcher.fetch(
+            try await fetcher.scoped(to: spec.project).fetch(
                 sources: spec.allSources, credentials: credentials, verifyKeyring: verifyKeyring,
                 environment: try await RenderEnvironment.destination(of: application, client: destination.client))
         }

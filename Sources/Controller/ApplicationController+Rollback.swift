@@ -127,7 +127,7 @@ extension ApplicationController {
             throw ApplicationError("\(name): \(hold); nothing was rolled back")
         }
         let cluster = governed.cluster
-        let fetched = try await fetcher.fetch(
+        let fetched = try await fetcher.scoped(to: pinned.spec.project).fetch(
             sources: pinned.spec.allSources, credentials: configuration.credentials,
             verifyKeyring: configuration.verifyKeyring,
             environment: try await RenderEnvironment.destination(of: application, client: cluster.engine.client))

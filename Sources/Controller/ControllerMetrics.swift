@@ -133,16 +133,16 @@ extension ApplicationController {
         return outcome
     }
 
-    /// ``SourceFetcher/fetch(sources:credentials:verifyKeyring:listedSince:environment:)`` with the controller's
-    /// credentials and keyring, timed into the fetch duration histogram; Git errors are counted.
-    func timedFetch(_ sources: [ApplicationSource], environment: RenderEnvironment) async throws
-        -> SourceFetcher.Fetched
-    {
+    /// ``SourceFetcher/fetch(sources:credentials:verifyKeyring:listedSince:environment:)`` of `spec`'s sources
+    /// with the controller's credentials (those its project may use) and keyring, timed into the fetch
+    /// duration histogram; Git errors are counted.
+    func timedFetch(_ spec: ApplicationSpec, environment: RenderEnvironment) async throws -> SourceFetcher.Fetched {
         let started = ContinuousClock.now
         defer { metrics.fetchDurations.observe(.now - started) }
         do {
-            return try await fetcher.fetch(
-                sources: sources, credentials: configuration.credentials, verifyKeyring: configuration.verifyKeyring,
+            return try await fetcher.scoped(to: spec.project).fetch(
+                sources: spec.allSources, credentials: configuration.credentials,
+                verifyKeyring: configuration.verifyKeyring,
                 environment: environment)
         } catch let error as GitError {
             metrics.gitFetchErrors += 1

@@ -5,7 +5,8 @@ internal import MoorCore
 
 /// Where the repository credentials for remote charts come from: none, a fixed set (the CLI's
 /// `--repo-credentials` file), or the credential Secrets of a namespace (the controller's), read
-/// again when older than ``SecretCredentials/reuse``.
+/// again when older than ``SecretCredentials/reuse``; optionally only what one project's applications
+/// may use (``visible(to:)``).
 public struct RepositoryCredentialSource: Sendable {
     private enum Storage: Sendable {
         case fixed(RepositoryCredentials)
@@ -13,6 +14,12 @@ public struct RepositoryCredentialSource: Sendable {
     }
 
     private let storage: Storage
+    /// The project whose applications the credentials are for; `nil` for every credential.
+    private var project: String?
+
+    private init(storage: Storage) {
+        self.storage = storage
+    }
 
     /// No credentials: public repositories only.
     public static let none = RepositoryCredentialSource(storage: .fixed(RepositoryCredentials()))
@@ -34,12 +41,22 @@ public struct RepositoryCredentialSource: Sendable {
                 SecretCredentials(client: client, namespace: namespace, base: base, reuse: reuse, logger: logger)))
     }
 
+    /// The same source, giving only the credentials an application of `project` may use
+    /// (``ChartSource/RepositoryCredentials/visible(to:)``).
+    public func visible(to project: String) -> RepositoryCredentialSource {
+        var scoped = self
+        scoped.project = project
+        return scoped
+    }
+
     /// The credentials now.
     public func current() async throws -> RepositoryCredentials {
-        switch storage {
-        case .fixed(let credentials): credentials
-        case .secrets(let secrets): try await secrets.current()
-        }
+        let credentials =
+            switch storage {
+            case .fixed(let credentials): credentials
+            case .secrets(let secrets): try await secrets.current()
+            }
+        return project.map(credentials.visible(to:)) ?? credentials
     }
 }
 

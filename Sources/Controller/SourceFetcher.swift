@@ -57,8 +57,8 @@ public struct SourceFetcher: Sendable {
     public let listingReuse: Duration
     /// The remote chart cache; `nil` refuses sources that name a remote chart.
     public let charts: ChartCache?
-    /// Where repository credentials (for remote charts) come from.
-    public let repositoryCredentials: RepositoryCredentialSource
+    /// Where repository credentials (for Git repositories and remote charts) come from.
+    public private(set) var repositoryCredentials: RepositoryCredentialSource
     /// The exported trees renders read, one per commit.
     private let checkouts: CheckoutCache
 
@@ -75,6 +75,17 @@ public struct SourceFetcher: Sendable {
         self.charts = charts
         self.repositoryCredentials = repositoryCredentials
         checkouts = CheckoutCache(git: cache)
+    }
+
+    /// The same fetcher for the applications of `project`: it uses only the repository credentials they
+    /// may use (their project's and those of no project, ``RepositoryCredentialSource/visible(to:)``), so
+    /// another tenant's private repository is fetched without a credential and refused by its server,
+    /// even while the mirror holds its commits (every resolve lists the remote's refs with the caller's
+    /// credentials first, ``GitSourceCache/resolve(_:revision:credentials:listedSince:)``).
+    public func scoped(to project: String) -> SourceFetcher {
+        var scoped = self
+        scoped.repositoryCredentials = repositoryCredentials.visible(to: project)
+        return scoped
     }
 
     /// The exported tree of `commit`, held until ``releaseCheckout(_:commit:)``.

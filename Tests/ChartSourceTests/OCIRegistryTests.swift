@@ -149,7 +149,46 @@ extension OCIRegistryTests {
                     let after = await cache.statistics
                     #expect(after.requests - before.requests == 1, "the kept token serves the manifest GET")
                     #expect(Array(registry.tokenRequests().dropFirst(pushTokens)) == [401, 200])
+                    await #expect(throws: ChartSourceError.self, "a kept token is not lent to another credential") {
+                        try await cache.fetch(reference, credentials: credentials("other-tenant"))
+                    }
                 }
             }
+    }
+
+    @Test(
+        "an authorization a registry accepted for one credential is never sent for another or for none",
+        arguments: [false, true])
+    func authorizationStaysWithItsCredential(tokenAuthentication: Bool) async throws {
+        try await OCIRegistryServer.start(
+            username: "ci", password: "tenant-a-secret", tokenAuthentication: tokenAuthentication
+        ).stopping { registry in
+            _ = try await Self.push(["1.0.0"], to: registry)
+            try await HelmRepositoryTests.withCache { cache, _ in
+                let url = "oci://\(registry.host)/charts/webapp"
+                let tenantA = RepositoryCredentials([
+                    RepositoryCredential(
+                        url: url, username: "ci", password: "tenant-a-secret", insecureOCIForceHTTP: true)
+                ])
+                let reference = try ChartReference(
+                    repoURL: url, chart: "", targetRevision: "1.0.0", credential: tenantA.match(url))
+                _ = try await cache.fetch(reference, credentials: tenantA)
+                let guesses = [
+                    RepositoryCredentials(),
+                    RepositoryCredentials([
+                        RepositoryCredential(url: url, username: "ci", password: "guess", insecureOCIForceHTTP: true)
+                    ]),
+                ]
+                for guess in guesses {
+                    await #expect {
+                        try await cache.fetch(reference, credentials: guess)
+                    } throws: { error in
+                        (error as? ChartSourceError)?.code == .unauthorized
+                            && !"\(error)".contains("tenant-a-secret")
+                    }
+                }
+                #expect(try await cache.fetch(reference, credentials: tenantA).version == "1.0.0")
+            }
+        }
     }
 }

@@ -29,6 +29,30 @@ struct RepositoryCredentialsTests {
         #expect(Self.credentials.match(url)?.username == user)
     }
 
+    static let tenants = RepositoryCredentials([
+        RepositoryCredential(url: "https://git.example.com/team-a", scope: .prefix, username: "a", project: "team-a"),
+        RepositoryCredential(url: "https://git.example.com", scope: .prefix, username: "shared"),
+        RepositoryCredential(url: "https://git.example.com/team-a/app", username: "shared-app"),
+        RepositoryCredential(url: "https://git.example.com/team-a/app", username: "a-app", project: "team-a"),
+        RepositoryCredential(url: "https://git.example.com/team-b/app", username: "b-app", project: "team-b"),
+    ])
+
+    @Test(
+        "a project's application uses its project's credentials (first among equals) and shared ones, never another's",
+        arguments: [
+            ("team-a", "https://git.example.com/team-a/app", "a-app"),
+            ("team-a", "https://git.example.com/team-a/lib", "a"),
+            ("team-a", "https://git.example.com/team-b/app", "shared"),
+            ("team-b", "https://git.example.com/team-a/app", "shared-app"),
+            ("team-b", "https://git.example.com/team-a/lib", "shared"),
+            ("team-b", "https://git.example.com/team-b/app", "b-app"),
+            ("default", "https://git.example.com/team-b/app", "shared"),
+            ("", "https://git.example.com/team-a/lib", "shared"),
+        ] as [(String, String, String?)])
+    func projects(project: String, url: String, user: String?) {
+        #expect(Self.tenants.visible(to: project).match(url)?.username == user)
+    }
+
     @Test("Argo CD's repository and repo-creds Secrets, data in base64 and stringData, other Secrets skipped")
     func secrets() throws {
         let encoded = { (text: String) in JSONValue.string(Data(text.utf8).base64EncodedString()) }
@@ -43,7 +67,10 @@ struct RepositoryCredentialsTests {
         let template: JSONValue = [
             "apiVersion": "v1", "kind": "Secret",
             "metadata": ["name": "org", "labels": ["moor.dev/secret-type": "repo-creds"]],
-            "stringData": ["url": "oci://registry.example.com", "enableOCI": "true", "password": "other-token"],
+            "stringData": [
+                "url": "oci://registry.example.com", "enableOCI": "true", "password": "other-token",
+                "project": "team-a",
+            ],
         ]
         let unrelated: JSONValue = ["kind": "Secret", "metadata": ["name": "tls"], "data": ["tls.crt": encoded("x")]]
         let credentials = try RepositoryCredentials(secrets: [repository, template, unrelated])
@@ -53,7 +80,8 @@ struct RepositoryCredentialsTests {
                     url: "https://charts.example.com", name: "example", username: "ci", password: "s3cret-token",
                     insecure: true),
                 RepositoryCredential(
-                    url: "oci://registry.example.com", scope: .prefix, password: "other-token", enableOCI: true),
+                    url: "oci://registry.example.com", scope: .prefix, password: "other-token", enableOCI: true,
+                    project: "team-a"),
             ])
         #expect(credentials.named("example")?.username == "ci")
         #expect(!"\(credentials.entries)".contains("s3cret"), "descriptions never show a secret")

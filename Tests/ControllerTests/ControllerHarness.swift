@@ -29,9 +29,11 @@ struct ControllerHarness {
     /// Local sources are allowed (the test repositories are `file://` URLs) except the Git cache, unless
     /// `allowsLocalSources` is false; it renders with `rendering`; `healthRefreshInterval` and
     /// `projectRefreshInterval` are how long it trusts the health ConfigMaps and the AppProjects it read. The
-    /// test namespace is the controller's own (its AppProjects live there).
+    /// test namespace is the controller's own (its AppProjects live there, and with
+    /// `credentialSecretsInNamespace` the repository credential Secrets it reads, each time anew).
     static func run(
         pollInterval: Duration = .milliseconds(500), clusterSecretsInNamespace: Bool = false,
+        credentialSecretsInNamespace: Bool = false,
         resyncInterval: Duration = .seconds(300), fetchesCharts: Bool = false, allowsLocalSources: Bool = true,
         rendering: RenderConfiguration = RenderConfiguration(), healthRefreshInterval: Duration = .seconds(10),
         projectRefreshInterval: Duration = .seconds(10),
@@ -68,7 +70,9 @@ struct ControllerHarness {
                         clusterSecretNamespace: clusterSecretsInNamespace ? namespace : nil,
                         controllerNamespace: namespace, resyncInterval: resyncInterval, sourceAdmission: admission,
                         rendering: rendering,
-                        healthRefreshInterval: healthRefreshInterval, projectRefreshInterval: projectRefreshInterval)
+                        healthRefreshInterval: healthRefreshInterval, projectRefreshInterval: projectRefreshInterval,
+                        repositoryCredentials: credentialSecretsInNamespace
+                            ? .secrets(client: client, namespace: namespace, reuse: .zero) : .none)
                 }
                 let controller = newController()
                 await controller.start()
@@ -95,20 +99,21 @@ struct ControllerHarness {
     /// A controller as the tests use it: a short backoff (200 ms doubling up to 1 s), sources admitted by
     /// `sourceAdmission` (by default local ones, as the test repositories are `file://` URLs), not started;
     /// with `charts`, it fetches remote charts and chart dependencies through that cache. Its own namespace
-    /// (AppProjects, and where Applications may use any project) is `controllerNamespace`.
+    /// (AppProjects, and where Applications may use any project) is `controllerNamespace`; repository
+    /// credentials come from `repositoryCredentials`.
     static func controller(
         engine: SyncEngine<KubeClient>, cache: GitSourceCache, charts: ChartCache? = nil, pollInterval: Duration,
         clusterSecretNamespace: String? = nil, controllerNamespace: String? = nil,
         resyncInterval: Duration = .seconds(300),
         sourceAdmission: SourceAdmission = SourceAdmission(allowsLocal: true),
         rendering: RenderConfiguration = RenderConfiguration(), healthRefreshInterval: Duration = .seconds(10),
-        projectRefreshInterval: Duration = .seconds(10)
+        projectRefreshInterval: Duration = .seconds(10), repositoryCredentials: RepositoryCredentialSource = .none
     ) -> ApplicationController {
         ApplicationController(
             engine: engine,
             fetcher: SourceFetcher(
                 cache: cache, renderer: Renderer(configuration: rendering),
-                charts: charts),
+                charts: charts, repositoryCredentials: repositoryCredentials),
             configuration: .init(
                 pollInterval: pollInterval, backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
                 clusterSecretNamespace: clusterSecretNamespace, resyncInterval: resyncInterval,
