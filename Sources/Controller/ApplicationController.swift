@@ -323,9 +323,27 @@ public actor ApplicationController {
             if running[name] != nil {
                 changedWhileRunning[name, default: []].append(change)
             } else if registry[name]?.expected.needsReconcile(change) == true {
-                liveChanges[name, default: 0] += 1
+                countChanges([change], of: name)
                 enqueue(name, .drift)
             }
+        }
+    }
+
+    /// Counts `changes` to `name`'s objects as ones that may need a reconcile (``liveChanges``). While a
+    /// refusal holds its automated syncs back, such a change lifts it (the cluster may now allow the sync):
+    /// each is logged, naming the object, the change and its resource version.
+    private func countChanges(_ changes: [CacheChange], of name: String) {
+        guard !changes.isEmpty else { return }
+        liveChanges[name, default: 0] += changes.count
+        guard registry[name]?.memory.refusal != nil else { return }
+        for change in changes {
+            logger.info(
+                "a change to the cluster lifts the refused sync",
+                metadata: [
+                    "application": "\(name)", "object": "\(change.ref)", "change": "\(change.kind)",
+                    "origin": "\(change.origin)",
+                    "resourceVersion": "\(change.object[path: "metadata", "resourceVersion"]?.stringValue ?? "")",
+                ])
         }
     }
 
@@ -397,9 +415,9 @@ public actor ApplicationController {
         queue.done(name, succeeded: !outcome.retries, now: clock.now, backoff: retry.map(Backoff.init))
         running[name] = nil
         if let changes = changedWhileRunning.removeValue(forKey: name), let expected = registry[name]?.expected {
-            let needing = changes.filter(expected.needsReconcile).count
-            liveChanges[name, default: 0] += needing
-            if needing > 0 || !succeeded { enqueue(name, .drift) }
+            let needing = changes.filter(expected.needsReconcile)
+            countChanges(needing, of: name)
+            if !needing.isEmpty || !succeeded { enqueue(name, .drift) }
         }
         if outcome.retries {
             logger.info(
