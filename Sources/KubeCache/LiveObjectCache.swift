@@ -146,13 +146,6 @@ public actor LiveObjectCache {
         store.object(ref)
     }
 
-    /// Whether the cache holds every managed object of the type of the object `ref` names: the type was
-    /// listed and its informer still runs, so an object of that type the cache lacks is managed by no
-    /// application (as far as the watch has reported).
-    public func holdsEveryManagedObject(ofTypeOf ref: ObjectRef) -> Bool {
-        !stopped && informers.state(ofTypeOf: ref) == .synced
-    }
-
     /// The cached objects whose tracking id names `application` and describes the object itself,
     /// ordered by ref. Costs a lookup plus the application's own objects, not a scan.
     public func objects(application: String) -> [JSONValue] {

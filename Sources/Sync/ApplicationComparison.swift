@@ -64,16 +64,13 @@ extension SyncEngine {
     ///
     /// `tracked` is the application's live objects when the caller keeps them (a controller's
     /// live-object cache); without it they are listed from the cluster (every listable resource).
-    /// `previousNamespaces` widens the ``PruneScope`` (``SyncPlanner/previousNamespaces``). A desired
-    /// object that is not tracked is read from the cluster (it may exist, made by hand), unless `managed`
-    /// (the cache's knowledge of every object Moor manages) makes that needless (see ``ManagedObjects``).
+    /// `previousNamespaces` widens the ``PruneScope`` (``SyncPlanner/previousNamespaces``).
     ///
     /// A desired object that belongs to another application is `OutOfSync` with its
     /// ``ObjectComparison/ownership`` saying so, and is not dry-run applied.
     public func compare(
         _ application: Application, desired: [ManifestObject], tracked trackedObjects: [JSONValue]? = nil,
-        prune: Bool = false, allowMassPrune: Bool = false, previousNamespaces: Set<String> = [],
-        managed: ManagedObjects? = nil
+        prune: Bool = false, allowMassPrune: Bool = false, previousNamespaces: Set<String> = []
     ) async throws -> ApplicationComparison {
         let tracked: [JSONValue]
         if let given = trackedObjects {
@@ -90,8 +87,7 @@ extension SyncEngine {
         for object in tracked { if let ref = ObjectRef(object: object) { live[ref.identity] = object } }
         let known = live
         let compared = await boundedMap(plan.syncedObjects, limit: max(concurrency, 16)) { planned in
-            await compareOne(
-                planned, of: application, live: known[planned.ref.identity], rules: rules, managed: managed)
+            await compareOne(planned, of: application.name, live: known[planned.ref.identity], rules: rules)
         }
         let extraneous = plan.prune.map { ($0, "will be pruned") } + plan.keep.map { ($0.ref, $0.message) }
         let extraneousStates = extraneous.map { ref, message in
@@ -103,31 +99,24 @@ extension SyncEngine {
     }
 
     private func compareOne(
-        _ planned: PlannedObject, of application: Application, live tracked: JSONValue?,
-        rules: IgnoreRules, managed: ManagedObjects?
+        _ planned: PlannedObject, of application: String, live tracked: JSONValue?,
+        rules: IgnoreRules
     ) async -> ObjectComparison {
         var result = ObjectComparison(
             ref: planned.ref, state: .missing, source: planned.source, live: tracked, predicted: planned.object,
             changedPaths: [], diff: "", message: "")
         if result.live == nil {
             // Not tracked yet: it may still exist (made by hand or by another tool), then Moor adopts it.
-            let presence = await managed?.presence(planned.ref) ?? .unknown
-            if case .managed(let object) = presence {
-                result.live = object
-            } else if presence == .unmanaged, ManagedObjects.appliesWithoutReading(planned, of: application) {
+            do {
+                result.live = try await client.get(planned.ref)
+            } catch {
+                if error.code != .notFound && error.code != .unknownKind { result.message = "\(error)" }
                 return result
-            } else {
-                do {
-                    result.live = try await client.get(planned.ref)
-                } catch {
-                    if error.code != .notFound && error.code != .unknownKind { result.message = "\(error)" }
-                    return result
-                }
             }
         }
         guard let live = result.live else { return result }
         result.ownership = ObjectOwnership(
-            application: application.name, live: live, transferFrom: planned.options.transferFrom)
+            application: application, live: live, transferFrom: planned.options.transferFrom)
         if case .shared = result.ownership {
             result.state = .outOfSync
             result.message = result.ownership.message
