@@ -50,7 +50,8 @@ extension ApplicationController {
                 registry[name]?.previousDestination, at: application.spec.destination)
             var comparison = try await engine.compare(
                 application, desired: fetched.objects, tracked: tracked, prune: prune,
-                previousNamespaces: previousNamespaces)
+                previousNamespaces: previousNamespaces,
+                managed: governed.serviceAccount == nil ? Self.managedObjects(in: cluster) : nil)
             var outcome = ReconcileOutcome.succeeded
             var conditions: [(type: String, message: String)] = []
             let orphaned = [left.warning, await orphanWarning(of: application, governed: governed)].compactMap { $0 }
@@ -225,6 +226,14 @@ extension ApplicationController {
         }
         await cluster.cache.watch(resources)
         return resources
+    }
+
+    /// What `cluster`'s live-object cache knows of the objects Moor manages, so that a comparison reads
+    /// only the untracked desired objects it must (``Sync/ManagedObjects``). Not for an application
+    /// impersonating a ServiceAccount, whose reads and writes go through that account's permissions.
+    static func managedObjects(in cluster: ClusterRegistry.Cluster) -> ManagedObjects {
+        let cache = cluster.cache
+        return ManagedObjects { ref in await cache.lacks(ref) }
     }
 
     /// The application's tracked objects from the live-object cache, when the cache has listed

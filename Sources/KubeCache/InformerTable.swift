@@ -1,4 +1,5 @@
 internal import KubeClient
+internal import MoorCore
 
 /// The informers of a ``LiveObjectCache``, one per resource type, and where each stands. Pure:
 /// the cache's actor drives it and owns the tasks. The resources and the errors are kept as they
@@ -62,6 +63,11 @@ struct InformerTable: Sendable {
     /// Where the informer of `resource`'s type stands; `nil` when it was never started.
     func state(of resource: APIResource) -> State? {
         entries[GroupKind(resource)]?.state
+    }
+
+    /// Where the informer of the type of the object `ref` names stands; `nil` when it was never started.
+    func state(ofTypeOf ref: ObjectRef) -> State? {
+        entries[GroupKind(ref)]?.state
     }
 
     /// What a wait for `resources` comes to: success when all are synced, the first failure when

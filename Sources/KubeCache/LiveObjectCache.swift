@@ -146,6 +146,13 @@ public actor LiveObjectCache {
         store.object(ref)
     }
 
+    /// Whether the cache lacks the object `ref` names while holding every managed object of its type:
+    /// the type was listed and its informer still runs, so no application manages it, as far as the
+    /// watch has reported (the server may have one the watch has not delivered yet).
+    public func lacks(_ ref: ObjectRef) -> Bool {
+        !stopped && informers.state(ofTypeOf: ref) == .synced && store.object(ref) == nil
+    }
+
     /// The cached objects whose tracking id names `application` and describes the object itself,
     /// ordered by ref. Costs a lookup plus the application's own objects, not a scan.
     public func objects(application: String) -> [JSONValue] {

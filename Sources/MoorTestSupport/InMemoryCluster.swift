@@ -5,7 +5,8 @@ import Synchronization
 /// A cluster held in memory, for fast tests of what a sync orchestrates (hook phases, waves, prune,
 /// SyncFail) without an API server. It keeps objects by kind, namespace and name, serves a fixed
 /// discovery table, and records every write in order; it is not an API server: an apply merges the
-/// object into what is stored (maps merged key by key, everything else replaced), no field is
+/// object into what is stored (maps merged key by key, everything else replaced; a `resourceVersion`
+/// it carries is a precondition on an existing object, as on the API server), no field is
 /// defaulted, no admission runs, and nothing reconciles objects unless ``react`` says so.
 ///
 /// Integration tests against the real control plane remain the proof of behaviour against the API;
@@ -30,7 +31,8 @@ package final class InMemoryCluster: KubernetesAPI {
         var objects: [ObjectRef: JSONValue] = [:]
         var writes: [Write] = []
         var counts: [String: Int] = [:]
-        var version = 0
+        /// The last resourceVersion given; as on an API server, no object is ever stored at `1`.
+        var version = 1
     }
 
     private let served: [APIResource]
@@ -120,8 +122,13 @@ package final class InMemoryCluster: KubernetesAPI {
     {
         let ref = try await located(object)
         count("apply")
-        return state.withLock { state in
+        return try state.withLock { state throws(KubeAPIError) in
             let previous = state.objects[ref]
+            if let previous, let precondition = object[path: "metadata", "resourceVersion"]?.stringValue,
+                previous[path: "metadata", "resourceVersion"]?.stringValue != precondition
+            {
+                throw KubeAPIError(code: .conflict, status: 409, message: "\(ref) has changed", object: ref)
+            }
             let merged = previous.map { Self.merged(object, into: $0) } ?? object
             let stored = Self.stamped(dryRun ? merged : reaction(merged), previous: previous, state: &state)
             if !dryRun { store(stored, ref: ref, verb: "apply", state: &state) }

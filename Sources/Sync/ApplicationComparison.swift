@@ -22,6 +22,10 @@ public struct ObjectComparison: Sendable, Hashable {
     public var message: String
     /// Whether this application may write the object (another application's is ``ObjectOwnership/shared(with:)``).
     public var ownership: ObjectOwnership = .own
+    /// Reported `Missing` on what the live-object cache knows, without reading the cluster
+    /// (``ManagedObjects``): a sync creates it with a create-only apply, and reads and compares it first
+    /// if it exists after all.
+    public var unread = false
 }
 
 /// An application compared with the cluster: the plan, and the state of every object.
@@ -30,11 +34,17 @@ public struct ApplicationComparison: Sendable {
     public var plan: SyncPlan
     /// Every desired object (in apply order), then every extraneous one.
     public var objects: [ObjectComparison]
+    /// The application compared.
+    let application: Application
+    /// Its ignore rules, for an object a sync reads after all (``ObjectComparison/unread``).
+    let rules: IgnoreRules
     private var index: [ObjectRef: Int]
 
-    init(plan: SyncPlan, objects: [ObjectComparison]) {
+    init(plan: SyncPlan, objects: [ObjectComparison], application: Application, rules: IgnoreRules) {
         self.plan = plan
         self.objects = objects
+        self.application = application
+        self.rules = rules
         index = Dictionary(objects.enumerated().map { ($1.ref.identity, $0) }) { first, _ in first }
     }
 
@@ -64,13 +74,16 @@ extension SyncEngine {
     ///
     /// `tracked` is the application's live objects when the caller keeps them (a controller's
     /// live-object cache); without it they are listed from the cluster (every listable resource).
-    /// `previousNamespaces` widens the ``PruneScope`` (``SyncPlanner/previousNamespaces``).
+    /// `previousNamespaces` widens the ``PruneScope`` (``SyncPlanner/previousNamespaces``). A desired
+    /// object that is not tracked is read from the cluster (it may exist, made by hand), unless `managed`
+    /// (the cache's knowledge of every object Moor manages) makes that needless (``ManagedObjects``).
     ///
     /// A desired object that belongs to another application is `OutOfSync` with its
     /// ``ObjectComparison/ownership`` saying so, and is not dry-run applied.
     public func compare(
         _ application: Application, desired: [ManifestObject], tracked trackedObjects: [JSONValue]? = nil,
-        prune: Bool = false, allowMassPrune: Bool = false, previousNamespaces: Set<String> = []
+        prune: Bool = false, allowMassPrune: Bool = false, previousNamespaces: Set<String> = [],
+        managed: ManagedObjects? = nil
     ) async throws -> ApplicationComparison {
         let tracked: [JSONValue]
         if let given = trackedObjects {
@@ -87,7 +100,13 @@ extension SyncEngine {
         for object in tracked { if let ref = ObjectRef(object: object) { live[ref.identity] = object } }
         let known = live
         let compared = await boundedMap(plan.syncedObjects, limit: max(concurrency, 16)) { planned in
-            await compareOne(planned, of: application.name, live: known[planned.ref.identity], rules: rules)
+            if known[planned.ref.identity] == nil, let managed, ManagedObjects.mayGoUnread(planned, of: application),
+                await managed.lacks(planned.ref)
+            {
+                return ObjectComparison(missing: planned, unread: true)
+            }
+            return await compareOne(
+                planned, of: application.name, live: known[planned.ref.identity], rules: rules)
         }
         let extraneous = plan.prune.map { ($0, "will be pruned") } + plan.keep.map { ($0.ref, $0.message) }
         let extraneousStates = extraneous.map { ref, message in
@@ -95,16 +114,17 @@ extension SyncEngine {
                 ref: ref, state: .extraneous, source: nil, live: known[ref.identity], predicted: nil, changedPaths: [],
                 diff: "", message: message)
         }
-        return ApplicationComparison(plan: plan, objects: compared + extraneousStates)
+        return ApplicationComparison(
+            plan: plan, objects: compared + extraneousStates, application: application, rules: rules)
     }
 
-    private func compareOne(
+    /// Compares one desired object with `tracked`, its live object in the application's tracked
+    /// objects, or (when `nil`) with the object read from the cluster.
+    func compareOne(
         _ planned: PlannedObject, of application: String, live tracked: JSONValue?,
         rules: IgnoreRules
     ) async -> ObjectComparison {
-        var result = ObjectComparison(
-            ref: planned.ref, state: .missing, source: planned.source, live: tracked, predicted: planned.object,
-            changedPaths: [], diff: "", message: "")
+        var result = ObjectComparison(missing: planned, live: tracked)
         if result.live == nil {
             // Not tracked yet: it may still exist (made by hand or by another tool), then Moor adopts it.
             do {
@@ -139,5 +159,15 @@ extension SyncEngine {
         result.changedPaths = difference.changedPaths
         result.diff = difference.unified
         return result
+    }
+}
+
+extension ObjectComparison {
+    /// `planned` as `Missing`, before it is compared with `live` (its live object, if known); `unread`
+    /// when it is reported so without reading the cluster (``unread``).
+    init(missing planned: PlannedObject, live: JSONValue? = nil, unread: Bool = false) {
+        self.init(
+            ref: planned.ref, state: .missing, source: planned.source, live: live, predicted: planned.object,
+            changedPaths: [], diff: "", message: "", unread: unread)
     }
 }

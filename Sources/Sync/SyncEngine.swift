@@ -143,6 +143,20 @@ public struct SyncEngine<API: KubernetesAPI>: Sendable {
         }
     }
 
+    /// A create-only server-side apply of one planned object (``ObjectComparison/unread``): the object
+    /// carries `metadata.resourceVersion: "1"`, a precondition no stored object meets (the API server's
+    /// first write is at a later revision), so an absent object is created as an apply, with Moor owning
+    /// its fields as any apply would, and an existing one is refused (409) and left as it is.
+    func applyCreatingOnly(_ planned: PlannedObject) async throws(KubeAPIError) -> JSONValue {
+        var object = planned.object
+        object[path: "metadata", "resourceVersion"] = .string(Self.absentVersion)
+        return try await client.apply(
+            object, fieldManager: fieldManager, force: planned.options.forceConflicts, dryRun: false)
+    }
+
+    /// The resourceVersion precondition of ``applyCreatingOnly(_:)``.
+    static var absentVersion: String { "1" }
+
     /// The scope table from discovery, as the planner wants it.
     func scopeLookup() async throws(KubeAPIError) -> SyncPlanner.ScopeLookup {
         var table: [String: Bool] = [:]

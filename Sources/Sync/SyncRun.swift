@@ -117,8 +117,27 @@ struct SyncRun<API: KubernetesAPI>: Sendable {
         }
     }
 
+    /// Applies one object as the comparison found it. One reported `Missing` without a read
+    /// (``ObjectComparison/unread``) is created by a create-only apply; when that fails, because the
+    /// object exists after all or for any other reason, it is read and compared as without a cache and
+    /// applied from that comparison, which reports any error as it would have.
     private func apply(_ planned: PlannedObject, wave: Int?) async -> ObjectResult {
         let state = comparison.state(of: planned.ref)
+        guard let state, state.unread, !options.dryRun else { return await apply(planned, as: state, wave: wave) }
+        do {
+            let stored = try await engine.applyCreatingOnly(planned)
+            var result = ObjectResult(ref: planned.ref, action: .created, source: planned.source, wave: wave)
+            result.health = engine.health.assess(stored)?.status
+            result.stored = stored
+            return result
+        } catch {
+            let read = await engine.compareOne(
+                planned, of: comparison.application.name, live: nil, rules: comparison.rules)
+            return await apply(planned, as: read, wave: wave)
+        }
+    }
+
+    private func apply(_ planned: PlannedObject, as state: ObjectComparison?, wave: Int?) async -> ObjectResult {
         var result = ObjectResult(
             ref: planned.ref, action: .unchanged, message: state?.message ?? "", source: planned.source, wave: wave)
         switch state?.state {
