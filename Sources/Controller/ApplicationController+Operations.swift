@@ -80,6 +80,8 @@ extension ApplicationController {
         public var state: ObjectSyncState
         /// A unified YAML diff from live to what a sync would leave, Secret values masked.
         public var diff: String
+        /// Who set the drifted fields, and how and when (``Sync/ObjectComparison/attributions``).
+        public var attributions: [FieldAttribution] = []
     }
 
     /// Every registered application with its status, sorted by name.
@@ -111,7 +113,8 @@ extension ApplicationController {
             throw OperationError(.failed, "comparing \(name) with its cluster failed: \(error)")
         }
         let objects = comparison.objects.filter { $0.state != .synced }.map { object in
-            ObjectDifference(ref: object.ref, state: object.state, diff: Self.diff(of: object))
+            ObjectDifference(
+                ref: object.ref, state: object.state, diff: Self.diff(of: object), attributions: object.attributions)
         }
         return (comparison.syncStatus, objects)
     }

@@ -326,7 +326,11 @@ extension ApplicationController {
 
     /// Reports drift (the cluster changed while the target stayed the same) by an event.
     private func reportDrift(_ name: String, _ comparison: ApplicationComparison) async {
-        let drifted = comparison.objects.filter { $0.state != .synced }.map { "\($0.ref)" }
+        // Each object with who changed what, as its managedFields say (`data.key: kubectl-edit, Update, …`).
+        let drifted = comparison.objects.filter { $0.state != .synced }.map { object in
+            object.attributions.isEmpty
+                ? "\(object.ref)" : "\(object.ref) (\(object.attributions.map(\.description).joined(separator: "; ")))"
+        }
         logger.info("drift detected", metadata: ["application": "\(name)", "objects": "\(drifted)"])
         await recordEvent(name, .driftDetected, "changed in the cluster: " + drifted.joined(separator: ", "))
     }

@@ -72,7 +72,7 @@ struct ManagedFieldSet {
     }
 
     /// The index of the element a `k:`, `v:` or `i:` key names.
-    private static func elementIndex(_ key: String, in elements: [JSONValue]) -> Int? {
+    static func elementIndex(_ key: String, in elements: [JSONValue]) -> Int? {
         let payload = String(key.dropFirst(2))
         switch key.prefix(2) {
         case "i:":

@@ -3,26 +3,31 @@ internal import MoorCore
 /// Makes the cached objects of a cluster share the storage of what they hold alike, so that the cache's
 /// memory grows with what differs between objects rather than with their count: object keys longer than
 /// fit inline in a `String` (field names, label and annotation keys recur in every object of a kind), the
-/// values of `metadata.namespace` and of the strings of each `metadata.managedFields` entry (manager,
-/// operation, API version, fields type; not `time`), and each entry's `fieldsV1` tree, which is the same
-/// for every object one field manager applied in the same shape. Pure.
+/// values of `metadata.namespace` and `metadata.creationTimestamp`, whole `metadata.labels` maps (the
+/// objects of one application tend to carry the same labels), and whole `metadata.managedFields` lists:
+/// each entry's `fieldsV1` tree is the same for every object one field manager applied in the same shape,
+/// and the whole list is the same for the objects one manager wrote within the same second (the times
+/// are seconds), as a sync's are. Pure.
 ///
 /// An interned object is equal (``JSONValue/==(_:_:)``) to the one given: only storage is shared. The
-/// interner holds at most ``capacity`` strings and ``capacity`` `fieldsV1` trees; when either table is full
-/// it starts that table over (objects interned before keep what they share), so it never grows without bound.
+/// interner holds at most ``capacity`` strings, ``capacity`` `fieldsV1` trees and ``capacity`` label maps
+/// and managed-fields lists; when a table is full it starts that table over (objects interned before keep
+/// what they share), so it never grows without bound.
 struct JSONInterner: Sendable {
     /// The most strings, and the most `fieldsV1` trees, held at once.
     let capacity: Int
     private var strings: Set<String> = []
     private var trees: Set<JSONValue> = []
+    /// Label maps and managed-fields lists, each already interned inside.
+    private var values: Set<JSONValue> = []
 
-    /// Creates an empty interner holding at most `capacity` strings and `capacity` trees.
+    /// Creates an empty interner holding at most `capacity` of each: strings, trees, label maps and lists.
     init(capacity: Int = 4096) {
         self.capacity = max(1, capacity)
     }
 
-    /// How many strings and `fieldsV1` trees are held.
-    var count: (strings: Int, trees: Int) { (strings.count, trees.count) }
+    /// How many strings, `fieldsV1` trees, and label maps and managed-fields lists are held.
+    var count: (strings: Int, trees: Int, values: Int) { (strings.count, trees.count, values.count) }
 
     /// `object` with its keys, namespace and managed fields taken from (or added to) the tables.
     mutating func intern(_ object: JSONValue) -> JSONValue {
@@ -31,27 +36,38 @@ struct JSONInterner: Sendable {
         }
     }
 
-    /// `metadata` with its namespace and managed-fields entries interned.
+    /// `metadata` with its namespace, creation time, labels and managed fields interned.
     private mutating func metadata(_ value: JSONValue) -> JSONValue {
         members(of: value) { interner, key, value in
             switch (key, value) {
-            case ("namespace", .string(let namespace)): .string(interner.string(namespace))
-            case ("managedFields", .array(let entries)): .array(entries.map { interner.managedFieldsEntry($0) })
+            case ("namespace", .string(let text)), ("creationTimestamp", .string(let text)):
+                .string(interner.string(text))
+            case ("labels", .object): interner.value(interner.keys(value))
+            case ("managedFields", .array(let entries)):
+                interner.value(.array(entries.map { interner.managedFieldsEntry($0) }))
             default: interner.keys(value)
             }
         }
     }
 
-    /// One `metadata.managedFields` entry with its `fieldsV1` shared and its strings but `time` interned.
+    /// One `metadata.managedFields` entry with its `fieldsV1` shared and its strings interned.
     private mutating func managedFieldsEntry(_ value: JSONValue) -> JSONValue {
         members(of: value) { interner, key, value in
             switch (key, value) {
             case ("fieldsV1", _): interner.tree(value)
-            case ("time", _): value
             case (_, .string(let text)): .string(interner.string(text))
             default: interner.keys(value)
             }
         }
+    }
+
+    /// The held value equal to `value` (a label map or managed-fields list, interned inside), or `value`,
+    /// now held.
+    private mutating func value(_ value: JSONValue) -> JSONValue {
+        if let held = values.firstIndex(of: value) { return values[held] }
+        if values.count >= capacity { values.removeAll() }
+        values.insert(value)
+        return value
     }
 
     /// `value` with the keys of every object in it interned.

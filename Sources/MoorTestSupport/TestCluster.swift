@@ -55,6 +55,16 @@ package struct TestCluster: Sendable {
         try KubeClient(kubeconfig: [adminKubeconfig], maxInFlight: maxInFlight)
     }
 
+    /// Runs the real `kubectl` as the admin user with `arguments` (and `environment`, e.g. `KUBE_EDITOR`;
+    /// `input` on its standard input) and returns its standard output; throws when it exits non-zero, with its error output.
+    @discardableResult
+    package func kubectl(_ arguments: [String], environment: [String: String] = [:], input: String = "")
+        async throws -> String
+    {
+        try await GitTestTool.run(
+            "kubectl", ["--kubeconfig", adminKubeconfig] + arguments, environment: environment, input: input)
+    }
+
     /// The repository root (found from this file's path).
     package static let repositoryRoot: String = {
         var url = URL(fileURLWithPath: #filePath)

@@ -99,6 +99,7 @@ enum APIRepresentation {
                     var json = object(difference.ref)
                     json["status"] = .string(difference.state.rawValue)
                     json["diff"] = .string(difference.diff)
+                    json["attributions"] = .array(difference.attributions.map(\.json))
                     return json
                 }),
         ]

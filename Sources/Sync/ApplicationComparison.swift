@@ -1,3 +1,4 @@
+public import Diff
 internal import KubeClient
 public import MoorCore
 
@@ -22,6 +23,9 @@ public struct ObjectComparison: Sendable, Hashable {
     public var message: String
     /// Whether this application may write the object (another application's is ``ObjectOwnership/shared(with:)``).
     public var ownership: ObjectOwnership = .own
+    /// Who set the drifted fields, and how and when (``FieldAttribution``): `spec.replicas: kubectl-scale,
+    /// Update scale, 2026-12-02T10:31:00Z`. Empty when in sync, missing, or when no other manager holds them.
+    public var attributions: [FieldAttribution] = []
     /// Reported `Missing` on what the live-object cache knows, without reading the cluster
     /// (``ManagedObjects``): a sync creates it with a create-only apply, and reads and compares it first
     /// if it exists after all.
@@ -154,10 +158,12 @@ extension SyncEngine {
             result.message = "\(error)"
         }
         let difference = rules.difference(
-            from: live, to: result.predicted ?? planned.object, desired: planned.object, ref: planned.ref)
+            from: live, to: result.predicted ?? planned.object, desired: planned.object, ref: planned.ref,
+            manager: fieldManager)
         result.state = difference.isEmpty && result.message.isEmpty ? .synced : .outOfSync
         result.changedPaths = difference.changedPaths
         result.diff = difference.unified
+        result.attributions = difference.attributions
         return result
     }
 }

@@ -21,6 +21,8 @@ struct IgnoreRules: Sendable {
         var changedPaths: [String]
         /// Unified YAML diff, secrets masked.
         var unified: String
+        /// Who set the drifted fields, from the live object's `managedFields` (``FieldAttribution``).
+        var attributions: [FieldAttribution] = []
         /// Whether nothing differs.
         var isEmpty: Bool { changedPaths.isEmpty }
     }
@@ -33,11 +35,15 @@ struct IgnoreRules: Sendable {
             && !policy.dropsOwnedFields(desired: desired, live: live, manager: manager)
     }
 
-    /// The difference from `live` to `predicted` (a dry-run result, or the desired object when the dry run failed).
-    func difference(from live: JSONValue, to predicted: JSONValue, desired: JSONValue, ref: ObjectRef) -> Difference {
+    /// The difference from `live` to `predicted` (a dry-run result, or the desired object when the dry run
+    /// failed), with who set each drifted field other than `manager` (the application's own field manager).
+    func difference(
+        from live: JSONValue, to predicted: JSONValue, desired: JSONValue, ref: ObjectRef, manager: String
+    ) -> Difference {
         if policy.normalizedEqual(predicted, live: live) { return Difference(changedPaths: [], unified: "") }
         let diff = policy.diff(ref: ref, desired: desired, live: live, predicted: predicted)
         return Difference(
-            changedPaths: diff.changes.map(\.path.description), unified: DiffRendering.unified(diff))
+            changedPaths: diff.changes.map(\.path.description), unified: DiffRendering.unified(diff),
+            attributions: FieldAttribution.attributions(of: diff.changes, in: live, except: manager))
     }
 }

@@ -151,7 +151,7 @@ extension ApplicationComparison {
         switch output {
         case .json: Swift.print(json(commit: commit).prettyJSONString())
         case .table:
-            Swift.print(table(), terminator: "")
+            Swift.print(table() + driftText(), terminator: "")
             for object in objects where !object.diff.isEmpty {
                 Swift.print("")
                 Swift.print(

@@ -66,6 +66,14 @@ extension ApplicationComparison {
         return table.render()
     }
 
+    /// Who drifted which fields, one object after the other (``ObjectComparison/attributions``); empty
+    /// when no drifted field names another manager.
+    func driftText() -> String {
+        objects.filter { !$0.attributions.isEmpty }.map { object in
+            "\nChanged in the cluster: \(object.ref)\n" + object.attributions.map { "  \($0)\n" }.joined()
+        }.joined()
+    }
+
     func json(commit: GitCommit?) -> JSONValue {
         [
             "syncStatus": .string(syncStatus.rawValue), "revision": commit?.json ?? .null,
@@ -74,7 +82,7 @@ extension ApplicationComparison {
                     [
                         "ref": object.ref.json, "state": .string(object.state.rawValue),
                         "changedPaths": .array(object.changedPaths.map(JSONValue.string)), "diff": .string(object.diff),
-                        "message": .string(object.message),
+                        "attributions": .array(object.attributions.map(\.json)), "message": .string(object.message),
                         "source": object.source.map { .string($0.description) } ?? .null,
                     ]
                 }),
@@ -119,7 +127,7 @@ struct ApplicationStatusReport {
                     assessed?.message ?? object.message,
                 ])
         }
-        return out + table.render()
+        return out + table.render() + comparison.driftText()
     }
 
     func json() -> JSONValue {
@@ -135,6 +143,7 @@ struct ApplicationStatusReport {
                             : assessed.map { .string($0.status.rawValue) } ?? .null,
                         "message": .string(assessed?.message ?? object.message),
                         "decidedBy": assessed?.decidedBy?.json ?? .null,
+                        "attributions": .array(object.attributions.map(\.json)),
                     ]
                 }),
         ]

@@ -176,6 +176,11 @@ def check_application(d, args):
     text = "\n".join(diff.text for diff in diffs)
     if args.diff_contains and args.diff_contains not in text:
         raise UIFailure(f"the diff does not contain {args.diff_contains!r}; it is:\n{text}")
+    if args.attribution_contains:
+        attributions = d.wait("who changed a drifted field is shown", lambda: d.all("attribution"))
+        if not any(args.attribution_contains in a.text for a in attributions):
+            raise UIFailure(f"no attribution contains {args.attribution_contains!r}; they are: "
+                            f"{[a.text for a in attributions]}")
     if args.secret_value and args.secret_value in d.browser.page_source:
         raise UIFailure("a Secret's value appears in the page; the diff must mask it")
     history = d.wait("the history is shown", lambda: d.all("history-row"))
@@ -367,6 +372,7 @@ def arguments():
     parser.add_argument("--synced-app", required=True, help="a Synced application (for the filters)")
     parser.add_argument("--tree-kinds", default="", help="comma-separated kinds the object tree must show")
     parser.add_argument("--diff-contains", default="", help="text the diff must contain")
+    parser.add_argument("--attribution-contains", default="", help="text an attribution of a drifted field must contain")
     parser.add_argument("--secret-value", default="", help="a Secret value that must not appear anywhere")
     parser.add_argument("--screenshots", required=True, help="directory for list.png and application.png")
     parser.add_argument("--timeout", type=float, default=60, help="seconds to wait for each condition")

@@ -34,6 +34,27 @@ struct ApplicationControllerTriggerTests {
         }
     }
 
+    @Test("the DriftDetected event names who changed which field, as the object's managedFields say")
+    func driftEventAttribution() async throws {
+        try await Harness.run { harness in
+            try await harness.repository.commit("first", files: ["app/a.yaml": Harness.configMap("a", "git")])
+            let ref = try await harness.applicationResource("attributed", syncPolicy: ["automated": .emptyObject])
+            try await harness.eventually("the application is synced") {
+                try await harness.eventReasons(about: ref) == ["SyncStarted", "SyncSucceeded"]
+            }
+            try await TestCluster.shared().kubectl(
+                ["-n", harness.namespace, "patch", "configmap/a", "--type=merge", "-p", #"{"data":{"key":"by hand"}}"#])
+            try await harness.eventually("the drift is recorded") {
+                try await harness.eventReasons(about: ref).contains("DriftDetected")
+            }
+            let events = try await harness.other.list(
+                try await harness.other.resource(apiVersion: "v1", kind: "Event"), namespace: ref.namespace)
+            let drift = events.items.first { $0["reason"] == "DriftDetected" }?["message"]?.stringValue ?? ""
+            #expect(drift.contains("ConfigMap \(harness.namespace)/a (data.key: kubectl-patch, Update, "), "\(drift)")
+            #expect(try await harness.value(of: "a") == "by hand", "without selfHeal the drift stays")
+        }
+    }
+
     @Test("a file-sourced application gets no events")
     func noEventsForFiles() async throws {
         try await Harness.run { harness in

@@ -64,6 +64,33 @@ struct JSONInternerTests {
         #expect(label != nil)
         #expect(Self.storage(second[path: "metadata", "labels"]?.objectValue?.keys.first) == label)
         #expect(interner.count.trees == 1, "one fieldsV1 shape, whatever the managed-fields times")
+        #expect(interner.count.values == 3, "one label map; two managed-fields lists, one per time")
+    }
+
+    @Test("objects written in the same second share their label map and whole managed-fields list, not their names")
+    func sharedLists() {
+        var interner = JSONInterner()
+        let first = interner.intern(Self.applied("first-object-name", time: "2026-12-03T12:00:00Z"))
+        let second = interner.intern(Self.applied("other-object-name", time: "2026-12-03T12:00:00Z"))
+        /// The address of the storage of an array or object value.
+        func storage(_ value: JSONValue?) -> UnsafeRawPointer? {
+            switch value {
+            case .array(let elements)?: elements.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+            case .object(let object)?: Self.storage(object.keys.first)
+            default: nil
+            }
+        }
+        let list = storage(first[path: "metadata", "managedFields"])
+        #expect(list != nil)
+        #expect(storage(second[path: "metadata", "managedFields"]) == list)
+        #expect(
+            Self.storage(second[path: "metadata", "creationTimestamp"]?.stringValue)
+                == Self.storage(first[path: "metadata", "creationTimestamp"]?.stringValue))
+        #expect(
+            Self.storage(second[path: "metadata", "name"]?.stringValue)
+                != Self.storage(first[path: "metadata", "name"]?.stringValue))
+        #expect(interner.count.values == 2, "one label map, one managed-fields list")
+        #expect(second == Self.applied("other-object-name", time: "2026-12-03T12:00:00Z"))
     }
 
     @Test("a full table starts over, so the interner holds at most its capacity")
@@ -83,6 +110,7 @@ struct JSONInternerTests {
             ]
             _ = interner.intern(object)
             #expect(interner.count.trees <= 2)
+            #expect(interner.count.values <= 2)
         }
     }
 }

@@ -18,8 +18,8 @@ import Testing
 
     /// Three applications: `billing` (automated, Synced, of two sources: its path and its repository as a
     /// `ref`); `guestbook` (manual, synced once, then changed in
-    /// Git: OutOfSync, with a Deployment → ReplicaSet → Pod tree, a ConfigMap diff and a Secret whose new
-    /// value must stay hidden); `payments`, whose path the repository lacks (a ComparisonError). The driver
+    /// Git: OutOfSync, with a Deployment → ReplicaSet → Pod tree, a ConfigMap diff, a field of it changed by
+    /// `kubectl patch` that the diff attributes, and a Secret whose new value must stay hidden); `payments`, whose path the repository lacks (a ComparisonError). The driver
     /// checks them as a viewer, then syncs guestbook as an operator.
     @Test(
         .enabled(
@@ -48,6 +48,12 @@ import Testing
                     && billing?.status == .synced && billing?.revision == second
             }
 
+            // A hand edit, which the diff attributes to kubectl's patch.
+            try await TestCluster.shared().kubectl(
+                [
+                    "-n", harness.namespace, "patch", "configmap/guestbook-config", "--type=merge", "-p",
+                    #"{"data":{"replicas-hint":"5"}}"#,
+                ])
             let run = try await Self.runDriver(url: harness.baseURL + "/")
             print(run.output, terminator: "")
             #expect(run.status == 0, "ui_test.py exited \(run.status):\n\(run.output)\n\(run.error)")
@@ -80,6 +86,7 @@ import Testing
                 TestCluster.repositoryRoot + "/Tests/Browser/ui_test.py", "--url", url,
                 "--out-of-sync-app", "guestbook", "--synced-app", "billing",
                 "--tree-kinds", "ConfigMap,Deployment,ReplicaSet,Secret,Service", "--diff-contains", "green",
+                "--attribution-contains", "data.replicas-hint changed by kubectl-patch (Update, 20",
                 "--secret-value", secretValue, "--screenshots", screenshots, "--timeout",
                 String(Patience.timeout.components.seconds),
             ],

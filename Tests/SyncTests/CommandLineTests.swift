@@ -94,6 +94,36 @@ struct CommandLineTests {
         }
     }
 
+    @Test("diff and status say who changed a drifted field, how and when")
+    func driftAttribution() async throws {
+        try await withRepository { repository, ns, environment, _ in
+            try await repository.commit("first", files: Self.files(password: "x"))
+            let app = [
+                "--name", "who", "--repo", repository.fileURL, "--revision", "main", "--path", "app",
+                "--dest-namespace", ns,
+            ]
+            let sync = try MoorCommand.run(["sync"] + app, environment: environment)
+            #expect(sync.status == 0, "\(sync.error)")
+            try await TestCluster.shared().kubectl(
+                ["-n", ns, "patch", "configmap/settings", "--type=merge", "-p", #"{"data":{"replicas":"9"}}"#])
+
+            let diff = try MoorCommand.run(["diff", "--no-color"] + app, environment: environment)
+            #expect(diff.status == 1)
+            #expect(
+                diff.output.contains(
+                    "Changed in the cluster: ConfigMap \(ns)/settings\n  data.replicas: kubectl-patch, Update, 20"),
+                "\(diff.output)")
+            let status = try MoorCommand.run(["status"] + app, environment: environment)
+            #expect(status.output.contains("  data.replicas: kubectl-patch, Update, 20"), "\(status.output)")
+            let json = try JSONValue(
+                parsing: try MoorCommand.run(["diff", "-o", "json"] + app, environment: environment).output)
+            let settings = json["objects"]?.arrayValue?.first { $0[path: "ref", "name"] == "settings" }
+            #expect(settings?["attributions"]?[0]?["manager"] == "kubectl-patch")
+            #expect(settings?["attributions"]?[0]?["operation"] == "Update")
+            #expect(settings?["attributions"]?[0]?["path"] == "data.replicas")
+        }
+    }
+
     @Test("a broken manifest names its file and line, changes nothing, and prunes nothing")
     func brokenRenderChangesNothing() async throws {
         try await withRepository { repository, ns, environment, client in

@@ -185,9 +185,21 @@ function diffView(answer) {
     return h("article", { class: "diff-object", "data-testid": "diff-object", "data-kind": object.kind,
       "data-name": object.name },
       h("h3", {}, h("span", { class: "kind" }, object.kind), " ", place, " ", badge("sync", object.status)),
+      attributionList(object.attributions ?? []),
       h("pre", { class: "diff", "data-testid": "diff-text" },
         (object.diff ?? "").replace(/\n$/, "").split("\n").map(diffLine)));
   });
+}
+
+/** Who changed each drifted field in the cluster, as its managedFields say; nothing when none is named. */
+function attributionList(attributions) {
+  if (attributions.length === 0) return "";
+  const how = (a) => [a.operation, a.subresource].filter(Boolean).join(" ") + (a.time ? `, ${a.time}` : "");
+  return h("ul", { class: "attributions muted small" }, attributions.map((attribution) =>
+    h("li", { "data-testid": "attribution" }, h("code", {}, attribution.path),
+      attribution.manager === null
+        ? " changed without a managedFields record (e.g. through the scale subresource)"
+        : [" changed by ", h("strong", {}, attribution.manager), ` (${how(attribution)})`])));
 }
 
 function diffLine(line) {
