@@ -51,13 +51,22 @@ struct CreateOnlyApplyTests {
         return cluster
     }
 
-    @Test("an unread object is created by one apply and no GET; one that exists is read, then refused or adopted")
-    func unreadObjects() async throws {
+    /// ``cluster()``, an engine on it, the automated application `shop`, and its comparison of ``desired()``
+    /// with a cache that lacks everything: every object unread.
+    static func comparedUnread() async throws -> (
+        InMemoryCluster, SyncEngine<InMemoryCluster>, Application, ApplicationComparison
+    ) {
         let cluster = try await Self.cluster()
         let engine = SyncEngine(client: cluster)
         let application = Self.application("shop")
         let comparison = try await engine.compare(
             application, desired: try Self.desired(), tracked: [], managed: Self.lacksEverything)
+        return (cluster, engine, application, comparison)
+    }
+
+    @Test("an unread object is created by one apply and no GET; one that exists is read, then refused or adopted")
+    func unreadObjects() async throws {
+        let (cluster, engine, application, comparison) = try await Self.comparedUnread()
         #expect(comparison.objects.map(\.ref.name) == ["by-hand", "fresh", "taken"])
         #expect(comparison.objects.map(\.unread) == [true, true, true])
         #expect(comparison.objects.map(\.state) == [.missing, .missing, .missing])
@@ -98,11 +107,7 @@ struct CreateOnlyApplyTests {
 
     @Test("a dry run of an unread object writes nothing")
     func dryRun() async throws {
-        let cluster = try await Self.cluster()
-        let engine = SyncEngine(client: cluster)
-        let application = Self.application("shop")
-        let comparison = try await engine.compare(
-            application, desired: try Self.desired(), tracked: [], managed: Self.lacksEverything)
+        let (cluster, engine, application, comparison) = try await Self.comparedUnread()
         let writes = cluster.writes
         let result = await engine.sync(comparison, of: application.name, options: SyncRunOptions(dryRun: true))
         #expect(result.objects.map(\.action) == [.created, .created, .created])
