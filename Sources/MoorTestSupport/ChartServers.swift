@@ -257,7 +257,11 @@ package final class OCIRegistryServer: GitTestServer {
                     "\(tokens.realm)?service=\(RegistryTokenServer.service)&scope=repository:\(repository):pull,push",
                 ])
             let token = try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any]
-            authentication = ["-H", "Authorization: Bearer \(token?["token"] as? String ?? "")"]
+            // From a file, so a failing command's message (which quotes its arguments) shows no token.
+            let header = stateDirectory + "/authorization-\(UUID().uuidString)"
+            try Data("Authorization: Bearer \(token?["token"] as? String ?? "")\n".utf8)
+                .write(to: URL(fileURLWithPath: header))
+            authentication = ["-H", "@" + header]
         }
         return try await GitTestTool.run("curl", ["-sSf", "-k"] + authentication + arguments)
     }

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import Subprocess
+import Synchronization
 
 /// A test helper command failed or a test server did not start.
 package struct GitTestSupportError: Error, CustomStringConvertible {
@@ -115,20 +116,36 @@ final class GitServerProcess: Sendable {
 
 /// Loopback TCP ports for test servers.
 package enum LoopbackPort {
-    /// A port on 127.0.0.1 that was free a moment ago (bound to port 0 and released).
+    /// Ports below the kernel's ephemeral range (`ip_local_port_range` starts at 32768), so neither a
+    /// server binding port 0 nor an outgoing connection's local port can take one between ``free()``
+    /// handing it out and the test server binding it.
+    private static let range = 20_000..<32_768
+    /// The ports ``free()`` handed out in this process: each goes to one server only.
+    private static let handedOut = Mutex(Set<Int>())
+
+    /// A port on 127.0.0.1 that was free a moment ago (bound and released), below the ephemeral range
+    /// and never handed out before in this process, so concurrently starting test servers never get
+    /// the same one.
     package static func free() throws -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: range)
+            guard handedOut.withLock({ $0.insert(port).inserted }) else { continue }
+            if try bindable(port) { return port }
+        }
+        throw GitTestSupportError(message: "no free loopback port in \(range) after 200 tries")
+    }
+
+    /// Whether `port` on 127.0.0.1 can be bound now.
+    private static func bindable(_ port: Int) throws -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw GitTestSupportError(message: "socket() failed: errno \(errno)") }
         defer { close(descriptor) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        guard bound else { throw GitTestSupportError(message: "could not bind a loopback port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// The HTTP status `GET http://127.0.0.1:<port><path>` answers (through curl); 0 when nothing
