@@ -42,9 +42,10 @@ extension ApplicationController {
             !managed.status.sync.revision.isEmpty, let cluster = managed.cluster,
             let generation = subscribedCaches[cluster]
         else { return outcome }
-        baselines[name] = PollBaseline(
-            spec: spec, revision: managed.status.sync.revision, cluster: cluster, generation: generation,
-            changes: changes, comparedAt: started)
+        baselines[name] = Boxed(
+            PollBaseline(
+                spec: spec, revision: managed.status.sync.revision, cluster: cluster, generation: generation,
+                changes: changes, comparedAt: started))
         return outcome
     }
 

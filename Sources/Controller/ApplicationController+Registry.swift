@@ -213,7 +213,7 @@ extension ApplicationController {
             registry[name] = managed
             logger.info("application changed", metadata: ["application": "\(name)"])
         } else {
-            registry[name] = Managed(application: application, origin: origin)
+            registry[name] = Boxed(Managed(application: application, origin: origin))
             startPolling(name)
             if case .resource(let ref) = origin { resourceNames[ref.identity] = name }
             logger.info("managing application", metadata: ["application": "\(name)"])

@@ -171,7 +171,8 @@ public actor ApplicationController {
     var subscribedCaches: [String: Int] = [:]
     let configuration: Configuration
     let logger: Logger
-    var registry: [String: Managed] = [:]
+    /// The registered applications, each boxed (``Boxed``): a slot of this table is one pointer.
+    var registry: [String: Boxed<Managed>] = [:]
     /// The name of the application each Application resource in ``registry`` defines, by the resource's
     /// identity (``ObjectRef/identity``), so a deleted resource is found in O(1), not by a scan of the registry.
     var resourceNames: [ObjectRef: String] = [:]
@@ -190,8 +191,9 @@ public actor ApplicationController {
     var polls: PollSchedule
     private var pollTimer: (task: Task<Void, Never>, deadline: ContinuousClock.Instant)?
     var accepting = true
-    /// What the last full reconcile of each application found in sync (``PollBaseline``).
-    var baselines: [String: PollBaseline] = [:]
+    /// What the last full reconcile of each application found in sync (``PollBaseline``), boxed
+    /// (``Boxed``: each holds a whole spec).
+    var baselines: [String: Boxed<PollBaseline>] = [:]
     /// How many changes to each application's objects the live-object caches have reported that may
     /// need a reconcile (``ExpectedObjects/needsReconcile(_:)``; the echo of Moor's own writes does not).
     var liveChanges: [String: Int] = [:]

@@ -20,11 +20,18 @@ struct ExpectedObjects: Sendable {
         var health: HealthStatus?
     }
 
+    /// What the comparison knew of one object: the resource version it read, and the entry of an
+    /// object found in sync. One table for both, since each object the comparison read is usually in
+    /// sync too.
+    private struct Known: Sendable {
+        var version: String?
+        var entry: Entry?
+    }
+
     private let policy: DiffPolicy?
     private let fieldManager: String
-    private let entries: [ObjectRef: Entry]
-    /// The resource version of every live object the comparison read, by object identity.
-    private let seen: [ObjectRef: String]
+    /// By object identity (``ObjectRef/identity``).
+    private let known: [ObjectRef: Known]
     /// How the entries' health was judged, and changes' health is.
     private let health: HealthAssessor
 
@@ -32,8 +39,7 @@ struct ExpectedObjects: Sendable {
     init() {
         policy = nil
         fieldManager = ""
-        entries = [:]
-        seen = [:]
+        known = [:]
         health = .builtIn
     }
 
@@ -46,16 +52,18 @@ struct ExpectedObjects: Sendable {
     ) {
         policy = try? DiffPolicy(ignoreDifferences: ignoreDifferences)
         self.fieldManager = fieldManager
-        self.entries = Dictionary(entries.map { ($0.key.identity, $0.value) }) { first, _ in first }
         self.health = health
-        self.seen = Dictionary(
-            seen.compactMap { live in
-                guard let ref = ObjectRef(object: live),
-                    case .string(let version) = live[path: "metadata", "resourceVersion"]
-                else { return nil }
-                return (ref.identity, version)
-            }
-        ) { first, _ in first }
+        var known: [ObjectRef: Known] = [:]
+        known.reserveCapacity(max(entries.count, seen.count))
+        for (ref, entry) in entries where known[ref.identity]?.entry == nil {
+            known[ref.identity, default: Known()].entry = entry
+        }
+        for live in seen {
+            guard let ref = ObjectRef(object: live), case .string(let version) = live[path: "metadata", "resourceVersion"]
+            else { continue }
+            if known[ref.identity]?.version == nil { known[ref.identity, default: Known()].version = version }
+        }
+        self.known = known
     }
 
     /// Whether `change` may leave the application out of sync or change its health: a deletion,
@@ -64,12 +72,11 @@ struct ExpectedObjects: Sendable {
     /// policy removing it) never needs a reconcile.
     func needsReconcile(_ change: CacheChange) -> Bool {
         if (try? SyncAnnotations(object: change.object))?.isHook == true { return false }
-        if change.kind != .deleted, let version = seen[change.ref.identity],
-            change.object[path: "metadata", "resourceVersion"] == .string(version)
-        {
+        guard change.kind != .deleted, let known = known[change.ref.identity] else { return true }
+        if let version = known.version, change.object[path: "metadata", "resourceVersion"] == .string(version) {
             return false
         }
-        guard change.kind != .deleted, let policy, let entry = entries[change.ref.identity] else { return true }
+        guard let policy, let entry = known.entry else { return true }
         let health = self.health.assess(change.object)?.status
         let matches =
             policy.isDesiredSubsetOfLive(desired: entry.desired, live: change.object)

@@ -39,11 +39,32 @@ public actor RenderCache {
         var source: Source { Source(repository: repository, revision: revision, options: options) }
     }
 
-    /// A source as written: a ``Key`` without its commit.
-    struct Source: Hashable {
-        var repository: String
-        var revision: String
-        var options: RenderOptions
+    /// A source as written: a ``Key`` without its commit. An immutable class, so that the entry table
+    /// and both tables of the recency order hold a pointer to it each rather than three copies of its
+    /// render options (a few hundred bytes, in tables sized to a power of two: at 5,000 entries the
+    /// copies took about 5 MB).
+    final class Source: Hashable, Sendable {
+        let repository: String
+        let revision: String
+        let options: RenderOptions
+
+        init(repository: String, revision: String, options: RenderOptions) {
+            self.repository = repository
+            self.revision = revision
+            self.options = options
+        }
+
+        static func == (left: Source, right: Source) -> Bool {
+            left === right
+                || (left.repository == right.repository && left.revision == right.revision
+                    && left.options == right.options)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(repository)
+            hasher.combine(revision)
+            hasher.combine(options)
+        }
     }
 
     private struct Entry {
