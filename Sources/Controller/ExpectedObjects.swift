@@ -59,7 +59,8 @@ struct ExpectedObjects: Sendable {
             known[ref.identity, default: Known()].entry = entry
         }
         for live in seen {
-            guard let ref = ObjectRef(object: live), case .string(let version) = live[path: "metadata", "resourceVersion"]
+            guard let ref = ObjectRef(object: live),
+                case .string(let version) = live[path: "metadata", "resourceVersion"]
             else { continue }
             if known[ref.identity]?.version == nil { known[ref.identity, default: Known()].version = version }
         }
