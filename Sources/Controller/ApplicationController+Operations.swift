@@ -82,6 +82,16 @@ extension ApplicationController {
         public var diff: String
         /// Who set the drifted fields, and how and when (``Sync/ObjectComparison/attributions``).
         public var attributions: [FieldAttribution] = []
+
+        /// The object as the API's diff and previews give it: `group`, `version`, `kind`, `namespace`,
+        /// `name`, `status` (``state``), `diff` and `attributions`.
+        public var json: JSONValue {
+            [
+                "group": .string(ref.group), "version": .string(ref.version), "kind": .string(ref.kind),
+                "namespace": .string(ref.namespace), "name": .string(ref.name), "status": .string(state.rawValue),
+                "diff": .string(diff), "attributions": .array(attributions.map(\.json)),
+            ]
+        }
     }
 
     /// Every registered application with its status, sorted by name.
@@ -112,11 +122,15 @@ extension ApplicationController {
         } catch {
             throw OperationError(.failed, "comparing \(name) with its cluster failed: \(error)")
         }
-        let objects = comparison.objects.filter { $0.state != .synced }.map { object in
+        return (comparison.syncStatus, Self.differences(in: comparison))
+    }
+
+    /// The objects of `comparison` that differ, each with its diff.
+    static func differences(in comparison: ApplicationComparison) -> [ObjectDifference] {
+        comparison.objects.filter { $0.state != .synced }.map { object in
             ObjectDifference(
                 ref: object.ref, state: object.state, diff: Self.diff(of: object), attributions: object.attributions)
         }
-        return (comparison.syncStatus, objects)
     }
 
     /// Syncs application `name` now, as `request` says, whatever its sync policy. A real sync is
@@ -293,7 +307,7 @@ extension ApplicationController {
     /// Fetches and renders `application`'s sources on `cluster` through a listing of the remote's refs
     /// made after the request (a commit pushed just before is seen); a revision that does not resolve is
     /// an `invalidRequest`, any other failure `failed`.
-    private func fetch(
+    func fetch(
         _ application: Application, on cluster: ClusterRegistry.Cluster
     ) async throws(OperationError) -> SourceFetcher.Fetched {
         let name = application.name

@@ -7,8 +7,9 @@ public import MoorCore
 /// whole of a field it is inside). When a manager's update or apply changes a field's value, the field
 /// moves to that manager, so the drifted field's owners other than the application's own field manager
 /// are who drifted it; the most recent entry of them is named. A changed field that only the application's
-/// own manager still holds was written without a record (through a subresource such as `scale`, which API
-/// servers before 1.21 did not record): it is attributed to nobody, and says so. A field Git sets that the
+/// own manager still holds was either changed in Git since Moor applied it (a new commit, a pull request's
+/// preview) or written without a record (through a subresource such as `scale`, which API servers before
+/// 1.21 did not record); `managedFields` cannot tell these apart: it is attributed to nobody, and says so. A field Git sets that the
 /// live object lacks was removed and belongs to nobody any more: it gets no attribution.
 public struct FieldAttribution: Sendable, Hashable, CustomStringConvertible {
     /// How a manager wrote its fields, as `managedFields` records it.
@@ -47,8 +48,10 @@ public struct FieldAttribution: Sendable, Hashable, CustomStringConvertible {
         return "\(path): " + [manager, how, time].compactMap { $0 }.joined(separator: ", ")
     }
 
-    /// What an unrecorded change says.
-    public static let unrecorded = "changed without a managedFields record (e.g. through the scale subresource)"
+    /// What a changed field only the application's own applies hold says.
+    public static let unrecorded =
+        "held only by Moor's apply: changed in Git, or in the cluster without a managedFields record "
+        + "(e.g. through the scale subresource)"
 
     /// The attributions of the changed and removed fields among `changes` in `live`, in the order of
     /// `changes`, naming for each the most recent manager entry that holds it other than the applies of

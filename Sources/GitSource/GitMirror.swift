@@ -119,6 +119,17 @@ struct GitMirror: Sendable {
             date: Date(timeIntervalSince1970: seconds), subject: String(fields[4]))
     }
 
+    /// The paths that differ between the merge base of commits `base` and `head` and `head` (`git diff
+    /// base...head`: what merging `head` into `base` would change), repository-relative, a renamed file
+    /// under both names.
+    func changedPaths(base: String, head: String) async throws -> [String] {
+        let result = try await runner.run(
+            ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "\(base)...\(head)", "--"],
+            gitDirectory: path)
+        guard result.succeeded else { throw GitError.commandFailure(result, operation: "diff of \(base)...\(head)") }
+        return result.standardOutput.split(separator: "\0").map(String.init)
+    }
+
     /// Writes the tree of commit `sha` into `directory` (existing and empty) with `git read-tree -u`, using a
     /// private index file so that exports may run in parallel.
     func export(_ sha: String, to directory: String) async throws {

@@ -13,6 +13,10 @@ public struct GitRepositoryURL: Sendable, Hashable, CustomStringConvertible {
     public let rawValue: String
     /// The normalised identity, e.g. `ssh://git@github.com/org/repo`.
     public let normalized: String
+    /// What every URL of one repository shares, whatever its transport (`https`, `ssh`, `git`) or user
+    /// name: the host, port and path of ``normalized``, lowercased (`github.com/org/repo`), e.g. to find
+    /// the applications of a repository a pull request names by its web URL; a local path for `file://`.
+    public let identity: String
     /// The URL without user information, for logs and error messages.
     public let redacted: String
     /// The transport git will use.
@@ -55,6 +59,8 @@ public struct GitRepositoryURL: Sendable, Hashable, CustomStringConvertible {
         let authority = host + (parts.port.map { ":\($0)" } ?? "")
         let user = parts.transport == .ssh ? (parts.user.map { "\($0)@" } ?? "") : ""
         self.normalized = "\(parts.transport.rawValue)://\(user)\(authority)\(Self.trimmed(path: parts.path))"
+        self.identity =
+            (parts.transport == .file ? "file://" : authority) + Self.trimmed(path: parts.path).lowercased()
         self.redacted = Self.redact(string)
     }
 

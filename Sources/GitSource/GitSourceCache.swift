@@ -146,6 +146,20 @@ public actor GitSourceCache {
         try await mirror(for: url).commit(Self.fullSHA(commit))
     }
 
+    /// The paths of `url` that merging commit `head` into commit `base` would change (both full SHAs the
+    /// cache holds, e.g. from ``resolve(_:revision:credentials:listedSince:)``): those that differ between
+    /// their merge base and `head`, repository-relative, a renamed file under both names; empty when `head`
+    /// is `base` or already merged into it.
+    ///
+    /// - Throws: ``GitError``: `invalidRevision` when a commit is not a full SHA, `revisionNotFound` when the
+    ///   cache does not hold one, `commandFailed` when they share no history.
+    public func changedPaths(_ url: GitRepositoryURL, base: String, head: String) async throws -> [String] {
+        let base = try Self.fullSHA(base)
+        let head = try Self.fullSHA(head)
+        _ = try await mirrorHolding(base, of: url)
+        return try await mirrorHolding(head, of: url).changedPaths(base: base, head: head)
+    }
+
     private func mirror(for url: GitRepositoryURL) -> GitMirror {
         GitMirror(url: url, path: "\(directory)/mirrors/\(url.mirrorName).git", runner: runner)
     }

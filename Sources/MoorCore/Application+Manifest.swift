@@ -95,7 +95,10 @@ extension Application {
                 destination: ApplicationDestination(json: spec["destination"] ?? .emptyObject),
                 syncPolicy: policy, ignoreDifferences: spec["ignoreDifferences"]?.arrayValue ?? [],
                 project: spec["project"]?.stringValue ?? "default",
-                serviceAccountName: spec["serviceAccountName"]?.stringValue ?? ""))
+                serviceAccountName: spec["serviceAccountName"]?.stringValue ?? ""),
+            manifestGeneratePaths: ManifestPaths.annotations.lazy.compactMap {
+                manifest[path: "metadata", "annotations", $0]?.stringValue
+            }.first)
     }
 
     /// One source object, at `field` (`spec.source`, `spec.sources[1]`).

@@ -9,12 +9,16 @@ public struct Application: Sendable, Hashable {
     public var namespace: String
     /// Source, destination and policy.
     public var spec: ApplicationSpec
+    /// The value of its `manifest-generate-paths` annotation (``ManifestPaths``): the files its manifests
+    /// are generated from, when more than its sources' paths; `nil` without one.
+    public var manifestGeneratePaths: String?
 
     /// Creates an application.
-    public init(name: String, namespace: String = "", spec: ApplicationSpec) {
+    public init(name: String, namespace: String = "", spec: ApplicationSpec, manifestGeneratePaths: String? = nil) {
         self.name = name
         self.namespace = namespace
         self.spec = spec
+        self.manifestGeneratePaths = manifestGeneratePaths
     }
 }
 

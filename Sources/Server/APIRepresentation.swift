@@ -94,14 +94,7 @@ enum APIRepresentation {
     static func diff(sync: SyncStatus, objects: [ApplicationController.ObjectDifference]) -> JSONValue {
         [
             "sync": .string(sync.rawValue),
-            "objects": .array(
-                objects.map { difference in
-                    var json = object(difference.ref)
-                    json["status"] = .string(difference.state.rawValue)
-                    json["diff"] = .string(difference.diff)
-                    json["attributions"] = .array(difference.attributions.map(\.json))
-                    return json
-                }),
+            "objects": .array(objects.map(\.json)),
         ]
     }
 

@@ -5,8 +5,9 @@ import MoorCore
 import NIOCore
 
 /// The JSON API under `/api/v1` (docs/openapi.yaml): applications, their diff, sync, refresh,
-/// history, rollback and object tree, the caller's session and a live event stream. Every route
-/// needs a bearer token (``TokenAuthenticator``); an application outside the token's globs is 404.
+/// history, rollback and object tree, pull-request previews, the caller's session and a live event
+/// stream. Every route needs a bearer token (``TokenAuthenticator``); an application outside the
+/// token's globs is 404.
 struct APIRoutes: Sendable {
     /// The controller the API drives.
     let controller: any ApplicationService
@@ -20,6 +21,8 @@ struct APIRoutes: Sendable {
     let logger: Logger
     /// The encoded summaries of lists and events.
     let summaries = APISummaryCache()
+    /// The pull requests' previews (the webhook receiver's too).
+    var previews = PreviewStore()
 
     /// Adds the routes to `router`.
     func add(to router: Router<MoorRequestContext>) {
@@ -71,6 +74,7 @@ struct APIRoutes: Sendable {
         api.get("events") { _, context in
             events(for: try context.authorize(.read))
         }
+        addPreviews(to: api)
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             api.on("**", method: method) { request, _ -> Response in
                 throw APIError.notFound(

@@ -2,7 +2,7 @@
 enum AccessRole: String, Sendable, Hashable, CaseIterable, Comparable {
     /// Read everything its applications show: lists, status, diffs, history, trees, events.
     case viewer
-    /// A viewer that may also sync, refresh and roll back.
+    /// A viewer that may also sync, refresh, roll back and ask for previews.
     case `operator`
     /// Everything.
     case admin
@@ -28,12 +28,14 @@ enum AccessAction: String, Sendable, Hashable, CaseIterable {
     case refresh
     /// `POST …/rollback`.
     case rollback
+    /// `POST /api/v1/previews` (renders a revision; the results are read as any `GET`).
+    case preview
 
     /// The least role allowed to do it.
     var minimumRole: AccessRole {
         switch self {
         case .read: .viewer
-        case .sync, .refresh, .rollback: .operator
+        case .sync, .refresh, .rollback, .preview: .operator
         }
     }
 }

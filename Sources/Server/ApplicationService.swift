@@ -2,7 +2,7 @@ import Controller
 import MoorCore
 
 /// What the API needs from the controller: its applications as they stand, their diffs and trees,
-/// syncs, refreshes and rollbacks, and a stream of status changes. ``ApplicationController`` is the
+/// syncs, refreshes, rollbacks and previews, and a stream of status changes. ``ApplicationController`` is the
 /// real one; the API's own rules (tokens, roles, globs, request bodies) are also tested in process
 /// against a recording one, while the integration tests keep driving a real controller.
 protocol ApplicationService: Sendable {
@@ -23,6 +23,9 @@ protocol ApplicationService: Sendable {
     /// Syncs application `name` to a history entry or commit and turns automated sync off.
     func rollback(_ name: String, to target: ApplicationController.RollbackTarget, prune: Bool) async throws
         -> ApplicationController.RollbackResult
+    /// What `request`'s revision would change in the live clusters, for the applications of its repository
+    /// whose watched paths it touches.
+    func preview(_ request: ApplicationController.PreviewRequest) async -> ApplicationController.Preview
     /// Every status change from now on.
     func statusChanges() async -> AsyncStream<ApplicationController.Snapshot>
 }

@@ -13,15 +13,16 @@ extension MoorServer {
             throw ServerConfigurationError("\(error)")
         }
         let router = Router(context: MoorRequestContext.self)
+        let previews = PreviewStore()
         MetricsRoutes(controller: controller).add(to: router)
         WebhookRoutes(
-            receiver: WebhookReceiver(controller: controller, secrets: secrets, logger: logger),
+            receiver: WebhookReceiver(controller: controller, secrets: secrets, previews: previews, logger: logger),
             bodyTimeout: configuration.bodyTimeout
         ).add(to: router)
         try StaticFiles.register(on: router)
         APIRoutes(
             controller: controller, access: access, keepAliveInterval: configuration.keepAliveInterval,
-            bodyTimeout: configuration.bodyTimeout, logger: logger
+            bodyTimeout: configuration.bodyTimeout, logger: logger, previews: previews
         ).add(to: router)
         return router
     }

@@ -11,8 +11,18 @@ struct WebhookPush: Sendable, Hashable {
     var defaultBranch: String?
 }
 
-/// A pull or merge request event, kept for later features (previews, comments); nothing acts on it yet.
+/// A pull or merge request event: what its preview renders.
 struct WebhookPullRequest: Sendable, Hashable {
+    /// What an event's action means for the request's preview.
+    enum Change: Sendable, Hashable {
+        /// Opened, reopened or given new commits: preview it.
+        case updated
+        /// Closed, merged or declined: forget its preview.
+        case closed
+        /// Anything else (labels, comments, reviews).
+        case other
+    }
+
     /// Who sent it.
     var provider: WebhookProvider
     /// What happened: `opened`, `synchronize`, `merge`, `pullrequest:updated`, …
@@ -27,6 +37,34 @@ struct WebhookPullRequest: Sendable, Hashable {
     var targetBranch: String
     /// When Moor received it.
     var receivedAt: Date
+
+    /// What the action means for the preview, by provider: GitHub's and Gitea's `opened`, `reopened`,
+    /// `synchronize`(`d`) and `closed`; GitLab's `open`, `reopen`, `update`, `close` and `merge`;
+    /// Bitbucket's `pullrequest:created`, `:updated`, `:fulfilled` and `:rejected`; Bitbucket Server's
+    /// `pr:opened`, `pr:from_ref_updated`, `pr:merged`, `pr:declined` and `pr:deleted`.
+    var change: Change {
+        switch action {
+        case "opened", "reopened", "synchronize", "synchronized", "open", "reopen", "update", "pullrequest:created",
+            "pullrequest:updated", "pr:opened", "pr:from_ref_updated":
+            return .updated
+        case "closed", "close", "merge", "pullrequest:fulfilled", "pullrequest:rejected", "pr:merged", "pr:declined",
+            "pr:deleted":
+            return .closed
+        default: return .other
+        }
+    }
+
+    /// The ref the request's head is at in the target repository: `refs/pull/N/head` (GitHub, Gitea),
+    /// `refs/merge-requests/N/head` (GitLab), `refs/pull-requests/N/from` (Bitbucket Server); Bitbucket
+    /// Cloud keeps none, so its source branch.
+    var headRef: String {
+        switch provider {
+        case .github, .gitea: "refs/pull/\(number)/head"
+        case .gitlab: "refs/merge-requests/\(number)/head"
+        case .bitbucketServer: "refs/pull-requests/\(number)/from"
+        case .bitbucket: "refs/heads/\(sourceBranch)"
+        }
+    }
 }
 
 /// The pull-request events received most recently, oldest first, at most ``capacity``.

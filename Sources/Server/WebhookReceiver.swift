@@ -6,7 +6,8 @@ import MoorCore
 
 /// Handles `POST /api/webhook`: recognises the provider, checks its secret, and for a push refreshes
 /// at once every application the push concerns (``WebhookMatcher``). Pull-request events are kept in
-/// ``pullRequests``; pings and other events are acknowledged. Independent of HTTP, so every rule is
+/// ``pullRequests``, and an opened or updated one is previewed (``preview``); pings and other events are
+/// acknowledged. Independent of HTTP, so every rule is
 /// testable without a server.
 ///
 /// Answers: push → 200 `{"refreshed":[names]}`; ping or other event → 200 `{"refreshed":[]}`; pull
@@ -33,26 +34,39 @@ struct WebhookReceiver: Sendable {
     let applications: @Sendable () async -> [String: Application]
     /// Queues a reconcile of one application.
     let refresh: @Sendable (String) async -> Void
+    /// Starts the preview of an opened or updated pull request (repository URL, head ref, number) and
+    /// returns at once; called with a `nil` ref for a closed one, whose preview is forgotten.
+    let preview: @Sendable (_ repository: String, _ revision: String?, _ number: Int) async -> Void
     /// Receives one line per request, without secrets or payloads.
     let logger: Logger
 
-    /// A receiver that refreshes `controller`'s applications.
-    init(controller: ApplicationController, secrets: WebhookSecrets, logger: Logger) {
+    /// A receiver that refreshes `controller`'s applications and keeps the previews of pull requests in
+    /// `previews`.
+    init(controller: ApplicationController, secrets: WebhookSecrets, previews: PreviewStore, logger: Logger) {
         self.init(
             secrets: secrets, pullRequests: WebhookPullRequests(), applications: { await controller.applications() },
-            refresh: { await controller.refresh($0) }, logger: logger)
+            refresh: { await controller.refresh($0) },
+            preview: { repository, revision, number in
+                guard let revision else { return await previews.remove(repository, number: number) }
+                Task {
+                    let preview = await controller.preview(.init(repository: repository, revision: revision))
+                    await previews.put(preview, number: number)
+                }
+            }, logger: logger)
     }
 
     /// A receiver over any application source, for tests.
     init(
         secrets: WebhookSecrets, pullRequests: WebhookPullRequests,
         applications: @escaping @Sendable () async -> [String: Application],
-        refresh: @escaping @Sendable (String) async -> Void, logger: Logger
+        refresh: @escaping @Sendable (String) async -> Void,
+        preview: @escaping @Sendable (String, String?, Int) async -> Void = { _, _, _ in }, logger: Logger
     ) {
         self.secrets = secrets
         self.pullRequests = pullRequests
         self.applications = applications
         self.refresh = refresh
+        self.preview = preview
         self.logger = logger
     }
 
@@ -102,8 +116,9 @@ struct WebhookReceiver: Sendable {
             return Self.answer(.badRequest("the \(provider.rawValue) \(event) payload is not JSON: \(error)"))
         }
         guard kind == .push else {
-            await pullRequests.add(
-                WebhookPayload.pullRequest(payload, from: provider, event: event, receivedAt: Date()))
+            let pullRequest = WebhookPayload.pullRequest(payload, from: provider, event: event, receivedAt: Date())
+            await pullRequests.add(pullRequest)
+            await startPreview(of: pullRequest)
             return Answer(status: 202, body: ["refreshed": []])
         }
         let push = WebhookPayload.push(payload, from: provider)
@@ -117,6 +132,31 @@ struct WebhookReceiver: Sendable {
                 "refs": "\(push.refs.joined(separator: " "))", "refreshed": "\(names.joined(separator: ", "))",
             ])
         return Answer(status: 200, body: ["refreshed": .array(names.map { .string($0) })])
+    }
+
+    /// Starts the preview of `pullRequest` when it was opened or updated (forgets it when closed), for the
+    /// repository URL of its payload that a registered application names; nothing for other actions or
+    /// repositories no application uses.
+    private func startPreview(of pullRequest: WebhookPullRequest) async {
+        let change = pullRequest.change
+        guard change != .other, pullRequest.number > 0 else { return }
+        let used = Set(
+            await applications().values.flatMap(\.spec.allSources).compactMap {
+                (try? GitRepositoryURL($0.repoURL))?.identity
+            })
+        guard
+            let repository = pullRequest.repositoryURLs.first(where: {
+                (try? GitRepositoryURL($0)).map { used.contains($0.identity) } ?? false
+            })
+        else { return }
+        await preview(repository, change == .updated ? pullRequest.headRef : nil, pullRequest.number)
+        logger.info(
+            "webhook pull request",
+            metadata: [
+                "provider": "\(pullRequest.provider.rawValue)", "number": "\(pullRequest.number)",
+                "action": "\(pullRequest.action)",
+                "preview": "\(change == .updated ? pullRequest.headRef : "forgotten")",
+            ])
     }
 
     /// The JSON of a body: the body itself, or for a form-encoded body (GitHub's

@@ -25,7 +25,8 @@ struct Moor: AsyncParsableCommand {
         version: MoorVersion.current,
         subcommands: [
             VersionCommand.self, RenderCommand.self, DiffCommand.self, SyncCommand.self, StatusCommand.self,
-            DeleteCommand.self, InstallCommand.self, ControllerCommand.self, AppCommand.self, HelmLibraryCommand.self,
+            DeleteCommand.self, InstallCommand.self, ControllerCommand.self, AppCommand.self, PreviewCommand.self,
+            HelmLibraryCommand.self,
         ]
     )
 }

@@ -6,7 +6,8 @@ application and checks its tree, diff and history, and that no Sync/Refresh/Roll
 As an operator, in a second tab: asks for a sync of an unknown revision (the API's message must show), then
 syncs for real and sees the result. Back in the viewer's tab, which was never reloaded, the list's badge must
 turn Synced through the event stream; after the operator rolls back to the older history entry, OutOfSync
-again. Saves list.png and application.png into --screenshots.
+again. The viewer also opens the pull-request previews and the page of one pull request. Saves list.png,
+application.png and preview.png into --screenshots.
 
 Tokens come from --viewer-token/--operator-token or the MOOR_UI_VIEWER_TOKEN/MOOR_UI_OPERATOR_TOKEN
 environment variables (so they stay out of process listings); they are never printed.
@@ -214,6 +215,31 @@ def check_sources(d, args):
         raise UIFailure("a multi-source application is shown with a single Repository")
 
 
+def check_preview(d, args):
+    d.begin("viewer opens the pull-request previews and sees what the pull request would change")
+    d.click_testid("previews-nav")
+    row = f'[data-testid="preview-row"][data-number="{args.preview_number}"] [data-testid="preview-link"]'
+    d.click(f"pull request #{args.preview_number} is listed and can be opened",
+            lambda: next(iter(d.browser.find_elements(By.CSS_SELECTOR, row)), None))
+    d.wait("the pull request's page is shown",
+           lambda: (e := d.visible("preview-title")) and e.text == f"Pull request #{args.preview_number}")
+    section = f'[data-testid="preview-application"][data-name="{args.out_of_sync_app}"]'
+    touched = d.wait(f"{args.out_of_sync_app} is previewed",
+                     lambda: next(iter(d.browser.find_elements(By.CSS_SELECTOR, section)), None))
+    text = "\n".join(diff.text for diff in d.all("diff-text", within=touched))
+    if args.preview_contains not in text:
+        raise UIFailure(f"the preview's diff does not contain {args.preview_contains!r}; it is:\n{text}")
+    untouched = d.shown("preview-untouched", "the untouched applications are listed")
+    if args.preview_untouched not in untouched.text:
+        raise UIFailure(f"{args.preview_untouched} is not listed as untouched: {untouched.text!r}")
+    if args.secret_value and args.secret_value in d.browser.page_source:
+        raise UIFailure("a Secret's value appears in the preview; it must be masked")
+    d.screenshot(os.path.join(args.screenshots, "preview.png"), full_page=True)
+    d.click_testid("previews-back")
+    d.shown("preview-table", "the list of pull requests is shown again")
+    d.browser.execute_script("location.hash = '#/'")
+
+
 def outcome(d):
     """The outcome of an action the page shows now: (result text, error text), or None while none
     is shown or the action is still running. An element read just as the page re-renders can be
@@ -352,6 +378,8 @@ def run(d, args):
     check_sources(d, args)
     d.click_testid("back")
     d.wait("the list is shown again", lambda: d.visible("app-table") and args.synced_app in d.rows())
+    check_preview(d, args)
+    d.wait("the list is shown again", lambda: d.visible("app-table") and args.synced_app in d.rows())
     d.browser.execute_script("window.moorUITestMarker = 'not reloaded'")
     operator_syncs(d, args)
     operator_tab = d.browser.current_window_handle
@@ -374,6 +402,9 @@ def arguments():
     parser.add_argument("--diff-contains", default="", help="text the diff must contain")
     parser.add_argument("--attribution-contains", default="", help="text an attribution of a drifted field must contain")
     parser.add_argument("--secret-value", default="", help="a Secret value that must not appear anywhere")
+    parser.add_argument("--preview-number", required=True, help="a previewed pull request touching --out-of-sync-app")
+    parser.add_argument("--preview-contains", required=True, help="text that pull request's diff must contain")
+    parser.add_argument("--preview-untouched", required=True, help="an application the pull request does not touch")
     parser.add_argument("--screenshots", required=True, help="directory for list.png and application.png")
     parser.add_argument("--timeout", type=float, default=60, help="seconds to wait for each condition")
     parser.add_argument("--chromium", default="/usr/bin/chromium")

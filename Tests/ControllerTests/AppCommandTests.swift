@@ -124,4 +124,51 @@ struct AppCommandTests {
             #expect(unknown.error.contains("no-such-app"), "\(unknown.error)")
         }
     }
+
+    @Test(
+        "moor preview shows what a pull-request ref would change for the Application resources it touches, writes nothing, and exits as moor app diff does"
+    )
+    func preview() async throws {
+        try await ControllerHarness.run { harness in
+            let cache = FileManager.default.temporaryDirectory.appendingPathComponent("moor-preview-cli-\(UUID())").path
+            defer { try? FileManager.default.removeItem(atPath: cache) }
+            let repository = harness.repository
+            try await repository.commit("first", files: ["app/a.yaml": ControllerHarness.configMap("a", "one")])
+            let ref = try await harness.applicationResource("preview", syncPolicy: ["automated": .emptyObject])
+            try await harness.eventually("the first commit is applied") { try await harness.value(of: "a") == "one" }
+            try await repository.checkout("change", creating: true)
+            let change = try await repository.commit(
+                "second", files: ["app/a.yaml": ControllerHarness.configMap("a", "two")])
+            try await repository.updateRef("refs/pull/9/head", to: change)
+            try await repository.checkout("main")
+            try await repository.checkout("docs", creating: true)
+            try await repository.updateRef(
+                "refs/pull/10/head", to: try await repository.commit("docs", files: ["docs/README.md": "docs\n"]))
+            try await repository.checkout("main")
+            let arguments = { (revision: String) in
+                ["preview", "--repo", repository.fileURL, "--revision", revision, "-n", harness.namespace]
+            }
+
+            let changed = try await Self.moor(arguments("refs/pull/9/head"), cache: cache)
+            #expect(changed.status == 1, "\(changed.error)")
+            #expect(changed.output.contains("(\(change.prefix(12)) second)"), "\(changed.output)")
+            #expect(changed.output.contains("Application \(ref.name) (changed: app/a.yaml)"), "\(changed.output)")
+            #expect(changed.output.contains("OutOfSync: ") && changed.output.contains("two"), "\(changed.output)")
+            let json = try await Self.moor(arguments("refs/pull/9/head") + ["-o", "json"], cache: cache)
+            #expect(json.status == 1, "\(json.error)")
+            let parsed = try JSONValue(parsing: json.output)
+            #expect(parsed["commit"]?["sha"]?.stringValue == change)
+            #expect(parsed["applications"]?[0]?["objects"]?[0]?["name"] == "a")
+
+            let untouched = try await Self.moor(arguments("refs/pull/10/head"), cache: cache)
+            #expect(untouched.status == 0, "\(untouched.output)\(untouched.error)")
+            #expect(untouched.output.contains("The change touches no application's paths."), "\(untouched.output)")
+            #expect(untouched.output.contains("Not touched by the change: \(ref.name)"), "\(untouched.output)")
+
+            let missing = try await Self.moor(arguments("refs/pull/99/head"), cache: cache)
+            #expect(missing.status == 2, "\(missing.output)\(missing.error)")
+            #expect(missing.output.contains("preview failed"), "\(missing.output)")
+            #expect(try await harness.value(of: "a") == "one")
+        }
+    }
 }

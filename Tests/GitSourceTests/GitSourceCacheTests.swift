@@ -64,6 +64,41 @@ struct GitSourceCacheTests {
         }
     }
 
+    @Test("a pull request's changed paths run from its merge base with the base branch, whatever the base did since")
+    func changedPaths() async throws {
+        try await GitWorkspace.with { workspace in
+            let (repo, url) = try await workspace.repository(
+                "changes", files: ["a/one.yaml": "1\n", "b/two.yaml": "2\n", "old.yaml": "x\n"])
+            let fork = try await repo.sha(of: "HEAD")
+            try await repo.checkout("pr", creating: true)
+            try await repo.commit("change a", files: ["a/one.yaml": "1b\n", "c/new.yaml": "n\n"])
+            try await repo.git(["mv", "old.yaml", "renamed.yaml"])
+            try await repo.git(["commit", "--quiet", "-m", "rename"])
+            try await repo.updateRef("refs/pull/3/head", to: try await repo.sha(of: "HEAD"))
+            try await repo.checkout("main")
+            try await repo.git(["branch", "-D", "pr"])
+            try await repo.commit("main moves on", files: ["b/two.yaml": "2b\n"])
+            let cache = workspace.cache
+            let base = try await cache.resolve(url, revision: "main").sha
+            let head = try await cache.resolve(url, revision: "refs/pull/3/head").sha
+
+            #expect(
+                try await cache.changedPaths(url, base: base, head: head)
+                    == ["a/one.yaml", "c/new.yaml", "old.yaml", "renamed.yaml"])
+            #expect(try await cache.changedPaths(url, base: head, head: base) == ["b/two.yaml"])
+            #expect(try await cache.changedPaths(url, base: base, head: fork) == [])
+            #expect(try await cache.changedPaths(url, base: base, head: base) == [])
+            let byName = await #expect(throws: GitError.self) {
+                try await cache.changedPaths(url, base: "main", head: head)
+            }
+            #expect(byName?.code == .invalidRevision)
+            let unknown = await #expect(throws: GitError.self) {
+                try await cache.changedPaths(url, base: base, head: String(repeating: "e", count: 40))
+            }
+            #expect(unknown?.code == .revisionNotFound)
+        }
+    }
+
     @Test("an unchanged repository costs one ls-remote and no fetch; a new commit costs one fetch")
     func unchangedRepositoryIsNotFetched() async throws {
         try await GitWorkspace.with { workspace in

@@ -69,6 +69,21 @@ struct APIRulesTests {
         }
 
         func statusChanges() -> AsyncStream<ApplicationController.Snapshot> { AsyncStream { $0.finish() } }
+
+        /// A preview in which every application differs by one ConfigMap.
+        func preview(_ request: ApplicationController.PreviewRequest) -> ApplicationController.Preview {
+            calls.append("preview \(request.repository) \(request.revision)")
+            let object = ApplicationController.ObjectDifference(
+                ref: ObjectRef(apiVersion: "v1", kind: "ConfigMap", namespace: "", name: "settings"), state: .outOfSync,
+                diff: "-a\n+b\n")
+            return ApplicationController.Preview(
+                request: request, commit: nil,
+                applications: applications.keys.sorted().map {
+                    ApplicationController.ApplicationPreview(
+                        name: $0, changedPaths: ["\($0)/cm.yaml"],
+                        outcome: .compared(sync: .outOfSync, objects: [object]))
+                }, untouched: [])
+        }
     }
 
     static let tokens = """
@@ -245,6 +260,44 @@ struct APIRulesTests {
             }
         }
         #expect(await service.calls.isEmpty)
+    }
+
+    @Test(
+        "previews: a viewer may not ask for one (403, never reaching the controller); a limited token sees only its applications"
+    )
+    func previews() async throws {
+        let service = RecordingService(["team-a-web", "team-b-web"])
+        let repository = "https://git.example/apps.git"
+        let body = #"{"repository": "\#(repository)", "revision": "refs/pull/7/head", "number": 7}"#
+        try await Self.withAPI(service) { client in
+            try await Self.expect(403, client, .post, "/api/v1/previews", token: "reader-token-0123456789", body: body)
+            for refused in [
+                #"{"repository": "\#(repository)"}"#, #"{"revision": "main"}"#,
+                #"{"repository": "\#(repository)", "revision": "--upload-pack=x"}"#,
+                #"{"repository": "\#(repository)", "revision": "main", "x": 1}"#,
+            ] {
+                try await Self.expect(
+                    400, client, .post, "/api/v1/previews", token: "team-a-token-0123456789", body: refused)
+            }
+            try await Self.expect(200, client, .post, "/api/v1/previews", token: "team-a-token-0123456789", body: body)
+            let stored =
+                "/api/v1/previews/\(repository.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)/7"
+            for (token, names) in [
+                ("team-a-token-0123456789", ["team-a-web"]), ("reader-token-0123456789", ["team-a-web", "team-b-web"]),
+            ] {
+                var headers = HTTPFields()
+                headers[.authorization] = "Bearer \(token)"
+                let response = try await client.execute(uri: stored, method: .get, headers: headers, body: nil)
+                #expect(response.status == .ok)
+                let json = try JSONValue(parsing: response.body.readableBytesView)
+                #expect(json["applications"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == names, "\(token)")
+                let first = json["applications"]?.arrayValue?.first?["objects"]?.arrayValue?.first
+                #expect(first?["status"] == "OutOfSync")
+                #expect(json["number"] == 7)
+            }
+            try await Self.expect(404, client, .get, "/api/v1/previews/x/8", token: "reader-token-0123456789")
+        }
+        #expect(await service.calls == ["preview \(repository) refs/pull/7/head"])
     }
 
     @Test("a request body with unknown fields, wrong types or a revision like an option is 400 and reaches nothing")

@@ -19,8 +19,8 @@ import Testing
     /// Three applications: `billing` (automated, Synced, of two sources: its path and its repository as a
     /// `ref`); `guestbook` (manual, synced once, then changed in
     /// Git: OutOfSync, with a Deployment → ReplicaSet → Pod tree, a ConfigMap diff, a field of it changed by
-    /// `kubectl patch` that the diff attributes, and a Secret whose new value must stay hidden); `payments`, whose path the repository lacks (a ComparisonError). The driver
-    /// checks them as a viewer, then syncs guestbook as an operator.
+    /// `kubectl patch` that the diff attributes, and a Secret whose new value must stay hidden); `payments`, whose path the repository lacks (a ComparisonError). Pull request 12
+    /// turns guestbook purple and is previewed. The driver checks them as a viewer, then syncs guestbook as an operator.
     @Test(
         .enabled(
             if: browserInstalled,
@@ -54,6 +54,19 @@ import Testing
                     "-n", harness.namespace, "patch", "configmap/guestbook-config", "--type=merge", "-p",
                     #"{"data":{"replicas-hint":"5"}}"#,
                 ])
+            // Pull request 12 turns guestbook purple; its preview is made as a pull-request webhook would.
+            let repository = harness.repository
+            try await repository.checkout("purple", creating: true)
+            let purple = try await repository.commit(
+                "A purple theme", files: Self.files(theme: "purple", secret: Self.secretValue))
+            try await repository.updateRef("refs/pull/12/head", to: purple)
+            try await repository.checkout("main")
+            try await repository.git(["branch", "-D", "purple"])
+            let preview = try await harness.request(
+                .POST, "/api/v1/previews", as: .operator,
+                body: #"{"repository": "\#(harness.repositoryURL)", "revision": "refs/pull/12/head", "number": 12}"#)
+            #expect(preview.status == 200, "\(preview.text)")
+
             let run = try await Self.runDriver(url: harness.baseURL + "/")
             print(run.output, terminator: "")
             #expect(run.status == 0, "ui_test.py exited \(run.status):\n\(run.output)\n\(run.error)")
@@ -87,7 +100,8 @@ import Testing
                 "--out-of-sync-app", "guestbook", "--synced-app", "billing",
                 "--tree-kinds", "ConfigMap,Deployment,ReplicaSet,Secret,Service", "--diff-contains", "green",
                 "--attribution-contains", "data.replicas-hint changed by kubectl-patch (Update, 20",
-                "--secret-value", secretValue, "--screenshots", screenshots, "--timeout",
+                "--secret-value", secretValue, "--preview-number", "12", "--preview-contains", "purple",
+                "--preview-untouched", "payments", "--screenshots", screenshots, "--timeout",
                 String(Patience.timeout.components.seconds),
             ],
             environment: .inherit.updating([

@@ -21,10 +21,11 @@ struct OpenAPITests {
             routes.sorted() == [
                 "GET /", "GET /api/v1/applications", "GET /api/v1/applications/{name}",
                 "GET /api/v1/applications/{name}/diff", "GET /api/v1/applications/{name}/history",
-                "GET /api/v1/applications/{name}/tree", "GET /api/v1/events", "GET /api/v1/session", "GET /healthz",
-                "GET /metrics", "GET /readyz", "GET /ui/{path}", "POST /api/v1/applications/{name}/refresh",
+                "GET /api/v1/applications/{name}/tree", "GET /api/v1/events", "GET /api/v1/previews",
+                "GET /api/v1/previews/{repository}/{number}", "GET /api/v1/session", "GET /healthz", "GET /metrics",
+                "GET /readyz", "GET /ui/{path}", "POST /api/v1/applications/{name}/refresh",
                 "POST /api/v1/applications/{name}/rollback", "POST /api/v1/applications/{name}/sync",
-                "POST /api/webhook",
+                "POST /api/v1/previews", "POST /api/webhook",
             ])
     }
 

@@ -101,6 +101,91 @@ struct WebhookIntegrationTests {
         }
     }
 
+    @Test(
+        "A signed pull-request webhook previews its head ref: the API shows exactly the changed object to whoever may read the application, the cluster is unchanged, and closing the pull request forgets it"
+    )
+    func pullRequestPreview() async throws {
+        try await ServerHarness.runWithWebhooks { harness in
+            try await harness.controller.manage([harness.application("webhook-preview", automated: AutomatedSync())])
+            try await harness.eventually("the first commit is applied") {
+                try await harness.webhookDemoValue() == "one"
+            }
+            let repository = harness.repository
+            try await repository.checkout("feature", creating: true)
+            let head = try await repository.commit(
+                "two", files: ["app/cm.yaml": ServerHarness.configMap("webhook-demo", "two")])
+            try await repository.updateRef("refs/pull/4/head", to: head)
+            try await repository.checkout("main")
+            try await repository.git(["branch", "-D", "feature"])
+            let secret = Array(ServerHarness.webhookSecret.utf8)
+            func pullRequest(_ action: String) -> (headers: [String: String], body: [UInt8]) {
+                let payload: JSONValue = [
+                    "action": .string(action), "number": 4,
+                    "pull_request": ["head": ["ref": "feature"], "base": ["ref": "main"]],
+                    "repository": [
+                        "clone_url": .string(harness.repositoryURL), "html_url": "https://git.example.com/local/repo",
+                    ],
+                ]
+                let body = payload.jsonBytes()
+                return (
+                    [
+                        "X-GitHub-Event": "pull_request", "Content-Type": "application/json",
+                        "X-Hub-Signature-256": "sha256=" + hexHMAC(body, secret: secret),
+                    ], body
+                )
+            }
+            let encoded = try #require(
+                harness.repositoryURL.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            let path = "/api/v1/previews/\(encoded)/4"
+            #expect(try await harness.request(.GET, path, as: .viewer).status == 404)
+
+            let opened = pullRequest("opened")
+            let stored = try await harness.request(.POST, "/api/webhook", headers: opened.headers, bytes: opened.body)
+            #expect(stored.status == 202)
+            try await harness.eventually("the pull request's preview is kept") {
+                try await harness.request(.GET, path, as: .viewer).status == 200
+            }
+            let preview = try await harness.request(.GET, path, as: .viewer).json
+            #expect(preview["commit"]?["sha"]?.stringValue == head)
+            #expect(preview["number"]?.intValue == 4)
+            #expect(preview["revision"]?.stringValue == "refs/pull/4/head")
+            #expect(preview["differs"] == true)
+            let application = preview["applications"]?[0]
+            #expect(application?["name"]?.stringValue == "webhook-preview")
+            #expect(application?["changedPaths"] == ["app/cm.yaml"])
+            #expect(application?["sync"]?.stringValue == "OutOfSync")
+            let objects = application?["objects"]?.arrayValue ?? []
+            #expect(objects.map { $0["name"]?.stringValue } == ["webhook-demo"], "\(objects)")
+            #expect(objects.first?["status"]?.stringValue == "OutOfSync")
+            let diff = objects.first?["diff"]?.stringValue ?? ""
+            #expect(diff.contains("two") && diff.contains("one"), "\(diff)")
+            #expect(try await harness.webhookDemoValue() == "one")
+
+            let list = try await harness.request(.GET, "/api/v1/previews", as: .viewer).json
+            #expect(list["items"]?.arrayValue?.count == 1)
+            #expect(list["items"]?[0]?["applications"] == [["name": "webhook-preview", "sync": "OutOfSync"]])
+            let limited = try await harness.request(.GET, path, as: .limited).json
+            #expect(limited["applications"] == [])
+            #expect(try await harness.request(.GET, path).status == 401)
+
+            let request = #"{"repository": "\#(harness.repositoryURL)", "revision": "refs/pull/4/head"}"#
+            #expect(try await harness.request(.POST, "/api/v1/previews", as: .viewer, body: request).status == 403)
+            let asked = try await harness.request(.POST, "/api/v1/previews", as: .operator, body: request)
+            #expect(asked.status == 200)
+            #expect(asked.json["applications"]?[0]?["objects"]?.arrayValue?.count == 1)
+            #expect(asked.json["number"] == .null)
+            #expect(try await harness.webhookDemoValue() == "one")
+
+            let closed = pullRequest("closed")
+            #expect(
+                try await harness.request(.POST, "/api/webhook", headers: closed.headers, bytes: closed.body).status
+                    == 202)
+            try await harness.eventually("the closed pull request's preview is forgotten") {
+                try await harness.request(.GET, path, as: .viewer).status == 404
+            }
+        }
+    }
+
     @Test("Pings, pull requests, bad JSON and unknown senders")
     func otherRequests() async throws {
         try await ServerHarness.runWithWebhooks { harness in

@@ -1,5 +1,5 @@
 // moor-bench: measures Moor against a public peer on the same control plane, alternating runs,
-// and prints both medians and their ratio. Usage: moor-bench apply|sync|render|controller|webhook|api|charts|health
+// and prints both medians and their ratio. Usage: moor-bench apply|sync|render|controller|webhook|preview|api|charts|health
 //   [--objects N] [--runs R] [--parallel P] [--kubeconfig FILE] [--apps N] [--poll S] [--steady S] [--concurrency C] [--resync S]
 //   [--kubectl-processes 2,4,8]
 import Foundation
@@ -53,6 +53,7 @@ case "controller":
     if !CommandLine.arguments.contains("--runs") { controllerOptions.runs = 10 }
     try await benchController(controllerOptions)
 case "webhook": try await benchWebhook(options)
+case "preview": try await benchPreview(options)
 case "api": try await benchAPI(options)
 case "charts": try await benchCharts(options)
 case "health":

@@ -2,6 +2,7 @@
 
 import { applicationPath, request } from "./api.js";
 import { confirmAction } from "./confirm.js";
+import { diffObjects } from "./diff.js";
 import { badge, clusterName, h, shortSHA, showMessage, time } from "./dom.js";
 import { commitURL } from "./links.js";
 import { objectTree } from "./tree.js";
@@ -178,33 +179,7 @@ function conditions(list) {
 }
 
 function diffView(answer) {
-  const objects = answer.objects ?? [];
-  if (objects.length === 0) return empty("No differences: the cluster matches Git.");
-  return objects.map((object) => {
-    const place = object.namespace ? `${object.namespace}/${object.name}` : object.name;
-    return h("article", { class: "diff-object", "data-testid": "diff-object", "data-kind": object.kind,
-      "data-name": object.name },
-      h("h3", {}, h("span", { class: "kind" }, object.kind), " ", place, " ", badge("sync", object.status)),
-      attributionList(object.attributions ?? []),
-      h("pre", { class: "diff", "data-testid": "diff-text" },
-        (object.diff ?? "").replace(/\n$/, "").split("\n").map(diffLine)));
-  });
-}
-
-/** Who changed each drifted field in the cluster, as its managedFields say; nothing when none is named. */
-function attributionList(attributions) {
-  if (attributions.length === 0) return "";
-  const how = (a) => [a.operation, a.subresource].filter(Boolean).join(" ") + (a.time ? `, ${a.time}` : "");
-  return h("ul", { class: "attributions muted small" }, attributions.map((attribution) =>
-    h("li", { "data-testid": "attribution" }, h("code", {}, attribution.path),
-      attribution.manager === null
-        ? " changed without a managedFields record (e.g. through the scale subresource)"
-        : [" changed by ", h("strong", {}, attribution.manager), ` (${how(attribution)})`])));
-}
-
-function diffLine(line) {
-  const kind = line.startsWith("@@") ? "hunk" : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "";
-  return h("span", { class: kind }, `${line}\n`);
+  return diffObjects(answer.objects ?? [], "No differences: the cluster matches Git.");
 }
 
 function history(application) {

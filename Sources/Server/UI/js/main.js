@@ -1,11 +1,12 @@
-// The web UI's entry: login, routing between the list (#/) and an application (#/applications/NAME),
-// and the live event stream feeding both.
+// The web UI's entry: login, routing between the list (#/), an application (#/applications/NAME) and the
+// pull-request previews (#/previews, #/previews/REPOSITORY/NUMBER), and the live event stream feeding them.
 
 import { request, setToken, token } from "./api.js";
 import { applyApplicationEvent, leaveApplication, showApplication } from "./application.js";
 import { showMessage } from "./dom.js";
 import { EventStream } from "./events.js";
 import { applyListEvent, loadList, setUpFilters } from "./list.js";
+import { showPreview, showPreviews } from "./previews.js";
 
 /** The logged-in session ({name, role, applications, can}), or null. */
 let session = null;
@@ -40,14 +41,23 @@ const events = new EventStream({
 });
 
 function show(viewID) {
-  for (const id of ["login-view", "list-view", "app-view"]) document.getElementById(id).hidden = id !== viewID;
+  for (const id of ["login-view", "list-view", "app-view", "preview-view"]) {
+    document.getElementById(id).hidden = id !== viewID;
+  }
 }
 
 /** Shows the view the address names. */
 function route() {
   if (!session) return;
   const match = /^#\/applications\/(.+)$/.exec(location.hash);
-  if (match) {
+  const preview = /^#\/previews\/(.+)\/(\d+)$/.exec(location.hash);
+  if (preview || location.hash === "#/previews") {
+    leaveApplication();
+    document.title = preview ? `Pull request #${preview[2]} · Moor` : "Pull requests · Moor";
+    show("preview-view");
+    if (preview) showPreview(decodeURIComponent(preview[1]), preview[2]);
+    else showPreviews();
+  } else if (match) {
     const name = decodeURIComponent(match[1]);
     document.title = `${name} · Moor`;
     show("app-view");
