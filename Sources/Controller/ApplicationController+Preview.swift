@@ -114,6 +114,8 @@ extension ApplicationController {
         var preview = Preview(request: request, commit: nil, applications: [], untouched: [])
         guard let repository = (try? GitRepositoryURL(request.repository))?.identity else { return preview }
         let started = ContinuousClock.now
+        // Applications of one repository share their base revision: one `git diff` for each pair.
+        var diffs: [String: [String]] = [:]
         for application in applications.sorted(by: { $0.name < $1.name }) {
             let sources = application.spec.allSources.filter {
                 $0.chart == nil && (try? GitRepositoryURL($0.repoURL))?.identity == repository
@@ -132,8 +134,15 @@ extension ApplicationController {
                             source, credentials: credentials, listedSince: started)
                     else { continue }
                     preview.commit = preview.commit ?? headCommit
-                    let paths = try await fetcher.cache.changedPaths(
-                        try GitRepositoryURL(source.repoURL), base: baseCommit.sha, head: headCommit.sha)
+                    let pair = "\(baseCommit.sha)...\(headCommit.sha)"
+                    let paths: [String]
+                    if let known = diffs[pair] {
+                        paths = known
+                    } else {
+                        paths = try await fetcher.cache.changedPaths(
+                            try GitRepositoryURL(source.repoURL), base: baseCommit.sha, head: headCommit.sha)
+                        diffs[pair] = paths
+                    }
                     let watched = ManifestPaths(sourcePath: source.path, annotation: application.manifestGeneratePaths)
                     touched.formUnion(paths.filter { watched.touches([$0]) })
                 }
