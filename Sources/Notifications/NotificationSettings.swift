@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 public import MoorCore
 
 /// A Provider with what its Secret holds: where to send and with which token. Its description names the
