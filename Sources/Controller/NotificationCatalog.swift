@@ -76,15 +76,6 @@ actor NotificationCatalog {
     /// The manifests of `resource` in the namespace: none when the kind is not served or may not be listed,
     /// `nil` when they cannot be read now.
     private func list(_ resource: APIResource) async -> [JSONValue]? {
-        do {
-            return try await client.listAll(resource, namespace: namespace).items
-        } catch  where [.notFound, .unknownKind, .forbidden].contains(error.code) {
-            return []
-        } catch {
-            logger.warning(
-                "cannot read the notification resources; keeping the last ones",
-                metadata: ["resource": "\(resource.name)", "namespace": "\(namespace)", "error": "\(error)"])
-            return nil
-        }
+        await client.listConfiguration(resource, namespace: namespace, what: "the \(resource.kind)s", logger: logger)
     }
 }
