@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "Controller", targets: ["Controller"]),
         .library(name: "Server", targets: ["Server"]),
         .library(name: "Projects", targets: ["Projects"]),
+        .library(name: "Notifications", targets: ["Notifications"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
@@ -104,6 +105,18 @@ let package = Package(
         .target(name: "Diff", dependencies: ["MoorCore", "MoorYAML"], swiftSettings: strict),
         .target(name: "Projects", dependencies: ["MoorCore"], swiftSettings: strict),
         .target(
+            name: "Notifications",
+            dependencies: [
+                "MoorCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Sync",
             dependencies: [
                 "MoorCore", "KubeClient", "Health", "Diff",
@@ -115,7 +128,7 @@ let package = Package(
             name: "Controller",
             dependencies: [
                 "MoorCore", "KubeClient", "KubeCache", "GitSource", "Render", "ChartSource", "Sync", "Health",
-                "HealthScript", "Diff", "Projects",
+                "HealthScript", "Diff", "Projects", "Notifications",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -124,7 +137,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Controller", "Sync", "Health",
+                "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Controller", "Sync", "Health", "Notifications",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -139,14 +152,18 @@ let package = Package(
         ),
         .target(
             name: "MoorTestSupport",
-            dependencies: ["MoorCore", "KubeClient", .product(name: "Subprocess", package: "swift-subprocess")],
+            dependencies: [
+                "MoorCore", "KubeClient", .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "moor",
             dependencies: [
                 "MoorCore", "MoorYAML", "KubeClient", "GitSource", "Render", "ChartSource", "Health", "HealthScript",
-                "Sync", "Controller", "Server", "Projects",
+                "Sync", "Controller", "Server", "Projects", "Notifications",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -179,7 +196,7 @@ let package = Package(
             name: "ControllerTests",
             dependencies: [
                 "Controller", "ChartSource", "MoorCore", "MoorYAML", "KubeClient", "KubeCache", "Sync", "Render",
-                "MoorTestSupport", "Projects",
+                "MoorTestSupport", "Projects", "Notifications",
             ],
             swiftSettings: strict
         ),
@@ -197,6 +214,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ProjectsTests", dependencies: ["Projects", "MoorCore", "MoorYAML"], swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NotificationsTests",
+            dependencies: ["Notifications", "MoorCore", "MoorYAML", "MoorTestSupport"],
+            swiftSettings: strict
         ),
         .testTarget(name: "ProcessRunnerTests", dependencies: ["ProcessRunner"], swiftSettings: strict),
         .testTarget(name: "ChartArchiveTests", dependencies: ["ChartArchive", "MoorCore"], swiftSettings: strict),

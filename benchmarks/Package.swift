@@ -26,6 +26,7 @@ let package = Package(
                 .product(name: "Server", package: "moor"),
                 .product(name: "Health", package: "moor"),
                 .product(name: "HealthScript", package: "moor"),
+                .product(name: "Notifications", package: "moor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Moor's benchmarks against the local control plane (started if needed) and prints ratios
 # against the public peer measured in the same run.
-#   benchmarks/run.sh [apply|sync|render|controller|webhook|preview|api|charts|health] [--objects N] [--runs R] [--parallel P]
+#   benchmarks/run.sh [apply|sync|render|controller|webhook|preview|api|charts|health|notify] [--objects N]
+#     [--runs R] [--parallel P]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)

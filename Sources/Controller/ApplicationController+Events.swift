@@ -46,8 +46,12 @@ extension ApplicationController {
     }
 
     /// Creates a `v1` Event about the Application resource of `name` (none for a file-sourced
-    /// application). A failure to create it is logged, never fails the reconcile.
-    func recordEvent(_ name: String, _ reason: EventReason, _ message: String) async {
+    /// application), and hands the same event to the notifier (``notify(_:_:_:fetched:)``; with `fetched`'s
+    /// revision and commit when given). A failure to create it is logged, never fails the reconcile.
+    func recordEvent(_ name: String, _ reason: EventReason, _ message: String, fetched: SourceFetcher.Fetched? = nil)
+        async
+    {
+        notify(name, reason.notification, message, fetched: fetched)
         guard let managed = registry[name], case .resource(let ref) = managed.origin else { return }
         let event = Self.event(
             about: ref, uid: managed.resourceUID, reason, message, component: "moor-controller", at: clock.date)

@@ -190,7 +190,7 @@ extension ApplicationController {
             return SyncOutcome(operation: operation, result: result, dryRun: true)
         }
         let (operation, result) = await sync(
-            name, application, desired: fetched.objects, options: options, engine: cluster.engine, tracked: tracked)
+            name, application, fetched, options: options, engine: cluster.engine, tracked: tracked)
         if operation.phase == .succeeded {
             registry[name]?.memory.noteSynced(SyncTarget(spec: application.spec, revision: Self.revision(of: fetched)))
         }
@@ -209,14 +209,14 @@ extension ApplicationController {
         return SyncOutcome(operation: operation, result: result, dryRun: false)
     }
 
-    /// Runs one sync with `options`, recording the operation as running first, with events and
-    /// log lines; returns the finished operation (phase `Succeeded` or `Failed`, with the summary
+    /// Runs one sync of `fetched`'s objects with `options`, recording the operation as running first, with
+    /// events (and notifications) and log lines; returns the finished operation (phase `Succeeded` or `Failed`, with the summary
     /// or the first failure) and the per-object results (`nil` when the sync could not start),
     /// through `engine` (the destination cluster's). `tracked`, the application's live objects from the
     /// live-object cache, spares the sync listing them; `nil` lists them. A `comparison` the caller has
     /// just made with these options spares the sync comparing again.
     func sync(
-        _ name: String, _ application: Application, desired: [ManifestObject], options: SyncRunOptions,
+        _ name: String, _ application: Application, _ fetched: SourceFetcher.Fetched, options: SyncRunOptions,
         engine: SyncEngine<KubeClient>, tracked: [JSONValue]? = nil, comparison: ApplicationComparison? = nil
     ) async -> (operation: ApplicationStatus.OperationState, result: SyncResult?) {
         counts.syncs += 1
@@ -224,12 +224,14 @@ extension ApplicationController {
             phase: .running, message: "syncing", startedAt: clock.date, finishedAt: nil)
         await record(name) { $0.operationState = running }
         logger.info("syncing", metadata: ["application": "\(name)", "prune": "\(options.prune)"])
-        await recordEvent(name, .syncStarted, "syncing \(application.spec.source.targetRevision)")
+        await recordEvent(name, .syncStarted, "syncing \(application.spec.source.targetRevision)", fetched: fetched)
         let (operation, result) = await Self.run(
-            engine, application, desired: desired, tracked: tracked, comparison: comparison, options: options,
+            engine, application, desired: fetched.objects, tracked: tracked, comparison: comparison, options: options,
             started: running)
         countSync(operation)
-        await recordEvent(name, operation.phase == .succeeded ? .syncSucceeded : .syncFailed, operation.message)
+        await recordEvent(
+            name, operation.phase == .succeeded ? .syncSucceeded : .syncFailed, operation.message, fetched: fetched)
+        notifyRefusedPrune(name, result, fetched: fetched)
         logger.log(
             level: operation.phase == .succeeded ? .info : .error, "sync \(operation.phase.rawValue.lowercased())",
             metadata: ["application": "\(name)", "result": "\(operation.message)"])

@@ -82,7 +82,7 @@ extension ApplicationController {
                 conditions.append((ApplicationStatus.syncWindowBlocked, message))
             case .now(let prune):
                 let (finished, result) = await sync(
-                    name, application, desired: fetched.objects,
+                    name, application, fetched,
                     options: .init(prune: prune, previousNamespaces: previousNamespaces),
                     engine: engine, tracked: tracked, comparison: comparison)
                 operation = finished
@@ -145,6 +145,7 @@ extension ApplicationController {
         logger.log(
             level: known ? .debug : .error, "reconcile failed",
             metadata: ["application": "\(name)", "condition": "\(type)", "error": "\(message)"])
+        notify(name, .syncError, message)
         await record(name) { status in
             status.sync.status = .unknown
             status.setConditions([(type, message)], now: clock.date)
@@ -161,6 +162,7 @@ extension ApplicationController {
         guard var managed = registry[name] else { return }
         var status = managed.status
         update(&status)
+        notifyTransitions(name, from: managed.status, to: status)
         if status.differs(from: managed.status) {
             status.reconciledAt = clock.date
             publish(Snapshot(application: managed.application, status: status))

@@ -114,6 +114,7 @@ extension ApplicationController {
         adoptHistory(of: application.name, from: manifest["status"])
         adoptDestination(of: application, from: manifest["status"])
         registry[application.name]?.resourceUID = manifest[path: "metadata", "uid"]?.stringValue ?? ""
+        registry[application.name]?.labels = Self.labels(of: manifest)
         let annotations = manifest[path: "metadata", "annotations"]?.objectValue?.keys ?? []
         let refresh = Self.refreshAnnotations.filter(annotations.contains)
         if !refresh.isEmpty {

@@ -140,8 +140,9 @@ extension ApplicationController {
         }
         pinned.spec.syncPolicy = application.spec.syncPolicy
         let (operation, result) = await sync(
-            name, pinned, desired: fetched.objects, options: .init(prune: prune), engine: cluster.engine,
+            name, pinned, fetched, options: .init(prune: prune), engine: cluster.engine,
             tracked: await cachedObjects(of: name, in: cluster))
+        notify(name, .rollback, "rolled back to history entry \(entry.id): \(operation.message)", fetched: fetched)
         registry[name]?.memory.lastSynced = SyncTarget(spec: pinned.spec, revision: entry.revision)
         let comparison = try? await compare(
             name, pinned, desired: fetched.objects, after: result, in: cluster, prune: false)

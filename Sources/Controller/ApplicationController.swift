@@ -3,6 +3,7 @@ public import KubeCache
 public import KubeClient
 public import Logging
 public import MoorCore
+internal import Notifications
 public import Sync
 
 /// The continuous controller: keeps every registered application moored to Git.
@@ -21,7 +22,9 @@ public import Sync
 ///
 /// Every sync adds an entry to the application's ``ApplicationStatus/history`` (the last 10);
 /// ``rollback(_:to:prune:)`` syncs an earlier one and turns automated sync off. Application
-/// resources get Kubernetes Events (`SyncStarted`, `SyncSucceeded`, `SyncFailed`, `DriftDetected`).
+/// resources get Kubernetes Events (`SyncStarted`, `SyncSucceeded`, `SyncFailed`, `DriftDetected`), and with
+/// ``Configuration/notifications`` those and more events go to the Alerts' providers in the background
+/// (``Notifications/Notifier``).
 ///
 /// An application deploys to the cluster its destination names (``ClusterRegistry``): the controller's
 /// own, or one registered by a Secret labelled `moor.dev/secret-type: cluster` in
@@ -72,6 +75,8 @@ public actor ApplicationController {
         public var defaultServiceAccount: String?
         /// How long the AppProjects read are used before they are read again (``ProjectCatalog``).
         public var projectRefreshInterval: Duration
+        /// Which notifications are sent, and where their Providers and Alerts come from (none by default).
+        public var notifications = NotificationOptions()
 
         /// Creates a configuration.
         public init(
@@ -140,6 +145,8 @@ public actor ApplicationController {
         var memory = SyncMemory()
         /// The `uid` of the Application resource, for the events about it.
         var resourceUID = ""
+        /// The labels of the Application resource, for the Alerts' `matchLabels`.
+        var labels: [String: String] = [:]
         /// Refresh annotations on the Application resource, removed after the next reconcile.
         var refreshAnnotations: [String] = []
         /// The cluster its destination named at the last reconcile; only changes seen there queue it.
@@ -163,6 +170,8 @@ public actor ApplicationController {
     let projectCatalog: ProjectCatalog
     /// The controller's own namespace (``Configuration/namespace``).
     let namespace: String
+    /// The notifier and what notifications remember (``NotificationHook``).
+    var notifications: NotificationHook
     /// The ``HealthConfigMaps/Current/generation`` the poll baselines were made with.
     var healthGeneration = 0
     /// The generation of the AppProjects (``ProjectCatalog``) the poll baselines were recorded under.
@@ -233,6 +242,9 @@ public actor ApplicationController {
             interval: configuration.projectRefreshInterval, clock: engine.clock, logger: logger)
         queue = WorkQueue(backoff: configuration.backoff)
         polls = PollSchedule(interval: configuration.pollInterval)
+        notifications = NotificationHook(
+            configuration.notifications, client: engine.client, namespace: self.namespace, clock: engine.clock,
+            logger: logger)
     }
 
     /// The client of the controller's own cluster (Application resources, their status and events).
@@ -247,6 +259,7 @@ public actor ApplicationController {
     /// sync, with the same health (such a change is usually the echo of Moor's own write) and no
     /// reconcile of the application is running.
     public func start() async {
+        await notifications.notifier?.start()
         await subscribe(to: clusters.local)
     }
 
@@ -264,7 +277,8 @@ public actor ApplicationController {
 
     /// Stops taking work, lets reconciles in flight finish for up to `gracePeriod` and then cancels
     /// them, stops the triggers and the live-object caches (the own cluster's only when the controller
-    /// made it), and shuts down the clients of the clusters registered by Secrets. Final. The controller's
+    /// made it), shuts down the clients of the clusters registered by Secrets, and gives notifications waiting
+    /// for delivery a few seconds (``Notifications/Notifier/stop(gracePeriod:)``). Final. The controller's
     /// own client stays open.
     public func stop(gracePeriod: Duration = .seconds(30)) async {
         accepting = false
@@ -289,6 +303,7 @@ public actor ApplicationController {
         await clusters.stop()
         for task in background { await task.value }
         await fetcher.removeCheckouts()
+        await notifications.notifier?.stop()
         logger.info("controller stopped")
     }
 

@@ -2,6 +2,7 @@ internal import GitSource
 public import Health
 public import KubeClient
 public import MoorCore
+public import Notifications
 internal import Render
 
 /// A Prometheus-style histogram of durations in seconds: how many observations fell at or below
@@ -90,6 +91,8 @@ public struct ControllerMetricsSnapshot: Sendable {
     /// Whether the controller has started and its live-object cache has listed every type it watches
     /// (or reported the error that stopped one).
     public var ready: Bool
+    /// What the notifier counted; `nil` when notifications are off.
+    public var notifications: Notifier.Statistics?
 }
 
 extension ApplicationController {
@@ -107,7 +110,7 @@ extension ApplicationController {
             gitFetchErrors: metrics.gitFetchErrors, gitFetches: gitStatistics.fetches,
             gitRemoteListings: gitStatistics.remoteListings, kubeRequests: client.requestCountsByCode(),
             queued: queue.queued.count, inProgress: queue.inProgress.count, watches: watched.count,
-            ready: await isReady())
+            ready: await isReady(), notifications: await notificationStatistics())
     }
 
     /// Whether the controller has started (``start()``) and not stopped, and its live-object cache

@@ -95,16 +95,7 @@ actor ProjectCatalog {
     /// The AppProjects of `resource` in the namespace: none when the kind is not served or may not be
     /// listed, `nil` when they cannot be read now.
     private func list(_ resource: APIResource) async -> [JSONValue]? {
-        do {
-            return try await client.listAll(resource, namespace: namespace).items
-        } catch  where [.notFound, .unknownKind, .forbidden].contains(error.code) {
-            return []
-        } catch {
-            logger.warning(
-                "cannot read the AppProjects; keeping the last ones",
-                metadata: ["resource": "\(resource)", "namespace": "\(namespace)", "error": "\(error)"])
-            return nil
-        }
+        await client.listConfiguration(resource, namespace: namespace, what: "the AppProjects", logger: logger)
     }
 }
 

@@ -1,4 +1,5 @@
 import Controller
+import Notifications
 
 /// The Prometheus series Moor serves on `/metrics`, written from a ``ControllerMetricsSnapshot``.
 /// Every name starts with `moor_`; the README's "Metrics and probes" section lists them.
@@ -53,7 +54,36 @@ enum MetricsExposition {
         text.gauge(
             "moor_ready", help: "1 when the controller has started and its caches are synced.",
             value: snapshot.ready ? 1 : 0)
+        if let notifications = snapshot.notifications { Self.notifications(&text, notifications) }
         return text.text
+    }
+
+    /// The notifier's counters, by provider type where they are per request.
+    private static func notifications(_ text: inout MetricsText, _ statistics: Notifier.Statistics) {
+        let byType = { (counts: [NotificationProvider.ProviderType: Int]) in
+            counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { ([("type", $0.key.rawValue)], Double($0.value)) }
+        }
+        text.counter(
+            "moor_notification_events", help: "Events handed to the notifier.", value: Double(statistics.events))
+        text.counter(
+            "moor_notification_deduplicated",
+            help: "Events not sent again: the same kind, application and revision was sent within the window.",
+            value: Double(statistics.deduplicated))
+        text.counter(
+            "moor_notifications_delivered", help: "Notifications delivered (answered 2xx), by provider type.",
+            byType(statistics.delivered))
+        text.counter(
+            "moor_notification_retries",
+            help: "Failed tries of a notification that were tried again, by provider type.",
+            byType(statistics.retried))
+        text.counter(
+            "moor_notification_failures",
+            help: "Notifications given up: every try failed, or a 4xx answer, by provider type.",
+            byType(statistics.failed))
+        text.counter(
+            "moor_notifications_dropped",
+            help: "Notifications dropped because too many waited for delivery (type \"\" before matching).",
+            byType(statistics.dropped) + [([("type", "")], Double(statistics.overflowed))])
     }
 
     private static func histogram(_ text: inout MetricsText, _ name: String, help: String, _ value: DurationHistogram) {

@@ -7,6 +7,7 @@ import KubeClient
 import Logging
 import MoorCore
 import MoorYAML
+import Notifications
 import Server
 import ServiceLifecycle
 import Sync
@@ -102,6 +103,19 @@ struct ControllerCommand: AsyncParsableCommand {
 
     @OptionGroup var sourceAccess: AppSourceFlags
 
+    @Option(
+        name: .customLong("notifications-file"),
+        help: """
+            A file of Provider, Alert and Secret manifests to send notifications with, instead of the Provider \
+            and Alert resources of the controller's namespace.
+            """)
+    var notificationsFile: String?
+
+    @Option(
+        name: .customLong("external-url"),
+        help: "The URL the server is reached at from outside, for links to the web UI in notifications.")
+    var externalURL: String?
+
     @Flag(name: .customLong("leader-elect"), help: "Work only while holding a Lease, so one of several replicas acts.")
     var leaderElect = false
 
@@ -137,6 +151,9 @@ struct ControllerCommand: AsyncParsableCommand {
         guard renderMemoryLimit >= 256 else {
             throw ValidationError("--render-memory-limit must be at least 256 (MiB): the Go tools need that much")
         }
+        if let externalURL, !externalURL.hasPrefix("http://"), !externalURL.hasPrefix("https://") {
+            throw ValidationError("--external-url must be an http:// or https:// URL")
+        }
         try sharding.validate(leaderElect: leaderElect, identity: identity)
     }
 
@@ -145,12 +162,17 @@ struct ControllerCommand: AsyncParsableCommand {
         if ProcessInfo.processInfo.environment["MOOR_LOG_LEVEL"] == nil { configured.logLevel = .info }
         let logger = configured
         let manifests = try apps.map(Self.manifests(inFile:))
+        let notifications = NotificationOptions(
+            source: try notificationsFile.map { .settings(try Self.notificationSettings(inFile: $0)) }
+                ?? .cluster(refresh: .seconds(10)),
+            externalURL: externalURL)
         let client = try KubeClient(
             kubeconfig: kubeconfig.map { $0.split(separator: ":").map(String.init) }, context: context)
         do {
             try await ServiceGroup(
                 configuration: .init(
-                    services: try await services(client: client, manifests: manifests, logger: logger),
+                    services: try await services(
+                        client: client, manifests: manifests, notifications: notifications, logger: logger),
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             ).run()
         } catch {
@@ -169,7 +191,8 @@ struct ControllerCommand: AsyncParsableCommand {
     /// With --leader-elect: the campaign, which runs the same group while it leads and the standby server
     /// while it waits, and releases the lease after the group stopped.
     private func services(
-        client: KubeClient, manifests: (applications: [Application], sets: [ApplicationSet])?, logger: Logger
+        client: KubeClient, manifests: (applications: [Application], sets: [ApplicationSet])?,
+        notifications: NotificationOptions, logger: Logger
     ) async throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         guard leaderElect else {
             let cache = LiveObjectCache(client: client, logger: logger)
@@ -177,7 +200,7 @@ struct ControllerCommand: AsyncParsableCommand {
             let server: MoorServer?
             do {
                 controller = try await startController(
-                    client: client, cache: cache, manifests: manifests, logger: logger)
+                    client: client, cache: cache, manifests: manifests, notifications: notifications, logger: logger)
                 server = try self.server.server(for: controller, logger: logger)
             } catch {
                 await cache.stop()
@@ -203,7 +226,7 @@ struct ControllerCommand: AsyncParsableCommand {
         logger.info("waiting for the lease", metadata: ["lease": "\(lease)", "identity": "\(identity)"])
         let campaign = elector.service {
             await standby.stop()
-            await lead(client: client, manifests: manifests, logger: logger)
+            await lead(client: client, manifests: manifests, notifications: notifications, logger: logger)
             // Back to waiting, unless the process is stopping.
             if Task.isCancelled || Task.isShuttingDownGracefully { return }
             await standby.serve()
@@ -215,13 +238,14 @@ struct ControllerCommand: AsyncParsableCommand {
     /// process shuts down (the group inherits it) or the lease is lost (cancelled). A controller that
     /// cannot start is logged, and so is a server that fails: the controller runs on without it.
     private func lead(
-        client: KubeClient, manifests: (applications: [Application], sets: [ApplicationSet])?, logger: Logger
+        client: KubeClient, manifests: (applications: [Application], sets: [ApplicationSet])?,
+        notifications: NotificationOptions, logger: Logger
     ) async {
         let cache = LiveObjectCache(client: client, logger: logger)
         var services = [ServiceGroupConfiguration.ServiceConfiguration(service: cache, serviceName: "cache")]
         do {
             let controller = try await startController(
-                client: client, cache: cache, manifests: manifests, logger: logger)
+                client: client, cache: cache, manifests: manifests, notifications: notifications, logger: logger)
             services.append(.init(service: controller, serviceName: "controller"))
             if let server = try self.server.server(for: controller, logger: logger) {
                 let logged = FailureLogged(
@@ -238,11 +262,11 @@ struct ControllerCommand: AsyncParsableCommand {
     /// Starts a controller on `client` for the applications the flags name.
     private func startController(
         client: KubeClient, cache: LiveObjectCache, manifests: (applications: [Application], sets: [ApplicationSet])?,
-        logger: Logger
+        notifications: NotificationOptions, logger: Logger
     ) async throws -> ApplicationController {
         let fetcher = try sourceAccess.fetcher(
             client, render: SourceLoader.controllerRendering(memoryLimit: renderMemoryLimit << 20))
-        let configuration = ApplicationController.Configuration(
+        var configuration = ApplicationController.Configuration(
             pollInterval: .seconds(pollInterval), concurrency: concurrency, credentials: try SourceLoader.credentials(),
             verifyKeyring: sourceAccess.verifyKeyring, clusterSecretNamespace: sourceAccess.clusterNamespace,
             resyncInterval: .seconds(resyncInterval), gracePeriod: .seconds(gracePeriod),
@@ -251,6 +275,7 @@ struct ControllerCommand: AsyncParsableCommand {
             namespace: sourceAccess.controllerNamespace ?? ProcessInfo.processInfo.environment["POD_NAMESPACE"]
                 ?? (allNamespaces ? nil : watchNamespace) ?? sourceAccess.clusterNamespace,
             defaultServiceAccount: defaultServiceAccount)
+        configuration.notifications = notifications
         var engine = SyncEngine(client: client)
         engine.hookTimeout = .seconds(hookTimeout)
         let controller = ApplicationController(
@@ -323,6 +348,24 @@ struct ControllerCommand: AsyncParsableCommand {
             }
         }
         return (applications, sets)
+    }
+}
+
+extension ControllerCommand {
+    /// The Providers, Alerts and Secrets of a multi-document YAML file, ready to use; errors name the file and,
+    /// for a document that is not YAML, the line.
+    static func notificationSettings(inFile path: String) throws -> NotificationSettings {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot read \(path): \(error.localizedDescription)")
+        }
+        do {
+            return try NotificationSettings(manifests: try YAMLReader.documents(text).map(\.value))
+        } catch {
+            throw ValidationError("\(path): \(error)")
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MoorCore
 import MoorYAML
+import Notifications
 import Projects
 
 /// `moor install`: prints the manifests that install Moor into a cluster.
@@ -34,15 +35,16 @@ struct InstallCommand: ParsableCommand {
     }
 }
 
-/// The objects `moor install` prints: the Application, ApplicationSet and AppProject CRDs, and the controller's namespace,
-/// service account, RBAC, Deployment (serving the API, webhooks, metrics and UI on port 8080, probed on
-/// `/healthz` and `/readyz`) and the Service in front of that port.
+/// The objects `moor install` prints: the Application, ApplicationSet, AppProject, Provider and Alert CRDs, and the
+/// controller's namespace, service account, RBAC, Deployment (serving the API, webhooks, metrics and UI on port
+/// 8080, probed on `/healthz` and `/readyz`) and the Service in front of that port.
 enum InstallManifests {
     /// The CustomResourceDefinitions.
     static var crds: [JSONValue] {
         [
             Application.customResourceDefinition, Application.applicationSetDefinition,
-            AppProject.customResourceDefinition,
+            AppProject.customResourceDefinition, NotificationProvider.customResourceDefinition,
+            NotificationAlert.customResourceDefinition,
         ]
     }
 

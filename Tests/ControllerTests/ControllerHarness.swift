@@ -30,13 +30,14 @@ struct ControllerHarness {
     /// `allowsLocalSources` is false; it renders with `rendering`; `healthRefreshInterval` and
     /// `projectRefreshInterval` are how long it trusts the health ConfigMaps and the AppProjects it read. The
     /// test namespace is the controller's own (its AppProjects live there, and with
-    /// `credentialSecretsInNamespace` the repository credential Secrets it reads, each time anew).
+    /// `credentialSecretsInNamespace` the repository credential Secrets it reads, each time anew); it sends
+    /// notifications as `notifications` say.
     static func run(
         pollInterval: Duration = .milliseconds(500), clusterSecretsInNamespace: Bool = false,
         credentialSecretsInNamespace: Bool = false,
         resyncInterval: Duration = .seconds(300), fetchesCharts: Bool = false, allowsLocalSources: Bool = true,
         rendering: RenderConfiguration = RenderConfiguration(), healthRefreshInterval: Duration = .seconds(10),
-        projectRefreshInterval: Duration = .seconds(10),
+        projectRefreshInterval: Duration = .seconds(10), notifications: NotificationOptions = NotificationOptions(),
         _ body: (ControllerHarness) async throws -> Void
     ) async throws {
         let cluster = try await TestCluster.shared()
@@ -72,7 +73,8 @@ struct ControllerHarness {
                         rendering: rendering,
                         healthRefreshInterval: healthRefreshInterval, projectRefreshInterval: projectRefreshInterval,
                         repositoryCredentials: credentialSecretsInNamespace
-                            ? .secrets(client: client, namespace: namespace, reuse: .zero) : .none)
+                            ? .secrets(client: client, namespace: namespace, reuse: .zero) : .none,
+                        notifications: notifications)
                 }
                 let controller = newController()
                 await controller.start()
@@ -100,25 +102,28 @@ struct ControllerHarness {
     /// `sourceAdmission` (by default local ones, as the test repositories are `file://` URLs), not started;
     /// with `charts`, it fetches remote charts and chart dependencies through that cache. Its own namespace
     /// (AppProjects, and where Applications may use any project) is `controllerNamespace`; repository
-    /// credentials come from `repositoryCredentials`.
+    /// credentials come from `repositoryCredentials`; notifications are sent as `notifications` say.
     static func controller(
         engine: SyncEngine<KubeClient>, cache: GitSourceCache, charts: ChartCache? = nil, pollInterval: Duration,
         clusterSecretNamespace: String? = nil, controllerNamespace: String? = nil,
         resyncInterval: Duration = .seconds(300),
         sourceAdmission: SourceAdmission = SourceAdmission(allowsLocal: true),
         rendering: RenderConfiguration = RenderConfiguration(), healthRefreshInterval: Duration = .seconds(10),
-        projectRefreshInterval: Duration = .seconds(10), repositoryCredentials: RepositoryCredentialSource = .none
+        projectRefreshInterval: Duration = .seconds(10), repositoryCredentials: RepositoryCredentialSource = .none,
+        notifications: NotificationOptions = NotificationOptions()
     ) -> ApplicationController {
-        ApplicationController(
+        var configuration = ApplicationController.Configuration(
+            pollInterval: pollInterval, backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
+            clusterSecretNamespace: clusterSecretNamespace, resyncInterval: resyncInterval,
+            sourceAdmission: sourceAdmission, healthRefreshInterval: healthRefreshInterval,
+            namespace: controllerNamespace, projectRefreshInterval: projectRefreshInterval)
+        configuration.notifications = notifications
+        return ApplicationController(
             engine: engine,
             fetcher: SourceFetcher(
                 cache: cache, renderer: Renderer(configuration: rendering),
                 charts: charts, repositoryCredentials: repositoryCredentials),
-            configuration: .init(
-                pollInterval: pollInterval, backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)),
-                clusterSecretNamespace: clusterSecretNamespace, resyncInterval: resyncInterval,
-                sourceAdmission: sourceAdmission, healthRefreshInterval: healthRefreshInterval,
-                namespace: controllerNamespace, projectRefreshInterval: projectRefreshInterval))
+            configuration: configuration)
     }
 
     /// An application deploying `app/` of the test repository's `main` into the test namespace.

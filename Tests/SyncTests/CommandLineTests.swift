@@ -369,13 +369,17 @@ struct CommandLineTests {
         let crds = try MoorCommand.run(["install", "--crds-only"])
         #expect(
             try YAMLReader.documents(crds.output).map { $0.value[path: "metadata", "name"] }
-                == ["applications.moor.dev", "applicationsets.moor.dev", "appprojects.moor.dev"])
+                == [
+                    "applications.moor.dev", "applicationsets.moor.dev", "appprojects.moor.dev",
+                    "providers.moor.dev", "alerts.moor.dev",
+                ])
         let install = try MoorCommand.run(["install", "--namespace", "moor-install-test"])
         #expect(install.status == 0)
         let objects = try YAMLReader.documents(install.output).map(\.value)
         #expect(
             objects.compactMap { $0["kind"]?.stringValue } == [
-                "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "Namespace",
+                "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition",
+                "CustomResourceDefinition", "CustomResourceDefinition", "Namespace",
                 "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Deployment", "Service",
             ])
         let cluster = try await TestCluster.shared()

@@ -40,7 +40,8 @@ struct InstallRolesTests {
         let objects = try Self.install(["--impersonation-only"])
         #expect(
             objects.compactMap { $0["kind"]?.stringValue } == [
-                "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition", "Namespace",
+                "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition",
+                "CustomResourceDefinition", "CustomResourceDefinition", "Namespace",
                 "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service",
             ])
         let role = try #require(objects.first { $0["kind"] == "Role" })

@@ -17,21 +17,25 @@ struct ServedController {
     let server: RunningServer
     let namespaces: [String]
 
-    /// Creates `namespaces`, starts a controller (Git cache under `scratch`, polling every `pollInterval`)
-    /// and a server with `configuration`, logging warnings only under `label`.
+    /// Creates `namespaces`, starts a controller (Git cache under `scratch`, polling every `pollInterval`,
+    /// sending `notifications`) and a server with `configuration`, logging warnings only under `label`.
     static func start(
         _ options: Options, scratch: URL, label: String, namespaces: [String], pollInterval: Duration = .seconds(600),
-        concurrency: Int = 4, configuration: MoorServer.Configuration
+        concurrency: Int = 4, notifications: NotificationOptions = NotificationOptions(),
+        configuration: MoorServer.Configuration
     ) async throws -> ServedController {
         let admin = try KubeClient(kubeconfig: [options.kubeconfig])
         for space in namespaces { _ = try await admin.apply(namespaceObject(space), fieldManager: "bench") }
         var logger = Logger(label: label)
         logger.logLevel = .warning
         let client = try KubeClient(kubeconfig: [options.kubeconfig])
+        var controllerConfiguration = ApplicationController.Configuration(
+            pollInterval: pollInterval, concurrency: concurrency)
+        controllerConfiguration.notifications = notifications
         let controller = ApplicationController(
             engine: SyncEngine(client: client, logger: logger),
             fetcher: SourceFetcher(cache: try GitSourceCache(directory: scratch.appendingPathComponent("cache").path)),
-            configuration: .init(pollInterval: pollInterval, concurrency: concurrency), logger: logger)
+            configuration: controllerConfiguration, logger: logger)
         await controller.start()
         let server = try await MoorServer(controller: controller, configuration: configuration, logger: logger).start()
         return ServedController(

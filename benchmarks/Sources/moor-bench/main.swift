@@ -1,5 +1,6 @@
 // moor-bench: measures Moor against a public peer on the same control plane, alternating runs,
-// and prints both medians and their ratio. Usage: moor-bench apply|sync|render|controller|webhook|preview|api|charts|health
+// and prints both medians and their ratio. Usage:
+//   moor-bench apply|sync|render|controller|webhook|preview|api|charts|health|notify
 //   [--objects N] [--runs R] [--parallel P] [--kubeconfig FILE] [--apps N] [--poll S] [--steady S] [--concurrency C] [--resync S]
 //   [--kubectl-processes 2,4,8]
 import Foundation
@@ -56,13 +57,14 @@ case "webhook": try await benchWebhook(options)
 case "preview": try await benchPreview(options)
 case "api": try await benchAPI(options)
 case "charts": try await benchCharts(options)
+case "notify": try await benchNotify(options)
 case "health":
     // 10,000 objects unless given.
     var healthOptions = options
     if !CommandLine.arguments.contains("--objects") { healthOptions.objects = 10_000 }
     try await benchHealth(healthOptions)
 default:
-    let known = "apply, sync, render, controller, webhook, api, charts, health"
+    let known = "apply, sync, render, controller, webhook, api, charts, health, notify"
     FileHandle.standardError.write(Data("unknown benchmark \(options.benchmark); known: \(known)\n".utf8))
     exit(2)
 }

@@ -1,0 +1,88 @@
+public import MoorCore
+
+extension NotificationProvider {
+    /// The CustomResourceDefinition of `providers.moor.dev`, with an OpenAPI schema of the fields Moor reads;
+    /// the same text is published as `deploy/crds/providers.moor.dev.yaml`.
+    public static var customResourceDefinition: JSONValue {
+        let string: JSONValue = ["type": "string"]
+        let spec: JSONValue = [
+            "type": "object", "required": ["type"],
+            "properties": [
+                "type": ["type": "string", "enum": .array(ProviderType.allCases.map { .string($0.rawValue) })],
+                "address": string, "channel": string, "username": string,
+                "secretRef": ["type": "object", "required": ["name"], "properties": ["name": string]],
+                "suspend": ["type": "boolean"],
+            ],
+        ]
+        return NotificationResources.definition(kind: kind, plural: "providers", spec: spec)
+    }
+}
+
+extension NotificationAlert {
+    /// The CustomResourceDefinition of `alerts.moor.dev`, with an OpenAPI schema of the fields Moor reads; the
+    /// same text is published as `deploy/crds/alerts.moor.dev.yaml`.
+    public static var customResourceDefinition: JSONValue {
+        let string: JSONValue = ["type": "string"]
+        let stringList: JSONValue = ["type": "array", "items": string]
+        let source: JSONValue = [
+            "type": "object", "required": ["kind"],
+            "properties": [
+                "kind": ["type": "string", "enum": .array([.string(Application.kind)])], "name": string,
+                "namespace": string,
+                "matchLabels": ["type": "object", "additionalProperties": string],
+            ],
+        ]
+        let spec: JSONValue = [
+            "type": "object", "required": ["providerRef", "eventSources"],
+            "properties": [
+                "providerRef": ["type": "object", "required": ["name"], "properties": ["name": string]],
+                "eventSeverity": [
+                    "type": "string", "enum": .array(NotificationSeverity.allCases.map { .string($0.rawValue) }),
+                ],
+                "eventSources": ["type": "array", "items": source],
+                "events": [
+                    "type": "array",
+                    "items": [
+                        "type": "string", "enum": .array(NotificationEventKind.allCases.map { .string($0.rawValue) }),
+                    ],
+                ],
+                "inclusionList": stringList, "exclusionList": stringList, "suspend": ["type": "boolean"],
+            ],
+        ]
+        return NotificationResources.definition(kind: kind, plural: "alerts", spec: spec)
+    }
+}
+
+/// What the notification CRDs share.
+enum NotificationResources {
+    /// A namespaced `moor.dev/v1alpha1` CustomResourceDefinition of `kind` with `spec`'s schema and a free status.
+    static func definition(kind: String, plural: String, spec: JSONValue) -> JSONValue {
+        let string: JSONValue = ["type": "string"]
+        return [
+            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": ["name": .string("\(plural).\(Application.group)")],
+            "spec": [
+                "group": .string(Application.group), "scope": "Namespaced",
+                "names": [
+                    "kind": .string(kind), "listKind": .string("\(kind)List"), "plural": .string(plural),
+                    "singular": .string(kind.lowercased()),
+                ],
+                "versions": [
+                    [
+                        "name": "v1alpha1", "served": true, "storage": true,
+                        "schema": [
+                            "openAPIV3Schema": [
+                                "type": "object",
+                                "properties": [
+                                    "apiVersion": string, "kind": string, "metadata": ["type": "object"],
+                                    "spec": spec,
+                                    "status": ["type": "object", "x-kubernetes-preserve-unknown-fields": true],
+                                ],
+                            ]
+                        ],
+                    ]
+                ],
+            ],
+        ]
+    }
+}
