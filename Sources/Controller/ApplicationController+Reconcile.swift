@@ -162,13 +162,14 @@ extension ApplicationController {
         guard var managed = registry[name] else { return }
         var status = managed.status
         update(&status)
-        notifyTransitions(name, from: managed.status, to: status)
         if status.differs(from: managed.status) {
             status.reconciledAt = clock.date
             publish(Snapshot(application: managed.application, status: status))
         }
+        let previous = managed.status
         managed.status = status
         registry[name]?.status = status
+        notifyTransitions(name, from: previous, to: status)
         guard case .resource(let ref) = managed.origin, status.differs(from: managed.written) else { return }
         // The first write after a (re)start sends the history only when this controller extended it,
         // and the operation only when it has one: the resource's own may hold what `moor app sync` or

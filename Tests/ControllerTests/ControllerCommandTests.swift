@@ -56,4 +56,19 @@ struct ControllerCommandTests {
         #expect(run.error.contains("\(file.path):1:"), "\(run.error)")
         #expect(run.error.contains("spec.source is required"), "\(run.error)")
     }
+
+    @Test("a notifications file with an unusable Provider is refused, naming the file and what to fix")
+    func unusableNotificationsFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("moor-notify-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let apps = directory.appendingPathComponent("apps.yaml")
+        try Data().write(to: apps)
+        let notifications = directory.appendingPathComponent("notifications.yaml")
+        try Data("apiVersion: moor.dev/v1alpha1\nkind: Provider\nmetadata: {name: gh}\nspec: {type: github}\n".utf8)
+            .write(to: notifications)
+        let run = try MoorCommand.run(["controller", "--apps", apps.path, "--notifications-file", notifications.path])
+        #expect(run.status != 0)
+        #expect(run.error.contains("\(notifications.path): Provider gh: spec.secretRef is missing"), "\(run.error)")
+    }
 }

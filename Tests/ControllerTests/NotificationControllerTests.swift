@@ -110,4 +110,36 @@ struct NotificationControllerTests {
             #expect(states.allSatisfy { $0["context"] == .string(name) })
         }
     }
+
+    @Test(
+        "drift healed by self-heal is delivered as DriftDetected then DriftHealed; the heal's own sync is not sent again"
+    )
+    func driftHealed() async throws {
+        let receiver = try await HTTPReceiver.start()
+        let settings = NotificationSettings(
+            providers: [NotificationProvider(name: "hook", type: .generic, address: receiver.url)],
+            alerts: [NotificationAlert(name: "all", providerName: "hook", eventSources: [.init()])], secrets: [:])
+        do {
+            try await ControllerHarness.run(
+                pollInterval: .seconds(600), notifications: NotificationOptions(source: .settings(settings))
+            ) { harness in
+                try await harness.repository.commit(
+                    "first", files: ["app/a.yaml": ControllerHarness.configMap("a", "git")])
+                try await harness.controller.manage([
+                    harness.application("heal", automated: AutomatedSync(selfHeal: true))
+                ])
+                try await harness.eventually("the commit is applied") { try await harness.value(of: "a") == "git" }
+                _ = try await receiver.requests(atLeast: 2)
+                try await harness.edit("a", to: "by hand")
+                let reasons = try await receiver.requests(atLeast: 4).map {
+                    try JSONValue(parsing: $0.body)["reason"]?.stringValue
+                }
+                #expect(reasons == ["SyncStarted", "SyncSucceeded", "DriftDetected", "DriftHealed"])
+            }
+        } catch {
+            await receiver.stop()
+            throw error
+        }
+        await receiver.stop()
+    }
 }
