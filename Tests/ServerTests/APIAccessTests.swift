@@ -91,7 +91,7 @@ struct APIAccessTests {
             #expect(
                 session.json == [
                     "name": "limited", "role": "operator", "applications": ["team-a-*"], "projects": .null,
-                    "can": ["sync": true, "refresh": true, "rollback": true],
+                    "can": ["sync": true, "refresh": true, "rollback": true, "preview": true],
                 ])
         }
     }
