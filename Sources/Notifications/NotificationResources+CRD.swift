@@ -14,7 +14,7 @@ extension NotificationProvider {
                 "suspend": ["type": "boolean"],
             ],
         ]
-        return NotificationResources.definition(kind: kind, plural: "providers", spec: spec)
+        return ResourceDefinition.namespaced(kind: kind, plural: "providers", spec: spec)
     }
 }
 
@@ -49,40 +49,6 @@ extension NotificationAlert {
                 "inclusionList": stringList, "exclusionList": stringList, "suspend": ["type": "boolean"],
             ],
         ]
-        return NotificationResources.definition(kind: kind, plural: "alerts", spec: spec)
-    }
-}
-
-/// What the notification CRDs share.
-enum NotificationResources {
-    /// A namespaced `moor.dev/v1alpha1` CustomResourceDefinition of `kind` with `spec`'s schema and a free status.
-    static func definition(kind: String, plural: String, spec: JSONValue) -> JSONValue {
-        let string: JSONValue = ["type": "string"]
-        return [
-            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-            "metadata": ["name": .string("\(plural).\(Application.group)")],
-            "spec": [
-                "group": .string(Application.group), "scope": "Namespaced",
-                "names": [
-                    "kind": .string(kind), "listKind": .string("\(kind)List"), "plural": .string(plural),
-                    "singular": .string(kind.lowercased()),
-                ],
-                "versions": [
-                    [
-                        "name": "v1alpha1", "served": true, "storage": true,
-                        "schema": [
-                            "openAPIV3Schema": [
-                                "type": "object",
-                                "properties": [
-                                    "apiVersion": string, "kind": string, "metadata": ["type": "object"],
-                                    "spec": spec,
-                                    "status": ["type": "object", "x-kubernetes-preserve-unknown-fields": true],
-                                ],
-                            ]
-                        ],
-                    ]
-                ],
-            ],
-        ]
+        return ResourceDefinition.namespaced(kind: kind, plural: "alerts", spec: spec)
     }
 }

@@ -48,30 +48,7 @@ extension AppProject {
                 "roles": ["type": "array", "items": free], "signatureKeys": ["type": "array", "items": free],
             ],
         ]
-        return [
-            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-            "metadata": ["name": "appprojects.moor.dev"],
-            "spec": [
-                "group": .string(Application.group), "scope": "Namespaced",
-                "names": [
-                    "kind": .string(kind), "listKind": "AppProjectList", "plural": "appprojects",
-                    "singular": "appproject", "shortNames": ["appproj", "appprojs"],
-                ],
-                "versions": [
-                    [
-                        "name": "v1alpha1", "served": true, "storage": true,
-                        "schema": [
-                            "openAPIV3Schema": [
-                                "type": "object",
-                                "properties": [
-                                    "apiVersion": string, "kind": string, "metadata": ["type": "object"],
-                                    "spec": spec, "status": free,
-                                ],
-                            ]
-                        ],
-                    ]
-                ],
-            ],
-        ]
+        return ResourceDefinition.namespaced(
+            kind: kind, plural: "appprojects", shortNames: ["appproj", "appprojs"], spec: spec)
     }
 }
