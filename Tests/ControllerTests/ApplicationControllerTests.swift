@@ -158,10 +158,12 @@ struct ApplicationControllerTests {
     @Test("a refused prune is reported once and not synced again until a new commit")
     func refusedPrune() async throws {
         try await Harness.run { harness in
+            // Unique: the cache watches every namespace, and a rerun's leftovers would count as this one's.
+            let name = "capped-\(harness.namespace)"
             let files = Dictionary(
                 uniqueKeysWithValues: ["a", "b", "c", "d"].map { ("app/\($0).yaml", Harness.configMap($0, "1")) })
             try await harness.repository.commit("four", files: files)
-            try await harness.controller.manage([harness.application("capped", automated: AutomatedSync(prune: true))])
+            try await harness.controller.manage([harness.application(name, automated: AutomatedSync(prune: true))])
             try await harness.eventually("all four are applied") { try await harness.value(of: "d") == "1" }
             // A comparison made while the live-object cache still lacks some of them would see their
             // creation later as a change to the cluster, which lifts a refusal: wait until it has all four.
@@ -173,18 +175,23 @@ struct ApplicationControllerTests {
             }
             try await harness.repository.commit("drop three", files: ["app/a.yaml": Harness.configMap("a", "2")])
             try await harness.eventually("the prune is refused") {
-                await harness.controller.status(of: "capped")?.conditions.first?.message.contains("prune refused")
+                await harness.controller.status(of: name)?.conditions.first?.message.contains("prune refused")
                     == true
             }
             #expect(try await harness.value(of: "a") == "2", "the rest of the sync applied")
+            // A change the live-object cache reports late (on a loaded machine, one of the four seen only
+            // now) is a change to the cluster and lifts the refusal once; after that nothing retries.
+            let refused = await harness.controller.statistics().syncs
+            try await harness.waitForReconciles(3)
             let syncs = await harness.controller.statistics().syncs
+            #expect(syncs <= refused + 1, "at most one retry, lifted by a late change from the cache")
             try await harness.waitForReconciles(3)
             #expect(await harness.controller.statistics().syncs == syncs, "no retry of the refused sync")
             #expect(try await harness.value(of: "d") == "1")
 
             try await harness.repository.commit("restore", files: files)
             try await harness.eventually("the next commit syncs, and the condition clears") {
-                await harness.controller.status(of: "capped")?.conditions.isEmpty == true
+                await harness.controller.status(of: name)?.conditions.isEmpty == true
             }
             #expect(await harness.controller.statistics().syncs > syncs)
         }
