@@ -78,22 +78,52 @@ extension ApplicationController {
     /// Hands a `kind` event about application `name` to the notifier, if any, and returns at once (never
     /// waits for a delivery). Its revision and commit are `fetched`'s, else the status's revision with the
     /// commit of the history entry of that revision.
-    func notify(_ name: String, _ kind: NotificationEventKind, _ message: String, fetched: SourceFetcher.Fetched? = nil)
-    {
+    /// `adjust` changes the event before it is handed over.
+    func notify(
+        _ name: String, _ kind: NotificationEventKind, _ message: String, fetched: SourceFetcher.Fetched? = nil,
+        adjust: (inout NotificationEvent) -> Void = { _ in }
+    ) {
         guard let notifier = notifications.notifier, let managed = registry[name] else { return }
         if kind == .driftDetected { notifications.drifted.insert(name) }
         let revision = fetched?.revision ?? managed.status.sync.revision
         let entry = managed.status.history.first { $0.revision == revision }
         let commit = fetched?.commit
-        notifier.notify(
-            NotificationEvent(
-                kind: kind, application: name, namespace: home(of: name), labels: managed.labels, revision: revision,
-                commitSubject: commit?.subject ?? entry?.subject ?? "",
-                commitAuthor: commit.map { "\($0.authorName) <\($0.authorEmail)>" } ?? entry?.author ?? "",
-                message: message, repoURL: managed.application.spec.allSources.first?.repoURL ?? "",
-                url: notifications.externalURL.map { NotificationEvent.link(externalURL: $0, application: name) },
-                timestamp: clock.date))
+        var event = NotificationEvent(
+            kind: kind, application: name, namespace: home(of: name), labels: managed.labels, revision: revision,
+            commitSubject: commit?.subject ?? entry?.subject ?? "",
+            commitAuthor: commit.map(Self.author) ?? entry?.author ?? "", message: message,
+            repoURL: managed.application.spec.allSources.first?.repoURL ?? "",
+            url: notifications.externalURL.map { NotificationEvent.link(externalURL: $0, application: name) },
+            timestamp: clock.date)
+        adjust(&event)
+        notifier.notify(event)
     }
+
+    /// Notifies each application `preview` touches that it was previewed as pull request `number` of the
+    /// preview's repository: `Previewed`, or `PreviewFailed` when its render or comparison failed, with the
+    /// pull request's head commit as the revision, the outcome's summary as the message, the diff as the
+    /// details and — with an external URL — the preview's page in the web UI as the link. Returns at once.
+    public func notifyPreview(_ preview: Preview, pullRequest number: Int) {
+        guard notifications.notifier != nil else { return }
+        let link = notifications.externalURL.map {
+            NotificationEvent.link(externalURL: $0, repository: preview.request.repository, pullRequest: number)
+        }
+        for application in preview.applications {
+            let kind: NotificationEventKind
+            if case .failed = application.outcome { kind = .previewFailed } else { kind = .previewed }
+            notify(application.name, kind, application.summary) { event in
+                event.revision = preview.commit?.sha ?? ""
+                event.commitSubject = preview.commit?.subject ?? ""
+                event.commitAuthor = preview.commit.map(Self.author) ?? ""
+                event.url = link
+                event.pullRequest = number
+                event.details = application.diff
+            }
+        }
+    }
+
+    /// A commit's author as events name it: `Name <email>`.
+    private static func author(_ commit: GitCommit) -> String { "\(commit.authorName) <\(commit.authorEmail)>" }
 
     /// Notifies what changed from `old` to `new`, the status of `name`: health became `Degraded`, or went from
     /// `Degraded` back to `Healthy`; the application is in sync again after reported drift.

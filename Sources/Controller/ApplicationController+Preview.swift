@@ -60,6 +60,30 @@ extension ApplicationController {
         public var changedPaths: [String]
         /// What came of it.
         public var outcome: Outcome
+
+        /// What came of it in one line: `2 objects would change (OutOfSync): ConfigMap shop/a, Deployment
+        /// shop/web`, `nothing would change (Synced)`, or `preview failed: <why>`.
+        public var summary: String {
+            switch outcome {
+            case .failed(let message):
+                return "preview failed: \(message)"
+            case .compared(let sync, let objects):
+                guard !objects.isEmpty else { return "nothing would change (\(sync.rawValue))" }
+                let count = objects.count == 1 ? "1 object" : "\(objects.count) objects"
+                return "\(count) would change (\(sync.rawValue)): "
+                    + objects.map { "\($0.ref)" }.joined(separator: ", ")
+            }
+        }
+
+        /// Every object that would change, each as a `  <state>: <ref>` line followed by its diff; empty when
+        /// nothing would change or the preview failed.
+        public var diff: String {
+            guard case .compared(_, let objects) = outcome else { return "" }
+            return objects.map { object in
+                let diff = object.diff.hasSuffix("\n") ? object.diff : object.diff + "\n"
+                return "  \(object.state.rawValue): \(object.ref)\n" + diff
+            }.joined()
+        }
     }
 
     /// Previews `request` for the registered applications of its repository, on their destination

@@ -11,14 +11,14 @@ public enum CommitState: String, Sendable, Hashable {
     /// The commit failed to sync, or its application is degraded.
     case failure
 
-    /// The state `kind` sets: `pending` when a sync starts, `success` when it succeeds or health recovers,
-    /// `failure` when it fails, errs or is refused a prune, or health degrades; `nil` for drift and rollback,
-    /// which say nothing about the commit.
+    /// The state `kind` sets: `pending` when a sync starts, `success` when it succeeds or health recovers
+    /// or a preview is made, `failure` when it fails, errs or is refused a prune, health degrades or a
+    /// preview fails; `nil` for drift and rollback, which say nothing about the commit.
     public init?(_ kind: NotificationEventKind) {
         switch kind {
         case .syncStarted: self = .pending
-        case .syncSucceeded, .healthRecovered: self = .success
-        case .syncFailed, .syncError, .pruneRefused, .healthDegraded: self = .failure
+        case .syncSucceeded, .healthRecovered, .previewed: self = .success
+        case .syncFailed, .syncError, .pruneRefused, .healthDegraded, .previewFailed: self = .failure
         case .driftDetected, .driftHealed, .rollback: return nil
         }
     }
@@ -67,53 +67,60 @@ public struct CommitStatusRepository: Sendable, Hashable {
     }
 }
 
-extension NotificationRequest {
-    /// The longest description GitHub accepts.
-    static let descriptionLimit = 140
+/// The API of the Git host a `github`, `gitlab` or `gitea` provider posts to, for one repository.
+struct GitHostAPI {
+    /// The provider type.
+    let type: NotificationProvider.ProviderType
+    /// The API's base URL, its `/api/v4` or `/api/v1` included.
+    let base: String
+    /// The repository.
+    let repository: CommitStatusRepository
+    /// The authentication headers.
+    let headers: [String: String]
 
-    /// The commit status `endpoint` (a `github`, `gitlab` or `gitea` provider) posts for `event`, with the
-    /// application's name as the context; `nil` when the event sets no state, its revision is not a full
-    /// commit SHA, or the repository cannot be read from `repoURL`.
-    static func commitStatus(_ event: NotificationEvent, endpoint: ProviderEndpoint) -> NotificationRequest? {
-        guard let state = CommitState(event.kind), isCommitSHA(event.revision),
-            let repository = CommitStatusRepository(repoURL: event.repoURL)
-        else { return nil }
-        let base = endpoint.address.hasSuffix("/") ? String(endpoint.address.dropLast()) : endpoint.address
-        let description = String((event.message.isEmpty ? event.kind.rawValue : event.message).prefix(descriptionLimit))
-        var body: JSONValue = ["state": .string(state.rawValue), "description": .string(description)]
-        if let url = event.url { body["target_url"] = .string(url) }
+    /// The API `endpoint` posts to for `repoURL`; `nil` for another provider type or a repository that
+    /// cannot be read from `repoURL`.
+    init?(endpoint: ProviderEndpoint, repoURL: String) {
+        guard let repository = CommitStatusRepository(repoURL: repoURL) else { return nil }
+        let address = endpoint.address.hasSuffix("/") ? String(endpoint.address.dropLast()) : endpoint.address
         switch endpoint.provider.type {
         case .github:
-            let (owner, name) = repository.ownerAndName
-            body["context"] = .string(event.application)
-            let api = base == "https://github.com" ? "https://api.github.com" : base
-            return NotificationRequest(
-                url: "\(api)/repos/\(escaped(owner))/\(escaped(name))/statuses/\(event.revision)", json: body,
-                headers: [
-                    "Authorization": "Bearer \(endpoint.token)", "Accept": "application/vnd.github+json",
-                    "X-GitHub-Api-Version": "2022-11-28",
-                ])
+            base = address == "https://github.com" ? "https://api.github.com" : address
+            headers = [
+                "Authorization": "Bearer \(endpoint.token)", "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": "2022-11-28",
+            ]
         case .gitlab:
-            body["state"] = .string(state.gitLabName)
-            body["name"] = .string(event.application)
-            let project = repository.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            return NotificationRequest(
-                url: "\(apiBase(base, suffix: "/api/v4"))/projects/\(project)/statuses/\(event.revision)", json: body,
-                headers: ["PRIVATE-TOKEN": endpoint.token])
+            base = Self.apiBase(address, suffix: "/api/v4")
+            headers = ["PRIVATE-TOKEN": endpoint.token]
         case .gitea:
-            let (owner, name) = repository.ownerAndName
-            body["context"] = .string(event.application)
-            return NotificationRequest(
-                url: "\(apiBase(base, suffix: "/api/v1"))/repos/\(escaped(owner))/\(escaped(name))/statuses/"
-                    + event.revision, json: body, headers: ["Authorization": "token \(endpoint.token)"])
+            base = Self.apiBase(address, suffix: "/api/v1")
+            headers = ["Authorization": "token \(endpoint.token)"]
         case .generic, .genericHMAC, .slack, .msteams:
             return nil
         }
+        type = endpoint.provider.type
+        self.repository = repository
     }
 
-    /// Whether `revision` is a full commit SHA (40 or 64 lowercase hex digits).
-    static func isCommitSHA(_ revision: String) -> Bool {
-        [40, 64].contains(revision.count) && revision.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    /// The repository's API URL: `/repos/{owner}/{repo}`, or GitLab's `/projects/{url-encoded path}`.
+    var repositoryURL: String {
+        guard type != .gitlab else {
+            let project = repository.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            return "\(base)/projects/\(project)"
+        }
+        let (owner, name) = repository.ownerAndName
+        return "\(base)/repos/\(Self.escaped(owner))/\(Self.escaped(name))"
+    }
+
+    /// Where the status of commit `sha` is posted.
+    func statusURL(_ sha: String) -> String { "\(repositoryURL)/statuses/\(sha)" }
+
+    /// Where a comment on pull request `number` is posted: its issue's comments, or a GitLab merge
+    /// request's notes.
+    func commentURL(_ number: Int) -> String {
+        type == .gitlab
+            ? "\(repositoryURL)/merge_requests/\(number)/notes" : "\(repositoryURL)/issues/\(number)/comments"
     }
 
     /// `base` with the API path `suffix` appended, unless it ends with it already.
@@ -124,5 +131,36 @@ extension NotificationRequest {
     /// `component` percent-encoded for one path segment.
     private static func escaped(_ component: String) -> String {
         component.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? component
+    }
+}
+
+extension NotificationRequest {
+    /// The longest description GitHub accepts.
+    static let descriptionLimit = 140
+
+    /// The commit status `endpoint` (a `github`, `gitlab` or `gitea` provider) posts for `event`, with the
+    /// application's name as the context (`<name> (preview)` for a preview, so that it never replaces the
+    /// status of a sync of the same commit); `nil` when the event sets no state, its revision is not a full
+    /// commit SHA, or the repository cannot be read from `repoURL`.
+    static func commitStatus(_ event: NotificationEvent, endpoint: ProviderEndpoint) -> NotificationRequest? {
+        guard let state = CommitState(event.kind), isCommitSHA(event.revision),
+            let api = GitHostAPI(endpoint: endpoint, repoURL: event.repoURL)
+        else { return nil }
+        let description = String((event.message.isEmpty ? event.kind.rawValue : event.message).prefix(descriptionLimit))
+        let context = event.kind.isPreview ? "\(event.application) (preview)" : event.application
+        var body: JSONValue = ["state": .string(state.rawValue), "description": .string(description)]
+        if let url = event.url { body["target_url"] = .string(url) }
+        if api.type == .gitlab {
+            body["state"] = .string(state.gitLabName)
+            body["name"] = .string(context)
+        } else {
+            body["context"] = .string(context)
+        }
+        return NotificationRequest(url: api.statusURL(event.revision), json: body, headers: api.headers)
+    }
+
+    /// Whether `revision` is a full commit SHA (40 or 64 lowercase hex digits).
+    static func isCommitSHA(_ revision: String) -> Bool {
+        [40, 64].contains(revision.count) && revision.allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
 }

@@ -23,14 +23,22 @@ public enum NotificationEventKind: String, Sendable, Hashable, CaseIterable {
     case rollback = "Rollback"
     /// A sync kept objects it would have pruned: deleting them exceeds the prune cap.
     case pruneRefused = "PruneRefused"
+    /// A pull request's head was rendered and compared with the live cluster (whether or not anything
+    /// would change).
+    case previewed = "Previewed"
+    /// A pull request's head could not be rendered or compared.
+    case previewFailed = "PreviewFailed"
 
     /// `error` for what needs attention (failures, degraded health, drift, refusals), `info` otherwise.
     public var severity: NotificationSeverity {
         switch self {
-        case .syncFailed, .healthDegraded, .driftDetected, .syncError, .pruneRefused: .error
-        case .syncStarted, .syncSucceeded, .healthRecovered, .driftHealed, .rollback: .info
+        case .syncFailed, .healthDegraded, .driftDetected, .syncError, .pruneRefused, .previewFailed: .error
+        case .syncStarted, .syncSucceeded, .healthRecovered, .driftHealed, .rollback, .previewed: .info
         }
     }
+
+    /// Whether the event is about a pull request's preview rather than the application's target revision.
+    public var isPreview: Bool { self == .previewed || self == .previewFailed }
 }
 
 /// How serious an event is, as Flux's Alert `eventSeverity` names it.
@@ -66,8 +74,14 @@ public struct NotificationEvent: Sendable, Hashable {
     public var message: String
     /// The repository of the application's (first) source, for commit statuses.
     public var repoURL: String
-    /// The application's page in the web UI, when the server's external URL is configured.
+    /// The application's page in the web UI (for a preview, the pull request's), when the server's external
+    /// URL is configured.
     public var url: String?
+    /// The pull request a preview event is about; `nil` for the other events.
+    public var pullRequest: Int?
+    /// What a preview would change, object by object (`moor diff`'s text, Secret values masked), for
+    /// receivers with room for it (a pull-request comment); empty for the other events.
+    public var details: String
     /// When it happened.
     public var timestamp: Date
 
@@ -75,7 +89,7 @@ public struct NotificationEvent: Sendable, Hashable {
     public init(
         kind: NotificationEventKind, application: String, namespace: String, labels: [String: String] = [:],
         revision: String = "", commitSubject: String = "", commitAuthor: String = "", message: String,
-        repoURL: String = "", url: String? = nil, timestamp: Date
+        repoURL: String = "", url: String? = nil, pullRequest: Int? = nil, details: String = "", timestamp: Date
     ) {
         self.kind = kind
         self.application = application
@@ -87,19 +101,35 @@ public struct NotificationEvent: Sendable, Hashable {
         self.message = message
         self.repoURL = repoURL
         self.url = url
+        self.pullRequest = pullRequest
+        self.details = details
         self.timestamp = timestamp
     }
 
-    /// What makes two events the same for de-duplication: the kind, the application and the revision.
+    /// What makes two events the same for de-duplication: the kind, the application, the revision and the
+    /// pull request.
     public var deduplicationKey: DeduplicationKey {
-        DeduplicationKey(kind: kind, application: application, revision: revision)
+        DeduplicationKey(kind: kind, application: application, revision: revision, pullRequest: pullRequest)
     }
 
     /// The web UI's page of application `name` under `externalURL` (`<url>/#/applications/<name>`).
     public static func link(externalURL: String, application name: String) -> String {
-        let base = externalURL.hasSuffix("/") ? String(externalURL.dropLast()) : externalURL
         let escaped = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name
-        return "\(base)/#/applications/\(escaped)"
+        return "\(base(externalURL))/#/applications/\(escaped)"
+    }
+
+    /// The web UI's page of the preview of pull request `number` of `repository` (as the webhook named it)
+    /// under `externalURL` (`<url>/#/previews/<repository, escaped>/<number>`).
+    public static func link(externalURL: String, repository: String, pullRequest number: Int) -> String {
+        // Every character but RFC 3986's unreserved ones escaped, as the web UI's encodeURIComponent does.
+        let unreserved = CharacterSet(
+            charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        let escaped = repository.addingPercentEncoding(withAllowedCharacters: unreserved) ?? repository
+        return "\(base(externalURL))/#/previews/\(escaped)/\(number)"
+    }
+
+    private static func base(_ externalURL: String) -> String {
+        externalURL.hasSuffix("/") ? String(externalURL.dropLast()) : externalURL
     }
 }
 
@@ -111,4 +141,6 @@ public struct DeduplicationKey: Sendable, Hashable {
     public var application: String
     /// The revision.
     public var revision: String
+    /// The pull request of a preview.
+    public var pullRequest: Int?
 }

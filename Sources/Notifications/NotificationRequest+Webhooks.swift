@@ -4,12 +4,14 @@ internal import MoorCore
 extension NotificationRequest {
     /// The body of a `generic` or `generic-hmac` webhook: the event in Flux's event shape
     /// (`involvedObject`, `severity`, `timestamp`, `message`, `reason`, `metadata`, `reportingController`),
-    /// `metadata` holding `revision`, `commitSubject`, `commitAuthor` and `url` when known.
+    /// `metadata` holding `revision`, `commitSubject`, `commitAuthor`, `url` and (for a preview) `pullRequest`
+    /// when known.
     static func generic(_ event: NotificationEvent) -> JSONValue {
         var metadata = JSONObject()
         for (key, value) in [
             ("revision", event.revision), ("commitSubject", event.commitSubject),
             ("commitAuthor", event.commitAuthor), ("url", event.url ?? ""),
+            ("pullRequest", event.pullRequest.map(String.init) ?? ""),
         ] where !value.isEmpty {
             metadata[key] = .string(value)
         }

@@ -50,14 +50,21 @@ public struct NotificationRequest: Sendable, Hashable {
         }
     }
 
+    /// Every request `endpoint` sends for `event`: the one ``init(event:endpoint:)`` builds and, for a preview
+    /// sent to a Git host, the comment on its pull request (``pullRequestComment(_:endpoint:)``).
+    public static func requests(for event: NotificationEvent, endpoint: ProviderEndpoint) -> [NotificationRequest] {
+        [NotificationRequest(event: event, endpoint: endpoint), pullRequestComment(event, endpoint: endpoint)]
+            .compactMap { $0 }
+    }
+
     /// The title of an event: `<application>: <kind>`.
     static func title(_ event: NotificationEvent) -> String { "\(event.application): \(event.kind.rawValue)" }
 
-    /// The revision, commit and link of an event as name–value pairs, the empty ones left out.
+    /// The revision, commit, pull request and link of an event as name–value pairs, the empty ones left out.
     static func facts(_ event: NotificationEvent) -> [(name: String, value: String)] {
         [
             ("revision", event.revision), ("commit", event.commitSubject), ("author", event.commitAuthor),
-            ("url", event.url ?? ""),
+            ("pull request", event.pullRequest.map { "#\($0)" } ?? ""), ("url", event.url ?? ""),
         ].filter { !$0.1.isEmpty }
     }
 

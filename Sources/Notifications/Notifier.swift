@@ -132,17 +132,23 @@ public actor Notifier {
         }
         let current = await settings()
         for endpoint in current.deliveries(for: event) {
-            guard let request = NotificationRequest(event: event, endpoint: endpoint) else { continue }
-            let type = endpoint.provider.type
-            guard queues.values.reduce(0, { $0 + $1.count }) < policy.queueCapacity else {
-                counts.dropped[type, default: 0] += 1
-                log("dropping a notification: too many wait for delivery", endpoint, event, reason: nil)
-                continue
+            for request in NotificationRequest.requests(for: event, endpoint: endpoint) {
+                enqueue(request, endpoint, event)
             }
-            let key = NotificationSettings.key(endpoint.provider.namespace, endpoint.provider.name)
-            queues[key, default: []].append(Pending(request: request, endpoint: endpoint, event: event))
-            if workers[key] == nil { workers[key] = Task { await self.drain(key) } }
         }
+    }
+
+    /// Queues `request` for `endpoint`'s provider, unless too many wait.
+    private func enqueue(_ request: NotificationRequest, _ endpoint: ProviderEndpoint, _ event: NotificationEvent) {
+        let type = endpoint.provider.type
+        guard queues.values.reduce(0, { $0 + $1.count }) < policy.queueCapacity else {
+            counts.dropped[type, default: 0] += 1
+            log("dropping a notification: too many wait for delivery", endpoint, event, reason: nil)
+            return
+        }
+        let key = NotificationSettings.key(endpoint.provider.namespace, endpoint.provider.name)
+        queues[key, default: []].append(Pending(request: request, endpoint: endpoint, event: event))
+        if workers[key] == nil { workers[key] = Task { await self.drain(key) } }
     }
 
     /// Delivers the requests waiting for provider `key`, in order, until none is left.

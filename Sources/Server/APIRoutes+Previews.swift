@@ -45,7 +45,9 @@ extension APIRoutes {
             }
             let number = try body.int("number")
             let preview = await controller.preview(.init(repository: repository, revision: revision))
-            if let number { await previews.put(preview, number: number) }
+            if let number, await previews.put(preview, number: number) {
+                await controller.notifyPreview(preview, pullRequest: number)
+            }
             logger.info(
                 "preview requested",
                 metadata: [

@@ -26,6 +26,8 @@ protocol ApplicationService: Sendable {
     /// What `request`'s revision would change in the live clusters, for the applications of its repository
     /// whose watched paths it touches.
     func preview(_ request: ApplicationController.PreviewRequest) async -> ApplicationController.Preview
+    /// Sends the notifications of `preview`, kept as pull request `number`'s, and returns at once.
+    func notifyPreview(_ preview: ApplicationController.Preview, pullRequest number: Int) async
     /// Every status change from now on.
     func statusChanges() async -> AsyncStream<ApplicationController.Snapshot>
 }

@@ -50,7 +50,9 @@ struct WebhookReceiver: Sendable {
                 guard let revision else { return await previews.remove(repository, number: number) }
                 Task {
                     let preview = await controller.preview(.init(repository: repository, revision: revision))
-                    await previews.put(preview, number: number)
+                    if await previews.put(preview, number: number) {
+                        await controller.notifyPreview(preview, pullRequest: number)
+                    }
                 }
             }, logger: logger)
     }

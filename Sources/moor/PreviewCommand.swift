@@ -68,18 +68,11 @@ extension ApplicationController.Preview {
                 out += " (changed: \(application.changedPaths.joined(separator: ", ")))"
             }
             out += "\n"
-            switch application.outcome {
-            case .failed(let message): out += "  preview failed: \(message)\n"
-            case .compared(let sync, let objects):
-                guard !objects.isEmpty else {
-                    out += "  nothing would change (\(sync.rawValue))\n"
-                    continue
-                }
-                for object in objects {
-                    out += "  \(object.state.rawValue): \(object.ref)\n"
-                    let diff = object.diff.hasSuffix("\n") ? object.diff : object.diff + "\n"
-                    out += colored ? DiffColor.apply(diff) : diff
-                }
+            let diff = application.diff
+            if diff.isEmpty {
+                out += "  \(application.summary)\n"
+            } else {
+                out += colored ? DiffColor.apply(diff) : diff
             }
         }
         if !untouched.isEmpty { out += "\nNot touched by the change: \(untouched.joined(separator: ", "))\n" }

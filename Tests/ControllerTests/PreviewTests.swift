@@ -3,6 +3,7 @@ import Foundation
 import KubeClient
 import MoorCore
 import MoorTestSupport
+import Notifications
 import Testing
 
 /// Pull-request previews against the real plane: what a pull request's head would change, for the
@@ -150,5 +151,63 @@ struct PreviewTests {
             #expect(otherRepository.applications.isEmpty && otherRepository.untouched.isEmpty)
             #expect(otherRepository.commit == nil)
         }
+    }
+
+    @Test(
+        "a pull request's preview reaches a fake GitHub API as a success status with the preview's context and a comment with the diff"
+    )
+    func previewNotified() async throws {
+        let github = try await HTTPReceiver.start()
+        let settings = NotificationSettings(
+            providers: [NotificationProvider(name: "github", type: .github, address: github.url, secretName: "token")],
+            alerts: [NotificationAlert(name: "all", providerName: "github", eventSources: [.init()])],
+            secrets: ["token": ["token": "ghp_preview"]])
+        do {
+            try await Harness.run(
+                notifications: NotificationOptions(
+                    source: .settings(settings), externalURL: "https://moor.example.com")
+            ) { harness in
+                try await Self.checkPreviewNotified(harness, github: github)
+            }
+        } catch {
+            await github.stop()
+            throw error
+        }
+        await github.stop()
+    }
+
+    /// The body of ``previewNotified()``.
+    static func checkPreviewNotified(_ harness: Harness, github: HTTPReceiver) async throws {
+        let repository = harness.repository
+        try await repository.commit("first", files: ["app/a.yaml": Harness.configMap("a", "1")])
+        let name = "notified-\(harness.namespace)"
+        try await harness.controller.manage([harness.application(name, automated: AutomatedSync())])
+        try await harness.eventually("the commit is applied") { try await harness.value(of: "a") == "1" }
+        let synced = try await github.requests(atLeast: 2).count
+        try await repository.checkout("change", creating: true)
+        let head = try await repository.commit("a is 2", files: ["app/a.yaml": Harness.configMap("a", "2")])
+        try await repository.updateRef("refs/pull/3/head", to: head)
+        try await repository.checkout("main")
+        try await repository.git(["branch", "-D", "change"])
+
+        let preview = await harness.controller.preview(
+            .init(repository: repository.fileURL, revision: "refs/pull/3/head"))
+        await harness.controller.notifyPreview(preview, pullRequest: 3)
+        let requests = Array(try await github.requests(atLeast: synced + 2).dropFirst(synced))
+        let status = try #require(requests.first { $0.path.hasSuffix("/statuses/\(head)") })
+        #expect(status.headers["authorization"] == "Bearer ghp_preview")
+        let state = try JSONValue(parsing: status.body)
+        #expect(state["state"] == "success")
+        #expect(state["context"] == .string("\(name) (preview)"))
+        #expect(state["description"] == .string("1 object would change (OutOfSync): ConfigMap \(harness.namespace)/a"))
+        let encoded = try #require(
+            repository.fileURL.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["-", ".", "_", "~"])))
+        #expect(state["target_url"] == .string("https://moor.example.com/#/previews/\(encoded)/3"))
+        let comment = try #require(requests.first { $0.path.hasSuffix("/repo/issues/3/comments") })
+        let body = try #require(try JSONValue(parsing: comment.body)["body"]?.stringValue)
+        #expect(body.contains("### Moor preview: \(name) at `\(head.prefix(12))`"), "\(body)")
+        #expect(body.contains("```diff\n  OutOfSync: ConfigMap \(harness.namespace)/a\n"), "\(body)")
+        #expect(body.contains("-  key: \"1\"\n+  key: \"2\"\n```\n</details>"), "\(body)")
+        #expect(try await harness.value(of: "a") == "1", "a preview applies nothing")
     }
 }

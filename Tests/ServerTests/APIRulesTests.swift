@@ -84,6 +84,10 @@ struct APIRulesTests {
                         outcome: .compared(sync: .outOfSync, objects: [object]))
                 }, untouched: [])
         }
+
+        func notifyPreview(_ preview: ApplicationController.Preview, pullRequest number: Int) {
+            calls.append("notify preview \(number) of \(preview.applications.map(\.name).joined(separator: ","))")
+        }
     }
 
     static let tokens = """
@@ -297,7 +301,10 @@ struct APIRulesTests {
             }
             try await Self.expect(404, client, .get, "/api/v1/previews/x/8", token: "reader-token-0123456789")
         }
-        #expect(await service.calls == ["preview \(repository) refs/pull/7/head"])
+        #expect(
+            await service.calls == [
+                "preview \(repository) refs/pull/7/head", "notify preview 7 of team-a-web,team-b-web",
+            ], "the preview kept as pull request 7's is notified, every application of it")
     }
 
     @Test("a request body with unknown fields, wrong types or a revision like an option is 400 and reaches nothing")

@@ -60,9 +60,11 @@ struct ServerHarness {
     /// Runs `body` with a controller (started unless `startController` is false) polling every
     /// `pollInterval`, and its started server; `configure` adjusts the server's configuration (its
     /// tokens file is already set) given the harness's scratch directory. With `gitDaemon` the
-    /// repository is fetched from `git daemon` on loopback.
+    /// repository is fetched from `git daemon` on loopback. The controller sends notifications as
+    /// `notifications` say.
     static func run(
         pollInterval: Duration = .seconds(2), startController: Bool = true, gitDaemon: Bool = false,
+        notifications: NotificationOptions = NotificationOptions(),
         configure: @Sendable (inout MoorServer.Configuration, URL) throws -> Void = { _, _ in },
         _ body: (ServerHarness) async throws -> Void
     ) async throws {
@@ -95,11 +97,13 @@ struct ServerHarness {
             do {
                 served = .success(
                     try await cluster.withNamespace(other) { namespace in
+                        var controllerConfiguration = ApplicationController.Configuration(
+                            pollInterval: pollInterval,
+                            backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1)))
+                        controllerConfiguration.notifications = notifications
                         let controller = ApplicationController(
                             engine: configured, fetcher: SourceFetcher(cache: cache),
-                            configuration: .init(
-                                pollInterval: pollInterval,
-                                backoff: Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(1))))
+                            configuration: controllerConfiguration)
                         if startController { await controller.start() }
                         let server: RunningServer
                         do {

@@ -7,6 +7,7 @@ import MoorCore
 import MoorTestSupport
 import NIOCore
 import NIOHTTP1
+import Notifications
 import Server
 import Sync
 import Testing
@@ -19,9 +20,13 @@ extension ServerHarness {
 
     /// Runs `body` with the webhook set-up; the controller is started when `startController`.
     static func runWithWebhooks(
-        startController: Bool = true, _ body: (ServerHarness) async throws -> Void
+        startController: Bool = true, notifications: NotificationOptions = NotificationOptions(),
+        _ body: (ServerHarness) async throws -> Void
     ) async throws {
-        try await run(pollInterval: .seconds(600), startController: startController, gitDaemon: true) {
+        try await run(
+            pollInterval: .seconds(600), startController: startController, gitDaemon: true,
+            notifications: notifications
+        ) {
             configuration, directory in
             let secrets = directory.appendingPathComponent("webhook-secrets.yaml")
             try Data("github: \"\(webhookSecret)\"\n".utf8).write(to: secrets)
@@ -105,7 +110,26 @@ struct WebhookIntegrationTests {
         "A signed pull-request webhook previews its head ref: the API shows exactly the changed object to whoever may read the application, the cluster is unchanged, and closing the pull request forgets it"
     )
     func pullRequestPreview() async throws {
-        try await ServerHarness.runWithWebhooks { harness in
+        let receiver = try await HTTPReceiver.start()
+        let settings = NotificationSettings(
+            providers: [NotificationProvider(name: "hook", type: .generic, address: receiver.url)],
+            alerts: [
+                NotificationAlert(
+                    name: "previews", providerName: "hook", eventSources: [.init()],
+                    events: [.previewed, .previewFailed])
+            ], secrets: [:])
+        do {
+            try await Self.checkPullRequestPreview(NotificationOptions(source: .settings(settings)), receiver: receiver)
+        } catch {
+            await receiver.stop()
+            throw error
+        }
+        await receiver.stop()
+    }
+
+    /// The body of ``pullRequestPreview()``, its notifications going to `receiver`.
+    static func checkPullRequestPreview(_ notifications: NotificationOptions, receiver: HTTPReceiver) async throws {
+        try await ServerHarness.runWithWebhooks(notifications: notifications) { harness in
             try await harness.controller.manage([harness.application("webhook-preview", automated: AutomatedSync())])
             try await harness.eventually("the first commit is applied") {
                 try await harness.webhookDemoValue() == "one"
@@ -160,6 +184,12 @@ struct WebhookIntegrationTests {
             let diff = objects.first?["diff"]?.stringValue ?? ""
             #expect(diff.contains("two") && diff.contains("one"), "\(diff)")
             #expect(try await harness.webhookDemoValue() == "one")
+            let notified = try JSONValue(parsing: try #require(try await receiver.requests(atLeast: 1).first).body)
+            #expect(notified["reason"] == "Previewed")
+            #expect(notified[path: "involvedObject", "name"] == "webhook-preview")
+            #expect(notified[path: "metadata", "pullRequest"] == "4")
+            #expect(notified[path: "metadata", "revision"] == .string(head))
+            #expect(notified["message"]?.stringValue?.hasPrefix("1 object would change (OutOfSync): ConfigMap") == true)
 
             let list = try await harness.request(.GET, "/api/v1/previews", as: .viewer).json
             #expect(list["items"]?.arrayValue?.count == 1)
@@ -183,6 +213,7 @@ struct WebhookIntegrationTests {
             try await harness.eventually("the closed pull request's preview is forgotten") {
                 try await harness.request(.GET, path, as: .viewer).status == 404
             }
+            #expect(receiver.requests().count == 1, "a preview kept as no pull request's is not notified")
         }
     }
 
