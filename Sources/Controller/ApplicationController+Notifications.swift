@@ -44,6 +44,8 @@ struct NotificationHook: Sendable {
     let externalURL: String?
     /// The applications whose drift was reported and has not healed yet.
     var drifted: Set<String> = []
+    /// The applications whose degraded health was reported and has not turned healthy yet.
+    var degraded: Set<String> = []
 
     /// The hook for `options`; for resources of the cluster, those of `namespace` read through `client`.
     init(_ options: NotificationOptions, client: KubeClient, namespace: String, clock: MoorClock, logger: Logger) {
@@ -123,15 +125,17 @@ extension ApplicationController {
     }
 
     /// A commit's author as events name it: `Name <email>`.
-    private static func author(_ commit: GitCommit) -> String { "\(commit.authorName) <\(commit.authorEmail)>" }
+    static func author(_ commit: GitCommit) -> String { "\(commit.authorName) <\(commit.authorEmail)>" }
 
-    /// Notifies what changed from `old` to `new`, the status of `name`: health became `Degraded`, or went from
-    /// `Degraded` back to `Healthy`; the application is in sync again after reported drift.
+    /// Notifies what changed from `old` to `new`, the status of `name`: health became `Degraded`, or is
+    /// `Healthy` again after reported degraded health (directly, or through `Progressing` as a fixing rollout
+    /// goes); the application is in sync again after reported drift.
     func notifyTransitions(_ name: String, from old: ApplicationStatus, to new: ApplicationStatus) {
         guard notifications.notifier != nil else { return }
         if new.health.status == .degraded, old.health.status != .degraded {
+            notifications.degraded.insert(name)
             notify(name, .healthDegraded, new.health.message)
-        } else if old.health.status == .degraded, new.health.status == .healthy {
+        } else if new.health.status == .healthy, notifications.degraded.remove(name) != nil {
             notify(name, .healthRecovered, "healthy again")
         }
         if new.sync.status == .synced, notifications.drifted.remove(name) != nil {

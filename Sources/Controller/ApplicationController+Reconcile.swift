@@ -138,14 +138,21 @@ extension ApplicationController {
 
     /// Records a failure as a condition, leaving the rest of the status as it was but the sync
     /// status `Unknown`; logged as an error when the condition is new (the same failure again is
-    /// logged at debug level). Returns the outcome for the error (``ReconcileOutcome/init(_:)``).
+    /// logged at debug level); notified as `SyncError`, against the commit whose render failed when it is
+    /// known. Returns the outcome for the error (``ReconcileOutcome/init(_:)``).
     private func failed(_ name: String, type: String, error: any Error) async -> ReconcileOutcome {
         let message = "\(error)"
         let known = registry[name]?.status.conditions.contains { $0.type == type && $0.message == message } ?? false
         logger.log(
             level: known ? .debug : .error, "reconcile failed",
             metadata: ["application": "\(name)", "condition": "\(type)", "error": "\(message)"])
-        notify(name, .syncError, message)
+        let failedCommit = (error as? SourceFetcher.RenderFailure)?.commit
+        notify(name, .syncError, message) { event in
+            guard let failedCommit else { return }
+            event.revision = failedCommit.sha
+            event.commitSubject = failedCommit.subject
+            event.commitAuthor = Self.author(failedCommit)
+        }
         await record(name) { status in
             status.sync.status = .unknown
             status.setConditions([(type, message)], now: clock.date)

@@ -103,6 +103,18 @@ public struct SourceFetcher: Sendable {
         await checkouts.removeUnheld()
     }
 
+    /// A render of a resolved commit that failed: the commit, so that the failure is reported against it
+    /// (not against the revision last synced), and the render's error, whose words it has.
+    public struct RenderFailure: Error, CustomStringConvertible {
+        /// The commit whose render failed.
+        public var commit: GitCommit
+        /// Why.
+        public var error: any Error
+
+        /// The render's error.
+        public var description: String { "\(error)" }
+    }
+
     /// Renders `source`. A `repoURL` that is a plain local directory (no scheme) is rendered in
     /// place without Git, every time; anything else is resolved (through a listing started at or after
     /// `listedSince`, by default one younger than ``listingReuse``, when there is one) and, unless
@@ -110,7 +122,8 @@ public struct SourceFetcher: Sendable {
     /// `verifyKeyring` (a GnuPG home holding the trusted public keys) an unsigned or wrongly signed commit
     /// is refused before anything is rendered or taken from the cache. `environment` is where the
     /// objects go (destination namespace, cluster capabilities), for Helm's `.Release.Namespace` and
-    /// `.Capabilities`; renders for different environments are cached apart.
+    /// `.Capabilities`; renders for different environments are cached apart. A render of a resolved commit
+    /// that fails throws a ``RenderFailure``.
     public func fetch(
         _ source: ApplicationSource, credentials: GitCredentials = .none, verifyKeyring: String? = nil,
         listedSince: ContinuousClock.Instant? = nil, environment: RenderEnvironment = RenderEnvironment()
@@ -155,7 +168,7 @@ public struct SourceFetcher: Sendable {
             objects = try await renderer.render(directory: checkout, options: options)
         } catch {
             await checkouts.release(url, commit: commit.sha)
-            throw error
+            throw RenderFailure(commit: commit, error: error)
         }
         await checkouts.release(url, commit: commit.sha)
         await renders?.store(objects, for: key)

@@ -10,7 +10,7 @@ public enum NotificationEventKind: String, Sendable, Hashable, CaseIterable {
     case syncFailed = "SyncFailed"
     /// The application's health became `Degraded`.
     case healthDegraded = "HealthDegraded"
-    /// The application's health went from `Degraded` back to `Healthy`.
+    /// The application's health is `Healthy` again after `Degraded` (directly or through `Progressing`).
     case healthRecovered = "HealthRecovered"
     /// Objects changed in the cluster while Git stayed the same.
     case driftDetected = "DriftDetected"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controller
 import Foundation
 import MoorCore
 import MoorYAML
@@ -26,7 +27,7 @@ struct RenderCommand: AsyncParsableCommand {
         let objects: [ManifestObject]
         do {
             objects = try await app.load(render, named: false).1.objects
-        } catch let error as RenderError {
+        } catch where error is RenderError || error is SourceFetcher.RenderFailure {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode.failure
         }

@@ -142,4 +142,103 @@ struct NotificationControllerTests {
         }
         await receiver.stop()
     }
+
+    /// Runs `body` with a controller sending every event to a generic webhook on loopback.
+    static func withEveryEvent(_ body: (ControllerHarness, HTTPReceiver) async throws -> Void) async throws {
+        let receiver = try await HTTPReceiver.start()
+        let settings = NotificationSettings(
+            providers: [NotificationProvider(name: "hook", type: .generic, address: receiver.url)],
+            alerts: [NotificationAlert(name: "all", providerName: "hook", eventSources: [.init()])], secrets: [:])
+        do {
+            try await ControllerHarness.run(
+                pollInterval: .milliseconds(300), notifications: NotificationOptions(source: .settings(settings))
+            ) { harness in try await body(harness, receiver) }
+        } catch {
+            await receiver.stop()
+            throw error
+        }
+        await receiver.stop()
+    }
+
+    /// Waits until `receiver` got an event of `reason` for `revision`, and returns it.
+    static func delivered(_ reason: String, revision: String, to receiver: HTTPReceiver, _ harness: ControllerHarness)
+        async throws -> JSONValue
+    {
+        var found: JSONValue?
+        try await harness.eventually("\(reason) for \(revision.prefix(12)) is delivered") {
+            found = try receiver.requests().map { try JSONValue(parsing: $0.body) }.first {
+                $0["reason"] == .string(reason) && $0[path: "metadata", "revision"] == .string(revision)
+            }
+            return found != nil
+        }
+        return try #require(found)
+    }
+
+    @Test("a refused prune, a manifest that does not parse and a rollback each reach a webhook with their revision")
+    func refusalErrorAndRollback() async throws {
+        try await Self.withEveryEvent { harness, receiver in
+            let files = Dictionary(
+                uniqueKeysWithValues: ["a", "b", "c", "d"].map {
+                    ("app/\($0).yaml", ControllerHarness.configMap($0, "1"))
+                })
+            let first = try await harness.repository.commit("four", files: files)
+            let name = "events-\(harness.namespace)"
+            try await harness.controller.manage([harness.application(name, automated: AutomatedSync(prune: true))])
+            _ = try await Self.delivered("SyncSucceeded", revision: first, to: receiver, harness)
+
+            for removed in ["b", "c", "d"] {
+                try FileManager.default.removeItem(atPath: harness.repository.path + "/app/\(removed).yaml")
+            }
+            let dropped = try await harness.repository.commit("drop three", files: [:])
+            let refused = try await Self.delivered("PruneRefused", revision: dropped, to: receiver, harness)
+            #expect(refused["severity"] == "error")
+            #expect(refused["message"]?.stringValue?.contains("pruning 3 of 4 objects") == true, "\(refused)")
+            #expect(refused[path: "metadata", "commitSubject"] == "drop three")
+
+            let broken = try await harness.repository.commit(
+                "break a", files: ["app/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n"])
+            let error = try await Self.delivered("SyncError", revision: broken, to: receiver, harness)
+            #expect(error["message"]?.stringValue?.contains("app/a.yaml:4") == true, "names the file: \(error)")
+            #expect(error[path: "metadata", "commitSubject"] == "break a", "the commit that broke, not the last synced")
+
+            let entry = try #require(await harness.controller.status(of: name)?.history.first { $0.revision == first })
+            _ = try await harness.controller.rollback(name, to: .history(entry.id))
+            let rollback = try await Self.delivered("Rollback", revision: first, to: receiver, harness)
+            #expect(rollback["message"]?.stringValue?.hasPrefix("rolled back to history entry \(entry.id)") == true)
+            #expect(rollback["severity"] == "info")
+        }
+    }
+
+    @Test("a Deployment past its progress deadline is HealthDegraded; scaled to zero by a commit, HealthRecovered")
+    func healthTransitions() async throws {
+        // Its Pod never runs (no kubelet here; with one, an image that is never pulled): the Deployment
+        // controller marks the rollout ProgressDeadlineExceeded.
+        func deployment(replicas: Int) -> String {
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: \(replicas)
+              progressDeadlineSeconds: 1
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: web, image: moor.local/absent:1, imagePullPolicy: Never}]}
+            """
+        }
+        try await Self.withEveryEvent { harness, receiver in
+            let stuck = try await harness.repository.commit("web", files: ["app/web.yaml": deployment(replicas: 1)])
+            let name = "health-\(harness.namespace)"
+            try await harness.controller.manage([harness.application(name, automated: AutomatedSync())])
+            let degraded = try await Self.delivered("HealthDegraded", revision: stuck, to: receiver, harness)
+            #expect(degraded["message"]?.stringValue?.contains("exceeded its progress deadline") == true, "\(degraded)")
+            #expect(degraded["severity"] == "error")
+
+            let scaled = try await harness.repository.commit(
+                "no replicas", files: ["app/web.yaml": deployment(replicas: 0)])
+            let recovered = try await Self.delivered("HealthRecovered", revision: scaled, to: receiver, harness)
+            #expect(recovered["severity"] == "info")
+        }
+    }
 }
