@@ -27,7 +27,7 @@ struct RenderCommand: AsyncParsableCommand {
         let objects: [ManifestObject]
         do {
             objects = try await app.load(render, named: false).1.objects
-        } catch where error is RenderError || error is SourceFetcher.RenderFailure {
+        } catch  where error is RenderError || error is SourceFetcher.RenderFailure {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode.failure
         }
