@@ -115,43 +115,31 @@ struct NotificationControllerTests {
         "drift healed by self-heal is delivered as DriftDetected then DriftHealed; the heal's own sync is not sent again"
     )
     func driftHealed() async throws {
-        let receiver = try await HTTPReceiver.start()
-        let settings = NotificationSettings(
-            providers: [NotificationProvider(name: "hook", type: .generic, address: receiver.url)],
-            alerts: [NotificationAlert(name: "all", providerName: "hook", eventSources: [.init()])], secrets: [:])
-        do {
-            try await ControllerHarness.run(
-                pollInterval: .seconds(600), notifications: NotificationOptions(source: .settings(settings))
-            ) { harness in
-                try await harness.repository.commit(
-                    "first", files: ["app/a.yaml": ControllerHarness.configMap("a", "git")])
-                try await harness.controller.manage([
-                    harness.application("heal", automated: AutomatedSync(selfHeal: true))
-                ])
-                try await harness.eventually("the commit is applied") { try await harness.value(of: "a") == "git" }
-                _ = try await receiver.requests(atLeast: 2)
-                try await harness.edit("a", to: "by hand")
-                let reasons = try await receiver.requests(atLeast: 4).map {
-                    try JSONValue(parsing: $0.body)["reason"]?.stringValue
-                }
-                #expect(reasons == ["SyncStarted", "SyncSucceeded", "DriftDetected", "DriftHealed"])
+        try await Self.withEveryEvent(pollInterval: .seconds(600)) { harness, receiver in
+            try await harness.repository.commit("first", files: ["app/a.yaml": ControllerHarness.configMap("a", "git")])
+            try await harness.controller.manage([harness.application("heal", automated: AutomatedSync(selfHeal: true))])
+            try await harness.eventually("the commit is applied") { try await harness.value(of: "a") == "git" }
+            _ = try await receiver.requests(atLeast: 2)
+            try await harness.edit("a", to: "by hand")
+            let reasons = try await receiver.requests(atLeast: 4).map {
+                try JSONValue(parsing: $0.body)["reason"]?.stringValue
             }
-        } catch {
-            await receiver.stop()
-            throw error
+            #expect(reasons == ["SyncStarted", "SyncSucceeded", "DriftDetected", "DriftHealed"])
         }
-        await receiver.stop()
     }
 
-    /// Runs `body` with a controller sending every event to a generic webhook on loopback.
-    static func withEveryEvent(_ body: (ControllerHarness, HTTPReceiver) async throws -> Void) async throws {
+    /// Runs `body` with a controller polling every `pollInterval` and sending every event to a generic webhook
+    /// on loopback.
+    static func withEveryEvent(
+        pollInterval: Duration = .milliseconds(300), _ body: (ControllerHarness, HTTPReceiver) async throws -> Void
+    ) async throws {
         let receiver = try await HTTPReceiver.start()
         let settings = NotificationSettings(
             providers: [NotificationProvider(name: "hook", type: .generic, address: receiver.url)],
             alerts: [NotificationAlert(name: "all", providerName: "hook", eventSources: [.init()])], secrets: [:])
         do {
             try await ControllerHarness.run(
-                pollInterval: .milliseconds(300), notifications: NotificationOptions(source: .settings(settings))
+                pollInterval: pollInterval, notifications: NotificationOptions(source: .settings(settings))
             ) { harness in try await body(harness, receiver) }
         } catch {
             await receiver.stop()
