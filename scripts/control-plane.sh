@@ -24,6 +24,10 @@ NAME=${MOOR_CP_NAME:-default}
 STATE=${MOOR_CP_DIR:-$ROOT/.moor/control-plane}/$NAME
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/moor/kube-$KUBE_VERSION
 ASSETS=${KUBE_ASSETS:-$CACHE/bin}
+# Debian installs the CNI plugins here (dpkg -L containernetworking-plugins).
+CNI_BIN=/usr/lib/cni
+
+kubelet_enabled() { [ "${MOOR_CP_KUBELET:-0}" = 1 ]; }
 
 log() { printf 'control-plane: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -34,12 +38,25 @@ need_root_or_present() {
     command -v etcd >/dev/null || missing+=(etcd-server)
     command -v openssl >/dev/null || missing+=(openssl)
     command -v jq >/dev/null || missing+=(jq)
-    if [ ! -x "$ASSETS/kube-apiserver" ] || [ ! -x "$ASSETS/kube-controller-manager" ]; then
+    if [ -n "$(missing_binaries)" ]; then
         command -v go >/dev/null || missing+=(golang-go)
         command -v rsync >/dev/null || missing+=(rsync)
         command -v make >/dev/null || missing+=(make)
         command -v dpkg-source >/dev/null || missing+=(dpkg-dev)
         [ -d /usr/share/gocode/src/github.com/modern-go/reflect2 ] || missing+=(golang-github-modern-go-reflect2-dev)
+    fi
+    if kubelet_enabled; then
+        # The node: containerd runs the pods through runc; the CNI plugins give them a network;
+        # iptables for the bridge's masquerade and kube-proxy's Service rules; busybox-static is
+        # the base image's only file; gcc builds the pause program.
+        command -v containerd >/dev/null || missing+=(containerd)
+        command -v runc >/dev/null || missing+=(runc)
+        [ -x "$CNI_BIN/bridge" ] || missing+=(containernetworking-plugins)
+        command -v iptables >/dev/null || missing+=(iptables)
+        command -v conntrack >/dev/null || missing+=(conntrack)
+        [ -x /bin/busybox ] && /bin/busybox --list >/dev/null 2>&1 && ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' \
+            || missing+=(busybox-static)
+        command -v gcc >/dev/null || missing+=(gcc libc6-dev)
     fi
     if [ ${#missing[@]} -gt 0 ]; then
         log "installing ${missing[*]}"
@@ -49,9 +66,24 @@ need_root_or_present() {
     fi
 }
 
+# The binaries this plane needs: the kubelet plane adds kubelet and kube-proxy. Only the missing
+# ones are built, so adding the kubelet to a machine with a cached control plane builds just those.
+kube_binaries() {
+    echo kube-apiserver kube-controller-manager
+    kubelet_enabled && echo kubelet kube-proxy
+    return 0
+}
+
+missing_binaries() {
+    local b
+    for b in $(kube_binaries); do [ -x "$ASSETS/$b" ] || echo "$b"; done
+}
+
 build_kube() {
-    [ -x "$ASSETS/kube-apiserver" ] && [ -x "$ASSETS/kube-controller-manager" ] && return 0
-    [ -n "${KUBE_ASSETS:-}" ] && die "KUBE_ASSETS=$KUBE_ASSETS lacks kube-apiserver or kube-controller-manager"
+    local missing
+    missing=$(missing_binaries | tr '\n' ' ')
+    [ -z "${missing// /}" ] && return 0
+    [ -n "${KUBE_ASSETS:-}" ] && die "KUBE_ASSETS=$KUBE_ASSETS lacks $missing"
     mkdir -p "$CACHE"
     local src=$CACHE/src
     if [ ! -d "$src/kubernetes-$KUBE_VERSION" ]; then
@@ -79,7 +111,9 @@ SRC
     rm -rf "$k/vendor/github.com/modern-go/reflect2"
     cp -r /usr/share/gocode/src/github.com/modern-go/reflect2 "$k/vendor/github.com/modern-go/reflect2"
     rm -f "$k/vendor/github.com/modern-go/reflect2/go.mod"
-    log "building kube-apiserver and kube-controller-manager (about 5 minutes on 2 cores)"
+    local what="" b
+    for b in $missing; do what="$what cmd/$b"; done
+    log "building$what (about 5 minutes per binary on 2 cores)"
     local home
     home=$(mktemp -d)
     (
@@ -87,11 +121,11 @@ SRC
         export GOPATH=$k/.go CGO_ENABLED=0 HOME=$home
         mkdir -p .go/src/k8s.io
         ln -sfn ../../.. .go/src/k8s.io/kubernetes
-        make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >"$CACHE/build.log" 2>&1
+        make WHAT="${what# }" >"$CACHE/build.log" 2>&1
     ) || { tail -30 "$CACHE/build.log" >&2; die "kubernetes build failed; full log in $CACHE/build.log"; }
     rm -rf "$home"
     mkdir -p "$CACHE/bin"
-    cp "$k/_output/bin/kube-apiserver" "$k/_output/bin/kube-controller-manager" "$CACHE/bin/"
+    for b in $missing; do cp "$k/_output/bin/$b" "$CACHE/bin/"; done
     log "binaries cached in $CACHE/bin"
 }
 
