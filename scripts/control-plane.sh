@@ -337,7 +337,12 @@ start_containerd() {
     # namespaces), sockets, and runc's own state, so `down` finds all of it and nothing is shared
     # with another containerd. cgroupfs (SystemdCgroup=false): no systemd on this machine, and the
     # kubelet is told the same driver. disable_hugetlb_controller/tolerate_missing_hugetlb_controller:
-    # this kernel mounts no hugetlb cgroup controller.
+    # this kernel mounts no hugetlb cgroup controller. restrict_oom_score_adj: this machine withholds
+    # CAP_SYS_RESOURCE even from root (CapEff in /proc/self/status lacks bit 24), so no process may
+    # lower its oom_score_adj; the kubelet asks -998 for every pod sandbox, which makes runc fail
+    # ("can't get final child's PID from pipe: EOF"; runc --debug: "failed to update
+    # /proc/self/oom_score_adj: Permission denied"). Restricted, containerd raises such values to
+    # its own (0).
     cat > "$c/config.toml" <<TOML
 version = 2
 root = "$c/root"
@@ -358,6 +363,7 @@ oom_score = 0
   netns_mounts_under_state_dir = true
   disable_hugetlb_controller = true
   tolerate_missing_hugetlb_controller = true
+  restrict_oom_score_adj = true
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
   [plugins."io.containerd.grpc.v1.cri".containerd]
@@ -642,6 +648,13 @@ stop_node() {
     ip link del "$BRIDGE" 2>/dev/null || true
     if [ -f "$STATE/kube-proxy.pid" ]; then
         "$ASSETS/kube-proxy" --cleanup >/dev/null 2>&1 || true
+        # What --cleanup leaves: its canary chains and the mark chains it made.
+        local t c
+        for t in mangle nat filter; do
+            for c in KUBE-PROXY-CANARY KUBE-MARK-DROP KUBE-MARK-MASQ; do
+                iptables -t "$t" -F "$c" 2>/dev/null && iptables -t "$t" -X "$c" 2>/dev/null || true
+            done
+        done
     fi
     if [ -f "$STATE/sysctl.orig" ]; then
         while IFS='=' read -r k v; do
