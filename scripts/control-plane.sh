@@ -480,6 +480,9 @@ start_node() {
     #   host's iptables that nothing removes; kube-proxy makes the ones it uses and cleans them up.
     # - imageGC 100/99: the images are imported, never pulled; garbage-collecting them on a full
     #   disk would leave pods that cannot start (imagePullPolicy: Never).
+    # - nodeStatusUpdateFrequency 2s (default 10s): the first status the kubelet posts says NotReady
+    #   (the runtime has not been checked yet); the next one says Ready. 10 s of `up` saved. Between
+    #   changes the kubelet only computes the status (the Lease is its heartbeat), so this is cheap.
     # - evictionHard at 2%: the disk is shared with builds; the defaults (10%/15% free) would evict
     #   test pods when a build fills the disk, which is not what a test is about.
     cat > "$STATE/kubelet/config.yaml" <<YAML
@@ -513,6 +516,7 @@ evictionHard:
 clusterDomain: cluster.local
 resolvConf: /etc/resolv.conf
 serializeImagePulls: false
+nodeStatusUpdateFrequency: 2s
 YAML
     echo "$healthz_port" > "$STATE/kubelet.healthz-port"
     # --container-runtime=remote: the plane's containerd over CRI (this kubelet's dockershim is
@@ -576,13 +580,22 @@ plane_shims() {
     return 0
 }
 
+# Like pid_alive, but an exited process that its (new) parent has not reaped yet counts as gone:
+# `up` detaches the node's processes, and this machine's init reaps orphans only every few seconds.
+pid_running() {
+    pid_alive "$1" || return 1
+    local st
+    st=$(awk '{print $3}' "/proc/$(cat "$1")/stat" 2>/dev/null) || return 1
+    [ "$st" != Z ]
+}
+
 stop_pid() { # pid file: TERM, then KILL after 5 s
     local f=$1
-    pid_alive "$f" || return 0
+    pid_running "$f" || return 0
     kill "$(cat "$f")" 2>/dev/null || true
-    for _ in $(seq 1 50); do pid_alive "$f" || return 0; sleep 0.1; done
+    for _ in $(seq 1 50); do pid_running "$f" || return 0; sleep 0.1; done
     kill -9 "$(cat "$f")" 2>/dev/null || true
-    for _ in $(seq 1 20); do pid_alive "$f" || return 0; sleep 0.1; done
+    for _ in $(seq 1 20); do pid_running "$f" || return 0; sleep 0.1; done
 }
 
 # Stops the node and takes back everything it changed on the host. Safe to run on a half-started
@@ -696,7 +709,7 @@ cmd_up() {
         # evicts pods from a node that stopped answering.
         controllers='*,-nodeipam,-route,-service,-cloud-node-lifecycle'
     fi
-    echo "$API_HOST" > "$STATE/apiserver.host"
+    [ "$API_HOST" = 127.0.0.1 ] || echo "$API_HOST" > "$STATE/apiserver.host"
     make_pki
     kubelet_enabled && make_node_pki
     local etcd_port peer_port api_port
