@@ -650,14 +650,18 @@ stop_node() {
             sleep 0.1
         done
     done
-    # Pod logs the kubelet keeps outside its root dir (/var/log/pods/NS_POD_UID, and symlinks to
-    # them in /var/log/containers); the pods' UIDs are the directories of the kubelet's root dir.
-    if [ -d "$STATE/kubelet/pods" ]; then
-        for id in $(ls "$STATE/kubelet/pods"); do
+    # Pod logs, which this kubelet keeps outside its root dir in any case (/var/log/pods/NS_POD_UID,
+    # and symlinks to them in /var/log/containers). containerd logs every sandbox it ran with its
+    # pod's UID, including pods deleted a moment ago that the kubelet has not collected yet.
+    if [ -f "$STATE/containerd.log" ]; then
+        for id in $(grep -o 'Uid:[0-9a-f-]*' "$STATE/containerd.log" | sort -u | cut -d: -f2); do
             rm -rf /var/log/pods/*_"$id"
         done
         find /var/log/containers -maxdepth 1 -xtype l -delete 2>/dev/null || true
     fi
+    # The shims' sockets live in /run/containerd/s whatever the configuration; the directory goes
+    # once no containerd uses it.
+    rmdir /run/containerd/s /run/containerd 2>/dev/null || true
     ip link del "$BRIDGE" 2>/dev/null || true
     if [ -f "$STATE/kube-proxy.pid" ]; then
         "$ASSETS/kube-proxy" --cleanup >/dev/null 2>&1 || true
