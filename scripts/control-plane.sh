@@ -522,7 +522,10 @@ YAML
     # --container-runtime=remote: the plane's containerd over CRI (this kubelet's dockershim is
     # unused). --pod-infra-container-image: with a remote runtime it only keeps the kubelet's image
     # garbage collection off the pause image; containerd's sandbox_image is what runs.
-    # --node-ip: the bridge's address is the node's InternalIP.
+    # --node-ip: the bridge's address is the node's InternalIP. --containerd (a cadvisor flag the
+    # kubelet still takes, deprecated): cadvisor watches this plane's containerd, not the default
+    # /run/containerd/containerd.sock, which does not exist. (cadvisor also asks Docker for its root
+    # directory five times, a second apart, before it gives up: 5 s of every kubelet start.)
     setsid "$ASSETS/kubelet" \
         --config "$STATE/kubelet/config.yaml" \
         --kubeconfig "$STATE/kubelet.kubeconfig" \
@@ -531,6 +534,7 @@ YAML
         --container-runtime=remote \
         --container-runtime-endpoint "unix://$STATE/containerd.sock" \
         --pod-infra-container-image "$PAUSE_IMAGE" \
+        --containerd "$STATE/containerd.sock" \
         >"$STATE/kubelet.log" 2>&1 < /dev/null &
     echo $! > "$STATE/kubelet.pid"
 
@@ -575,7 +579,7 @@ plane_shims() {
     local f pid
     for f in /proc/[0-9]*/cmdline; do
         pid=${f#/proc/}; pid=${pid%/cmdline}
-        tr '\0' '\n' < "$f" 2>/dev/null | grep -qxF "$STATE/containerd.sock" && echo "$pid"
+        { tr '\0' '\n' < "$f"; } 2>/dev/null | grep -qxF "$STATE/containerd.sock" && echo "$pid"
     done
     return 0
 }
