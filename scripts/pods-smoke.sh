@@ -6,7 +6,7 @@
 # In a namespace of its own (deleted at the end): a Deployment of moor.local/busybox:1 serving HTTP
 # with a readiness probe becomes available and answers `wget` on its Pod IP from the host; a Job
 # that exits 1 fails; a Pod with a ServiceAccount token lists pods through the `kubernetes` Service
-# (ClusterIP, kube-proxy), as in-cluster clients do.
+# (ClusterIP, kube-proxy), as in-cluster clients do, and reaches the Deployment through a Service.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -54,6 +54,14 @@ for ip in $(k get pods -l app=web -o jsonpath='{.items[*].status.podIP}'); do
     answer=$(wget -qO- -T 5 "http://$ip:8080/") || die "wget http://$ip:8080/ failed"
     log "wget http://$ip:8080/ -> $answer"
 done
+
+# A Service in front of it: kube-proxy's ClusterIP, from the host.
+k expose deployment web --port 80 --target-port 8080 >/dev/null
+cluster_ip=$(k get service web -o jsonpath='{.spec.clusterIP}')
+answer=
+for _ in $(seq 1 50); do answer=$(wget -qO- -T 2 "http://$cluster_ip/" 2>/dev/null) && break; sleep 0.2; done
+[ -n "$answer" ] || die "wget http://$cluster_ip/ (Service web) failed"
+log "wget http://$cluster_ip/ (Service web) -> $answer"
 
 start=$(now)
 k apply -f - >/dev/null <<'YAML'
@@ -109,6 +117,9 @@ spec:
       wget -qO- --header "Authorization: Bearer $T" \
         "https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace)/pods?fieldSelector=metadata.name=in-cluster" \
         | grep -o '"serviceAccountName": *"[a-z]*"'
+      # Another pod through the Service (its address from the environment: there is no cluster DNS).
+      # `timeout`, not wget's -T: Debian's static busybox 1.35 wget crashes (SIGSEGV) with -T.
+      timeout 5 wget -qO- "http://$WEB_SERVICE_HOST:$WEB_SERVICE_PORT/"
 YAML
 phase=
 for _ in $(seq 1 120); do
@@ -118,5 +129,5 @@ for _ in $(seq 1 120); do
 done
 k logs in-cluster | sed 's/^/pods-smoke:   in-cluster: /' >&2
 [ "$phase" = Succeeded ] || die "pod in-cluster: $phase"
-log "pod in-cluster read its own Pod through the kubernetes Service in $(since "$start") s"
+log "pod in-cluster read its own Pod through the kubernetes Service, and reached Service web, in $(since "$start") s"
 log "OK"
