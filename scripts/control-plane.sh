@@ -240,6 +240,21 @@ wait_ready() {
 # ---- the kubelet plane's node -------------------------------------------------------------------
 
 node_in_state() { [ -f "$STATE/node.enabled" ]; }
+kube_proxy_enabled() { [ "${MOOR_CP_KUBE_PROXY:-1}" = 1 ]; }
+
+# Refuses, before anything starts, what would break another plane's node.
+check_node_conflicts() {
+    # kube-proxy's iptables rules are machine-wide (one KUBE-SERVICES chain), so two planes with
+    # kube-proxy would overwrite each other's Services.
+    local other
+    if kube_proxy_enabled; then
+        for other in "$(dirname "$STATE")"/*/kube-proxy.pid; do
+            [ "$other" = "$STATE/kube-proxy.pid" ] && continue
+            pid_alive "$other" && die "another plane runs kube-proxy ($other); set MOOR_CP_KUBE_PROXY=0"
+        done
+    fi
+    return 0
+}
 
 # Issues a client certificate signed by the plane's CA: file stem, subject.
 client_cert() {
@@ -320,12 +335,26 @@ C
 
 # Records the host settings the node changes, so `down` can put them back: the CNI bridge turns on
 # forwarding; the kubelet sets the panic/overcommit sysctls it wants; kube-proxy sets route_localnet.
+# One record for the machine, made by the first kubelet plane and restored by the last one down.
+SYSCTL_ORIG=/run/moor-node-sysctl.orig
 save_sysctls() {
+    [ -f "$SYSCTL_ORIG" ] && return 0
     local k
     for k in net.ipv4.ip_forward net.ipv4.conf.all.route_localnet vm.overcommit_memory vm.panic_on_oom \
         kernel.panic kernel.panic_on_oops net.bridge.bridge-nf-call-iptables; do
         [ -e "/proc/sys/${k//.//}" ] && echo "$k=$(cat "/proc/sys/${k//.//}")"
-    done > "$STATE/sysctl.orig"
+    done > "$SYSCTL_ORIG.tmp"
+    mv "$SYSCTL_ORIG.tmp" "$SYSCTL_ORIG"
+}
+
+# Whether a node of another plane (next to this one) still runs.
+other_node_running() {
+    local other
+    for other in "$(dirname "$STATE")"/*/node.enabled; do
+        [ "$other" = "$STATE/node.enabled" ] && continue
+        pid_alive "$(dirname "$other")/containerd.pid" && return 0
+    done
+    return 1
 }
 
 start_containerd() {
@@ -538,14 +567,7 @@ YAML
         >"$STATE/kubelet.log" 2>&1 < /dev/null &
     echo $! > "$STATE/kubelet.pid"
 
-    if [ "${MOOR_CP_KUBE_PROXY:-1}" = 1 ]; then
-        # kube-proxy's iptables rules are machine-wide (one KUBE-SERVICES chain), so two planes
-        # with kube-proxy would overwrite each other's Services.
-        local other
-        for other in "$(dirname "$STATE")"/*/kube-proxy.pid; do
-            [ "$other" = "$STATE/kube-proxy.pid" ] && continue
-            pid_alive "$other" && die "another plane runs kube-proxy ($other); set MOOR_CP_KUBE_PROXY=0"
-        done
+    if kube_proxy_enabled; then
         # --conntrack-max-per-core 0: leave the host's conntrack table size alone.
         # --cluster-cidr: traffic from outside the pod network to a ClusterIP is masqueraded.
         setsid "$ASSETS/kube-proxy" \
@@ -677,10 +699,11 @@ stop_node() {
             done
         done
     fi
-    if [ -f "$STATE/sysctl.orig" ]; then
+    if [ -f "$SYSCTL_ORIG" ] && ! other_node_running; then
         while IFS='=' read -r k v; do
             sysctl -qw "$k=$v" >/dev/null 2>&1 || true
-        done < "$STATE/sysctl.orig"
+        done < "$SYSCTL_ORIG"
+        rm -f "$SYSCTL_ORIG"
     fi
 }
 
@@ -690,6 +713,7 @@ cmd_up() {
         cmd_env
         return 0
     fi
+    kubelet_enabled && check_node_conflicts
     need_root_or_present
     build_kube
     # Leftovers of a node that was not stopped (mounts, cgroups, the bridge) go before the state.
