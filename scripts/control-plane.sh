@@ -11,10 +11,21 @@
 # PodTemplates are served without the API server's watch cache, straight from etcd, so tests can
 # compact etcd (its port is in $STATE/etcd.port) and see a real 410 Gone on an old resourceVersion.
 #
+# With MOOR_CP_KUBELET=1 the plane also runs pods: kube-scheduler, one node (containerd + kubelet,
+# kube-proxy) whose pods sit on a bridge of the plane's own, and two images built here and never
+# pulled, moor.local/pause:1 and moor.local/busybox:1 (see build_images). The API server then
+# listens on the bridge's address instead of 127.0.0.1, so pods reach it; the kubeconfigs say so.
+# This needs root. `down` also stops the containers and undoes the node's mounts, cgroups, bridge,
+# iptables chains and sysctls. scripts/pods-smoke.sh proves a running kubelet plane works.
+#
 # Environment:
 #   MOOR_CP_DIR      state directory (default: .moor/control-plane under the repository)
 #   MOOR_CP_NAME     name of the plane, so several can run side by side (default: default)
 #   KUBE_ASSETS      directory holding prebuilt kube-apiserver and kube-controller-manager
+#                    (and kube-scheduler, kubelet, kube-proxy for the kubelet plane)
+#   MOOR_CP_KUBELET  1: run a node too (see above); `up` reads it, the other commands see the state
+#   MOOR_CP_KUBE_PROXY  0: no kube-proxy on the kubelet plane (one machine runs at most one; without
+#                    it there are no ClusterIPs, and pods reach the API server at the node's address)
 #   XDG_CACHE_HOME   the build cache lives in ${XDG_CACHE_HOME:-$HOME/.cache}/moor/kube-1.20.2
 set -euo pipefail
 
