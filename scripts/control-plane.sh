@@ -253,8 +253,10 @@ wait_ready() {
 node_in_state() { [ -f "$STATE/node.enabled" ]; }
 kube_proxy_enabled() { [ "${MOOR_CP_KUBE_PROXY:-1}" = 1 ]; }
 
-# Refuses, before anything starts, what would break another plane's node.
+# Refuses, before anything starts, what cannot work or would break another plane's node.
 check_node_conflicts() {
+    # Bridges, cgroups, mounts and iptables: a node needs root.
+    [ "$(id -u)" = 0 ] || die "the kubelet plane (MOOR_CP_KUBELET=1) needs root"
     # kube-proxy's iptables rules are machine-wide (one KUBE-SERVICES chain), so two planes with
     # kube-proxy would overwrite each other's Services.
     local other
