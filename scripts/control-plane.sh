@@ -75,8 +75,8 @@ need_root_or_present() {
     fi
     if kubelet_enabled; then
         # The node: containerd runs the pods through runc; the CNI plugins give them a network;
-        # iptables for the bridge's masquerade and kube-proxy's Service rules; busybox-static is
-        # the base image's only file; gcc builds the pause program.
+        # iptables and conntrack for kube-proxy (Service rules, flushing stale UDP flows);
+        # busybox-static is the base image's only file; gcc builds the pause program.
         command -v containerd >/dev/null || missing+=(containerd)
         command -v runc >/dev/null || missing+=(runc)
         [ -x "$CNI_BIN/bridge" ] || missing+=(containernetworking-plugins)
@@ -177,7 +177,8 @@ make_pki() {
     cd "$p"
     openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=moor-dev-ca" \
         -keyout ca.key -out ca.crt 2>/dev/null
-    # Serving certificate for 127.0.0.1 and localhost, signed by the CA so clients verify it.
+    # Serving certificate for 127.0.0.1 and localhost (and the bridge's address on the kubelet
+    # plane), signed by the CA so clients verify it.
     openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout apiserver.key -out apiserver.csr 2>/dev/null
     local san=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.0.0.1
     [ "$API_HOST" = 127.0.0.1 ] || san=$san,IP:$API_HOST
@@ -448,8 +449,7 @@ TOML
 JSON
     setsid containerd --config "$c/config.toml" >"$STATE/containerd.log" 2>&1 < /dev/null &
     echo $! > "$STATE/containerd.pid"
-    local i
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         ctr -a "$STATE/containerd.sock" version >/dev/null 2>&1 && return 0
         pid_alive "$STATE/containerd.pid" || { tail -20 "$STATE/containerd.log" >&2; die "containerd exited"; }
         sleep 0.2
@@ -560,7 +560,7 @@ resolvConf: /etc/resolv.conf
 serializeImagePulls: false
 nodeStatusUpdateFrequency: 2s
 YAML
-    echo "$healthz_port" > "$STATE/kubelet.healthz-port"
+    echo "$healthz_port" > "$STATE/kubelet.healthz-port"   # curl http://127.0.0.1:PORT/healthz
     # --container-runtime=remote: the plane's containerd over CRI (this kubelet's dockershim is
     # unused). --pod-infra-container-image: with a remote runtime it only keeps the kubelet's image
     # garbage collection off the pause image; containerd's sandbox_image is what runs.
@@ -597,8 +597,8 @@ YAML
 }
 
 wait_node_ready() {
-    local kc=(--kubeconfig "$STATE/admin.kubeconfig") i ready
-    for i in $(seq 1 240); do
+    local kc=(--kubeconfig "$STATE/admin.kubeconfig") ready
+    for _ in $(seq 1 240); do
         ready=$(kubectl "${kc[@]}" get node "$NODE" \
             -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
         [ "$ready" = True ] && return 0
@@ -665,7 +665,7 @@ stop_node() {
     local procs
     for procs in /sys/fs/cgroup/*"$CGROUP_ROOT"; do
         [ -d "$procs" ] || continue
-        for pid in $(find "$procs" -name cgroup.procs -exec cat {} + 2>/dev/null); do
+        find "$procs" -name cgroup.procs -exec cat {} + 2>/dev/null | while read -r pid; do
             kill -9 "$pid" 2>/dev/null || true
         done
     done
