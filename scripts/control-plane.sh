@@ -698,8 +698,15 @@ stop_node() {
         done
         find /var/log/containers -maxdepth 1 -xtype l -delete 2>/dev/null || true
     fi
-    # The shims' sockets live in /run/containerd/s whatever the configuration; the directory goes
-    # once no containerd uses it.
+    # The shims' sockets live in /run/containerd/s whatever the configuration. A shim removes its
+    # own when it exits normally; for one that was killed, its task's bundle says where it was.
+    # The directory goes once no containerd uses it.
+    local addr
+    for addr in "$STATE"/containerd/state/io.containerd.runtime.v2.task/*/*/address; do
+        [ -f "$addr" ] || continue
+        m=$(cat "$addr")
+        case "${m#unix://}" in /run/containerd/s/*) rm -f "${m#unix://}" ;; esac
+    done
     rmdir /run/containerd/s /run/containerd 2>/dev/null || true
     ip link del "$BRIDGE" 2>/dev/null || true
     if [ -f "$STATE/kube-proxy.pid" ]; then
