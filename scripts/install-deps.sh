@@ -27,4 +27,5 @@ for entry in "${pip_packages[@]}"; do
     fi
 done
 
-"$root/scripts/control-plane.sh" install
+# The tests and the demo run Pods: the plane with a kubelet (containerd, runc, CNI; kubelet, kube-proxy).
+MOOR_CP_KUBELET=1 "$root/scripts/control-plane.sh" install

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Moor's whole test suite on this machine: installs what the tests need (Debian and PyPI
 # packages, the control-plane build), starts a local control plane named `test`, runs
-# `swift test`, and stops the plane again.
+# `swift test` (which starts the plane `test-pods`, with a kubelet, for the tests that run Pods),
+# and stops the planes again.
 #   scripts/test.sh [extra `swift test` arguments, e.g. --filter KubeClientTests]
 # With MOOR_TEST_KUBECONFIG set, the tests use that cluster and no plane is started.
 set -euo pipefail
@@ -14,7 +15,8 @@ export PATH=/opt/swift/usr/bin:$PATH
 if [ -z "${MOOR_TEST_KUBECONFIG:-}" ]; then
     export MOOR_CP_NAME=test
     "$root/scripts/control-plane.sh" up >/dev/null
-    trap '"$root/scripts/control-plane.sh" down' EXIT
+    # Tests whose workloads must run start a second plane with a kubelet, `test-pods`, on first use.
+    trap '"$root/scripts/control-plane.sh" down; MOOR_CP_NAME=test-pods "$root/scripts/control-plane.sh" down' EXIT
 fi
 
 # The tree stays as `swift format` writes it with the committed .swift-format.

@@ -50,6 +50,22 @@ package struct TestCluster: Sendable {
         try await TestClusterStarter.shared.cluster()
     }
 
+    /// The shared cluster that runs Pods, for tests whose workloads must really run: the cluster
+    /// `MOOR_TEST_PODS_KUBECONFIG` names, or else the local plane with a kubelet (`MOOR_CP_KUBELET=1`),
+    /// started on first use under the name `test-pods` (`MOOR_CP_PODS_NAME`) and left running like
+    /// ``shared()``'s. Its Pods use the locally built images `moor.local/busybox:1` and `moor.local/pause:1`.
+    package static func pods() async throws -> TestCluster {
+        try await TestClusterStarter.pods.cluster()
+    }
+
+    /// The address the local plane's API server listens on, which its Pods reach too (the node's bridge
+    /// address on a plane with a kubelet, `127.0.0.1` without one); `nil` on an external cluster.
+    package var hostAddress: String? {
+        guard let stateDirectory else { return nil }
+        let host = try? String(contentsOfFile: "\(stateDirectory)/apiserver.host", encoding: .utf8)
+        return host?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "127.0.0.1"
+    }
+
     /// A client for the admin user.
     package func adminClient(maxInFlight: Int = 32) throws -> KubeClient {
         try KubeClient(kubeconfig: [adminKubeconfig], maxInFlight: maxInFlight)
@@ -89,29 +105,50 @@ package struct TestCluster: Sendable {
     }
 }
 
-/// Starts the local control plane at most once per process.
+/// Starts a local control plane at most once per process.
 actor TestClusterStarter {
-    static let shared = TestClusterStarter()
+    /// The plane without a kubelet.
+    static let shared = TestClusterStarter(
+        externalVariable: "MOOR_TEST_KUBECONFIG", nameVariable: "MOOR_CP_NAME", defaultName: "test", kubelet: false)
+    /// The plane with a kubelet.
+    static let pods = TestClusterStarter(
+        externalVariable: "MOOR_TEST_PODS_KUBECONFIG", nameVariable: "MOOR_CP_PODS_NAME", defaultName: "test-pods",
+        kubelet: true)
+
+    /// The variable naming an external cluster's kubeconfig.
+    private let externalVariable: String
+    /// The variable naming the plane, and the name without it.
+    private let nameVariable: String
+    private let defaultName: String
+    /// Whether the plane runs a kubelet.
+    private let kubelet: Bool
     private var started: Task<TestCluster, any Error>?
+
+    private init(externalVariable: String, nameVariable: String, defaultName: String, kubelet: Bool) {
+        self.externalVariable = externalVariable
+        self.nameVariable = nameVariable
+        self.defaultName = defaultName
+        self.kubelet = kubelet
+    }
 
     func cluster() async throws -> TestCluster {
         if let started { return try await started.value }
-        let task = Task { try await Self.start() }
+        let task = Task { try await start() }
         started = task
         return try await task.value
     }
 
-    private static func start() async throws -> TestCluster {
+    private func start() async throws -> TestCluster {
         let environment = ProcessInfo.processInfo.environment
-        if let external = environment["MOOR_TEST_KUBECONFIG"], !external.isEmpty {
+        if let external = environment[externalVariable], !external.isEmpty {
             return TestCluster(
                 adminKubeconfig: external, certificateKubeconfig: nil, limitedKubeconfig: nil, stateDirectory: nil)
         }
         let script = "\(TestCluster.repositoryRoot)/scripts/control-plane.sh"
-        let name = environment["MOOR_CP_NAME"] ?? "test"
+        let name = environment[nameVariable] ?? defaultName
         let result = try await Subprocess.run(
             .path(.init(script)), arguments: ["up"],
-            environment: .inherit.updating(["MOOR_CP_NAME": name]),
+            environment: .inherit.updating(["MOOR_CP_NAME": name, "MOOR_CP_KUBELET": kubelet ? "1" : "0"]),
             output: .string(limit: 1 << 16), error: .string(limit: 1 << 20))
         guard result.terminationStatus.isSuccess else {
             throw TestClusterError(message: "control plane did not start: \(result.standardError.suffix(2000))")
