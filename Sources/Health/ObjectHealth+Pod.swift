@@ -16,7 +16,7 @@ extension ObjectHealth {
     /// so they are judged by phase only. Then by phase: `Pending` → progressing, `Succeeded` → healthy,
     /// `Failed` → degraded. `Running`: a Pod that runs to completion is progressing until it ends (unless
     /// annotated with ``ignoreRestartPolicyAnnotations``); otherwise ready → healthy, not ready after a
-    /// container has terminated → degraded, not ready yet → progressing. Any other phase → unknown.
+    /// container has terminated → degraded (naming the container, its last exit code and its restarts), not ready yet → progressing. Any other phase → unknown.
     static func pod(_ pod: LiveObject) -> ObjectHealth {
         let restartPolicy = pod.value("spec", "restartPolicy")?.stringValue ?? "Always"
         let containers = pod.array("status", "initContainerStatuses") + pod.array("status", "containerStatuses")
@@ -41,8 +41,8 @@ extension ObjectHealth {
             if pod.condition("Ready")?.isTrue == true {
                 return .healthy(message)
             }
-            if containers.contains(where: { $0[path: "lastState", "terminated"] != nil }) {
-                return .degraded(message.isEmpty ? "Containers keep terminating" : message)
+            if let restarting = containers.lazy.compactMap(restartFailure).first {
+                return .degraded(message.isEmpty ? restarting : message)
             }
             return .progressing(message)
         default:
@@ -59,6 +59,19 @@ extension ObjectHealth {
         let message = waiting["message"]?.stringValue ?? ""
         let name = container["name"]?.stringValue ?? ""
         return message.isEmpty ? "container \"\(name)\": \(reason)" : message
+    }
+
+    /// How a container that terminated before keeps failing, as the kubelet restarts it: `container "web"
+    /// keeps terminating (exit code 1, 3 restarts)`, with the reason and code of its last termination.
+    private static func restartFailure(_ container: JSONValue) -> String? {
+        guard let last = container[path: "lastState", "terminated"] else { return nil }
+        let name = container["name"]?.stringValue ?? ""
+        var details: [String] = []
+        if let reason = last["reason"]?.stringValue, !reason.isEmpty, reason != "Error" { details.append(reason) }
+        if let code = last["exitCode"]?.intValue { details.append("exit code \(code)") }
+        let restarts = container["restartCount"]?.intValue ?? 0
+        details.append(restarts == 1 ? "1 restart" : "\(restarts) restarts")
+        return "container \"\(name)\" keeps terminating (\(details.joined(separator: ", ")))"
     }
 
     /// Why a terminated container failed: its termination message, `OOMKilled`, or its non-zero exit code.

@@ -26,9 +26,12 @@ struct PodHealthTests {
         return ["name": .string(name), "state": ["waiting": state]]
     }
 
-    static func terminated(_ terminated: JSONValue, lastState: Bool = false) -> JSONValue {
+    static func terminated(_ terminated: JSONValue, lastState: Bool = false, restarts: Int = 1) -> JSONValue {
         lastState
-            ? ["name": "main", "state": ["running": [:]], "lastState": ["terminated": terminated]]
+            ? [
+                "name": "main", "state": ["running": [:]], "lastState": ["terminated": terminated],
+                "restartCount": .int(restarts),
+            ]
             : ["name": "main", "state": ["terminated": terminated]]
     }
 
@@ -128,8 +131,15 @@ struct PodHealthTests {
                 pod(restartPolicy: "Never", phase: "Failed", containers: [terminated(["exitCode": 0])]), .degraded),
             HealthCase("Running and ready → Healthy", pod(phase: "Running", ready: true), .healthy),
             HealthCase(
-                "Running, not ready, a container terminated before → Degraded",
-                pod(phase: "Running", containers: [terminated(["exitCode": 1], lastState: true)]), .degraded),
+                "Running, not ready, a container terminated before → Degraded, naming its exit code and restarts",
+                pod(phase: "Running", containers: [terminated(["exitCode": 1, "reason": "Error"], lastState: true)]),
+                .degraded, message: "container \"main\" keeps terminating (exit code 1, 1 restart)"),
+            HealthCase(
+                "Running, not ready, a container OOM-killed before → Degraded, saying so",
+                pod(
+                    phase: "Running",
+                    containers: [terminated(["exitCode": 137, "reason": "OOMKilled"], lastState: true, restarts: 4)]),
+                .degraded, message: "container \"main\" keeps terminating (OOMKilled, exit code 137, 4 restarts)"),
             HealthCase("Running, not ready yet → Progressing", pod(phase: "Running"), .progressing),
             HealthCase(
                 "Unknown phase → Unknown", pod(phase: "Unknown", message: "node lost"), .unknown,

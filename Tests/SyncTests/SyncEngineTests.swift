@@ -44,7 +44,12 @@ struct SyncEngineTests {
         """
     }
 
-    static func job(_ name: String, hook: String, prefix: String = "moor.dev") -> String {
+    /// A hook Job `name` of phase `hook` (annotated with `prefix`) running `script` in the locally built
+    /// busybox image, as `serviceAccount`.
+    static func job(
+        _ name: String, hook: String, prefix: String = "moor.dev", script: String = "true",
+        serviceAccount: String = "default"
+    ) -> String {
         """
         apiVersion: batch/v1
         kind: Job
@@ -57,10 +62,12 @@ struct SyncEngineTests {
           template:
             spec:
               restartPolicy: Never
+              serviceAccountName: \(serviceAccount)
               containers:
               - name: run
-                image: busybox:1.36
-                command: ["true"]
+                image: moor.local/busybox:1
+                imagePullPolicy: Never
+                command: [sh, -c, \(JSONValue.string(script).jsonString())]
         """
     }
 
@@ -68,8 +75,12 @@ struct SyncEngineTests {
         ObjectRef(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
     }
 
-    func withEngine(_ body: (SyncEngine<KubeClient>, KubeClient, String) async throws -> Void) async throws {
-        let cluster = try await TestCluster.shared()
+    /// Runs `body` with an engine, its client and a fresh namespace on the shared plane, or with `pods` on the
+    /// plane whose kubelet runs them (``MoorTestSupport/TestCluster/pods()``).
+    func withEngine(pods: Bool = false, _ body: (SyncEngine<KubeClient>, KubeClient, String) async throws -> Void)
+        async throws
+    {
+        let cluster = try await pods ? TestCluster.pods() : TestCluster.shared()
         let client = try cluster.adminClient()
         var engine = SyncEngine(client: client)
         engine.pollInterval = .milliseconds(100)
@@ -263,51 +274,91 @@ struct SyncEngineTests {
         }
     }
 
-    @Test("a PreSync Job gates the Sync phase until it completes; PostSync runs after")
+    /// A hook script that creates ConfigMap `name` (`data.by: hook`) in its own namespace through the API
+    /// server, with its ServiceAccount's token, as an in-cluster client does (busybox `wget` does not check
+    /// the server's certificate; the point is the address and the token).
+    static func createConfigMapScript(_ name: String) -> String {
+        let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"\#(name)"},"data":{"by":"hook"}}"#
+        return """
+            account=/var/run/secrets/kubernetes.io/serviceaccount
+            wget -qO- --header "Authorization: Bearer $(cat $account/token)" \
+              --header "Content-Type: application/json" --post-data '\(body)' \
+              "https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/$(cat $account/namespace)/configmaps"
+            """
+    }
+
+    /// Creates ServiceAccount `name` in `namespace`, allowed to create ConfigMaps there, and waits for its
+    /// token (Pods that use it are refused until then).
+    static func configMapWriter(_ name: String, namespace: String, client: KubeClient) async throws {
+        for manifest in [
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: \(name), namespace: \(namespace)}",
+            """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {name: \(name), namespace: \(namespace)}
+            rules: [{apiGroups: [""], resources: [configmaps], verbs: [create]}]
+            """,
+            """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: \(name), namespace: \(namespace)}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: \(name)}
+            subjects: [{kind: ServiceAccount, name: \(name), namespace: \(namespace)}]
+            """,
+        ] {
+            _ = try await client.create(try YAMLReader.value(manifest))
+        }
+        try await eventually {
+            let account = try await client.get(Self.ref("ServiceAccount", name, namespace: namespace))
+            return account["secrets"]?.arrayValue?.isEmpty == false
+        }
+    }
+
+    @Test(
+        "a PreSync Job really runs first: it writes a ConfigMap through the API with its ServiceAccount before the Sync phase starts; PostSync runs after"
+    )
     func preSyncGates() async throws {
-        try await withEngine { engine, client, ns in
+        try await withEngine(pods: true) { engine, client, ns in
+            try await Self.configMapWriter("migrator", namespace: ns, client: client)
             let desired = try Self.manifests(
                 [
-                    Self.job("migrate", hook: "PreSync"), Self.configMap("app"),
-                    Self.configMap("after", annotations: "    moor.dev/hook: PostSync"),
+                    Self.job(
+                        "migrate", hook: "PreSync", script: Self.createConfigMapScript("migrated"),
+                        serviceAccount: "migrator"),
+                    Self.configMap("app"), Self.configMap("after", annotations: "    moor.dev/hook: PostSync"),
                 ].joined(separator: "\n---\n"))
-            let app = Self.application("hooks", namespace: ns)
-            let sync = Task { try await engine.sync(app, desired: desired) }
-            let job = Self.ref("Job", "migrate", namespace: ns, apiVersion: "batch/v1")
-            try await eventually { (try? await client.get(job)) != nil }
-            try await Task.sleep(for: .milliseconds(500))
-            let early = await #expect(throws: KubeAPIError.self) {
-                _ = try await client.get(Self.ref("ConfigMap", "app", namespace: ns))
-            }
-            #expect(early?.code == .notFound, "the Sync phase must wait for the PreSync hook")
-            try await Self.finishJob(client, job, succeeded: true)
-            let result = try await sync.value
+            let result = try await engine.sync(Self.application("hooks", namespace: ns), desired: desired)
             #expect(result.succeeded, "\(result.message)")
             #expect(result.objects.map(\.ref.name) == ["migrate", "app", "after"])
             #expect(result.objects.first?.action == .hookSucceeded)
-            _ = try await client.get(Self.ref("ConfigMap", "app", namespace: ns))
+            let migrated = try await client.get(Self.ref("ConfigMap", "migrated", namespace: ns))
+            #expect(migrated[path: "data", "by"] == "hook", "the Job's container ran and reached the API server")
+            let job = try await client.get(Self.ref("Job", "migrate", namespace: ns, apiVersion: "batch/v1"))
+            #expect(job[path: "status", "succeeded"] == 1, "the job controller, not the test, completed it")
+            let app = try await client.get(Self.ref("ConfigMap", "app", namespace: ns))
+            let completed = try #require(job[path: "status", "completionTime"]?.stringValue)
+            let created = try #require(app[path: "metadata", "creationTimestamp"]?.stringValue)
+            #expect(created >= completed, "the Sync phase started after the hook completed")
             _ = try await client.get(Self.ref("ConfigMap", "after", namespace: ns))
         }
     }
 
-    @Test("a failing PreSync hook fails the sync, runs SyncFail hooks and applies nothing else")
+    @Test("a PreSync Job that exits 1 fails the sync, runs SyncFail hooks and applies nothing else")
     func failingHook() async throws {
-        try await withEngine { engine, client, ns in
+        try await withEngine(pods: true) { engine, client, ns in
             let desired = try Self.manifests(
                 [
-                    Self.job("migrate", hook: "PreSync", prefix: "argocd.argoproj.io"), Self.configMap("app"),
+                    Self.job("migrate", hook: "PreSync", prefix: "argocd.argoproj.io", script: "exit 1"),
+                    Self.configMap("app"),
                     Self.configMap("alert", annotations: "    argocd.argoproj.io/hook: SyncFail"),
                 ]
                 .joined(separator: "\n---\n"))
-            let app = Self.application("failing", namespace: ns)
-            let sync = Task { try await engine.sync(app, desired: desired) }
-            let job = Self.ref("Job", "migrate", namespace: ns, apiVersion: "batch/v1")
-            try await eventually { (try? await client.get(job)) != nil }
-            try await Self.finishJob(client, job, succeeded: false)
-            let result = try await sync.value
+            let result = try await engine.sync(Self.application("failing", namespace: ns), desired: desired)
             #expect(!result.succeeded)
             #expect(result.objects.map(\.action) == [.hookFailed, .hookSucceeded])
             #expect(result.objects.last?.ref.name == "alert")
+            let job = try await client.get(Self.ref("Job", "migrate", namespace: ns, apiVersion: "batch/v1"))
+            #expect(job[path: "status", "failed"] == 1, "its Pod really exited 1")
             _ = try await client.get(Self.ref("ConfigMap", "alert", namespace: ns))
             let app404 = await #expect(throws: KubeAPIError.self) {
                 _ = try await client.get(Self.ref("ConfigMap", "app", namespace: ns))
@@ -626,23 +677,6 @@ struct SyncEngineTests {
             #expect(object.changedPaths.contains("data.password"))
             #expect(!object.changedPaths.contains("data.user"))
         }
-    }
-
-    static func finishJob(_ client: KubeClient, _ job: ObjectRef, succeeded: Bool) async throws {
-        let now = ISO8601DateFormatter().string(from: Date())
-        let condition: JSONValue = [
-            "type": succeeded ? "Complete" : "Failed", "status": "True", "lastProbeTime": .string(now),
-            "lastTransitionTime": .string(now), "reason": succeeded ? "Completed" : "BackoffLimitExceeded",
-            "message": succeeded ? "done" : "Job has reached the specified backoff limit",
-        ]
-        var status: JSONValue = ["conditions": [condition], "startTime": .string(now)]
-        if succeeded {
-            status["succeeded"] = 1
-            status["completionTime"] = .string(now)
-        } else {
-            status["failed"] = 1
-        }
-        _ = try await client.mergePatch(job, patch: ["status": status], subresource: "status")
     }
 }
 
