@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Moor's main job on the bundled example: starts the local control plane (building it the first
-# time), serves examples/ from a local Git repository, then `moor sync` and `moor status`, then
-# `moor controller` on examples/guestbook-controller-app.yaml: a commit applied, a hand edit healed.
+# Moor's main job on the bundled example: starts the local control plane with a kubelet (building it
+# the first time), serves examples/ from a local Git repository, then `moor sync` and `moor status`
+# until the guestbook's Pods run and answer, then `moor controller` on
+# examples/guestbook-controller-app.yaml: a commit applied, a hand edit healed.
 #   scripts/demo.sh          run the demo (leaves the plane running; see the last lines printed)
 #   scripts/demo.sh down     stop the demo's control plane
 set -euo pipefail
@@ -9,6 +10,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export PATH=/opt/swift/usr/bin:$PATH
 export MOOR_CP_NAME=demo
+# The guestbook really runs: the plane gets a node (containerd, kubelet, kube-proxy; needs root).
+export MOOR_CP_KUBELET=1
 if [ "${1:-}" = down ]; then exec scripts/control-plane.sh down; fi
 
 scripts/install-deps.sh
@@ -35,6 +38,17 @@ echo "== moor status -f guestbook-app.yaml"
 echo
 echo "== a second sync writes nothing"
 "$moor" sync -f "$repo.app.yaml" | tail -2
+echo
+echo "== the guestbook's Pods start (the kubelet runs moor.local/busybox:1, httpd behind a readiness probe)"
+kubectl rollout status deployment/guestbook -n guestbook --timeout=180s
+for ip in $(kubectl get pods -n guestbook -l app=guestbook -o jsonpath='{.items[*].status.podIP}'); do
+    echo "   curl http://$ip:8080/ -> $(curl -sS --max-time 5 "http://$ip:8080/")"
+done
+echo
+echo "== moor status -f guestbook-app.yaml (Healthy: its Pods are ready)"
+health=$("$moor" status -f "$repo.app.yaml")
+echo "$health"
+grep -q '^Health: *Healthy' <<<"$health" || { echo "the guestbook is not Healthy"; exit 1; }
 
 # Continuous reconciliation: the controller applies commits and reverts hand edits.
 sed "s|file:///path/to/examples-repo|file://$repo|" examples/guestbook-controller-app.yaml > "$repo.controller-app.yaml"
@@ -83,5 +97,4 @@ cat <<MSG
 
 The control plane keeps running: export KUBECONFIG=$KUBECONFIG
 Try: $moor diff -f $repo.app.yaml    |   stop it with: scripts/demo.sh down
-(No kubelet runs here, so Deployments stay Progressing: their pods are never scheduled.)
 MSG
