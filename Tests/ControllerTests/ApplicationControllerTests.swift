@@ -95,14 +95,15 @@ struct ApplicationControllerTests {
                     "app/a.yaml": Harness.configMap("a", "1"), "app/b.yaml": Harness.configMap("b", "1"),
                     "app/c.yaml": Harness.configMap("c", "1"),
                 ])
-            try await harness.controller.manage([harness.application("prune", automated: AutomatedSync(prune: true))])
+            let name = "prune-\(harness.namespace)"
+            try await harness.controller.manage([harness.application(name, automated: AutomatedSync(prune: true))])
             try await harness.eventually("all three are applied") { try await harness.value(of: "c") == "1" }
             try FileManager.default.removeItem(atPath: harness.repository.path + "/app/c.yaml")
             try await harness.repository.commit("drop c", files: [:])
             try await harness.eventually("c is pruned") { try await harness.value(of: "c") == nil }
             #expect(try await harness.value(of: "a") == "1")
             try await harness.eventually("the status lists only a and b") {
-                await harness.controller.status(of: "prune")?.resources.map(\.ref.name) == ["a", "b"]
+                await harness.controller.status(of: name)?.resources.map(\.ref.name) == ["a", "b"]
             }
         }
     }
@@ -141,16 +142,17 @@ struct ApplicationControllerTests {
         try await Harness.run { harness in
             try await harness.repository.commit(
                 "good", files: ["app/a.yaml": Harness.configMap("a", "1"), "app/README.md": "configuration"])
-            try await harness.controller.manage([harness.application("empty", automated: AutomatedSync(prune: true))])
+            let name = "empty-\(harness.namespace)"
+            try await harness.controller.manage([harness.application(name, automated: AutomatedSync(prune: true))])
             try await harness.eventually("the good commit is applied") { try await harness.value(of: "a") == "1" }
             try FileManager.default.removeItem(atPath: harness.repository.path + "/app/a.yaml")
             try await harness.repository.commit("empty", files: [:])
             try await harness.eventually("a SyncError is recorded") {
-                await harness.controller.status(of: "empty")?.conditions.map(\.type) == ["SyncError"]
+                await harness.controller.status(of: name)?.conditions.map(\.type) == ["SyncError"]
             }
             try await harness.waitForReconciles(1)
             #expect(try await harness.value(of: "a") == "1")
-            let message = try #require(await harness.controller.status(of: "empty")?.conditions.first?.message)
+            let message = try #require(await harness.controller.status(of: name)?.conditions.first?.message)
             #expect(message.contains("no objects"), "\(message)")
         }
     }

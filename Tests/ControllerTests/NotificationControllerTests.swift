@@ -117,7 +117,9 @@ struct NotificationControllerTests {
     func driftHealed() async throws {
         try await Self.withEveryEvent(pollInterval: .seconds(600)) { harness, receiver in
             try await harness.repository.commit("first", files: ["app/a.yaml": ControllerHarness.configMap("a", "git")])
-            try await harness.controller.manage([harness.application("heal", automated: AutomatedSync(selfHeal: true))])
+            // Unique: the cache watches every namespace, and another test's objects of a "heal" would count.
+            let name = "heal-\(harness.namespace)"
+            try await harness.controller.manage([harness.application(name, automated: AutomatedSync(selfHeal: true))])
             try await harness.eventually("the commit is applied") { try await harness.value(of: "a") == "git" }
             _ = try await receiver.requests(atLeast: 2)
             try await harness.edit("a", to: "by hand")

@@ -183,7 +183,6 @@ struct PreviewTests {
         let name = "notified-\(harness.namespace)"
         try await harness.controller.manage([harness.application(name, automated: AutomatedSync())])
         try await harness.eventually("the commit is applied") { try await harness.value(of: "a") == "1" }
-        let synced = try await github.requests(atLeast: 2).count
         try await repository.checkout("change", creating: true)
         let head = try await repository.commit("a is 2", files: ["app/a.yaml": Harness.configMap("a", "2")])
         try await repository.updateRef("refs/pull/3/head", to: head)
@@ -193,7 +192,12 @@ struct PreviewTests {
         let preview = await harness.controller.preview(
             .init(repository: repository.fileURL, revision: "refs/pull/3/head"))
         await harness.controller.notifyPreview(preview, pullRequest: 3)
-        let requests = Array(try await github.requests(atLeast: synced + 2).dropFirst(synced))
+        var requests: [HTTPReceiver.Request] = []
+        try await harness.eventually("the preview's status and comment arrive") {
+            requests = github.requests()
+            return requests.contains { $0.path.hasSuffix("/statuses/\(head)") }
+                && requests.contains { $0.path.hasSuffix("/issues/3/comments") }
+        }
         let status = try #require(requests.first { $0.path.hasSuffix("/statuses/\(head)") })
         #expect(status.headers["authorization"] == "Bearer ghp_preview")
         let state = try JSONValue(parsing: status.body)
