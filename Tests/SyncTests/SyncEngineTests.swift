@@ -279,11 +279,18 @@ struct SyncEngineTests {
     /// the server's certificate; the point is the address and the token).
     static func createConfigMapScript(_ name: String) -> String {
         let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"\#(name)"},"data":{"by":"hook"}}"#
+        // Tried for up to a minute: a new RoleBinding reaches the API server's authorizer, and a new Pod's
+        // Service rules reach kube-proxy, a moment after they are written.
         return """
             account=/var/run/secrets/kubernetes.io/serviceaccount
-            wget -qO- --header "Authorization: Bearer $(cat $account/token)" \
-              --header "Content-Type: application/json" --post-data '\(body)' \
-              "https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/$(cat $account/namespace)/configmaps"
+            for attempt in $(seq 60); do
+              wget -qO- --header "Authorization: Bearer $(cat $account/token)" \
+                --header "Content-Type: application/json" --post-data '\(body)' \
+                "https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/$(cat $account/namespace)/configmaps" \
+                && exit 0
+              sleep 1
+            done
+            exit 1
             """
     }
 
