@@ -101,10 +101,10 @@ printf 'root:x:0:\nnogroup:x:65534:\nmoor:x:65532:\n' > "$r/etc/group"
 # which git opens first; the container runtime mounts /dev, so it leaves the image again).
 if [ "$(id -u)" = 0 ]; then
     mknod -m 666 "$r/dev/null" c 1 3
-    chroot --userspec=65532:65532 "$r" /usr/local/bin/moor version >/dev/null ||
-        die "moor does not start in the image's rootfs (a library is missing?)"
-    chroot --userspec=65532:65532 "$r" /usr/bin/git --version >/dev/null ||
-        die "git does not start in the image's rootfs"
+    check=$(chroot --userspec=65532:65532 "$r" /usr/local/bin/moor version 2>&1) ||
+        die "moor does not start in the image's rootfs (status $?; a library missing?): $check"
+    check=$(chroot --userspec=65532:65532 "$r" /usr/bin/git --version 2>&1) ||
+        die "git does not start in the image's rootfs (status $?): $check"
     rm "$r/dev/null"
 fi
 
