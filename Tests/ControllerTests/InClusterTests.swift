@@ -75,7 +75,7 @@ struct InClusterTests {
             ["apply", "-f", "-"], input: Self.application(namespace: namespace, repoURL: repoURL))
         let application = ObjectRef(
             apiVersion: Application.apiVersion, kind: Application.kind, namespace: namespace, name: "web")
-        try await eventually("the Application is Synced and Healthy at \(first)") {
+        try await eventually("the Application is Synced and Healthy at \(first)", in: cluster, namespace: namespace) {
             let status = try await client.get(application)["status"] ?? .null
             return status[path: "sync", "status"] == "Synced" && status[path: "health", "status"] == "Healthy"
                 && status[path: "sync", "revision"] == .string(first)
@@ -85,7 +85,7 @@ struct InClusterTests {
 
         // The Deployment replaces a deleted Pod; the replacement, once the old one is gone, does the work.
         try await cluster.kubectl(["-n", namespace, "delete", "pod", pod.name, "--wait=true", "--timeout=300s"])
-        try await eventually("a replacement controller Pod is Ready") {
+        try await eventually("a replacement controller Pod is Ready", in: cluster, namespace: namespace) {
             try await readyPods(cluster, namespace: namespace).contains { $0.name != pod.name }
         }
         let replacement = try #require(try await readyPods(cluster, namespace: namespace).first)
@@ -93,7 +93,7 @@ struct InClusterTests {
         let second = try await repository.commit("second", files: ["app/settings.yaml": Self.configMap("two")])
         // Reconcile now rather than at the next poll (a minute).
         try await cluster.kubectl(["-n", namespace, "annotate", "application", "web", "moor.dev/refresh=now"])
-        try await eventually("the replacement syncs \(second)") {
+        try await eventually("the replacement syncs \(second)", in: cluster, namespace: namespace) {
             let status = try await client.get(application)["status"] ?? .null
             return status[path: "sync", "status"] == "Synced" && status[path: "sync", "revision"] == .string(second)
         }
@@ -127,12 +127,20 @@ struct InClusterTests {
         ])
     }
 
-    /// Waits until `condition` holds; records an issue naming `what` and throws when it never does.
+    /// Waits until `condition` holds; records an issue naming `what`, with the status of the Application resources
+    /// in `namespace` and the end of the controller's log, and throws when it never does.
     private func eventually(
-        _ what: String, sourceLocation: Testing.SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
+        _ what: String, in cluster: TestCluster, namespace: String,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
     ) async throws {
         if try await Patience.waitUntil(every: .milliseconds(500), condition) { return }
-        Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
+        let status = try? await cluster.kubectl([
+            "-n", namespace, "get", "applications", "-o", "jsonpath={.items[*].status}",
+        ])
+        let log = try? await cluster.kubectl(["-n", namespace, "logs", "deployment/moor-controller", "--tail=20"])
+        Issue.record(
+            "timed out waiting until \(what); Application status: \(status ?? "none"); controller log: \(log ?? "none")",
+            sourceLocation: sourceLocation)
         throw CancellationError()
     }
 
