@@ -5,7 +5,7 @@
 #   scripts/moor-image.sh [--binary PATH] [--tag TAG] [--out OUT.tar] [--import SOCKET]
 #
 # (default)        builds `swift build -c release --static-swift-stdlib --product moor` and uses
-#                  .build/release/moor; the tag is Moor's version (`moor version`)
+#                  .build/release/moor, stripped; the tag is Moor's version (`moor version`)
 # --binary PATH    uses an existing moor binary instead (the tests use .build/debug/moor); its
 #                  shared libraries come along; the tag is `dev`
 # --tag TAG        the image is moor.local/moor:TAG
@@ -38,10 +38,12 @@ while [ $# -gt 0 ]; do
     esac
 done
 
+strip_binary=0
 if [ -z "$binary" ]; then
     log "building the release binary (swift build -c release --static-swift-stdlib --product moor)"
     (cd "$ROOT" && swift build -c release --static-swift-stdlib --product moor) >&2
     binary=$ROOT/.build/release/moor
+    strip_binary=1
     [ -n "$tag" ] || tag=$("$binary" version | awk '{print $2}')
 fi
 [ -x "$binary" ] || die "$binary is not an executable"
@@ -60,6 +62,9 @@ chmod 1777 "$r/tmp" "$r/var/cache/moor"
 
 # Moor and the resource bundles SwiftPM builds beside it.
 cp "$binary" "$r/usr/local/bin/moor"
+# The release binary without its symbols and debug information: half the size (backtraces then show
+# addresses); a --binary one as it is.
+[ "$strip_binary" = 0 ] || strip "$r/usr/local/bin/moor"
 for bundle in "$(dirname "$(readlink -f "$binary")")"/*.resources; do
     [ -e "$bundle" ] && cp -R "$bundle" "$r/usr/local/bin/"
 done
