@@ -254,17 +254,28 @@ wait_ready() {
 node_in_state() { [ -f "$STATE/node.enabled" ]; }
 kube_proxy_enabled() { [ "${MOOR_CP_KUBE_PROXY:-1}" = 1 ]; }
 
+# The state directories of the planes whose process $1 (kube-proxy, kubelet) runs on this machine,
+# whichever checkout or MOOR_CP_DIR started them (the directory of the process's --kubeconfig).
+running_planes() {
+    local pid kubeconfig
+    for pid in $(pidof "$1" 2>/dev/null); do
+        kubeconfig=$(tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | sed -n '/^--kubeconfig$/{n;p;q}')
+        [ -n "$kubeconfig" ] && dirname "$kubeconfig"
+    done
+    return 0
+}
+
 # Refuses, before anything starts, what cannot work or would break another plane's node.
 check_node_conflicts() {
     # Bridges, cgroups, mounts and iptables: a node needs root.
     [ "$(id -u)" = 0 ] || die "the kubelet plane (MOOR_CP_KUBELET=1) needs root"
     # kube-proxy's iptables rules are machine-wide (one KUBE-SERVICES chain), so two planes with
-    # kube-proxy would overwrite each other's Services.
+    # kube-proxy would overwrite each other's Services (10.0.0.1 would lead to either API server).
+    # Any kube-proxy counts, also one of a plane in another checkout (another state directory).
     local other
     if kube_proxy_enabled; then
-        for other in "$(dirname "$STATE")"/*/kube-proxy.pid; do
-            [ "$other" = "$STATE/kube-proxy.pid" ] && continue
-            pid_alive "$other" && die "another plane runs kube-proxy ($other); set MOOR_CP_KUBE_PROXY=0"
+        for other in $(running_planes kube-proxy); do
+            [ "$other" = "$STATE" ] || die "another plane runs kube-proxy ($other); set MOOR_CP_KUBE_PROXY=0"
         done
     fi
     return 0
@@ -361,12 +372,16 @@ save_sysctls() {
     mv "$SYSCTL_ORIG.tmp" "$SYSCTL_ORIG"
 }
 
-# Whether a node of another plane (next to this one) still runs.
+# Whether a node of another plane (on this machine) still runs.
 other_node_running() {
     local other
     for other in "$(dirname "$STATE")"/*/node.enabled; do
         [ "$other" = "$STATE/node.enabled" ] && continue
         pid_alive "$(dirname "$other")/containerd.pid" && return 0
+    done
+    # A node of a plane in another checkout (another state directory) counts too.
+    for other in $(running_planes kubelet); do
+        [ "$other" = "$STATE" ] || return 0
     done
     return 1
 }

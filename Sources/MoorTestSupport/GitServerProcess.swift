@@ -95,11 +95,11 @@ final class GitServerProcess: Sendable {
     /// ``Patience/timeout``, stops it and throws an error quoting `logFile` (the server's log), when given.
     static func startListening(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], port: Int,
-        logFile: String? = nil
+        host: String = "127.0.0.1", logFile: String? = nil
     ) async throws -> GitServerProcess {
         let process = try GitServerProcess(executable, arguments, environment: environment)
         do {
-            try await LoopbackPort.waitUntilAccepting(port, server: executable, logFile: logFile)
+            try await LoopbackPort.waitUntilAccepting(port, host: host, server: executable, logFile: logFile)
             return process
         } catch {
             await process.stop()
@@ -140,7 +140,7 @@ package enum LoopbackPort {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw GitTestSupportError(message: "socket() failed: errno \(errno)") }
         defer { close(descriptor) }
-        var address = loopback(port: port)
+        var address = address(host: "127.0.0.1", port: port)
         return withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
@@ -148,32 +148,34 @@ package enum LoopbackPort {
         }
     }
 
-    /// The HTTP status `GET http://127.0.0.1:<port><path>` answers (through curl); 0 when nothing
-    /// answers within 30 s.
-    package static func httpStatus(_ port: Int, _ path: String) async throws -> Int {
+    /// The HTTP status `GET http://<host>:<port><path>` answers (through curl; `host` is loopback unless
+    /// told, e.g. a Pod's IP); 0 when nothing answers within 30 s.
+    package static func httpStatus(_ port: Int, _ path: String, host: String = "127.0.0.1") async throws -> Int {
         let result = try await Subprocess.run(
             .path(.init(try GitTestTool.locate("curl"))),
             arguments: [
-                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "30", "http://127.0.0.1:\(port)\(path)",
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "30", "http://\(host):\(port)\(path)",
             ],
             output: .string(limit: 1 << 10), error: .discarded)
         return Int(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
-    /// Waits until something accepts connections on `port`; throws after ``Patience/timeout``, quoting
-    /// `logFile` (the server's log) when given.
-    static func waitUntilAccepting(_ port: Int, server: String, logFile: String? = nil) async throws {
-        if try await Patience.waitUntil(every: .milliseconds(20), { isAccepting(port) }) { return }
+    /// Waits until something accepts connections on `host:port` (an IPv4 address); throws after
+    /// ``Patience/timeout``, quoting `logFile` (the server's log) when given.
+    static func waitUntilAccepting(
+        _ port: Int, host: String = "127.0.0.1", server: String, logFile: String? = nil
+    ) async throws {
+        if try await Patience.waitUntil(every: .milliseconds(20), { isAccepting(port, host: host) }) { return }
         let log = logFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
         throw GitTestSupportError(
-            message: "\(server) did not start listening on 127.0.0.1:\(port). \(log.suffix(2000))")
+            message: "\(server) did not start listening on \(host):\(port). \(log.suffix(2000))")
     }
 
-    private static func isAccepting(_ port: Int) -> Bool {
+    private static func isAccepting(_ port: Int, host: String) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
-        var address = loopback(port: port)
+        var address = address(host: host, port: port)
         return withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
@@ -181,11 +183,12 @@ package enum LoopbackPort {
         }
     }
 
-    private static func loopback(port: Int) -> sockaddr_in {
+    /// The socket address of `host` (dotted IPv4) and `port`.
+    private static func address(host: String, port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         return address
     }
 }

@@ -27,34 +27,38 @@ extension GitTestServer {
 package final class GitDaemonServer: GitTestServer {
     /// The port.
     package let port: Int
+    /// The IPv4 address it listens on.
+    package let host: String
     private let process: GitServerProcess
 
-    private init(port: Int, process: GitServerProcess) {
+    private init(port: Int, host: String, process: GitServerProcess) {
         self.port = port
+        self.host = host
         self.process = process
     }
 
-    /// Starts `git daemon --export-all --base-path=basePath` on a free loopback port, or on `port`
-    /// (to bring a stopped server back at the same address).
+    /// Starts `git daemon --export-all --base-path=basePath` on a free port of `host` (loopback unless told,
+    /// e.g. the kubelet plane's bridge address for Pods to reach), or on `port` (to bring a stopped server
+    /// back at the same address).
     ///
     /// - Parameter accessHook: An executable git daemon runs before serving each request (arguments:
     ///   service, path, host, …); the request is refused if it exits non-zero. Tests use it to hold requests.
-    package static func start(basePath: String, accessHook: String? = nil, port: Int? = nil) async throws
-        -> GitDaemonServer
-    {
+    package static func start(
+        basePath: String, accessHook: String? = nil, port: Int? = nil, host: String = "127.0.0.1"
+    ) async throws -> GitDaemonServer {
         let port = try port ?? LoopbackPort.free()
         let arguments =
             [
-                "daemon", "--export-all", "--base-path=\(basePath)", "--reuseaddr", "--listen=127.0.0.1",
+                "daemon", "--export-all", "--base-path=\(basePath)", "--reuseaddr", "--listen=\(host)",
                 "--port=\(port)", "--informative-errors",
             ] + (accessHook.map { ["--access-hook=\($0)"] } ?? [])
         let process = try await GitServerProcess.startListening(
-            "git", arguments, environment: GitTestTool.isolatedGit, port: port)
-        return GitDaemonServer(port: port, process: process)
+            "git", arguments, environment: GitTestTool.isolatedGit, port: port, host: host)
+        return GitDaemonServer(port: port, host: host, process: process)
     }
 
-    /// `git://127.0.0.1:PORT/relativePath` for a repository at `basePath/relativePath`.
-    package func url(for relativePath: String) -> String { "git://127.0.0.1:\(port)/\(relativePath)" }
+    /// `git://HOST:PORT/relativePath` for a repository at `basePath/relativePath`.
+    package func url(for relativePath: String) -> String { "git://\(host):\(port)/\(relativePath)" }
 
     /// Stops git daemon.
     package func stop() async { await process.stop() }

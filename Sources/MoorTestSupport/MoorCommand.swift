@@ -25,6 +25,16 @@ package enum MoorCommand {
         return found
     }
 
+    /// Builds the container image `moor.local/moor:TAG` of ``binary()`` with `scripts/moor-image.sh --binary`
+    /// (the binary, its shared libraries, git, busybox) into `directory`; returns the reference and the tarball.
+    package static func image(tag: String, in directory: String) async throws -> (reference: String, tarball: String) {
+        let tarball = "\(directory)/moor-\(tag).tar"
+        let printed = try await GitTestTool.run(
+            TestCluster.repositoryRoot + "/scripts/moor-image.sh",
+            ["--binary", try binary(), "--tag", tag, "--out", tarball])
+        return (printed.trimmingCharacters(in: .whitespacesAndNewlines), tarball)
+    }
+
     /// Runs `moor arguments…` on a pseudo-terminal (through util-linux `script`) that is fed `input`,
     /// for commands that ask; standard output and error both arrive in ``Run/output``.
     package static func runOnTerminal(

@@ -66,6 +66,17 @@ package struct TestCluster: Sendable {
         return host?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "127.0.0.1"
     }
 
+    /// Imports the OCI image tarball at `path` (e.g. from `scripts/moor-image.sh`) into the node's containerd, so
+    /// Pods with `imagePullPolicy: Never` or `IfNotPresent` run it; only on the local plane with a kubelet.
+    package func importImage(_ path: String) async throws {
+        guard let stateDirectory, FileManager.default.fileExists(atPath: "\(stateDirectory)/containerd.sock") else {
+            throw TestClusterError(
+                message: "importing images needs the local plane with a kubelet (TestCluster.pods())")
+        }
+        try await GitTestTool.run(
+            "ctr", ["-a", "\(stateDirectory)/containerd.sock", "-n", "k8s.io", "images", "import", path])
+    }
+
     /// A client for the admin user.
     package func adminClient(maxInFlight: Int = 32) throws -> KubeClient {
         try KubeClient(kubeconfig: [adminKubeconfig], maxInFlight: maxInFlight)

@@ -26,18 +26,26 @@ struct InstallCommand: ParsableCommand {
     @Option(help: "Container image of the controller (an image with the moor binary as its entry point).")
     var image = "moor:\(MoorVersion.current)"
 
+    @Option(
+        name: .customLong("watch-namespace"),
+        help: "Let the controller manage only the Application resources of this namespace (default: every namespace).")
+    var watchNamespace: String?
+
     func run() {
         let manifests =
             crdsOnly
             ? InstallManifests.crds
-            : InstallManifests.all(namespace: namespace, image: image, impersonationOnly: impersonationOnly)
+            : InstallManifests.all(
+                namespace: namespace, image: image, impersonationOnly: impersonationOnly,
+                watchNamespace: watchNamespace)
         print(YAMLWriter.stream(manifests), terminator: "")
     }
 }
 
 /// The objects `moor install` prints: the Application, ApplicationSet, AppProject, Provider and Alert CRDs, and the
 /// controller's namespace, service account, RBAC, Deployment (serving the API, webhooks, metrics and UI on port
-/// 8080, probed on `/healthz` and `/readyz`) and the Service in front of that port.
+/// 8080, probed on `/healthz` and `/readyz`; its root filesystem read-only, so emptyDirs hold its caches and
+/// `/tmp`, where it exports checkouts) and the Service in front of that port.
 enum InstallManifests {
     /// The CustomResourceDefinitions.
     static var crds: [JSONValue] {
@@ -129,10 +137,14 @@ enum InstallManifests {
         return objects
     }
 
-    /// Everything, with the controller in `namespace` running `image`; with `impersonationOnly` its
-    /// RBAC is the least-privilege one (see ``rbac(namespace:impersonationOnly:)``).
-    static func all(namespace: String, image: String, impersonationOnly: Bool = false) -> [JSONValue] {
+    /// Everything, with the controller in `namespace` running `image`, managing the Application resources of
+    /// `watchNamespace` (`nil`: of every namespace); with `impersonationOnly` its RBAC is the least-privilege one
+    /// (see ``rbac(namespace:impersonationOnly:)``).
+    static func all(
+        namespace: String, image: String, impersonationOnly: Bool = false, watchNamespace: String? = nil
+    ) -> [JSONValue] {
         let labels = Self.labels
+        let scope: [JSONValue] = watchNamespace.map { ["--watch-namespace", .string($0)] } ?? ["--all-namespaces"]
         let metadata = { (name: String) -> JSONValue in
             ["name": .string(name), "namespace": .string(namespace), "labels": labels]
         }
@@ -151,7 +163,7 @@ enum InstallManifests {
                             "containers": [
                                 [
                                     "name": "controller", "image": .string(image),
-                                    "args": ["controller", "--all-namespaces", "--listen", "0.0.0.0:8080"],
+                                    "args": .array(["controller"] + scope + ["--listen", "0.0.0.0:8080"]),
                                     "ports": [["name": "http", "containerPort": 8080, "protocol": "TCP"]],
                                     "livenessProbe": [
                                         "httpGet": ["path": "/healthz", "port": "http"], "periodSeconds": 10,
@@ -167,7 +179,10 @@ enum InstallManifests {
                                             "valueFrom": ["fieldRef": ["fieldPath": "metadata.namespace"]],
                                         ],
                                     ],
-                                    "volumeMounts": [["name": "cache", "mountPath": "/var/cache/moor"]],
+                                    "volumeMounts": [
+                                        ["name": "cache", "mountPath": "/var/cache/moor"],
+                                        ["name": "tmp", "mountPath": "/tmp"],
+                                    ],
                                     "resources": [
                                         "requests": ["cpu": "100m", "memory": "128Mi"], "limits": ["memory": "512Mi"],
                                     ],
@@ -177,7 +192,9 @@ enum InstallManifests {
                                     ],
                                 ]
                             ],
-                            "volumes": [["name": "cache", "emptyDir": .emptyObject]],
+                            "volumes": [
+                                ["name": "cache", "emptyDir": .emptyObject], ["name": "tmp", "emptyDir": .emptyObject],
+                            ],
                         ],
                     ],
                 ],

@@ -398,6 +398,21 @@ struct CommandLineTests {
         await client.shutdown()
     }
 
+    @Test("moor install --watch-namespace scopes the controller to one namespace; /tmp is an emptyDir")
+    func installWatchNamespace() throws {
+        let container = { (arguments: [String]) throws -> JSONValue? in
+            let run = try MoorCommand.run(["install"] + arguments)
+            let deployment = try YAMLReader.documents(run.output).map(\.value).first { $0["kind"] == "Deployment" }
+            return deployment?[path: "spec", "template", "spec", "containers"]?.arrayValue?.first
+        }
+        let scoped = try container(["--watch-namespace", "apps"])
+        #expect(scoped?["args"] == ["controller", "--watch-namespace", "apps", "--listen", "0.0.0.0:8080"])
+        #expect(try container([])?["args"] == ["controller", "--all-namespaces", "--listen", "0.0.0.0:8080"])
+        // The root filesystem is read-only; checkouts are exported under /tmp.
+        #expect(scoped?["volumeMounts"]?.arrayValue?.contains { $0["mountPath"] == "/tmp" } == true)
+        #expect(scoped?[path: "securityContext", "readOnlyRootFilesystem"] == true)
+    }
+
     @Test("moor version prints the version")
     func version() throws {
         let version = try MoorCommand.run(["version"])
