@@ -93,7 +93,7 @@ extension ApplicationController {
         var event = NotificationEvent(
             kind: kind, application: name, namespace: home(of: name), labels: managed.labels, revision: revision,
             commitSubject: commit?.subject ?? entry?.subject ?? "",
-            commitAuthor: commit.map(Self.author) ?? entry?.author ?? "", message: message,
+            commitAuthor: commit.map(\.author) ?? entry?.author ?? "", message: message,
             repoURL: managed.application.spec.allSources.first?.repoURL ?? "",
             url: notifications.externalURL.map { NotificationEvent.link(externalURL: $0, application: name) },
             timestamp: clock.date)
@@ -114,18 +114,13 @@ extension ApplicationController {
             let kind: NotificationEventKind
             if case .failed = application.outcome { kind = .previewFailed } else { kind = .previewed }
             notify(application.name, kind, application.summary) { event in
-                event.revision = preview.commit?.sha ?? ""
-                event.commitSubject = preview.commit?.subject ?? ""
-                event.commitAuthor = preview.commit.map(Self.author) ?? ""
+                event.name(preview.commit)
                 event.url = link
                 event.pullRequest = number
                 event.details = application.diff
             }
         }
     }
-
-    /// A commit's author as events name it: `Name <email>`.
-    static func author(_ commit: GitCommit) -> String { "\(commit.authorName) <\(commit.authorEmail)>" }
 
     /// Notifies what changed from `old` to `new`, the status of `name`: health became `Degraded`, or is
     /// `Healthy` again after reported degraded health (directly, or through `Progressing` as a fixing rollout
@@ -162,5 +157,14 @@ extension ApplicationController {
         (manifest[path: "metadata", "labels"]?.objectValue ?? JSONObject()).reduce(into: [:]) { labels, label in
             if let value = label.value.stringValue { labels[label.key] = value }
         }
+    }
+}
+
+extension NotificationEvent {
+    /// Makes `commit` the event's revision, with its subject and author; all empty for none.
+    mutating func name(_ commit: GitCommit?) {
+        revision = commit?.sha ?? ""
+        commitSubject = commit?.subject ?? ""
+        commitAuthor = commit?.author ?? ""
     }
 }

@@ -148,10 +148,7 @@ extension ApplicationController {
             metadata: ["application": "\(name)", "condition": "\(type)", "error": "\(message)"])
         let failedCommit = (error as? SourceFetcher.RenderFailure)?.commit
         notify(name, .syncError, message) { event in
-            guard let failedCommit else { return }
-            event.revision = failedCommit.sha
-            event.commitSubject = failedCommit.subject
-            event.commitAuthor = Self.author(failedCommit)
+            if let failedCommit { event.name(failedCommit) }
         }
         await record(name) { status in
             status.sync.status = .unknown
@@ -364,7 +361,7 @@ extension ApplicationStatus.HistoryEntry {
         let chart = fetched.chart.map { "chart \($0.reference.chart) \($0.version) from \($0.reference.repositoryURL)" }
         self.init(
             id: 0, revision: fetched.revision ?? "",
-            author: commit.map { "\($0.authorName) <\($0.authorEmail)>" } ?? "",
+            author: commit?.author ?? "",
             subject: commit?.subject ?? chart ?? "", deployedAt: operation.finishedAt ?? operation.startedAt,
             result: operation.phase, source: spec.source, sources: spec.sources, revisions: fetched.revisions)
     }

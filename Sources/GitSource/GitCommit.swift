@@ -21,6 +21,9 @@ public struct GitCommit: Sendable, Hashable {
         self.date = date
         self.subject = subject
     }
+
+    /// The author as history entries and notifications name them: `Name <email>`.
+    public var author: String { "\(authorName) <\(authorEmail)>" }
 }
 
 /// A verified commit signature.

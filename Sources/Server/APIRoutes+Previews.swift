@@ -45,9 +45,7 @@ extension APIRoutes {
             }
             let number = try body.int("number")
             let preview = await controller.preview(.init(repository: repository, revision: revision))
-            if let number, await previews.put(preview, number: number) {
-                await controller.notifyPreview(preview, pullRequest: number)
-            }
+            if let number { await previews.keep(preview, number: number, notifying: controller) }
             logger.info(
                 "preview requested",
                 metadata: [

@@ -30,16 +30,18 @@ actor PreviewStore {
     /// An empty store keeping at most `capacity` previews.
     init(capacity: Int = 200) { self.capacity = max(1, capacity) }
 
-    /// Keeps `preview` as the latest of pull request `number` of its repository; `false` (nothing kept)
-    /// when the request's repository is not a Git URL.
-    @discardableResult
-    func put(_ preview: ApplicationController.Preview, number: Int, at date: Date = Date()) -> Bool {
-        guard let key = Self.key(preview.request.repository, number: number) else { return false }
+    /// Keeps `preview` as the latest of pull request `number` of its repository and has `service` send its
+    /// notifications; nothing when the request's repository is not a Git URL.
+    func keep(
+        _ preview: ApplicationController.Preview, number: Int, notifying service: any ApplicationService,
+        at date: Date = Date()
+    ) async {
+        guard let key = Self.key(preview.request.repository, number: number) else { return }
         entries[key] = Entry(key: key, preview: preview, madeAt: date)
         if entries.count > capacity, let oldest = entries.values.min(by: { $0.madeAt < $1.madeAt }) {
             entries[oldest.key] = nil
         }
-        return true
+        await service.notifyPreview(preview, pullRequest: number)
     }
 
     /// The latest preview of pull request `number` of `repository` (any URL of it).

@@ -50,9 +50,7 @@ struct WebhookReceiver: Sendable {
                 guard let revision else { return await previews.remove(repository, number: number) }
                 Task {
                     let preview = await controller.preview(.init(repository: repository, revision: revision))
-                    if await previews.put(preview, number: number) {
-                        await controller.notifyPreview(preview, pullRequest: number)
-                    }
+                    await previews.keep(preview, number: number, notifying: controller)
                 }
             }, logger: logger)
     }
