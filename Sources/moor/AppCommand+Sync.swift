@@ -28,11 +28,7 @@ extension AppCommand {
         @Option(help: "Compare with this branch, tag or commit instead of spec.source.targetRevision.")
         var revision: String?
 
-        @Flag(help: "Colour the diff (default: when writing to a terminal).")
-        var color = false
-
-        @Flag(name: .customLong("no-color"), help: "Never colour the diff.")
-        var noColor = false
+        @OptionGroup var color: DiffColorFlags
 
         func run() async throws {
             let (comparison, fetched) = try await ExitStatus.guarding {
@@ -42,7 +38,7 @@ extension AppCommand {
                 }
             }
             comparison.print(
-                cluster.output, commit: fetched.commit, colored: !noColor && (color || isatty(STDOUT_FILENO) == 1))
+                cluster.output, commit: fetched.commit, colored: color.enabled)
             if comparison.syncStatus != .synced { throw ExitCode(1) }
         }
     }

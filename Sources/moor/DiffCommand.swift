@@ -16,11 +16,7 @@ struct DiffCommand: AsyncParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output format: table or json.")
     var output: OutputFormat = .table
 
-    @Flag(help: "Colour the diff (default: when writing to a terminal).")
-    var color = false
-
-    @Flag(name: .customLong("no-color"), help: "Never colour the diff.")
-    var noColor = false
+    @OptionGroup var color: DiffColorFlags
 
     func run() async throws {
         let comparison = try await ExitStatus.guarding {
@@ -32,7 +28,7 @@ struct DiffCommand: AsyncParsableCommand {
         }
         let (result, loaded) = comparison
         Warnings.print(result.plan.warnings)
-        result.print(output, commit: loaded.commit, colored: !noColor && (color || isatty(STDOUT_FILENO) == 1))
+        result.print(output, commit: loaded.commit, colored: color.enabled)
         if result.syncStatus != .synced { throw ExitCode(1) }
     }
 }

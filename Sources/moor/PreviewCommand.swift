@@ -26,11 +26,7 @@ struct PreviewCommand: AsyncParsableCommand {
     @Option(help: "The revision to render: a pull request's head ref (refs/pull/N/head), a branch, tag or commit.")
     var revision: String
 
-    @Flag(help: "Colour the diff (default: when writing to a terminal).")
-    var color = false
-
-    @Flag(name: .customLong("no-color"), help: "Never colour the diff.")
-    var noColor = false
+    @OptionGroup var color: DiffColorFlags
 
     func run() async throws {
         let request = ApplicationController.PreviewRequest(repository: repo, revision: revision)
@@ -42,7 +38,7 @@ struct PreviewCommand: AsyncParsableCommand {
         }
         switch cluster.output {
         case .json: print(preview.json.prettyJSONString())
-        case .table: print(preview.report(colored: !noColor && (color || isatty(STDOUT_FILENO) == 1)), terminator: "")
+        case .table: print(preview.report(colored: color.enabled), terminator: "")
         }
         if preview.failed { throw ExitCode(2) }
         if preview.differs { throw ExitCode(1) }
