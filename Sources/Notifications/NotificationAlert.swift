@@ -3,7 +3,7 @@ public import MoorCore
 /// Which events go to which provider: a `moor.dev/v1alpha1` `Alert`, modelled on Flux's
 /// `notification.toolkit.fluxcd.io/v1beta3` Alert (`spec.providerRef.name`, `spec.eventSeverity`,
 /// `spec.eventSources`, `spec.inclusionList`, `spec.exclusionList`, `spec.suspend`), plus `spec.events`:
-/// the Moor event kinds to send (all when absent).
+/// the Moor event kinds to send (when absent, all but `Previewed` and `PreviewFailed`).
 public struct NotificationAlert: Sendable, Hashable {
     /// The kind of the resource.
     public static let kind = "Alert"
@@ -37,7 +37,7 @@ public struct NotificationAlert: Sendable, Hashable {
     public var eventSeverity: NotificationSeverity
     /// The applications whose events it receives (at least one).
     public var eventSources: [EventSource]
-    /// The kinds of event it receives; empty for all.
+    /// The kinds of event it receives; empty for all but the previews'.
     public var events: Set<NotificationEventKind>
     /// Regular expressions of which the message must match one (none: every message).
     public var inclusionList: [String]

@@ -156,9 +156,12 @@ public struct NotificationSettings: Sendable {
 }
 
 extension NotificationAlert {
-    /// Whether this Alert receives `event`, its suspension and provider aside.
+    /// Whether this Alert receives `event`, its suspension and provider aside. Without `events` it receives
+    /// every kind but the previews', which carry the live cluster's objects into a pull request (whoever may
+    /// read the pull request reads them): an Alert gets those only by listing them.
     func receives(_ event: NotificationEvent) -> Bool {
-        guard events.isEmpty || events.contains(event.kind), eventSeverity.admits(event.kind.severity),
+        let listed = events.isEmpty ? !event.kind.isPreview : events.contains(event.kind)
+        guard listed, eventSeverity.admits(event.kind.severity),
             eventSources.contains(where: { matches($0, event) })
         else { return false }
         let message = event.message

@@ -160,7 +160,11 @@ struct PreviewTests {
         let github = try await HTTPReceiver.start()
         let settings = NotificationSettings(
             providers: [NotificationProvider(name: "github", type: .github, address: github.url, secretName: "token")],
-            alerts: [NotificationAlert(name: "all", providerName: "github", eventSources: [.init()])],
+            alerts: [
+                NotificationAlert(
+                    name: "previews", providerName: "github", eventSources: [.init()],
+                    events: [.previewed, .previewFailed])
+            ],
             secrets: ["token": ["token": "ghp_preview"]])
         do {
             try await Harness.run(

@@ -65,10 +65,25 @@ struct NotificationSettingsTests {
             // SyncStarted is listed but is an info event, and the Alert takes errors only.
             (event(.syncStarted, labels: ["team": "web"]), ["hook"]),
             (event(.syncFailed, namespace: "other", labels: ["team": "web"]), []),
+            // A preview carries the live cluster into a pull request: only an Alert that lists it gets it.
+            (event(.previewed, labels: ["team": "web"]), []),
+            (event(.previewFailed, labels: ["team": "web"]), []),
         ])
     func matching(event: NotificationEvent, providers: [String]) throws {
         let settings = try NotificationSettings(manifests: manifests(Self.file))
         #expect(settings.deliveries(for: event).map(\.provider.name) == providers)
+    }
+
+    @Test("preview events go only to Alerts that list them")
+    func previewsListed() {
+        let hook = NotificationProvider(name: "hook", type: .generic, address: "https://x")
+        let all = [NotificationAlert.EventSource()]
+        let settings = NotificationSettings(
+            providers: [hook],
+            alerts: [NotificationAlert(name: "a", providerName: "hook", eventSources: all, events: [.previewed])],
+            secrets: [:])
+        #expect(settings.deliveries(for: event(.previewed)).map(\.provider.name) == ["hook"])
+        #expect(settings.deliveries(for: event(.previewFailed)).isEmpty, "not listed")
     }
 
     @Test("a suspended Alert or Provider sends nothing; two Alerts to one provider send once")
